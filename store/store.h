@@ -1,0 +1,173 @@
+/* store/store.h — the LMDB knowledge base: articles, entities, aliases, facts,
+ * sanctions and their indexes. The JSON shapes every read returns are the API's
+ * (docs/API.md); handlers pass them on without reshaping.
+ *
+ * Concurrency: one struct store per process, shared by all threads. Any thread
+ * may open a read transaction; readers never block the writer and see one
+ * consistent snapshot. Writes (store_ingest) are serialised by LMDB and may come
+ * from another process (`ingest` while `serve` runs). A read transaction must be
+ * ended by the thread that began it, within the function that began it. */
+#ifndef ECF_STORE_H
+#define ECF_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "extractor/extract.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_MAX_LIMIT 500
+#define STORE_ID_MAX 128 /* ids (article, entity, fact, sanction) are < this many bytes */
+
+enum store_err {
+    STORE_OK = 0,
+    STORE_E_NOTFOUND, /* no such record */
+    STORE_E_MAPFULL,  /* the map is full: the write was rolled back, nothing changed */
+    STORE_E_VERSION,  /* the data directory holds another schema version */
+    STORE_E_INVALID,  /* bad argument from the caller: malformed cursor, id, filter */
+    STORE_E_CONFLICT, /* article id already stored with different content */
+    STORE_E_IO,       /* the OS said no: permissions, disk, missing directory */
+    STORE_E_CORRUPT,  /* a record failed to decode */
+    STORE_E_NOMEM,
+    STORE_E_BUSY      /* too many readers (MDB_READERS_FULL) */
+};
+
+/* A static English sentence for err ("map full: ..."). */
+const char *store_strerror(enum store_err err);
+
+struct store_opts {
+    size_t map_size; /* bytes; 0 = default (1 GiB). A larger one grows an existing store. */
+    bool read_only;  /* MDB_RDONLY: no writes, schema must already exist */
+    unsigned max_readers; /* 0 = default (126) */
+};
+
+struct store;
+struct store_txn; /* a read transaction */
+
+/* Opens (creating when missing and not read_only) the store in directory dir.
+ * On failure *out is NULL and errbuf (if non-NULL) explains, naming the path. */
+enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
+                          char *errbuf, size_t errcap) __attribute__((warn_unused_result));
+void store_close(struct store *s);
+
+/* ---- write side --------------------------------------------------------- */
+
+struct store_article {
+    const char *id;    /* required, [A-Za-z0-9._-]{1,127} */
+    const char *title; /* may be NULL: then the extractor's title */
+    const char *url;   /* may be NULL */
+    const char *date;  /* "YYYY-MM-DD" or NULL */
+    const char *text;  /* the article text, valid UTF-8 */
+    size_t len;
+};
+
+struct store_ingest_info {
+    bool duplicate;   /* same text already stored (content hash): nothing written */
+    char id[STORE_ID_MAX]; /* the stored article's id (the earlier one for a duplicate) */
+    size_t n_entities, n_facts, n_sanctions; /* in this article */
+};
+
+/* Stores one article and everything extracted from it in ONE write
+ * transaction: all of it lands or none. The same text again is a no-op
+ * (info->duplicate); an existing id with other text is STORE_E_CONFLICT. Facts
+ * and sanctions already known from other articles gain an evidence and a
+ * mention; entities merge by id (aliases unioned, mentions added). */
+enum store_err store_ingest(struct store *s, const struct store_article *a,
+                            const struct ex_result *r, struct store_ingest_info *info)
+    __attribute__((warn_unused_result));
+
+/* ---- read side: one short read transaction per request ------------------ */
+
+enum store_err store_read_begin(struct store *s, struct store_txn **out)
+    __attribute__((warn_unused_result));
+void store_read_end(struct store_txn *t);
+
+/* Paged lists. cursor is NULL for the first page or a value previously
+ * returned in *next (opaque base64url); limit is 1..STORE_MAX_LIMIT. On
+ * success *items is a new JSON array and *next a malloc'd cursor or NULL when
+ * this is the last page. A malformed cursor is STORE_E_INVALID.
+ * Filter strings that are NULL do not filter. Every filter is served by an
+ * index (never a full scan of the records). */
+struct store_page {
+    const char *cursor;
+    size_t limit;
+};
+
+struct store_entity_filter {
+    const char *type;    /* a knowledge-model type name */
+    const char *country; /* ISO alpha-2 */
+    const char *prefix;  /* name or alias prefix, matched on ecf_name_key() */
+};
+enum store_err store_entities_list(struct store_txn *t, const struct store_entity_filter *f,
+                                   const struct store_page *pg, json_t **items, char **next)
+    __attribute__((warn_unused_result));
+
+/* The entity record (docs/API.md "Entity"). */
+enum store_err store_entity_get(struct store_txn *t, const char *id, json_t **out)
+    __attribute__((warn_unused_result));
+
+/* The entity record plus "facts_out", "facts_in", "sanctions" (as imposer or
+ * target) and "sources" (ArticleRef) — docs/API.md "EntityDetail". */
+enum store_err store_entity_detail(struct store_txn *t, const char *id, json_t **out)
+    __attribute__((warn_unused_result));
+
+struct store_sanction_filter {
+    const char *imposer; /* entity id */
+    const char *target;  /* entity id */
+    const char *measure; /* measure name */
+    const char *since;   /* "YYYY[-MM[-DD]]": sanctions dated on/after; undated ones excluded */
+    const char *until;   /* on/before (a partial date compares by its prefix) */
+};
+enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanction_filter *f,
+                                    const struct store_page *pg, json_t **items, char **next)
+    __attribute__((warn_unused_result));
+enum store_err store_sanction_get(struct store_txn *t, const char *id, json_t **out)
+    __attribute__((warn_unused_result));
+
+struct store_fact_filter {
+    const char *subject;   /* entity id */
+    const char *predicate; /* predicate name */
+    const char *object;    /* entity id */
+};
+enum store_err store_facts_list(struct store_txn *t, const struct store_fact_filter *f,
+                                const struct store_page *pg, json_t **items, char **next)
+    __attribute__((warn_unused_result));
+enum store_err store_fact_get(struct store_txn *t, const char *id, json_t **out)
+    __attribute__((warn_unused_result));
+
+enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg,
+                                   json_t **items, char **next) __attribute__((warn_unused_result));
+/* Article metadata plus "text", "entities" (EntityRef), "facts", "sanctions". */
+enum store_err store_article_get(struct store_txn *t, const char *id, json_t **out)
+    __attribute__((warn_unused_result));
+
+/* The lineage graph around chip id up to depth (1..5) — docs/API.md "Lineage".
+ * STORE_E_NOTFOUND when id is not an entity; STORE_E_INVALID when it is not a chip. */
+enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
+                                  json_t **out) __attribute__((warn_unused_result));
+
+/* Typo-tolerant ranked search over names and aliases ("Huawie" finds Huawei):
+ * a JSON array of SearchHit, best first, at most limit. Served by a trigram
+ * index, not a scan. q shorter than 2 characters is STORE_E_INVALID. */
+enum store_err store_search(struct store_txn *t, const char *q, size_t limit, json_t **out)
+    __attribute__((warn_unused_result));
+
+struct store_stats {
+    uint64_t articles, entities, facts, sanctions;
+    uint64_t map_size;   /* configured map bytes */
+    uint64_t used_bytes; /* pages in use * page size */
+    uint64_t last_txn;   /* LMDB transaction id: changes on every write */
+    unsigned schema_version;
+};
+enum store_err store_stats(struct store_txn *t, struct store_stats *out)
+    __attribute__((warn_unused_result));
+
+/* Writes every article, entity, fact and sanction as JSONL, one
+ * {"kind":"article"|"entity"|"fact"|"sanction","data":{...}} per line, in
+ * that order, from one read snapshot. Returns STORE_E_IO when a write fails. */
+enum store_err store_export(struct store *s, int fd) __attribute__((warn_unused_result));
+
+#endif
