@@ -1,0 +1,127 @@
+#include "app/pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/embedded.h"
+#include "common/util.h"
+
+enum ex_err pipeline_extractor_default(struct extractor **out, char *errbuf, size_t cap)
+{
+    const struct ecf_embedded *g = ecf_embedded_find("gazetteer.tsv");
+    const struct ecf_embedded *r = ecf_embedded_find("rules.tsv");
+    if (!g || !r) {
+        snprintf(errbuf, cap, "embedded gazetteer or rules missing from the build");
+        return EX_E_DATA;
+    }
+    return extractor_new((const char *)g->data, g->len, (const char *)r->data, r->len, out,
+                         errbuf, cap);
+}
+
+static bool id_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+}
+
+bool pipeline_id_valid(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n >= STORE_ID_MAX || id[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!id_char(id[i]))
+            return false;
+    }
+    return true;
+}
+
+void pipeline_id_from_path(const char *path, char *out, size_t cap)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    if (n >= cap)
+        n = cap - 1;
+    for (size_t i = 0; i < n; i++)
+        out[i] = id_char(base[i]) ? base[i] : '-';
+    out[n] = '\0';
+}
+
+enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
+                                  const struct store_article *a, struct store_ingest_info *info,
+                                  struct ex_result **res, enum store_err *serr, char *errbuf,
+                                  size_t cap)
+{
+    struct ex_result *r = NULL;
+    enum pipeline_err rc = PL_OK;
+    size_t bad = 0;
+    *serr = STORE_OK;
+    if (res)
+        *res = NULL;
+    if (!pipeline_id_valid(a->id)) {
+        snprintf(errbuf, cap, "article id '%.64s' is not [A-Za-z0-9._-]{1,127}", a->id);
+        return PL_E_ID;
+    }
+    if (a->len > EX_MAX_TEXT) {
+        snprintf(errbuf, cap, "%s: %zu bytes is over the %u-byte limit", a->id, a->len,
+                 EX_MAX_TEXT);
+        return PL_E_TOOBIG;
+    }
+    if (!ecf_utf8_valid(a->text, a->len, &bad)) {
+        snprintf(errbuf, cap, "%s: not UTF-8 (invalid byte at offset %zu)", a->id, bad);
+        return PL_E_UTF8;
+    }
+    size_t i = 0;
+    while (i < a->len && strchr(" \t\r\n\f\v", a->text[i]) && a->text[i])
+        i++;
+    if (i == a->len) {
+        snprintf(errbuf, cap, "%s: the article is empty", a->id);
+        return PL_E_EMPTY;
+    }
+    enum ex_err xe = extract_run(x, a->text, a->len, a->date, &r);
+    if (xe != EX_OK) {
+        snprintf(errbuf, cap, "%s: extraction failed (%s)", a->id,
+                 xe == EX_E_UTF8 ? "invalid UTF-8" : xe == EX_E_TOOBIG ? "too big" : "out of memory");
+        rc = xe == EX_E_UTF8 ? PL_E_UTF8 : xe == EX_E_TOOBIG ? PL_E_TOOBIG : PL_E_EXTRACT;
+        goto out;
+    }
+    *serr = store_ingest(s, a, r, info);
+    if (*serr != STORE_OK) {
+        snprintf(errbuf, cap, "%s: %s", a->id, store_strerror(*serr));
+        rc = PL_E_STORE;
+        goto out;
+    }
+    if (res) {
+        *res = r;
+        r = NULL;
+    }
+out:
+    ex_result_free(r);
+    return rc;
+}
+
+size_t pipeline_load_samples(struct store *s, const struct extractor *x, size_t *loaded)
+{
+    size_t failed = 0;
+    *loaded = 0;
+    for (size_t i = 0; i < ecf_embedded_count; i++) {
+        const struct ecf_embedded *e = &ecf_embedded_files[i];
+        if (strncmp(e->name, "sample/", 7) != 0)
+            continue;
+        char id[STORE_ID_MAX];
+        pipeline_id_from_path(e->name, id, sizeof id);
+        struct store_article a = {.id = id, .text = (const char *)e->data, .len = e->len};
+        struct store_ingest_info info;
+        enum store_err serr;
+        char err[256];
+        if (pipeline_ingest(s, x, &a, &info, NULL, &serr, err, sizeof err) != PL_OK) {
+            fprintf(stderr, "ecfacts: sample %s\n", err);
+            failed++;
+        } else {
+            (*loaded)++;
+        }
+    }
+    return failed;
+}

@@ -1,0 +1,45 @@
+/* app/pipeline.h — the one path from article text to the store, shared by
+ * `ecfacts ingest`, POST /v1/articles and the embedded sample loader:
+ * validate, extract, store in one transaction. */
+#ifndef ECF_APP_PIPELINE_H
+#define ECF_APP_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "extractor/extract.h"
+#include "store/store.h"
+
+enum pipeline_err {
+    PL_OK = 0,
+    PL_E_UTF8,    /* the text is not UTF-8 */
+    PL_E_EMPTY,   /* nothing but whitespace */
+    PL_E_TOOBIG,  /* over EX_MAX_TEXT */
+    PL_E_ID,      /* the id is not [A-Za-z0-9._-]{1,127} */
+    PL_E_EXTRACT, /* the extractor failed (out of memory) */
+    PL_E_STORE    /* see *serr */
+};
+
+/* The extractor built from the embedded gazetteer and rules. */
+enum ex_err pipeline_extractor_default(struct extractor **out, char *errbuf, size_t cap)
+    __attribute__((warn_unused_result));
+
+/* Whether id is a valid article id. */
+bool pipeline_id_valid(const char *id);
+
+/* Derives an article id from a file path: the base name without its last
+ * extension, with characters outside [A-Za-z0-9._-] replaced by '-'. */
+void pipeline_id_from_path(const char *path, char *out, size_t cap);
+
+/* Extracts a->text and stores it. *res (if non-NULL) receives the extraction
+ * (caller frees with ex_result_free), also for duplicates. errbuf explains any
+ * failure in one line that names the article. */
+enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
+                                  const struct store_article *a, struct store_ingest_info *info,
+                                  struct ex_result **res, enum store_err *serr, char *errbuf,
+                                  size_t cap) __attribute__((warn_unused_result));
+
+/* Ingests every embedded sample article; returns how many failed. */
+size_t pipeline_load_samples(struct store *s, const struct extractor *x, size_t *loaded);
+
+#endif

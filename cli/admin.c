@@ -1,0 +1,107 @@
+/* ecfacts stats | export | routes */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "server/config.h"
+#include "server/router.h"
+#include "store/store.h"
+
+static int open_store(const char *cmd, int argc, char **argv, struct config *c, struct store **s,
+                      enum config_cmd which, const char *about)
+{
+    char **pos, err[512];
+    int npos;
+    enum config_result cr = config_parse(c, which, argc, argv, &pos, &npos, stderr);
+    if (cr != CONFIG_OK)
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    if (c->help) {
+        char syn[64];
+        snprintf(syn, sizeof syn, "%s [--data DIR]", cmd);
+        config_usage(which, syn, about, stdout);
+        return -1;
+    }
+    if (npos) {
+        fprintf(stderr, "ecfacts: %s: unexpected argument '%s'\n", cmd, pos[0]);
+        return EXIT_USAGE;
+    }
+    struct store_opts so = {.map_size = c->map_size};
+    if (store_open(c->data_dir, &so, s, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "ecfacts: %s: %s\n", cmd, err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    struct config c;
+    struct store *s = NULL;
+    int rc = open_store("stats", argc, argv, &c, &s, CMD_STATS,
+                        "Prints the store's counts and sizes as one JSON object.");
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    struct store_txn *t = NULL;
+    struct store_stats st;
+    enum store_err e = store_read_begin(s, &t);
+    if (e == STORE_OK) {
+        e = store_stats(t, &st);
+        store_read_end(t);
+    }
+    if (e != STORE_OK) {
+        fprintf(stderr, "ecfacts: stats: %s\n", store_strerror(e));
+        store_close(s);
+        return EXIT_FAIL;
+    }
+    printf("{\"articles\":%llu,\"entities\":%llu,\"facts\":%llu,\"sanctions\":%llu,"
+           "\"store_bytes\":%llu,\"map_size\":%llu,\"schema_version\":%u}\n",
+           (unsigned long long)st.articles, (unsigned long long)st.entities,
+           (unsigned long long)st.facts, (unsigned long long)st.sanctions,
+           (unsigned long long)st.used_bytes, (unsigned long long)st.map_size, st.schema_version);
+    store_close(s);
+    return EXIT_OK;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    struct config c;
+    struct store *s = NULL;
+    int rc = open_store("export", argc, argv, &c, &s, CMD_EXPORT,
+                        "Writes the whole knowledge base as JSON lines on stdout, one "
+                        "{\"kind\",\"data\"} per article, entity, fact and sanction.");
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    fflush(stdout);
+    enum store_err e = store_export(s, STDOUT_FILENO);
+    store_close(s);
+    if (e != STORE_OK) {
+        fprintf(stderr, "ecfacts: export: %s\n", store_strerror(e));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int cmd_routes(int argc, char **argv)
+{
+    struct config c;
+    char **pos;
+    int npos;
+    enum config_result cr = config_parse(&c, CMD_ROUTES, argc, argv, &pos, &npos, stderr);
+    if (cr != CONFIG_OK)
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    if (c.help) {
+        config_usage(CMD_ROUTES, "routes",
+                     "Prints the server's static route table, one METHOD PATH per line "
+                     "(HEAD and OPTIONS are implied for every path).",
+                     stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < router_nroutes; i++) {
+        char m[96];
+        router_allow_string(router_routes[i].methods, m, sizeof m);
+        printf("%s %s\n", m, router_routes[i].pattern);
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,87 @@
+/* ecfacts extract [--json] FILE... — the extractor alone: one JSON line per
+ * article on stdout, nothing stored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app/pipeline.h"
+#include "cli/cli.h"
+#include "common/util.h"
+#include "server/config.h"
+
+static int extract_one(const struct extractor *x, const char *path)
+{
+    char *text = NULL, err[256], id[STORE_ID_MAX];
+    size_t len = 0, bad = 0;
+    struct ex_result *r = NULL;
+    json_t *j = NULL;
+    int rc = 1;
+    if (cli_read_file(path, EX_MAX_TEXT, &text, &len, err, sizeof err) != 0) {
+        fprintf(stderr, "ecfacts: extract: %s: %s\n", path, err);
+        goto out;
+    }
+    if (!ecf_utf8_valid(text, len, &bad)) {
+        fprintf(stderr, "ecfacts: extract: %s: not UTF-8 (invalid byte at offset %zu)\n", path, bad);
+        goto out;
+    }
+    enum ex_err e = extract_run(x, text, len, NULL, &r);
+    if (e != EX_OK) {
+        fprintf(stderr, "ecfacts: extract: %s: extraction failed (error %d)\n", path, (int)e);
+        goto out;
+    }
+    pipeline_id_from_path(strcmp(path, "-") ? path : "stdin", id, sizeof id);
+    j = ex_result_to_json(r, id, text);
+    char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    if (!line) {
+        fprintf(stderr, "ecfacts: extract: %s: out of memory\n", path);
+        goto out;
+    }
+    puts(line);
+    free(line);
+    rc = 0;
+out:
+    json_decref(j);
+    ex_result_free(r);
+    free(text);
+    return rc;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    struct config c;
+    char **files;
+    int nfiles;
+    enum config_result cr = config_parse(&c, CMD_EXTRACT, argc, argv, &files, &nfiles, stderr);
+    if (cr != CONFIG_OK)
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    if (c.help) {
+        config_usage(CMD_EXTRACT, "extract [--json] FILE...",
+                     "Runs the extractor on each article file (\"-\" reads stdin) and prints one "
+                     "JSON object per article per line:\n{\"article\":{\"id\",\"title\"},"
+                     "\"entities\":[...],\"facts\":[...],\"sanctions\":[...]}. "
+                     "The article id is the file name without its extension. Nothing is stored.",
+                     stdout);
+        return EXIT_OK;
+    }
+    if (nfiles == 0) {
+        fprintf(stderr, "ecfacts: extract: no FILE given (see ecfacts extract --help)\n");
+        return EXIT_USAGE;
+    }
+    struct extractor *x = NULL;
+    char err[256];
+    if (pipeline_extractor_default(&x, err, sizeof err) != EX_OK) {
+        fprintf(stderr, "ecfacts: extract: %s\n", err);
+        return EXIT_FAIL;
+    }
+    int failed = 0;
+    for (int i = 0; i < nfiles; i++)
+        failed += extract_one(x, files[i]);
+    extractor_free(x);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "ecfacts: extract: writing stdout failed\n");
+        return EXIT_FAIL;
+    }
+    return failed ? EXIT_FAIL : EXIT_OK;
+}

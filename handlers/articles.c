@@ -1,0 +1,197 @@
+/* GET /v1/articles, /v1/articles/{id}; POST /v1/articles */
+#include <string.h>
+
+#include "app/pipeline.h"
+#include "common/util.h"
+#include "handlers/common.h"
+#include "handlers/params.h"
+#include "server/http.h"
+#include "server/reply.h"
+
+void h_articles_list(struct request *rq, struct reply *rp)
+{
+    struct store_page pg = {0};
+    if (!page_params(rq, rp, &pg))
+        return;
+    struct store_txn *t;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    json_t *items = NULL;
+    char *next = NULL;
+    enum store_err e = store_articles_list(t, &pg, &items, &next);
+    store_read_end(t);
+    page_reply(rp, e, items, next);
+}
+
+void h_article_get(struct request *rq, struct reply *rp)
+{
+    const char *id;
+    struct store_txn *t;
+    if (!capture_id(rq, rp, "article", &id) || !handler_txn(rq, rp, &t))
+        return;
+    json_t *rec = NULL;
+    enum store_err e = store_article_get(t, id, &rec);
+    store_read_end(t);
+    record_reply(rp, e, rec, "article");
+}
+
+/* The fields of a JSON body; borrowed from the parsed document. */
+struct post {
+    const char *id, *title, *text, *url, *date;
+    size_t text_len;
+};
+
+static bool str_field(json_t *doc, const char *key, size_t max, const char **out, size_t *len,
+                      struct reply *rp)
+{
+    json_t *v = json_object_get(doc, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_string(v) || json_string_length(v) > max) {
+        reply_problem(rp, 400, NULL, "field '%s' must be a string of at most %zu bytes", key, max);
+        return false;
+    }
+    *out = json_string_value(v);
+    if (len)
+        *len = json_string_length(v);
+    return true;
+}
+
+static bool parse_json_body(struct request *rq, struct reply *rp, json_t **doc, struct post *p)
+{
+    json_error_t jerr;
+    *doc = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!*doc || !json_is_object(*doc)) {
+        reply_problem(rp, 400, NULL, "the body is not a JSON object: %s",
+                      *doc ? "another JSON type" : jerr.text);
+        return false;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(*doc, key, v)
+    {
+        if (strcmp(key, "id") && strcmp(key, "title") && strcmp(key, "text") &&
+            strcmp(key, "url") && strcmp(key, "date")) {
+            reply_problem(rp, 400, NULL, "unknown field '%.64s' (id, title, text, url, date)", key);
+            return false;
+        }
+    }
+    if (!str_field(*doc, "id", STORE_ID_MAX - 1, &p->id, NULL, rp) ||
+        !str_field(*doc, "title", 1000, &p->title, NULL, rp) ||
+        !str_field(*doc, "url", 2048, &p->url, NULL, rp) ||
+        !str_field(*doc, "date", 10, &p->date, NULL, rp) ||
+        !str_field(*doc, "text", EX_MAX_TEXT, &p->text, &p->text_len, rp))
+        return false;
+    if (!p->text) {
+        reply_problem(rp, 400, NULL, "field 'text' is required");
+        return false;
+    }
+    if (memchr(p->text, '\0', p->text_len)) {
+        reply_problem(rp, 400, NULL, "field 'text' contains a NUL character");
+        return false;
+    }
+    return true;
+}
+
+static bool date_valid(const char *d)
+{
+    /* YYYY-MM-DD with digits in place; the extractor only anchors on it. */
+    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+            return false;
+    }
+    return true;
+}
+
+static json_t *ingest_result(struct store *s, const char *id, const struct ex_result *r,
+                             bool duplicate)
+{
+    struct store_txn *t = NULL;
+    json_t *art = NULL, *ents = NULL, *out = NULL;
+    if (store_read_begin(s, &t) != STORE_OK)
+        return NULL;
+    if (store_article_get(t, id, &art) != STORE_OK)
+        goto done;
+    /* The summary shape: drop the detail-only members. */
+    json_object_del(art, "text");
+    json_object_del(art, "entities");
+    json_object_del(art, "facts");
+    json_object_del(art, "sanctions");
+    ents = json_array();
+    for (size_t i = 0; ents && i < r->n_entities; i++) {
+        json_array_append_new(ents, json_pack("{s:s, s:s, s:s}", "id", r->entities[i].id, "name",
+                                              r->entities[i].name, "type",
+                                              ex_type_name(r->entities[i].type)));
+    }
+    out = json_pack("{s:o, s:b, s:{s:o, s:I, s:I}}", "article", art, "duplicate", duplicate,
+                    "extracted", "entities", ents, "facts", (json_int_t)r->n_facts, "sanctions",
+                    (json_int_t)r->n_sanctions);
+    art = ents = NULL; /* stolen by "o" even on failure */
+done:
+    json_decref(art);
+    json_decref(ents);
+    store_read_end(t);
+    return out;
+}
+
+void h_article_post(struct request *rq, struct reply *rp)
+{
+    json_t *doc = NULL;
+    struct post p = {0};
+    struct ex_result *r = NULL;
+    char idbuf[STORE_ID_MAX];
+    if (rq->body_text) {
+        p.text = rq->body ? rq->body : "";
+        p.text_len = rq->body_len;
+        if (memchr(p.text, '\0', p.text_len)) {
+            reply_problem(rp, 400, NULL, "the body contains a NUL byte");
+            goto out;
+        }
+    } else if (!parse_json_body(rq, rp, &doc, &p)) {
+        goto out;
+    }
+    if (p.date && !date_valid(p.date)) {
+        reply_problem(rp, 400, NULL, "field 'date' must be YYYY-MM-DD");
+        goto out;
+    }
+    if (!p.id) {
+        char hex[65];
+        ecf_sha256_hex(p.text, p.text_len, hex);
+        snprintf(idbuf, sizeof idbuf, "a-%.16s", hex);
+        p.id = idbuf;
+    }
+    struct store_article a = {.id = p.id, .title = p.title, .url = p.url, .date = p.date,
+                              .text = p.text, .len = p.text_len};
+    struct store_ingest_info info = {0};
+    enum store_err serr;
+    char err[256];
+    enum pipeline_err pe = pipeline_ingest(rq->app->store, rq->app->x, &a, &info, &r, &serr, err,
+                                           sizeof err);
+    switch (pe) {
+    case PL_OK:
+        break;
+    case PL_E_STORE:
+        reply_store_error(rp, serr, "article");
+        goto out;
+    case PL_E_EXTRACT:
+        reply_problem(rp, 500, NULL, "%s", err);
+        goto out;
+    default:
+        reply_problem(rp, 400, NULL, "%s", err);
+        goto out;
+    }
+    json_t *res = ingest_result(rq->app->store, info.id, r, info.duplicate);
+    if (!res) {
+        reply_problem(rp, 500, NULL, "the article was stored but could not be read back");
+        goto out;
+    }
+    if (!info.duplicate)
+        snprintf(rp->location, sizeof rp->location, "/v1/articles/%s", info.id);
+    reply_json(rp, info.duplicate ? 200 : 201, res);
+    rp->cacheable = false;
+out:
+    ex_result_free(r);
+    json_decref(doc);
+}

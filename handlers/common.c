@@ -1,0 +1,62 @@
+/* Helpers every resource handler uses: the read transaction, paging
+ * parameters, and turning a store result into a reply. */
+#include "handlers/common.h"
+
+#include "handlers/params.h"
+#include "server/http.h"
+#include "server/reply.h"
+
+int handler_txn(struct request *rq, struct reply *rp, struct store_txn **t)
+{
+    enum store_err e = store_read_begin(rq->app->store, t);
+    if (e != STORE_OK) {
+        reply_problem(rp, 503, NULL, "the store cannot be read: %s", store_strerror(e));
+        return 0;
+    }
+    return 1;
+}
+
+bool page_params(struct request *rq, struct reply *rp, struct store_page *pg)
+{
+    unsigned long limit;
+    if (!param_uint(rq, rp, "limit", 1, STORE_MAX_LIMIT, 50, &limit) ||
+        !param_str(rq, rp, "cursor", 1024, &pg->cursor))
+        return false;
+    pg->limit = limit;
+    return true;
+}
+
+void page_reply(struct reply *rp, enum store_err e, json_t *items, char *next)
+{
+    if (e == STORE_E_INVALID) {
+        json_decref(items);
+        free(next);
+        reply_problem(rp, 400, "cursor", "cursor is not one this server issued");
+    } else if (e != STORE_OK) {
+        json_decref(items);
+        free(next);
+        reply_store_error(rp, e, "page");
+    } else {
+        reply_page(rp, items, next);
+    }
+}
+
+void record_reply(struct reply *rp, enum store_err e, json_t *rec, const char *what)
+{
+    if (e != STORE_OK) {
+        json_decref(rec);
+        reply_store_error(rp, e, what);
+    } else {
+        reply_json(rp, 200, rec);
+    }
+}
+
+bool capture_id(struct request *rq, struct reply *rp, const char *what, const char **out)
+{
+    *out = rq->caps[0];
+    if (!id_valid(rq->caps[0])) {
+        reply_problem(rp, 404, NULL, "no %s with that id", what);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,68 @@
+/* GET /v1/entities, /v1/entities/{id}, /v1/chips, /v1/chips/{id}/lineage */
+#include "handlers/common.h"
+#include "handlers/params.h"
+#include "server/http.h"
+#include "server/reply.h"
+
+static void list(struct request *rq, struct reply *rp, const char *force_type)
+{
+    struct store_entity_filter f = {0};
+    struct store_page pg = {0};
+    if (!force_type && (!param_type(rq, rp, "type", &f.type) ||
+                        !param_country(rq, rp, "country", &f.country)))
+        return;
+    if (!param_str(rq, rp, "q", 200, &f.prefix) || !page_params(rq, rp, &pg))
+        return;
+    if (force_type)
+        f.type = force_type;
+    struct store_txn *t;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    json_t *items = NULL;
+    char *next = NULL;
+    enum store_err e = store_entities_list(t, &f, &pg, &items, &next);
+    store_read_end(t);
+    page_reply(rp, e, items, next);
+}
+
+void h_entities_list(struct request *rq, struct reply *rp)
+{
+    list(rq, rp, NULL);
+}
+
+void h_chips_list(struct request *rq, struct reply *rp)
+{
+    list(rq, rp, "chip");
+}
+
+void h_entity_get(struct request *rq, struct reply *rp)
+{
+    const char *id;
+    struct store_txn *t;
+    if (!capture_id(rq, rp, "entity", &id) || !handler_txn(rq, rp, &t))
+        return;
+    json_t *rec = NULL;
+    enum store_err e = store_entity_detail(t, id, &rec);
+    store_read_end(t);
+    record_reply(rp, e, rec, "entity");
+}
+
+void h_chip_lineage(struct request *rq, struct reply *rp)
+{
+    const char *id;
+    unsigned long depth;
+    if (!capture_id(rq, rp, "chip", &id) || !param_uint(rq, rp, "depth", 1, 5, 2, &depth))
+        return;
+    struct store_txn *t;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    json_t *g = NULL;
+    enum store_err e = store_chip_lineage(t, id, (unsigned)depth, &g);
+    store_read_end(t);
+    if (e == STORE_E_INVALID) {
+        json_decref(g);
+        reply_problem(rp, 400, "id", "entity '%.64s' is not a chip", id);
+        return;
+    }
+    record_reply(rp, e, g, "chip");
+}

@@ -1,0 +1,118 @@
+/* GET /v1/search, /v1/stats, /healthz, /readyz, /metrics, /openapi.yaml */
+#include <string.h>
+
+#include "common/embedded.h"
+#include "handlers/common.h"
+#include "handlers/params.h"
+#include "server/http.h"
+#include "server/metrics.h"
+#include "server/reply.h"
+
+void h_search(struct request *rq, struct reply *rp)
+{
+    const char *q;
+    unsigned long limit;
+    if (!param_str(rq, rp, "q", 200, &q) || !param_uint(rq, rp, "limit", 1, 50, 10, &limit))
+        return;
+    if (!q || strlen(q) < 2) {
+        reply_problem(rp, 400, "q", "q is required: 2 to 200 characters to look for");
+        return;
+    }
+    struct store_txn *t;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    json_t *hits = NULL;
+    enum store_err e = store_search(t, q, limit, &hits);
+    store_read_end(t);
+    if (e == STORE_E_INVALID) {
+        json_decref(hits);
+        reply_problem(rp, 400, "q", "q is too short to search for");
+        return;
+    }
+    if (e != STORE_OK) {
+        json_decref(hits);
+        reply_store_error(rp, e, "search");
+        return;
+    }
+    reply_json(rp, 200, json_pack("{s:s, s:o}", "query", q, "items", hits));
+}
+
+static json_t *stats_json(const struct store_stats *st)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "articles", (json_int_t)st->articles,
+                     "entities", (json_int_t)st->entities, "facts", (json_int_t)st->facts,
+                     "sanctions", (json_int_t)st->sanctions, "store_bytes",
+                     (json_int_t)st->used_bytes, "map_size", (json_int_t)st->map_size,
+                     "schema_version", (json_int_t)st->schema_version);
+}
+
+void h_stats(struct request *rq, struct reply *rp)
+{
+    struct store_txn *t;
+    struct store_stats st;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    enum store_err e = store_stats(t, &st);
+    store_read_end(t);
+    if (e != STORE_OK) {
+        reply_store_error(rp, e, "stats");
+        return;
+    }
+    reply_json(rp, 200, stats_json(&st));
+}
+
+void h_healthz(struct request *rq, struct reply *rp)
+{
+    (void)rq;
+    reply_json(rp, 200, json_pack("{s:s}", "status", "ok"));
+    rp->cacheable = false;
+}
+
+void h_readyz(struct request *rq, struct reply *rp)
+{
+    struct store_txn *t;
+    struct store_stats st;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    enum store_err e = store_stats(t, &st);
+    store_read_end(t);
+    if (e != STORE_OK) {
+        reply_problem(rp, 503, NULL, "the store is not readable: %s", store_strerror(e));
+        return;
+    }
+    reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ready", "articles",
+                                  (json_int_t)st.articles));
+    rp->cacheable = false;
+}
+
+void h_metrics(struct request *rq, struct reply *rp)
+{
+    struct store_txn *t = NULL;
+    struct store_stats st;
+    bool have = false;
+    if (store_read_begin(rq->app->store, &t) == STORE_OK) {
+        have = store_stats(t, &st) == STORE_OK;
+        store_read_end(t);
+    }
+    size_t len = 0;
+    char *text = metrics_render(rq->app->metrics, have ? &st : NULL, &len);
+    if (!text) {
+        reply_problem(rp, 500, NULL, "out of memory");
+        return;
+    }
+    reply_raw(rp, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    rp->cacheable = false;
+}
+
+void h_openapi(struct request *rq, struct reply *rp)
+{
+    (void)rq;
+    const struct ecf_embedded *f = ecf_embedded_find("openapi.yaml");
+    char *copy = f ? malloc(f->len + 1) : NULL;
+    if (!copy) {
+        reply_problem(rp, 500, NULL, "the API description is missing from this build");
+        return;
+    }
+    memcpy(copy, f->data, f->len + 1);
+    reply_raw(rp, 200, "application/yaml; charset=utf-8", copy, f->len);
+}

@@ -1,0 +1,159 @@
+#include "handlers/params.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor/extract.h"
+#include "server/http.h"
+#include "server/reply.h"
+#include "store/store.h"
+
+bool id_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= STORE_ID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+bool param_uint(struct request *rq, struct reply *rp, const char *name, unsigned long min,
+                unsigned long max, unsigned long def, unsigned long *out)
+{
+    const char *v = request_query(rq, name);
+    *out = def;
+    if (!v)
+        return true;
+    char *end = NULL;
+    errno = 0;
+    unsigned long n = (*v >= '0' && *v <= '9') ? strtoul(v, &end, 10) : 0;
+    if (!end || *end || errno || n < min || n > max) {
+        reply_problem(rp, 400, name, "%s must be a whole number from %lu to %lu", name, min, max);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+bool param_str(struct request *rq, struct reply *rp, const char *name, size_t maxlen,
+               const char **out)
+{
+    const char *v = request_query(rq, name);
+    *out = NULL;
+    if (!v)
+        return true;
+    size_t n = strlen(v);
+    if (n == 0 || n > maxlen) {
+        reply_problem(rp, 400, name, "%s must be 1 to %zu bytes long", name, maxlen);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool param_id(struct request *rq, struct reply *rp, const char *name, const char **out)
+{
+    const char *v = request_query(rq, name);
+    *out = NULL;
+    if (!v)
+        return true;
+    if (!id_valid(v)) {
+        reply_problem(rp, 400, name, "%s must be an id: letters, digits, '-', '_', '.'", name);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+enum vocab { V_TYPE, V_PRED, V_MEASURE };
+
+static bool param_vocab(struct request *rq, struct reply *rp, const char *name, enum vocab k,
+                        const char **out)
+{
+    const char *v = request_query(rq, name);
+    *out = NULL;
+    if (!v)
+        return true;
+    enum ex_type t;
+    enum ex_pred p;
+    enum ex_measure m;
+    int rc = k == V_TYPE ? ex_type_parse(v, &t) : k == V_PRED ? ex_pred_parse(v, &p)
+                                                             : ex_measure_parse(v, &m);
+    if (rc != 0) {
+        static const char *what[] = {"an entity type", "a predicate", "a sanction measure"};
+        reply_problem(rp, 400, name, "%s '%.64s' is not %s of the knowledge model", name, v,
+                      what[k]);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool param_type(struct request *rq, struct reply *rp, const char *name, const char **out)
+{
+    return param_vocab(rq, rp, name, V_TYPE, out);
+}
+
+bool param_predicate(struct request *rq, struct reply *rp, const char *name, const char **out)
+{
+    return param_vocab(rq, rp, name, V_PRED, out);
+}
+
+bool param_measure(struct request *rq, struct reply *rp, const char *name, const char **out)
+{
+    return param_vocab(rq, rp, name, V_MEASURE, out);
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    }
+    return true;
+}
+
+bool param_date(struct request *rq, struct reply *rp, const char *name, const char **out)
+{
+    const char *v = request_query(rq, name);
+    *out = NULL;
+    if (!v)
+        return true;
+    size_t n = strlen(v);
+    bool ok = (n == 4 || n == 7 || n == 10) && digits(v, 4);
+    if (ok && n >= 7) {
+        int mon = (v[5] - '0') * 10 + (v[6] - '0');
+        ok = v[4] == '-' && digits(v + 5, 2) && mon >= 1 && mon <= 12;
+        if (ok && n == 10) {
+            static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            int day = (v[8] - '0') * 10 + (v[9] - '0');
+            ok = v[7] == '-' && digits(v + 8, 2) && day >= 1 && day <= mdays[mon - 1];
+        }
+    }
+    if (!ok) {
+        reply_problem(rp, 400, name, "%s must be a date: YYYY, YYYY-MM or YYYY-MM-DD", name);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool param_country(struct request *rq, struct reply *rp, const char *name, const char **out)
+{
+    const char *v = request_query(rq, name);
+    *out = NULL;
+    if (!v)
+        return true;
+    if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z') {
+        reply_problem(rp, 400, name, "%s must be an ISO 3166-1 alpha-2 code such as CN", name);
+        return false;
+    }
+    *out = v;
+    return true;
+}

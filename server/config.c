@@ -1,0 +1,272 @@
+#include "server/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+
+enum opt_kind { K_STR, K_UINT, K_SIZE, K_BOOL, K_LOGFMT };
+
+struct opt {
+    const char *flag;
+    const char *env;
+    const char *metavar;
+    enum opt_kind kind;
+    size_t off;
+    size_t size;         /* K_STR: buffer size */
+    unsigned long min, max; /* K_UINT/K_SIZE bounds */
+    unsigned cmds;
+    const char *dflt;
+    const char *help;
+};
+
+#define OFF(f) offsetof(struct config, f)
+#define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT)
+
+static const struct opt opts[] = {
+    {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen), sizeof(((struct config *)0)->listen),
+     0, 0, CMD_SERVE, "127.0.0.1:8080", "address to listen on; port 0 picks a free port"},
+    {"data", "ECFACTS_DATA", "DIR", K_STR, OFF(data_dir), CONFIG_PATH_MAX, 0, 0, STORE_CMDS,
+     "./ecfacts-data", "data directory (the LMDB store)"},
+    {"threads", "ECFACTS_THREADS", "N", K_UINT, OFF(threads), 0, 1, 256, CMD_SERVE, "4",
+     "worker threads"},
+    {"token-file", "ECFACTS_TOKEN_FILE", "FILE", K_STR, OFF(token_file), CONFIG_PATH_MAX, 0, 0,
+     CMD_SERVE, "", "file whose first line is the bearer token for writes (or set ECFACTS_TOKEN)"},
+    {"cors-origin", "ECFACTS_CORS_ORIGIN", "ORIGINS", K_STR, OFF(cors_origin), 1024, 0, 0,
+     CMD_SERVE, "", "'*' or comma-separated origins allowed by CORS; empty disables CORS"},
+    {"map-size", "ECFACTS_MAP_SIZE", "BYTES", K_SIZE, OFF(map_size), 0, 65536,
+     (unsigned long)1 << 40, STORE_CMDS, "1G", "LMDB map size (K/M/G suffixes); larger grows the store"},
+    {"max-body", "ECFACTS_MAX_BODY", "BYTES", K_SIZE, OFF(max_body), 0, 1024, 64UL << 20,
+     CMD_SERVE, "1M", "largest accepted request body"},
+    {"max-connections", "ECFACTS_MAX_CONNECTIONS", "N", K_UINT, OFF(max_connections), 0, 1,
+     100000, CMD_SERVE, "1024", "simultaneous connections"},
+    {"timeout", "ECFACTS_TIMEOUT", "SECONDS", K_UINT, OFF(timeout), 0, 1, 3600, CMD_SERVE, "30",
+     "idle connection timeout"},
+    {"grace", "ECFACTS_GRACE", "SECONDS", K_UINT, OFF(grace), 0, 0, 600, CMD_SERVE, "10",
+     "time allowed for in-flight requests on SIGTERM"},
+    {"log-format", "ECFACTS_LOG_FORMAT", "text|json", K_LOGFMT, OFF(log_format), 0, 0, 0,
+     CMD_SERVE, "text", "log lines on stdout: human text or one JSON object per line"},
+    {"no-sample", "ECFACTS_NO_SAMPLE", NULL, K_BOOL, OFF(no_sample), 0, 0, 0, CMD_SERVE, "0",
+     "do not load the embedded sample articles into an empty store"},
+    {"json", NULL, NULL, K_BOOL, OFF(json), 0, 0, 0, CMD_EXTRACT, "1",
+     "JSON lines output (the only format; accepted for clarity)"},
+    {"help", NULL, NULL, K_BOOL, OFF(help), 0, 0, 0, ~0u, "0", "show this help"},
+};
+
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+static int parse_size(const char *s, unsigned long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: return -1;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+    if (*end != '\0' || (shift && v > (ULLONG_MAX >> shift)))
+        return -1;
+    *out = v << shift;
+    return 0;
+}
+
+/* Applies one textual value; src names where it came from for messages. */
+static int apply(struct config *c, const struct opt *o, const char *val, const char *src, FILE *err)
+{
+    char *base = (char *)c + o->off;
+    unsigned long long v = 0;
+    switch (o->kind) {
+    case K_STR:
+        if (strlen(val) >= o->size) {
+            fprintf(err, "ecfacts: %s: value too long (at most %zu bytes)\n", src, o->size - 1);
+            return -1;
+        }
+        ecf_strlcpy(base, val, o->size);
+        return 0;
+    case K_UINT:
+    case K_SIZE:
+        if (parse_size(val, &v) != 0 || (o->kind == K_UINT && strpbrk(val, "kKmMgGtT")) ||
+            v < o->min || v > o->max) {
+            fprintf(err, "ecfacts: %s: '%s' is not %s in %lu..%lu\n", src, val,
+                    o->kind == K_UINT ? "a whole number" : "a byte size", o->min, o->max);
+            return -1;
+        }
+        if (o->kind == K_UINT)
+            *(unsigned *)(void *)base = (unsigned)v;
+        else
+            *(size_t *)(void *)base = (size_t)v;
+        return 0;
+    case K_BOOL:
+        if (!strcmp(val, "1") || !strcmp(val, "true") || !strcmp(val, "yes")) {
+            *(bool *)(void *)base = true;
+        } else if (!strcmp(val, "0") || !strcmp(val, "false") || !strcmp(val, "no") || !*val) {
+            *(bool *)(void *)base = false;
+        } else {
+            fprintf(err, "ecfacts: %s: '%s' is not a boolean (1/0, true/false)\n", src, val);
+            return -1;
+        }
+        return 0;
+    case K_LOGFMT:
+        if (!strcmp(val, "text")) {
+            *(enum log_format *)(void *)base = LOG_TEXT;
+        } else if (!strcmp(val, "json")) {
+            *(enum log_format *)(void *)base = LOG_JSON;
+        } else {
+            fprintf(err, "ecfacts: %s: '%s' is not 'text' or 'json'\n", src, val);
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+static const struct opt *find_opt(const char *name, size_t n, enum config_cmd cmd)
+{
+    for (size_t i = 0; i < NOPTS; i++) {
+        if ((opts[i].cmds & cmd) && strlen(opts[i].flag) == n && !memcmp(opts[i].flag, name, n))
+            return &opts[i];
+    }
+    return NULL;
+}
+
+static enum config_result load_token(struct config *c, FILE *err)
+{
+    const char *env = getenv("ECFACTS_TOKEN");
+    const char *line = NULL;
+    char buf[4096];
+    if (c->token_file[0]) {
+        FILE *f = fopen(c->token_file, "r");
+        if (!f) {
+            fprintf(err, "ecfacts: token file %s: %s\n", c->token_file, strerror(errno));
+            return CONFIG_ERROR;
+        }
+        line = fgets(buf, sizeof buf, f);
+        fclose(f);
+        if (!line) {
+            fprintf(err, "ecfacts: token file %s is empty\n", c->token_file);
+            return CONFIG_ERROR;
+        }
+        buf[strcspn(buf, "\r\n")] = '\0';
+    } else if (env && *env) {
+        line = env;
+    }
+    if (!line)
+        return CONFIG_OK;
+    if (strlen(line) < 16) {
+        fprintf(err, "ecfacts: the bearer token must be at least 16 characters\n");
+        return CONFIG_ERROR;
+    }
+    c->token = strdup(line);
+    if (!c->token)
+        return CONFIG_ERROR;
+    c->token_len = strlen(c->token);
+    return CONFIG_OK;
+}
+
+enum config_result config_parse(struct config *c, enum config_cmd cmd, int argc, char **argv,
+                                char ***pos, int *npos, FILE *err)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < NOPTS; i++) {
+        if ((opts[i].cmds & cmd) && apply(c, &opts[i], opts[i].dflt, opts[i].flag, err) != 0)
+            return CONFIG_USAGE;
+    }
+    for (size_t i = 0; i < NOPTS; i++) {
+        const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
+        if ((opts[i].cmds & cmd) && v && apply(c, &opts[i], v, opts[i].env, err) != 0)
+            return CONFIG_USAGE;
+    }
+    /* Flags; positional arguments are compacted to the front of argv. */
+    int np = 0;
+    bool only_pos = false;
+    for (int i = 0; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            argv[np++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_pos = true;
+            continue;
+        }
+        if (!strcmp(a, "-h"))
+            a = "--help";
+        if (a[1] != '-') {
+            fprintf(err, "ecfacts: unknown option '%s' (see --help)\n", a);
+            return CONFIG_USAGE;
+        }
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : strlen(name);
+        const struct opt *o = find_opt(name, n, cmd);
+        if (!o) {
+            fprintf(err, "ecfacts: unknown option '--%.*s' (see --help)\n", (int)n, name);
+            return CONFIG_USAGE;
+        }
+        const char *val = eq ? eq + 1 : NULL;
+        if (!val && o->kind == K_BOOL) {
+            val = "1";
+        } else if (!val) {
+            if (i + 1 >= argc) {
+                fprintf(err, "ecfacts: option '--%s' needs a value (%s)\n", o->flag, o->metavar);
+                return CONFIG_USAGE;
+            }
+            val = argv[++i];
+        }
+        char src[64];
+        snprintf(src, sizeof src, "--%s", o->flag);
+        if (apply(c, o, val, src, err) != 0)
+            return CONFIG_USAGE;
+    }
+    *pos = argv;
+    *npos = np;
+    if (c->help)
+        return CONFIG_OK;
+    if (cmd == CMD_SERVE)
+        return load_token(c, err);
+    return CONFIG_OK;
+}
+
+void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, FILE *out)
+{
+    fprintf(out, "usage: ecfacts %s\n\n%s\n\noptions:\n", synopsis, about);
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opts[i];
+        if (!(o->cmds & cmd))
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", o->flag, o->metavar ? " " : "",
+                 o->metavar ? o->metavar : "");
+        fprintf(out, "  %-28s %s", left, o->help);
+        if (o->env)
+            fprintf(out, " [env %s", o->env);
+        if (o->env && o->dflt && *o->dflt && o->kind != K_BOOL)
+            fprintf(out, ", default %s]", o->dflt);
+        else if (o->env)
+            fprintf(out, "]");
+        fputc('\n', out);
+    }
+}
+
+void config_free(struct config *c)
+{
+    if (c->token) {
+        memset(c->token, 0, c->token_len);
+        free(c->token);
+    }
+    c->token = NULL;
+}

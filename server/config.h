@@ -1,0 +1,61 @@
+/* server/config.h — every setting is a flag and an environment variable, the
+ * flag winning over the variable, the variable over the default. One option
+ * table drives parsing, validation and --help for every subcommand. */
+#ifndef ECF_SERVER_CONFIG_H
+#define ECF_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum log_format { LOG_TEXT, LOG_JSON };
+
+enum config_cmd {
+    CMD_SERVE = 1 << 0,
+    CMD_INGEST = 1 << 1,
+    CMD_EXTRACT = 1 << 2,
+    CMD_STATS = 1 << 3,
+    CMD_EXPORT = 1 << 4,
+    CMD_ROUTES = 1 << 5
+};
+
+#define CONFIG_PATH_MAX 4096
+
+struct config {
+    char listen[256];
+    char data_dir[CONFIG_PATH_MAX];
+    unsigned threads;
+    char token_file[CONFIG_PATH_MAX];
+    char cors_origin[1024];
+    size_t map_size;
+    size_t max_body;
+    enum log_format log_format;
+    bool no_sample;
+    unsigned max_connections;
+    unsigned timeout;       /* idle connection timeout, seconds */
+    unsigned grace;         /* seconds to finish in-flight requests on SIGTERM */
+    bool json;              /* extract --json (the default output anyway) */
+    bool help;
+    /* Resolved secret: ECFACTS_TOKEN, or the first line of the token file.
+     * malloc'd; NULL when no token is configured (writes are then refused). */
+    char *token;
+    size_t token_len;
+};
+
+enum config_result { CONFIG_OK, CONFIG_USAGE, CONFIG_ERROR };
+
+/* Parses argv (after the subcommand word) for cmd: defaults, then the
+ * environment, then flags. Positional arguments are returned in *pos (a
+ * pointer into argv) and *npos. Messages name the flag or variable at fault
+ * and go to err. CONFIG_USAGE: bad flag/value (exit 2); CONFIG_ERROR: a
+ * setting could not be applied, e.g. an unreadable token file (exit 1). */
+enum config_result config_parse(struct config *c, enum config_cmd cmd, int argc, char **argv,
+                                char ***pos, int *npos, FILE *err)
+    __attribute__((warn_unused_result));
+
+/* Prints the options of cmd with their variables and defaults. */
+void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, FILE *out);
+
+void config_free(struct config *c);
+
+#endif

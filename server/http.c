@@ -1,0 +1,404 @@
+#include "server/http.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "common/util.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "server/reply.h"
+
+#define URI_MAX 4096 /* longer request targets are 414 */
+
+struct http_server {
+    struct MHD_Daemon *d;
+    struct app *app;
+    pthread_mutex_t mu;
+    pthread_cond_t idle;
+    unsigned inflight;
+    MHD_socket listen_fd;
+};
+
+const char *request_query(const struct request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *request_header(const struct request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- query checks done once for every route ------------------------------ */
+
+struct query_check {
+    const struct route *route;
+    const char *bad_name; /* first offending parameter */
+    const char *why;
+    size_t total;         /* bytes of the query, for 414 */
+    const char *seen[16];
+    size_t nseen;
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct query_check *q = cls;
+    q->total += key_size + value_size + 2;
+    if (q->bad_name)
+        return MHD_YES;
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+        q->bad_name = key;
+        q->why = "contains a NUL byte";
+    } else if (!ecf_utf8_valid(key, key_size, NULL) ||
+               (value && !ecf_utf8_valid(value, value_size, NULL))) {
+        q->bad_name = "(query)";
+        q->why = "is not valid UTF-8";
+    } else if (!router_param_allowed(q->route, key)) {
+        q->bad_name = key;
+        q->why = "is not a parameter of this route";
+    } else {
+        for (size_t i = 0; i < q->nseen; i++) {
+            if (!strcmp(q->seen[i], key)) {
+                q->bad_name = key;
+                q->why = "is given more than once";
+                return MHD_YES;
+            }
+        }
+        if (q->nseen < sizeof q->seen / sizeof q->seen[0])
+            q->seen[q->nseen++] = key;
+    }
+    return MHD_YES;
+}
+
+/* Constant-time comparison of the bearer token: the time taken does not
+ * depend on where the first difference is. */
+static bool token_ok(const struct request *rq)
+{
+    const struct config *c = rq->app->cfg;
+    const char *h = request_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!c->token || !h || strncasecmp(h, "Bearer ", 7) != 0)
+        return false;
+    const char *t = h + 7;
+    size_t n = strlen(t);
+    unsigned char diff = (unsigned char)(n != c->token_len);
+    for (size_t i = 0; i < c->token_len; i++)
+        diff |= (unsigned char)(c->token[i] ^ (i < n ? t[i] : 0));
+    return diff == 0;
+}
+
+static bool media_type_is(const char *ct, const char *want)
+{
+    size_t n = strlen(want);
+    return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Checks made when the headers are in, before any body is read. Returns
+ * true and fills rp when the request is refused right away. */
+static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
+{
+    if (rq->method == HTTP_OPTIONS) {
+        return false;
+    }
+    if (!rq->route) {
+        return false; /* 404/405 are answered on the final call */
+    }
+    (void)allow;
+    if (rq->route->flags & ROUTE_AUTH && !token_ok(rq)) {
+        reply_problem(rp, 401, NULL,
+                      rq->app->cfg->token ? "a valid bearer token is required"
+                                          : "writes are disabled: no token is configured");
+        return true;
+    }
+    if (rq->route->flags & ROUTE_BODY) {
+        const char *ct = request_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+        const char *cl = request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *te = request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        if (!cl && !te) {
+            reply_problem(rp, 411, NULL, "a Content-Length is required");
+            return true;
+        }
+        if (cl) {
+            char *end = NULL;
+            errno = 0;
+            unsigned long long v = strtoull(cl, &end, 10);
+            if (errno || end == cl || *end || v > rq->app->cfg->max_body) {
+                reply_problem(rp, 413, NULL, "the body is over the %zu-byte limit",
+                              rq->app->cfg->max_body);
+                return true;
+            }
+        }
+        if (media_type_is(ct, "application/json")) {
+            rq->body_text = false;
+        } else if (media_type_is(ct, "text/plain")) {
+            rq->body_text = true;
+        } else {
+            reply_problem(rp, 415, NULL, "send application/json or text/plain, not %s",
+                          ct ? ct : "(no Content-Type)");
+            return true;
+        }
+    }
+    return false;
+}
+
+static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
+{
+    if (rr == ROUTER_NOT_FOUND) {
+        reply_problem(rp, 404, NULL, "no resource at this path");
+        return;
+    }
+    if (rq->method == HTTP_OPTIONS) {
+        reply_init(rp, rq->path);
+        rp->status = 204;
+        rp->allow = allow;
+        return;
+    }
+    if (rr == ROUTER_BAD_METHOD) {
+        reply_problem(rp, 405, NULL, "this path does not accept that method");
+        rp->allow = allow;
+        return;
+    }
+    struct query_check q = {.route = rq->route};
+    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    if (strlen(rq->path) + q.total > URI_MAX) {
+        reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
+        return;
+    }
+    if (q.bad_name) {
+        reply_problem(rp, 400, q.bad_name, "parameter '%.64s' %s", q.bad_name, q.why);
+        return;
+    }
+    rq->route->handler(rq, rp);
+}
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    (void)version;
+    struct http_server *h = cls;
+    struct request *rq = *req_cls;
+    struct reply rp;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+        rq->app = h->app;
+        rq->conn = conn;
+        rq->path = url;
+        rq->method = router_method_parse(method);
+        rq->method_str = method;
+        rq->slot = router_nroutes;
+        *req_cls = rq;
+        pthread_mutex_lock(&h->mu);
+        h->inflight++;
+        pthread_mutex_unlock(&h->mu);
+        /* A request with a body may be refused before the body is read. */
+        unsigned allow = 0;
+        const struct route *r = NULL;
+        if (router_match(url, rq->method, &r, rq->caps, &allow) == ROUTER_MATCH) {
+            rq->route = r;
+            rq->slot = (size_t)(r - router_routes);
+        }
+        reply_init(&rp, url);
+        if (refuse_early(rq, &rp, allow)) {
+            rp.close = true;
+            enum MHD_Result res = reply_queue(rq, &rp);
+            reply_free(&rp);
+            return res;
+        }
+        return MHD_YES; /* answer on a later call: keeps the connection alive */
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->answered || !rq->route || !(rq->route->flags & ROUTE_BODY))
+            return MHD_YES; /* discard */
+        size_t max = rq->app->cfg->max_body;
+        if (rq->body_len + n > max) {
+            /* chunked bodies have no Content-Length to check up front */
+            reply_init(&rp, url);
+            reply_problem(&rp, 413, NULL, "the body is over the %zu-byte limit", max);
+            rp.close = true;
+            enum MHD_Result res = reply_queue(rq, &rp);
+            reply_free(&rp);
+            return res;
+        }
+        if (rq->body_len + n + 1 > rq->body_cap) {
+            size_t cap = rq->body_cap ? rq->body_cap : 16384;
+            while (cap < rq->body_len + n + 1)
+                cap *= 2;
+            if (cap > max + 1)
+                cap = max + 1;
+            char *nb = realloc(rq->body, cap);
+            if (!nb)
+                return MHD_NO;
+            rq->body = nb;
+            rq->body_cap = cap;
+        }
+        memcpy(rq->body + rq->body_len, upload_data, n);
+        rq->body_len += n;
+        rq->body[rq->body_len] = '\0';
+        return MHD_YES;
+    }
+    if (rq->answered)
+        return MHD_YES;
+    unsigned allow = 0;
+    const struct route *r = NULL;
+    enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);
+    reply_init(&rp, url);
+    dispatch(rq, &rp, rr, allow);
+    enum MHD_Result res = reply_queue(rq, &rp);
+    reply_free(&rp);
+    return res;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    struct http_server *h = cls;
+    struct request *rq = *req_cls;
+    if (!rq)
+        return;
+    double s = elapsed(&rq->t0);
+    unsigned status = rq->answered ? rq->status : 499; /* client went away */
+    metrics_observe(h->app->metrics, rq->slot, status, s);
+    log_access(rq->method_str, rq->path ? rq->path : "", status, s);
+    free(rq->body);
+    free(rq);
+    *req_cls = NULL;
+    pthread_mutex_lock(&h->mu);
+    if (--h->inflight == 0)
+        pthread_cond_broadcast(&h->idle);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_event("mhd", "%s", msg);
+}
+
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sl, bool *v6,
+                        char *errbuf, size_t cap)
+{
+    char host[256];
+    const char *port;
+    if (spec[0] == '[') {
+        const char *e = strchr(spec, ']');
+        if (!e || e[1] != ':' || (size_t)(e - spec - 1) >= sizeof host)
+            goto bad;
+        memcpy(host, spec + 1, (size_t)(e - spec - 1));
+        host[e - spec - 1] = '\0';
+        port = e + 2;
+    } else {
+        const char *c = strrchr(spec, ':');
+        if (!c || (size_t)(c - spec) >= sizeof host)
+            goto bad;
+        memcpy(host, spec, (size_t)(c - spec));
+        host[c - spec] = '\0';
+        port = c + 1;
+    }
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+                             .ai_socktype = SOCK_STREAM};
+    struct addrinfo *ai = NULL;
+    if (!*port || getaddrinfo(host, port, &hints, &ai) != 0 || !ai)
+        goto bad;
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    *sl = ai->ai_addrlen;
+    *v6 = ai->ai_family == AF_INET6;
+    freeaddrinfo(ai);
+    return 0;
+bad:
+    snprintf(errbuf, cap, "--listen '%s' is not HOST:PORT with a numeric address (e.g. 127.0.0.1:8080)",
+             spec);
+    return -1;
+}
+
+int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = 0;
+    bool v6 = false;
+    *out = NULL;
+    if (parse_listen(app->cfg->listen, &ss, &sl, &v6, errbuf, cap) != 0)
+        return -1;
+    struct http_server *h = calloc(1, sizeof *h);
+    if (!h)
+        return -1;
+    h->app = app;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->idle, NULL);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    h->d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg->timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+    if (!h->d) {
+        snprintf(errbuf, cap, "cannot listen on %s: %s", app->cfg->listen, strerror(errno));
+        pthread_mutex_destroy(&h->mu);
+        pthread_cond_destroy(&h->idle);
+        free(h);
+        return -1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    *port = di ? di->port : 0;
+    *out = h;
+    return 0;
+}
+
+unsigned http_shutdown(struct http_server *h, unsigned grace)
+{
+    if (!h)
+        return 0;
+    h->listen_fd = MHD_quiesce_daemon(h->d);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += grace;
+    pthread_mutex_lock(&h->mu);
+    while (h->inflight > 0) {
+        if (pthread_cond_timedwait(&h->idle, &h->mu, &deadline) == ETIMEDOUT)
+            break;
+    }
+    unsigned left = h->inflight;
+    pthread_mutex_unlock(&h->mu);
+    MHD_stop_daemon(h->d);
+    if (h->listen_fd != MHD_INVALID_SOCKET)
+        close(h->listen_fd);
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->idle);
+    free(h);
+    return left;
+}

@@ -1,0 +1,65 @@
+/* server/http.h — the libmicrohttpd daemon and the per-request context that
+ * handlers see. A request is answered on the access handler's second call at
+ * the earliest (0.9.75 closes keep-alive connections after "early" responses),
+ * except when it is refused before its body is read (401/411/413/415), where
+ * closing the connection is the point. */
+#ifndef ECF_SERVER_HTTP_H
+#define ECF_SERVER_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "server/config.h"
+#include "server/router.h"
+
+struct store;
+struct extractor;
+struct metrics;
+struct MHD_Connection;
+struct MHD_Daemon;
+
+/* What every request thread shares; read-only once the daemon runs. */
+struct app {
+    const struct config *cfg;
+    struct store *store;
+    const struct extractor *x;
+    struct metrics *metrics;
+};
+
+struct request {
+    struct app *app;
+    struct MHD_Connection *conn;
+    enum http_method method;
+    const char *method_str;    /* as sent, borrowed from MHD */
+    const struct route *route; /* NULL when no route matched */
+    size_t slot;               /* metrics slot: route index, or router_nroutes */
+    const char *path;          /* borrowed from MHD, valid for the request */
+    char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX]; /* {captures} in order */
+    char *body;                /* request body, NUL-terminated; capped at max_body */
+    size_t body_len, body_cap;
+    bool body_text;            /* text/plain rather than application/json */
+    struct timespec t0;
+    unsigned status;           /* final status, for metrics and the access log */
+    bool answered;
+};
+
+/* A query parameter's value (borrowed, valid for the request), or NULL. The
+ * dispatcher has already refused duplicates, unknown names, NULs and invalid
+ * UTF-8, so handlers only check the value's own syntax. */
+const char *request_query(const struct request *rq, const char *name);
+
+/* A request header (case-insensitive name), or NULL. */
+const char *request_header(const struct request *rq, const char *name);
+
+struct http_server;
+
+/* Starts the daemon on cfg->listen. *port receives the bound port. */
+int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf,
+               size_t cap) __attribute__((warn_unused_result));
+
+/* Stops accepting, waits up to grace seconds for in-flight requests, stops
+ * the daemon. Returns the number of requests still running at the deadline. */
+unsigned http_shutdown(struct http_server *h, unsigned grace);
+
+#endif

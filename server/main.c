@@ -1,0 +1,163 @@
+/* ecfacts — start-up and shutdown order, signals, and the subcommand table.
+ *
+ * serve: open the store, build the extractor, load the sample articles into
+ * an empty store, start the daemon, then wait for a signal in this thread
+ * (all signals are blocked in every worker thread). SIGTERM/SIGINT: stop
+ * accepting, let in-flight requests finish, close LMDB, exit 0. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/pipeline.h"
+#include "cli/cli.h"
+#include "server/config.h"
+#include "server/http.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "store/store.h"
+
+static void print_listen_url(const char *listen, unsigned port)
+{
+    const char *colon = strrchr(listen, ':');
+    int hostlen = colon ? (int)(colon - listen) : 0;
+    log_event("listening", "listening on http://%.*s:%u", hostlen, listen, port);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct config c;
+    char **pos, err[512];
+    int npos, rc = EXIT_FAIL;
+    struct store *s = NULL;
+    struct extractor *x = NULL;
+    struct metrics *m = NULL;
+    struct http_server *h = NULL;
+    enum config_result cr = config_parse(&c, CMD_SERVE, argc, argv, &pos, &npos, stderr);
+    if (cr != CONFIG_OK) {
+        config_free(&c);
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    }
+    if (c.help) {
+        config_usage(CMD_SERVE, "serve [OPTIONS]",
+                     "Serves the knowledge base over HTTP (JSON; see GET /openapi.yaml). Every "
+                     "option is also an environment variable; the flag wins. An empty data "
+                     "directory is filled with the embedded sample articles unless --no-sample.",
+                     stdout);
+        config_free(&c);
+        return EXIT_OK;
+    }
+    if (npos) {
+        fprintf(stderr, "ecfacts: serve: unexpected argument '%s'\n", pos[0]);
+        config_free(&c);
+        return EXIT_USAGE;
+    }
+    log_set_format(c.log_format);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread started below */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct store_opts so = {.map_size = c.map_size};
+    if (store_open(c.data_dir, &so, &s, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "ecfacts: serve: %s\n", err);
+        goto out;
+    }
+    if (pipeline_extractor_default(&x, err, sizeof err) != EX_OK) {
+        fprintf(stderr, "ecfacts: serve: %s\n", err);
+        goto out;
+    }
+    if (!c.no_sample) {
+        struct store_txn *t = NULL;
+        struct store_stats st = {0};
+        if (store_read_begin(s, &t) == STORE_OK) {
+            if (store_stats(t, &st) != STORE_OK)
+                st.articles = 1; /* unreadable: do not write into it */
+            store_read_end(t);
+        }
+        if (st.articles == 0) {
+            size_t loaded = 0, failed = pipeline_load_samples(s, x, &loaded);
+            log_event("sample", "loaded %zu embedded sample articles (%zu failed)", loaded, failed);
+        }
+    }
+    m = metrics_new(router_nroutes);
+    if (!m)
+        goto out;
+    struct app app = {.cfg = &c, .store = s, .x = x, .metrics = m};
+    unsigned port = 0;
+    if (http_start(&app, &h, &port, err, sizeof err) != 0) {
+        fprintf(stderr, "ecfacts: serve: %s\n", err);
+        goto out;
+    }
+    print_listen_url(c.listen, port);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            log_event("signal", "SIGHUP ignored: nothing to reload");
+            continue;
+        }
+        log_event("shutdown", "%s: finishing in-flight requests (up to %us)",
+                  sig == SIGTERM ? "SIGTERM" : "SIGINT", c.grace);
+        break;
+    }
+    unsigned left = http_shutdown(h, c.grace);
+    h = NULL;
+    if (left)
+        log_event("shutdown", "%u requests still running at the deadline were cut", left);
+    log_event("shutdown", "stopped");
+    rc = EXIT_OK;
+out:
+    http_shutdown(h, 0);
+    metrics_free(m);
+    extractor_free(x);
+    store_close(s);
+    config_free(&c);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *about;
+} commands[] = {
+    {"serve", cmd_serve, "serve the knowledge base over HTTP"},
+    {"ingest", cmd_ingest, "extract and store articles from files or directories"},
+    {"extract", cmd_extract, "print what the extractor finds in files (JSON lines), store nothing"},
+    {"stats", cmd_stats, "print the store's counts"},
+    {"export", cmd_export, "print the whole knowledge base as JSON lines"},
+    {"routes", cmd_routes, "print the HTTP route table"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: ecfacts COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].about);
+    fprintf(f, "\n'ecfacts COMMAND --help' describes each. Exit status: 0 success, 1 failure, "
+               "2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 2, argv + 2);
+    }
+    fprintf(stderr, "ecfacts: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

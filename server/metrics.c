@@ -1,0 +1,167 @@
+#include "server/metrics.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/router.h"
+
+static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 404, 405, 409,
+                                    411, 413, 414, 415, 500, 503, 507};
+#define NSTATUS (sizeof statuses / sizeof statuses[0])
+#define OTHER_STATUS NSTATUS /* anything else */
+
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                 0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+#define NBUCKETS (sizeof buckets / sizeof buckets[0])
+
+struct slot {
+    atomic_ulong by_status[NSTATUS + 1];
+    atomic_ulong bucket[NBUCKETS + 1]; /* last: +Inf */
+    atomic_ulong sum_us;
+};
+
+struct metrics {
+    size_t nslots;
+    struct slot slots[];
+};
+
+struct metrics *metrics_new(size_t nslots)
+{
+    struct metrics *m = calloc(1, sizeof *m + (nslots + 1) * sizeof(struct slot));
+    if (m)
+        m->nslots = nslots;
+    return m;
+}
+
+void metrics_free(struct metrics *m)
+{
+    free(m);
+}
+
+void metrics_observe(struct metrics *m, size_t slot, unsigned status, double seconds)
+{
+    if (slot > m->nslots)
+        slot = m->nslots;
+    struct slot *s = &m->slots[slot];
+    size_t si = OTHER_STATUS;
+    for (size_t i = 0; i < NSTATUS; i++) {
+        if (statuses[i] == status)
+            si = i;
+    }
+    atomic_fetch_add_explicit(&s->by_status[si], 1, memory_order_relaxed);
+    size_t b = 0;
+    while (b < NBUCKETS && seconds > buckets[b])
+        b++;
+    atomic_fetch_add_explicit(&s->bucket[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->sum_us, (unsigned long)(seconds * 1e6), memory_order_relaxed);
+}
+
+struct out {
+    char *buf;
+    size_t len, cap;
+    int err;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            o->err = 1;
+            return;
+        }
+        if ((size_t)n < o->cap - o->len) {
+            o->len += (size_t)n;
+            return;
+        }
+        size_t ncap = o->cap * 2 + (size_t)n;
+        char *nb = realloc(o->buf, ncap);
+        if (!nb) {
+            o->err = 1;
+            return;
+        }
+        o->buf = nb;
+        o->cap = ncap;
+    }
+}
+
+static const char *slot_name(const struct metrics *m, size_t i)
+{
+    return i < m->nslots ? router_routes[i].pattern : "unmatched";
+}
+
+char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *len)
+{
+    struct out o = {.buf = malloc(8192), .cap = 8192};
+    if (!o.buf)
+        return NULL;
+    o.buf[0] = '\0';
+    put(&o, "# HELP ecfacts_http_requests_total HTTP requests answered, by route and status.\n"
+            "# TYPE ecfacts_http_requests_total counter\n");
+    for (size_t i = 0; i <= m->nslots; i++) {
+        for (size_t k = 0; k <= NSTATUS; k++) {
+            unsigned long v = atomic_load_explicit(&m->slots[i].by_status[k], memory_order_relaxed);
+            if (!v)
+                continue;
+            if (k < NSTATUS)
+                put(&o, "ecfacts_http_requests_total{route=\"%s\",status=\"%u\"} %lu\n",
+                    slot_name(m, i), statuses[k], v);
+            else
+                put(&o, "ecfacts_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
+                    slot_name(m, i), v);
+        }
+    }
+    put(&o, "# HELP ecfacts_http_request_duration_seconds Time from request headers to response queued.\n"
+            "# TYPE ecfacts_http_request_duration_seconds histogram\n");
+    for (size_t i = 0; i <= m->nslots; i++) {
+        unsigned long cum = 0;
+        struct slot *s = &m->slots[i];
+        for (size_t b = 0; b <= NBUCKETS; b++)
+            cum += atomic_load_explicit(&s->bucket[b], memory_order_relaxed);
+        if (!cum)
+            continue;
+        cum = 0;
+        for (size_t b = 0; b <= NBUCKETS; b++) {
+            cum += atomic_load_explicit(&s->bucket[b], memory_order_relaxed);
+            if (b < NBUCKETS)
+                put(&o, "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
+                    slot_name(m, i), buckets[b], cum);
+            else
+                put(&o, "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
+                    slot_name(m, i), cum);
+        }
+        put(&o, "ecfacts_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", slot_name(m, i),
+            (double)atomic_load_explicit(&s->sum_us, memory_order_relaxed) / 1e6);
+        put(&o, "ecfacts_http_request_duration_seconds_count{route=\"%s\"} %lu\n",
+            slot_name(m, i), cum);
+    }
+    if (st) {
+        put(&o, "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
+                "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"
+                "# HELP ecfacts_store_map_bytes Configured LMDB map size.\n"
+                "# TYPE ecfacts_store_map_bytes gauge\necfacts_store_map_bytes %llu\n",
+            (unsigned long long)st->used_bytes, (unsigned long long)st->map_size);
+        put(&o, "# HELP ecfacts_articles Articles stored.\n# TYPE ecfacts_articles gauge\n"
+                "ecfacts_articles %llu\n"
+                "# HELP ecfacts_entities Entities stored.\n# TYPE ecfacts_entities gauge\n"
+                "ecfacts_entities %llu\n"
+                "# HELP ecfacts_facts Facts stored.\n# TYPE ecfacts_facts gauge\n"
+                "ecfacts_facts %llu\n"
+                "# HELP ecfacts_sanctions Sanctions stored.\n# TYPE ecfacts_sanctions gauge\n"
+                "ecfacts_sanctions %llu\n",
+            (unsigned long long)st->articles, (unsigned long long)st->entities,
+            (unsigned long long)st->facts, (unsigned long long)st->sanctions);
+    }
+    if (o.err) {
+        free(o.buf);
+        return NULL;
+    }
+    *len = o.len;
+    return o.buf;
+}

@@ -1,0 +1,23 @@
+/* server/metrics.h — request counters by route and status, and a latency
+ * histogram per route, updated lock-free from request threads and rendered
+ * in the Prometheus text format. */
+#ifndef ECF_SERVER_METRICS_H
+#define ECF_SERVER_METRICS_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+struct metrics;
+
+/* nslots routes plus one slot for requests that matched none. */
+struct metrics *metrics_new(size_t nslots);
+void metrics_free(struct metrics *m);
+
+void metrics_observe(struct metrics *m, size_t slot, unsigned status, double seconds);
+
+/* Renders everything (and the store figures, when st is non-NULL) as a
+ * malloc'd text; *len receives its length. NULL on ENOMEM. */
+char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *len);
+
+#endif

@@ -1,0 +1,268 @@
+#include "server/reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "server/http.h"
+
+#define CT_JSON "application/json; charset=utf-8"
+#define CT_PROBLEM "application/problem+json; charset=utf-8"
+
+static const struct {
+    unsigned status;
+    const char *slug;
+    const char *title;
+} problems[] = {
+    {400, "bad-parameter", "Bad parameter"},
+    {401, "unauthorized", "Unauthorized"},
+    {403, "forbidden", "Forbidden"},
+    {404, "not-found", "Not found"},
+    {405, "method-not-allowed", "Method not allowed"},
+    {409, "conflict", "Conflict"},
+    {411, "length-required", "Length required"},
+    {413, "payload-too-large", "Payload too large"},
+    {414, "uri-too-long", "URI too long"},
+    {415, "unsupported-media-type", "Unsupported media type"},
+    {422, "unprocessable", "Unprocessable content"},
+    {500, "internal", "Internal server error"},
+    {503, "not-ready", "Service unavailable"},
+    {507, "insufficient-storage", "Insufficient storage"},
+};
+
+void reply_init(struct reply *rp, const char *instance)
+{
+    memset(rp, 0, sizeof *rp);
+    rp->instance = instance;
+}
+
+void reply_free(struct reply *rp)
+{
+    free(rp->body);
+    rp->body = NULL;
+}
+
+void reply_raw(struct reply *rp, unsigned status, const char *ctype, char *body, size_t len)
+{
+    free(rp->body);
+    rp->status = status;
+    rp->content_type = ctype;
+    rp->body = body;
+    rp->len = len;
+    rp->cacheable = status == 200;
+}
+
+void reply_json(struct reply *rp, unsigned status, json_t *v)
+{
+    char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    json_decref(v);
+    if (!s) {
+        reply_problem(rp, 500, NULL, "could not serialise the response");
+        return;
+    }
+    reply_raw(rp, status, CT_JSON, s, strlen(s));
+}
+
+void reply_page(struct reply *rp, json_t *items, char *next)
+{
+    json_t *page = json_object();
+    if (!page || !items || json_object_set_new(page, "items", items) != 0) {
+        json_decref(page);
+        free(next);
+        reply_problem(rp, 500, NULL, "out of memory");
+        return;
+    }
+    json_object_set_new(page, "next_cursor", next ? json_string(next) : json_null());
+    free(next);
+    reply_json(rp, 200, page);
+}
+
+void reply_problem(struct reply *rp, unsigned status, const char *parameter, const char *fmt, ...)
+{
+    const char *slug = "error", *title = "Error";
+    for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++) {
+        if (problems[i].status == status) {
+            slug = problems[i].slug;
+            title = problems[i].title;
+        }
+    }
+    if (status == 400 && !parameter)
+        slug = "bad-body";
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    /* detail may quote client input: keep only valid UTF-8 for JSON. */
+    if (!ecf_utf8_valid(detail, strlen(detail), NULL))
+        ecf_strlcpy(detail, "the request contains invalid UTF-8", sizeof detail);
+    char type[64];
+    snprintf(type, sizeof type, "urn:ecfacts:problem:%s", slug);
+    json_t *p = json_pack("{s:s, s:s, s:I, s:s}", "type", type, "title", title, "status",
+                          (json_int_t)status, "detail", detail);
+    if (p && rp->instance && ecf_utf8_valid(rp->instance, strlen(rp->instance), NULL))
+        json_object_set_new(p, "instance", json_string(rp->instance));
+    if (p && parameter && ecf_utf8_valid(parameter, strlen(parameter), NULL))
+        json_object_set_new(p, "parameter", json_string(parameter));
+    char *s = p ? json_dumps(p, JSON_COMPACT) : NULL;
+    json_decref(p);
+    free(rp->body);
+    rp->status = status;
+    rp->content_type = CT_PROBLEM;
+    rp->cacheable = false;
+    rp->body = s;
+    rp->len = s ? strlen(s) : 0;
+    if (status == 401)
+        rp->www_auth = true;
+}
+
+void reply_store_error(struct reply *rp, enum store_err e, const char *what)
+{
+    switch (e) {
+    case STORE_E_NOTFOUND:
+        reply_problem(rp, 404, NULL, "no %s with that id", what);
+        break;
+    case STORE_E_INVALID:
+        reply_problem(rp, 400, NULL, "%s: %s", what, store_strerror(e));
+        break;
+    case STORE_E_CONFLICT:
+        reply_problem(rp, 409, NULL, "%s: %s", what, store_strerror(e));
+        break;
+    case STORE_E_MAPFULL:
+        reply_problem(rp, 507, NULL, "%s", store_strerror(e));
+        break;
+    case STORE_E_BUSY:
+    case STORE_E_IO:
+    case STORE_E_VERSION:
+        reply_problem(rp, 503, NULL, "%s", store_strerror(e));
+        break;
+    default:
+        reply_problem(rp, 500, NULL, "%s", store_strerror(e));
+        break;
+    }
+}
+
+/* RFC 9110 If-None-Match: "*" or a list of (possibly weak) entity tags. */
+static bool etag_matches(const char *inm, const char *etag)
+{
+    const char *tag = etag + 1; /* inside the quotes */
+    size_t tlen = strlen(etag) - 2;
+    for (const char *p = inm; *p;) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        if (*p != '"')
+            return false;
+        const char *q = strchr(p + 1, '"');
+        if (!q)
+            return false;
+        if ((size_t)(q - p - 1) == tlen && memcmp(p + 1, tag, tlen) == 0)
+            return true;
+        p = q + 1;
+    }
+    return false;
+}
+
+/* Origin allowed by --cors-origin ("*" or a comma list)? Returns the value
+ * for Access-Control-Allow-Origin or NULL. */
+static const char *cors_allow(const char *conf, const char *origin)
+{
+    if (!conf[0])
+        return NULL;
+    if (!strcmp(conf, "*"))
+        return "*";
+    if (!origin)
+        return NULL;
+    size_t n = strlen(origin);
+    for (const char *p = conf; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (len == n && !memcmp(p, origin, n))
+            return origin;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return NULL;
+}
+
+#define ADD(resp, h, v)                                                                        \
+    do {                                                                                       \
+        if (MHD_add_response_header((resp), (h), (v)) != MHD_YES)                              \
+            goto fail;                                                                         \
+    } while (0)
+
+enum MHD_Result reply_queue(struct request *rq, struct reply *rp)
+{
+    if (!rp->body && rp->status != 204 && rp->status != 304)
+        reply_problem(rp, 500, NULL, "no response produced");
+    char etag[24] = "";
+    unsigned status = rp->status;
+    if (rp->cacheable && status == 200 && rp->body) {
+        snprintf(etag, sizeof etag, "\"%016llx\"",
+                 (unsigned long long)ecf_fnv1a64(rp->body, rp->len));
+        const char *inm = request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        if (inm && etag_matches(inm, etag))
+            status = 304;
+    }
+    struct MHD_Response *resp;
+    if (status == 304 || status == 204 || !rp->body) {
+        resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(rp->len, rp->body, MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            rp->body = NULL; /* MHD frees it now */
+    }
+    if (!resp)
+        return MHD_NO;
+    if (status != 204 && status != 304 && rp->content_type)
+        ADD(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->content_type);
+    if (etag[0]) {
+        ADD(resp, MHD_HTTP_HEADER_ETAG, etag);
+        ADD(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    } else if (status >= 200 && status < 300) {
+        ADD(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    }
+    if (rp->allow) {
+        char allow[96];
+        router_allow_string(rp->allow, allow, sizeof allow);
+        ADD(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    }
+    if (rp->www_auth)
+        ADD(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ecfacts\"");
+    if (rp->location[0])
+        ADD(resp, MHD_HTTP_HEADER_LOCATION, rp->location);
+    if (rp->close)
+        ADD(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    const char *origin = request_header(rq, "Origin");
+    const char *acao = cors_allow(rq->app->cfg->cors_origin, origin);
+    if (acao) {
+        ADD(resp, "Access-Control-Allow-Origin", acao);
+        ADD(resp, MHD_HTTP_HEADER_VARY, "Origin");
+        ADD(resp, "Access-Control-Expose-Headers", "ETag, Location");
+        if (rq->method == HTTP_OPTIONS && rp->allow) {
+            char allow[96];
+            router_allow_string(rp->allow, allow, sizeof allow);
+            ADD(resp, "Access-Control-Allow-Methods", allow);
+            ADD(resp, "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
+            ADD(resp, "Access-Control-Max-Age", "600");
+        }
+    }
+    rq->status = status;
+    enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
+    MHD_destroy_response(resp);
+    rq->answered = r == MHD_YES;
+    return r;
+fail:
+    MHD_destroy_response(resp);
+    return MHD_NO;
+}

@@ -1,0 +1,55 @@
+/* server/reply.h — the only place that builds and queues MHD responses.
+ * Handlers fill a struct reply; http.c queues it with reply_queue(), which
+ * adds Content-Type, ETag/304, Cache-Control, CORS and the extra headers. */
+#ifndef ECF_SERVER_REPLY_H
+#define ECF_SERVER_REPLY_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "store/store.h"
+
+struct request;
+
+struct reply {
+    unsigned status;
+    char *body; /* malloc'd; handed to MHD */
+    size_t len;
+    const char *content_type;
+    bool cacheable;    /* 200 with ETag / If-None-Match support */
+    unsigned allow;    /* method mask for an Allow header, 0 = none */
+    bool www_auth;     /* WWW-Authenticate: Bearer */
+    bool close;        /* Connection: close (body left unread) */
+    char location[STORE_ID_MAX + 32];
+    const char *instance; /* request path, for problems */
+};
+
+void reply_init(struct reply *rp, const char *instance);
+void reply_free(struct reply *rp);
+
+/* 2xx JSON; steals v. A serialisation failure becomes a 500 problem. */
+void reply_json(struct reply *rp, unsigned status, json_t *v);
+
+/* {"items":..,"next_cursor":..}; steals items and next (malloc'd or NULL). */
+void reply_page(struct reply *rp, json_t *items, char *next);
+
+/* Steals body (malloc'd). */
+void reply_raw(struct reply *rp, unsigned status, const char *ctype, char *body, size_t len);
+
+/* RFC 9457 problem: status decides type slug and title; detail is formatted;
+ * parameter (may be NULL) names the bad query parameter. */
+void reply_problem(struct reply *rp, unsigned status, const char *parameter, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Maps a store error to its status (404, 400, 409, 503, 507, 500). */
+void reply_store_error(struct reply *rp, enum store_err e, const char *what);
+
+/* Queues rp on the connection; rq supplies method, If-None-Match, Origin and
+ * configuration. Returns MHD's result (MHD_NO only on an internal failure). */
+enum MHD_Result reply_queue(struct request *rq, struct reply *rp);
+
+#endif
