@@ -145,7 +145,7 @@ void reply_store_error(struct reply *rp, enum store_err e, const char *what)
 }
 
 /* RFC 9110 If-None-Match: "*" or a list of (possibly weak) entity tags. */
-static bool etag_matches(const char *inm, const char *etag)
+bool reply_etag_match(const char *inm, const char *etag)
 {
     const char *tag = etag + 1; /* inside the quotes */
     size_t tlen = strlen(etag) - 2;
@@ -170,7 +170,7 @@ static bool etag_matches(const char *inm, const char *etag)
 
 /* Origin allowed by --cors-origin ("*" or a comma list)? Returns the value
  * for Access-Control-Allow-Origin or NULL. */
-static const char *cors_allow(const char *conf, const char *origin)
+const char *reply_cors_origin(const char *conf, const char *origin)
 {
     if (!conf[0])
         return NULL;
@@ -211,7 +211,7 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp)
         snprintf(etag, sizeof etag, "\"%016llx\"",
                  (unsigned long long)ecf_fnv1a64(rp->body, rp->len));
         const char *inm = request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-        if (inm && etag_matches(inm, etag))
+        if (inm && reply_etag_match(inm, etag))
             status = 304;
     }
     struct MHD_Response *resp;
@@ -244,7 +244,7 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp)
     if (rp->close)
         ADD(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     const char *origin = request_header(rq, "Origin");
-    const char *acao = cors_allow(rq->app->cfg->cors_origin, origin);
+    const char *acao = reply_cors_origin(rq->app->cfg->cors_origin, origin);
     if (acao) {
         ADD(resp, "Access-Control-Allow-Origin", acao);
         ADD(resp, MHD_HTTP_HEADER_VARY, "Origin");

@@ -52,4 +52,11 @@ void reply_store_error(struct reply *rp, enum store_err e, const char *what);
  * configuration. Returns MHD's result (MHD_NO only on an internal failure). */
 enum MHD_Result reply_queue(struct request *rq, struct reply *rp);
 
+/* If-None-Match value inm matches etag ("\"...\"")? Handles lists, W/, "*". */
+bool reply_etag_match(const char *inm, const char *etag);
+
+/* The Access-Control-Allow-Origin value for a request from origin under the
+ * --cors-origin setting conf ("*" or a comma list), or NULL for none. */
+const char *reply_cors_origin(const char *conf, const char *origin);
+
 #endif

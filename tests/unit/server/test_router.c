@@ -1,0 +1,162 @@
+/* The route table matcher and the pure helpers of reply.c and config.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers/handlers.h"
+#include "server/config.h"
+#include "server/http.h"
+#include "server/reply.h"
+#include "server/router.h"
+#include "tests/tap.h"
+
+/* The real table, without the real handlers: the tests only match. */
+static void h(struct request *rq, struct reply *rp)
+{
+    (void)rq;
+    (void)rp;
+}
+
+const struct route router_routes[] = {
+    {HTTP_GET, "/v1/entities", h, 0, "type,limit"},
+    {HTTP_GET, "/v1/entities/{id}", h, 0, NULL},
+    {HTTP_GET, "/v1/chips/{id}/lineage", h, 0, "depth"},
+    {HTTP_POST, "/v1/articles", h, ROUTE_AUTH, NULL},
+    {HTTP_GET, "/v1/articles", h, 0, "limit,cursor"},
+};
+const size_t router_nroutes = sizeof router_routes / sizeof router_routes[0];
+
+/* reply.c's collaborators, outside what these tests exercise. */
+const char *request_header(const struct request *rq, const char *name)
+{
+    (void)rq;
+    (void)name;
+    return NULL;
+}
+
+const char *store_strerror(enum store_err e)
+{
+    (void)e;
+    return "store error";
+}
+
+static void test_match(void)
+{
+    const struct route *r = NULL;
+    char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX];
+    unsigned allow = 0;
+    ok(router_match("/v1/entities", HTTP_GET, &r, caps, &allow) == ROUTER_MATCH &&
+           r == &router_routes[0], "literal path matches");
+    ok(router_match("/v1/entities/huawei", HTTP_GET, &r, caps, &allow) == ROUTER_MATCH &&
+           r == &router_routes[1], "capture route matches");
+    is_str(caps[0], "huawei", "capture is the segment");
+    ok(router_match("/v1/chips/h20/lineage", HTTP_HEAD, &r, caps, &allow) == ROUTER_MATCH,
+       "HEAD is accepted where GET is");
+    is_str(caps[0], "h20", "inner capture");
+    ok(router_match("/v1/entities/", HTTP_GET, &r, caps, &allow) == ROUTER_NOT_FOUND,
+       "empty capture does not match");
+    ok(router_match("/v1/entities/a/b", HTTP_GET, &r, caps, &allow) == ROUTER_NOT_FOUND,
+       "extra segment does not match");
+    ok(router_match("/v1/entitiesx", HTTP_GET, &r, caps, &allow) == ROUTER_NOT_FOUND,
+       "prefix of a segment does not match");
+    ok(router_match("v1/entities", HTTP_GET, &r, caps, &allow) == ROUTER_NOT_FOUND,
+       "relative path does not match");
+    ok(router_match("/v1/entities", HTTP_DELETE, &r, caps, &allow) == ROUTER_BAD_METHOD,
+       "wrong method on a known path is 405");
+    ok(allow == (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS), "Allow lists GET, HEAD, OPTIONS");
+    ok(router_match("/v1/articles", HTTP_POST, &r, caps, &allow) == ROUTER_MATCH &&
+           r == &router_routes[3], "same path, method picks the route");
+    ok(router_match("/v1/articles", HTTP_PUT, &r, caps, &allow) == ROUTER_BAD_METHOD &&
+           (allow & HTTP_POST) && (allow & HTTP_GET), "Allow unions every route of the path");
+    char longseg[400];
+    memset(longseg, 'a', sizeof longseg);
+    memcpy(longseg, "/v1/entities/", 13);
+    longseg[sizeof longseg - 1] = '\0';
+    ok(router_match(longseg, HTTP_GET, &r, caps, &allow) == ROUTER_NOT_FOUND,
+       "an over-long capture is refused, never truncated");
+    char buf[96];
+    router_allow_string(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OPTIONS, buf, sizeof buf);
+    is_str(buf, "GET, HEAD, POST, OPTIONS", "Allow header text");
+    ok(router_param_allowed(&router_routes[4], "cursor"), "listed parameter allowed");
+    ok(!router_param_allowed(&router_routes[4], "curs"), "prefix of a parameter is not");
+    ok(!router_param_allowed(&router_routes[1], "limit"), "route without parameters");
+    ok(router_method_parse("GET") == HTTP_GET && router_method_parse("get") == HTTP_OTHER,
+       "methods are case-sensitive");
+}
+
+static void test_reply_helpers(void)
+{
+    ok(reply_etag_match("\"abc\"", "\"abc\""), "ETag exact");
+    ok(reply_etag_match("W/\"abc\"", "\"abc\""), "weak ETag matches for GET");
+    ok(reply_etag_match("\"x\", \"abc\"", "\"abc\""), "ETag in a list");
+    ok(reply_etag_match("*", "\"abc\""), "* matches");
+    ok(!reply_etag_match("\"abcd\"", "\"abc\""), "longer tag does not match");
+    ok(!reply_etag_match("\"ab", "\"abc\""), "unterminated tag does not match");
+    ok(!reply_etag_match("", "\"abc\""), "empty header does not match");
+    is_str(reply_cors_origin("*", NULL), "*", "CORS wildcard");
+    is_str(reply_cors_origin("https://a.example, https://b.example", "https://b.example"),
+           "https://b.example", "CORS list echoes the allowed origin");
+    ok(reply_cors_origin("https://a.example", "https://evil.example") == NULL,
+       "CORS refuses other origins");
+    ok(reply_cors_origin("https://a.example", "https://a.example.evil") == NULL,
+       "CORS compares whole origins");
+    ok(reply_cors_origin("", "https://a.example") == NULL, "CORS off by default");
+}
+
+static void test_config(void)
+{
+    struct config c;
+    char **pos;
+    int npos;
+    FILE *devnull = fopen("/dev/null", "w");
+    setenv("ECFACTS_THREADS", "7", 1);
+    setenv("ECFACTS_LISTEN", "127.0.0.1:9999", 1);
+    unsetenv("ECFACTS_TOKEN");
+    char *argv1[] = {"--listen", "127.0.0.1:0", "--map-size=2M", "--no-sample", NULL};
+    ok(config_parse(&c, CMD_SERVE, 4, argv1, &pos, &npos, devnull) == CONFIG_OK, "serve flags parse");
+    is_str(c.listen, "127.0.0.1:0", "flag wins over environment");
+    is_int(c.threads, 7, "environment wins over default");
+    is_int(c.map_size, 2u << 20, "size suffix");
+    ok(c.no_sample, "boolean flag");
+    is_int(c.max_body, 1u << 20, "default applies");
+    config_free(&c);
+    char *argv2[] = {"--threads", "0", NULL};
+    ok(config_parse(&c, CMD_SERVE, 2, argv2, &pos, &npos, devnull) == CONFIG_USAGE,
+       "out-of-range value is a usage error");
+    config_free(&c);
+    char *argv3[] = {"--listen", "x", NULL};
+    ok(config_parse(&c, CMD_INGEST, 2, argv3, &pos, &npos, devnull) == CONFIG_USAGE,
+       "an option of another subcommand is refused");
+    config_free(&c);
+    char *argv4[] = {"a.txt", "--data", "/tmp/x", "b.txt", "--", "--c.txt", NULL};
+    ok(config_parse(&c, CMD_INGEST, 6, argv4, &pos, &npos, devnull) == CONFIG_OK && npos == 3,
+       "positional arguments around flags, -- ends options");
+    ok(npos == 3 && !strcmp(pos[0], "a.txt") && !strcmp(pos[2], "--c.txt"), "positionals kept in order");
+    config_free(&c);
+    setenv("ECFACTS_THREADS", "many", 1);
+    char *argv5[] = {NULL};
+    ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_USAGE,
+       "a bad environment value is reported");
+    config_free(&c);
+    unsetenv("ECFACTS_THREADS");
+    setenv("ECFACTS_TOKEN", "short", 1);
+    ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_ERROR,
+       "a token under 16 characters is refused");
+    config_free(&c);
+    setenv("ECFACTS_TOKEN", "0123456789abcdef0123", 1);
+    ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_OK && c.token &&
+           c.token_len == 20, "token from the environment");
+    config_free(&c);
+    char *argv6[] = {"--token-file", "/nonexistent/token", NULL};
+    ok(config_parse(&c, CMD_SERVE, 2, argv6, &pos, &npos, devnull) == CONFIG_ERROR,
+       "an unreadable token file is an error");
+    config_free(&c);
+    fclose(devnull);
+}
+
+int main(void)
+{
+    test_match();
+    test_reply_helpers();
+    test_config();
+    return done();
+}
