@@ -33,7 +33,7 @@ static int extract_one(const struct extractor *x, const char *path)
     }
     pipeline_id_from_path(strcmp(path, "-") ? path : "stdin", id, sizeof id);
     j = ex_result_to_json(r, id, text);
-    char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char *line = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     if (!line) {
         fprintf(stderr, "ecfacts: extract: %s: out of memory\n", path);
         goto out;

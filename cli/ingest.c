@@ -58,10 +58,10 @@ static bool article_name(const char *n)
     size_t l = strlen(n);
     if (n[0] == '.')
         return false;
-    return (l > 4 && !strcmp(n + l - 4, ".txt")) || (l > 3 && !strcmp(n + l - 3, ".md"));
+    return l > 4 && !strcmp(n + l - 4, ".txt");
 }
 
-/* A directory: its *.txt and *.md files in name order (not recursive). */
+/* A directory: its *.txt files in name order (not recursive). */
 static void ingest_dir(struct store *s, const struct extractor *x, const char *dir, struct tally *t)
 {
     DIR *d = opendir(dir);
@@ -112,7 +112,7 @@ int cmd_ingest(int argc, char **argv)
     if (c.help) {
         config_usage(CMD_INGEST, "ingest [--data DIR] PATH...",
                      "Extracts and stores articles: files (plain UTF-8 text, title on the first "
-                     "line; \"-\" reads stdin) or directories of *.txt / *.md files. The article "
+                     "line; \"-\" reads stdin) or directories of *.txt files. The article "
                      "id is the file name without its extension. Each article and all its facts "
                      "are stored in one transaction; the same text again is a no-op.",
                      stdout);

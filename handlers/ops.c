@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "common/embedded.h"
+#include "common/util.h"
 #include "handlers/common.h"
 #include "handlers/params.h"
 #include "server/http.h"
@@ -14,7 +15,7 @@ void h_search(struct request *rq, struct reply *rp)
     unsigned long limit;
     if (!param_str(rq, rp, "q", 200, &q) || !param_uint(rq, rp, "limit", 1, 50, 10, &limit))
         return;
-    if (!q || strlen(q) < 2) {
+    if (!q || ecf_utf8_count(q, strlen(q)) < 2) {
         reply_problem(rp, 400, "q", "q is required: 2 to 200 characters to look for");
         return;
     }

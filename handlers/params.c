@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "extractor/extract.h"
 #include "server/http.h"
 #include "server/reply.h"
@@ -48,9 +49,9 @@ bool param_str(struct request *rq, struct reply *rp, const char *name, size_t ma
     *out = NULL;
     if (!v)
         return true;
-    size_t n = strlen(v);
+    size_t n = ecf_utf8_count(v, strlen(v));
     if (n == 0 || n > maxlen) {
-        reply_problem(rp, 400, name, "%s must be 1 to %zu bytes long", name, maxlen);
+        reply_problem(rp, 400, name, "%s must be 1 to %zu characters long", name, maxlen);
         return false;
     }
     *out = v;

@@ -62,9 +62,11 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
     if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
         q->bad_name = key;
         q->why = "contains a NUL byte";
-    } else if (!ecf_utf8_valid(key, key_size, NULL) ||
-               (value && !ecf_utf8_valid(value, value_size, NULL))) {
+    } else if (!ecf_utf8_valid(key, key_size, NULL)) {
         q->bad_name = "(query)";
+        q->why = "has a name that is not valid UTF-8";
+    } else if (value && !ecf_utf8_valid(value, value_size, NULL)) {
+        q->bad_name = key;
         q->why = "is not valid UTF-8";
     } else if (!router_param_allowed(q->route, key)) {
         q->bad_name = key;
@@ -155,6 +157,10 @@ static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
 
 static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
 {
+    if (strlen(rq->path) > URI_MAX) {
+        reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
+        return;
+    }
     if (rr == ROUTER_NOT_FOUND) {
         reply_problem(rp, 404, NULL, "no resource at this path");
         return;
@@ -236,14 +242,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (rq->answered || !rq->route || !(rq->route->flags & ROUTE_BODY))
             return MHD_YES; /* discard */
         size_t max = rq->app->cfg->max_body;
-        if (rq->body_len + n > max) {
-            /* chunked bodies have no Content-Length to check up front */
-            reply_init(&rp, url);
-            reply_problem(&rp, 413, NULL, "the body is over the %zu-byte limit", max);
-            rp.close = true;
-            enum MHD_Result res = reply_queue(rq, &rp);
-            reply_free(&rp);
-            return res;
+        if (rq->body_over || rq->body_len + n > max) {
+            /* Chunked bodies have no Content-Length to check up front. 0.9.75
+             * cannot queue a response mid-upload: drop the rest, answer 413
+             * on the final call and close. */
+            rq->body_over = true;
+            return MHD_YES;
         }
         if (rq->body_len + n + 1 > rq->body_cap) {
             size_t cap = rq->body_cap ? rq->body_cap : 16384;
@@ -264,6 +268,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->answered)
         return MHD_YES;
+    if (rq->body_over) {
+        reply_init(&rp, url);
+        reply_problem(&rp, 413, NULL, "the body is over the %zu-byte limit",
+                      rq->app->cfg->max_body);
+        rp.close = true;
+        enum MHD_Result res = reply_queue(rq, &rp);
+        reply_free(&rp);
+        return res;
+    }
     unsigned allow = 0;
     const struct route *r = NULL;
     enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);

@@ -39,6 +39,7 @@ struct request {
     char *body;                /* request body, NUL-terminated; capped at max_body */
     size_t body_len, body_cap;
     bool body_text;            /* text/plain rather than application/json */
+    bool body_over;            /* a chunked body passed max_body: answer 413 */
     struct timespec t0;
     unsigned status;           /* final status, for metrics and the access log */
     bool answered;

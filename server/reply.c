@@ -18,7 +18,6 @@ static const struct {
 } problems[] = {
     {400, "bad-parameter", "Bad parameter"},
     {401, "unauthorized", "Unauthorized"},
-    {403, "forbidden", "Forbidden"},
     {404, "not-found", "Not found"},
     {405, "method-not-allowed", "Method not allowed"},
     {409, "conflict", "Conflict"},
@@ -26,7 +25,6 @@ static const struct {
     {413, "payload-too-large", "Payload too large"},
     {414, "uri-too-long", "URI too long"},
     {415, "unsupported-media-type", "Unsupported media type"},
-    {422, "unprocessable", "Unprocessable content"},
     {500, "internal", "Internal server error"},
     {503, "not-ready", "Service unavailable"},
     {507, "insufficient-storage", "Insufficient storage"},
@@ -56,7 +54,7 @@ void reply_raw(struct reply *rp, unsigned status, const char *ctype, char *body,
 
 void reply_json(struct reply *rp, unsigned status, json_t *v)
 {
-    char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(v);
     if (!s) {
         reply_problem(rp, 500, NULL, "could not serialise the response");
