@@ -1,0 +1,541 @@
+/* store/ingest.c — the write path: one article and everything extracted from
+ * it in ONE write transaction (all of it lands or none), merging entities,
+ * facts and sanctions already known from other articles. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_int.h"
+
+struct ingest {
+    struct stxn w;
+    const struct store_article *a;
+    const struct ex_result *r;
+    json_t **ents; /* the stored (merged) record of each r->entities[i]; owned */
+};
+
+/* ---- validation: everything checked before the transaction starts ---- */
+
+static bool valid_text(const char *s)
+{
+    return s && ecf_utf8_valid(s, strlen(s), NULL);
+}
+
+static bool valid_country(const char *cc)
+{
+    if (cc[0] == '\0')
+        return true;
+    return cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' && cc[2] == '\0';
+}
+
+static bool valid_span(const struct store_article *a, const struct ex_evidence *ev)
+{
+    const struct ex_span *sp = &ev->sentence;
+    return ev->rule && valid_text(ev->rule) && sp->start <= sp->end && sp->end <= a->len &&
+           sp->cstart <= sp->cend && ecf_utf8_valid(a->text + sp->start, sp->end - sp->start, NULL);
+}
+
+static bool valid_conf(double c)
+{
+    return c >= 0.0 && c <= 1.0; /* false for NaN too */
+}
+
+static bool valid_result(const struct store_article *a, const struct ex_result *r)
+{
+    size_t ne = r->n_entities;
+    if ((ne && !r->entities) || (r->n_facts && !r->facts) || (r->n_sanctions && !r->sanctions))
+        return false;
+    if (r->title && !valid_text(r->title))
+        return false;
+    for (size_t i = 0; i < ne; i++) {
+        const struct ex_entity *e = &r->entities[i];
+        if (!keys_valid_id(e->id) || !valid_text(e->name) || !vocab_type(e->type) ||
+            !valid_country(e->country) || (e->n_aliases && !e->aliases))
+            return false;
+        for (size_t j = 0; j < e->n_aliases; j++)
+            if (!valid_text(e->aliases[j]))
+                return false;
+    }
+    for (size_t i = 0; i < r->n_facts; i++) {
+        const struct ex_fact *f = &r->facts[i];
+        bool literal = f->object == EX_NONE;
+        if (f->subject >= ne || (!literal && f->object >= ne) || !vocab_pred(f->pred) ||
+            (literal && !valid_text(f->value)) || !vocab_status(f->status) ||
+            !valid_conf(f->confidence) || !valid_span(a, &f->ev))
+            return false;
+    }
+    for (size_t i = 0; i < r->n_sanctions; i++) {
+        const struct ex_sanction *sn = &r->sanctions[i];
+        if (sn->imposer >= ne || sn->target >= ne || !vocab_measure(sn->measure) ||
+            !vocab_status(sn->status) || !valid_conf(sn->confidence) || !valid_span(a, &sn->ev) ||
+            (sn->date[0] && !keys_valid_date(sn->date)) || (sn->n_items && !sn->items))
+            return false;
+        for (size_t j = 0; j < sn->n_items; j++)
+            if (!valid_text(sn->items[j]))
+                return false;
+    }
+    return true;
+}
+
+/* ---- helpers ---- */
+
+static void put_pair(struct stxn *w, enum store_db db, const char *a, const char *b, const void *v,
+                     size_t vn)
+{
+    struct keybuf k;
+    keys_init(&k);
+    keys_put_str(&k, a);
+    keys_put_last(&k, b);
+    stxn_put(w, db, &k, v, vn, 0);
+}
+
+static void del_pair(struct stxn *w, enum store_db db, const char *a, const char *b)
+{
+    struct keybuf k;
+    keys_init(&k);
+    keys_put_str(&k, a);
+    keys_put_last(&k, b);
+    stxn_del(w, db, &k);
+}
+
+/* "prefix" + first 16 hex digits of sha256(a \x1f b \x1f c) into out. */
+static void make_id(const char *prefix, const char *a, const char *b, const char *c,
+                    char out[STORE_ID_MAX])
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char hex[65];
+    char *buf = malloc(la + lb + lc + 2);
+    if (!buf) {
+        out[0] = '\0';
+        return;
+    }
+    memcpy(buf, a, la);
+    buf[la] = '\x1f';
+    memcpy(buf + la + 1, b, lb);
+    buf[la + 1 + lb] = '\x1f';
+    memcpy(buf + la + lb + 2, c, lc);
+    ecf_sha256_hex(buf, la + lb + lc + 2, hex);
+    free(buf);
+    hex[16] = '\0';
+    size_t pl = ecf_strlcpy(out, prefix, STORE_ID_MAX);
+    ecf_strlcpy(out + pl, hex, STORE_ID_MAX - pl);
+}
+
+/* A name or alias of entity id: the names index (first display form wins)
+ * and, when the name key is new for this entity, its trigrams. */
+static void add_name(struct ingest *in, const char *id, const char *display)
+{
+    char *nk = keys_name(display, strlen(display));
+    if (!nk) {
+        stxn_fail(&in->w, STORE_E_NOMEM);
+        return;
+    }
+    struct keybuf k;
+    keys_init(&k);
+    keys_put_str(&k, nk);
+    keys_put_last(&k, id);
+    if (nk[0] && stxn_put(&in->w, DB_NAMES, &k, display, strlen(display), MDB_NOOVERWRITE)) {
+        unsigned char tri[KEYS_TRIGRAMS_MAX][3];
+        size_t nt = keys_trigrams(nk, tri, KEYS_TRIGRAMS_MAX);
+        for (size_t i = 0; i < nt; i++) {
+            struct keybuf tk;
+            keys_init(&tk);
+            keys_put_raw(&tk, tri[i], 3);
+            keys_put_raw(&tk, k.b, k.len);
+            stxn_put(&in->w, DB_TRIGRAMS, &tk, NULL, 0, 0);
+        }
+    }
+    free(nk);
+}
+
+static bool array_has_str(const json_t *arr, const char *s)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach (arr, i, x) {
+        if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Adds s to the aliases array unless it is the name or already there. */
+static void union_alias(struct ingest *in, json_t *rec, const char *s)
+{
+    json_t *aliases = json_object_get(rec, "aliases");
+    const char *name = rec_str(rec, "name");
+    if (!json_is_array(aliases) || !name) {
+        stxn_fail(&in->w, STORE_E_CORRUPT);
+        return;
+    }
+    if (strcmp(name, s) == 0 || array_has_str(aliases, s))
+        return;
+    if (json_array_append_new(aliases, json_string(s)) != 0)
+        stxn_fail(&in->w, STORE_E_NOMEM);
+    add_name(in, rec_str(rec, "id"), s);
+}
+
+static json_t *entity_new(const struct ex_entity *e)
+{
+    return json_pack("{s:s,s:s,s:s,s:o,s:[],s:I,s:I}", "id", e->id, "name", e->name, "type",
+                     vocab_type(e->type), "country",
+                     e->country[0] ? json_string(e->country) : json_null(), "aliases", "mentions",
+                     (json_int_t)e->mentions, "articles", (json_int_t)0);
+}
+
+static void ingest_entity(struct ingest *in, size_t i)
+{
+    const struct ex_entity *e = &in->r->entities[i];
+    const char *aid = in->a->id;
+    json_t *rec = NULL;
+    MDB_val v;
+    bool known = stxn_get(&in->w, DB_ENTITIES, e->id, strlen(e->id), &v);
+    if (in->w.err != STORE_OK)
+        return;
+    if (known) {
+        enum store_err err = rec_parse(&v, &rec);
+        if (err != STORE_OK || !json_is_object(rec)) {
+            stxn_fail(&in->w, err != STORE_OK ? err : STORE_E_CORRUPT);
+            goto out;
+        }
+        json_int_t m = json_integer_value(json_object_get(rec, "mentions"));
+        json_object_set_new(rec, "mentions", json_integer(m + (json_int_t)e->mentions));
+        if (json_is_null(json_object_get(rec, "country")) && e->country[0]) {
+            json_object_set_new(rec, "country", json_string(e->country));
+            put_pair(&in->w, DB_ENT_COUNTRY, e->country, e->id, NULL, 0);
+        }
+        union_alias(in, rec, e->name); /* another spelling of the same id */
+    } else {
+        rec = entity_new(e);
+        if (!rec) {
+            stxn_fail(&in->w, STORE_E_NOMEM);
+            goto out;
+        }
+        put_pair(&in->w, DB_ENT_TYPE, vocab_type(e->type), e->id, NULL, 0);
+        if (e->country[0])
+            put_pair(&in->w, DB_ENT_COUNTRY, e->country, e->id, NULL, 0);
+        add_name(in, e->id, e->name);
+    }
+    for (size_t j = 0; j < e->n_aliases; j++)
+        union_alias(in, rec, e->aliases[j]);
+    /* Counted once per article even if the result repeated the entity. */
+    struct keybuf k;
+    keys_init(&k);
+    keys_put_str(&k, e->id);
+    keys_put_last(&k, aid);
+    if (stxn_put(&in->w, DB_ENT_ARTICLES, &k, NULL, 0, MDB_NOOVERWRITE)) {
+        json_int_t n = json_integer_value(json_object_get(rec, "articles"));
+        json_object_set_new(rec, "articles", json_integer(n + 1));
+    }
+    put_pair(&in->w, DB_ART_ENTITIES, aid, e->id, NULL, 0);
+    rec_put(&in->w, DB_ENTITIES, e->id, rec);
+    in->ents[i] = rec;
+    rec = NULL;
+out:
+    json_decref(rec);
+}
+
+static json_t *evidence_new(const struct ingest *in, const struct ex_evidence *ev, double conf)
+{
+    const struct ex_span *sp = &ev->sentence;
+    return json_pack("{s:s,s:s%,s:I,s:I,s:s,s:f}", "article", in->a->id, "sentence",
+                     in->a->text + sp->start, sp->end - sp->start, "start", (json_int_t)sp->cstart,
+                     "end", (json_int_t)sp->cend, "rule", ev->rule, "confidence", rec_round(conf));
+}
+
+/* Appends ev to rec's evidence and recomputes confidence (1 - prod(1 - c),
+ * capped at 0.99), status and mentions. Steals ev. */
+static void add_evidence(struct ingest *in, json_t *rec, json_t *ev, enum ex_status st)
+{
+    json_t *arr = json_object_get(rec, "evidence");
+    if (!ev || !json_is_array(arr) || json_array_append_new(arr, ev) != 0) {
+        stxn_fail(&in->w, ev ? STORE_E_CORRUPT : STORE_E_NOMEM);
+        return;
+    }
+    double prod = 1.0;
+    size_t i;
+    const json_t *x;
+    json_array_foreach (arr, i, x) {
+        prod *= 1.0 - json_number_value(json_object_get(x, "confidence"));
+    }
+    double conf = 1.0 - prod;
+    if (conf > 0.99)
+        conf = 0.99;
+    const char *status = vocab_status_merge(rec_str(rec, "status"), st);
+    if (json_object_set_new(rec, "confidence", json_real(rec_round(conf))) != 0 ||
+        json_object_set_new(rec, "status", json_string(status)) != 0 ||
+        json_object_set_new(rec, "mentions", json_integer((json_int_t)json_array_size(arr))) != 0)
+        stxn_fail(&in->w, STORE_E_NOMEM);
+}
+
+/* Loads the record id from db, or NULL when new (check in->w.err). */
+static json_t *load_existing(struct ingest *in, enum store_db db, const char *id)
+{
+    MDB_val v;
+    json_t *rec = NULL;
+    if (!stxn_get(&in->w, db, id, strlen(id), &v))
+        return NULL;
+    enum store_err err = rec_parse(&v, &rec);
+    if (err != STORE_OK || !json_is_object(rec)) {
+        json_decref(rec);
+        stxn_fail(&in->w, err != STORE_OK ? err : STORE_E_CORRUPT);
+        return NULL;
+    }
+    return rec;
+}
+
+static bool lineage_pred(enum ex_pred p)
+{
+    return p == EX_P_SUCCESSOR_OF || p == EX_P_VARIANT_OF || p == EX_P_RIVALS ||
+           p == EX_P_DEVELOPS || p == EX_P_MANUFACTURES || p == EX_P_USES || p == EX_P_POWERS ||
+           p == EX_P_PROCESS_NODE;
+}
+
+static bool is_chip(const json_t *ent)
+{
+    const char *t = rec_str(ent, "type");
+    return t && strcmp(t, "chip") == 0;
+}
+
+static void ingest_fact(struct ingest *in, const struct ex_fact *f)
+{
+    const json_t *subj = in->ents[f->subject];
+    const json_t *obj = f->object == EX_NONE ? NULL : in->ents[f->object];
+    const char *sid = rec_str(subj, "id"), *pred = vocab_pred(f->pred);
+    const char *oid = obj ? rec_str(obj, "id") : "";
+    char fid[STORE_ID_MAX];
+    json_t *rec = NULL;
+    make_id("f-", sid, pred, obj ? oid : f->value, fid);
+    if (!fid[0]) {
+        stxn_fail(&in->w, STORE_E_NOMEM);
+        return;
+    }
+    rec = load_existing(in, DB_FACTS, fid);
+    if (in->w.err != STORE_OK)
+        goto out;
+    if (!rec) {
+        rec = json_pack("{s:s,s:o,s:s,s:o,s:o,s:f,s:n,s:I,s:[]}", "id", fid, "subject",
+                        rec_entity_ref(subj), "predicate", pred, "object",
+                        obj ? rec_entity_ref(obj) : json_null(), "value",
+                        obj ? json_null() : json_string(f->value), "confidence", 0.0, "status",
+                        "mentions", (json_int_t)0, "evidence");
+        if (!rec) {
+            stxn_fail(&in->w, STORE_E_NOMEM);
+            goto out;
+        }
+    }
+    add_evidence(in, rec, evidence_new(in, &f->ev, f->confidence), f->status);
+    rec_put(&in->w, DB_FACTS, fid, rec);
+
+    /* every fact index carries subject\0predicate\0object for filter checks */
+    size_t ls = strlen(sid), lp = strlen(pred), lo = strlen(oid);
+    char iv[3 * STORE_ID_MAX];
+    memcpy(iv, sid, ls + 1);
+    memcpy(iv + ls + 1, pred, lp + 1);
+    memcpy(iv + ls + lp + 2, oid, lo);
+    size_t ivn = ls + lp + lo + 2;
+    put_pair(&in->w, DB_FACT_SUBJ, sid, fid, iv, ivn);
+    if (obj)
+        put_pair(&in->w, DB_FACT_OBJ, oid, fid, iv, ivn);
+    put_pair(&in->w, DB_FACT_PRED, pred, fid, iv, ivn);
+    put_pair(&in->w, DB_ART_FACTS, in->a->id, fid, NULL, 0);
+    if (lineage_pred(f->pred)) {
+        char ev[STORE_ID_MAX + 32];
+        size_t n = ecf_strlcpy(ev, pred, sizeof ev);
+        if (is_chip(subj)) {
+            ev[n + 1] = 'o';
+            ev[n + 2] = '\0';
+            memcpy(ev + n + 3, oid, lo);
+            put_pair(&in->w, DB_CHIP_EDGES, sid, fid, ev, n + 3 + lo);
+        }
+        if (obj && is_chip(obj)) {
+            ev[n + 1] = 'i';
+            ev[n + 2] = '\0';
+            memcpy(ev + n + 3, sid, ls);
+            put_pair(&in->w, DB_CHIP_EDGES, oid, fid, ev, n + 3 + ls);
+        }
+    }
+out:
+    json_decref(rec);
+}
+
+static void put_sanction_indexes(struct ingest *in, const json_t *rec)
+{
+    const char *sid = rec_str(rec, "id"), *measure = rec_str(rec, "measure");
+    const char *imp = rec_str(json_object_get(rec, "imposer"), "id");
+    const char *tgt = rec_str(json_object_get(rec, "target"), "id");
+    const char *date = rec_str(rec, "date");
+    if (!sid || !measure || !imp || !tgt) {
+        stxn_fail(&in->w, STORE_E_CORRUPT);
+        return;
+    }
+    char iv[4 * STORE_ID_MAX];
+    size_t n = 0;
+    const char *parts[4] = {imp, tgt, measure, date ? date : ""};
+    for (int i = 0; i < 4; i++) {
+        size_t l = strlen(parts[i]) + (i < 3);
+        memcpy(iv + n, parts[i], l);
+        n += l;
+    }
+    put_pair(&in->w, DB_SANC_IMPOSER, imp, sid, iv, n);
+    put_pair(&in->w, DB_SANC_TARGET, tgt, sid, iv, n);
+    put_pair(&in->w, DB_SANC_MEASURE, measure, sid, iv, n);
+    if (date)
+        put_pair(&in->w, DB_SANC_DATE, date, sid, iv, n);
+}
+
+static void ingest_sanction(struct ingest *in, const struct ex_sanction *sn)
+{
+    const json_t *imp = in->ents[sn->imposer], *tgt = in->ents[sn->target];
+    const char *measure = vocab_measure(sn->measure);
+    char sid[STORE_ID_MAX];
+    json_t *rec = NULL;
+    make_id("s-", rec_str(imp, "id"), rec_str(tgt, "id"), measure, sid);
+    if (!sid[0]) {
+        stxn_fail(&in->w, STORE_E_NOMEM);
+        return;
+    }
+    rec = load_existing(in, DB_SANCTIONS, sid);
+    if (in->w.err != STORE_OK)
+        goto out;
+    if (!rec) {
+        rec = json_pack("{s:s,s:o,s:o,s:s,s:[],s:n,s:f,s:n,s:I,s:[]}", "id", sid, "imposer",
+                        rec_entity_ref(imp), "target", rec_entity_ref(tgt), "measure", measure,
+                        "items", "date", "confidence", 0.0, "status", "mentions", (json_int_t)0,
+                        "evidence");
+        if (!rec) {
+            stxn_fail(&in->w, STORE_E_NOMEM);
+            goto out;
+        }
+    }
+    json_t *items = json_object_get(rec, "items");
+    for (size_t i = 0; i < sn->n_items && json_is_array(items); i++)
+        if (!array_has_str(items, sn->items[i]) &&
+            json_array_append_new(items, json_string(sn->items[i])) != 0)
+            stxn_fail(&in->w, STORE_E_NOMEM);
+    /* the most precise date seen wins; the date index follows it */
+    const char *old = rec_str(rec, "date");
+    if (sn->date[0] && (!old || strlen(sn->date) > strlen(old))) {
+        if (old)
+            del_pair(&in->w, DB_SANC_DATE, old, sid);
+        json_object_set_new(rec, "date", json_string(sn->date));
+    }
+    add_evidence(in, rec, evidence_new(in, &sn->ev, sn->confidence), sn->status);
+    rec_put(&in->w, DB_SANCTIONS, sid, rec);
+    put_sanction_indexes(in, rec);
+    put_pair(&in->w, DB_ART_SANCTIONS, in->a->id, sid, NULL, 0);
+out:
+    json_decref(rec);
+}
+
+static void put_article(struct ingest *in, const char *sha)
+{
+    const struct store_article *a = in->a;
+    const struct ex_result *r = in->r;
+    const char *title = a->title ? a->title : (r->title ? r->title : "");
+    const char *date = a->date ? a->date : (keys_valid_date(r->date) ? r->date : NULL);
+    char now[21];
+    ecf_now_iso(now);
+    json_t *rec =
+        json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:I,s:{s:I,s:I,s:I}}", "id", a->id, "title", title,
+                  "url", a->url ? json_string(a->url) : json_null(), "date",
+                  date ? json_string(date) : json_null(), "ingested_at", now, "sha256", sha,
+                  "bytes", (json_int_t)a->len, "counts", "entities", (json_int_t)r->n_entities,
+                  "facts", (json_int_t)r->n_facts, "sanctions", (json_int_t)r->n_sanctions);
+    if (!rec) {
+        stxn_fail(&in->w, STORE_E_NOMEM);
+        return;
+    }
+    rec_put(&in->w, DB_ARTICLES, a->id, rec);
+    json_decref(rec);
+    struct keybuf k;
+    keys_init(&k);
+    keys_put_last(&k, a->id);
+    stxn_put(&in->w, DB_ARTICLE_TEXT, &k, a->text, a->len, 0);
+    keys_init(&k);
+    keys_put_last(&k, sha);
+    stxn_put(&in->w, DB_ARTICLE_HASH, &k, a->id, strlen(a->id), 0);
+}
+
+/* Fills info for a text already stored under the id in v. */
+static void fill_duplicate(struct ingest *in, const MDB_val *v, struct store_ingest_info *info)
+{
+    char id[STORE_ID_MAX];
+    json_t *art = NULL;
+    if (v->mv_size >= sizeof id) {
+        stxn_fail(&in->w, STORE_E_CORRUPT);
+        return;
+    }
+    memcpy(id, v->mv_data, v->mv_size);
+    id[v->mv_size] = '\0';
+    info->duplicate = true;
+    ecf_strlcpy(info->id, id, sizeof info->id);
+    if (rec_get(in->w.txn, in->w.s->dbi[DB_ARTICLES], id, &art) == STORE_OK) {
+        json_t *c = json_object_get(art, "counts");
+        info->n_entities = (size_t)json_integer_value(json_object_get(c, "entities"));
+        info->n_facts = (size_t)json_integer_value(json_object_get(c, "facts"));
+        info->n_sanctions = (size_t)json_integer_value(json_object_get(c, "sanctions"));
+    }
+    json_decref(art);
+}
+
+enum store_err store_ingest(struct store *s, const struct store_article *a,
+                            const struct ex_result *r, struct store_ingest_info *info)
+{
+    struct ingest in = {{s, NULL, STORE_OK}, a, r, NULL};
+    struct store_ingest_info dummy;
+    char sha[65];
+    MDB_val v;
+    if (!info)
+        info = &dummy;
+    memset(info, 0, sizeof *info);
+    if (!s || !a || !r || !keys_valid_id(a->id) || !a->text ||
+        !ecf_utf8_valid(a->text, a->len, NULL) || (a->title && !valid_text(a->title)) ||
+        (a->url && !valid_text(a->url)) || (a->date && !keys_valid_date(a->date)) ||
+        !valid_result(a, r))
+        return STORE_E_INVALID;
+    if (s->read_only)
+        return STORE_E_IO;
+    ecf_sha256_hex(a->text, a->len, sha);
+    if (r->n_entities && !(in.ents = calloc(r->n_entities, sizeof *in.ents)))
+        return STORE_E_NOMEM;
+    int rc = store_txn_begin_raw(s, 0, &in.w.txn);
+    if (rc != MDB_SUCCESS) {
+        free(in.ents);
+        return store_err_mdb(rc);
+    }
+    if (stxn_get(&in.w, DB_ARTICLE_HASH, sha, 64, &v)) {
+        fill_duplicate(&in, &v, info);
+        goto out; /* nothing written: the abort below is the no-op */
+    }
+    if (stxn_get(&in.w, DB_ARTICLES, a->id, strlen(a->id), &v))
+        stxn_fail(&in.w, STORE_E_CONFLICT);
+    for (size_t i = 0; i < r->n_entities && in.w.err == STORE_OK; i++)
+        ingest_entity(&in, i);
+    for (size_t i = 0; i < r->n_facts && in.w.err == STORE_OK; i++)
+        ingest_fact(&in, &r->facts[i]);
+    for (size_t i = 0; i < r->n_sanctions && in.w.err == STORE_OK; i++)
+        ingest_sanction(&in, &r->sanctions[i]);
+    put_article(&in, sha);
+    if (in.w.err == STORE_OK) {
+        rc = mdb_txn_commit(in.w.txn);
+        in.w.txn = NULL;
+        if (rc != MDB_SUCCESS)
+            in.w.err = store_err_mdb(rc);
+    }
+    if (in.w.err == STORE_OK) {
+        ecf_strlcpy(info->id, a->id, sizeof info->id);
+        info->n_entities = r->n_entities;
+        info->n_facts = r->n_facts;
+        info->n_sanctions = r->n_sanctions;
+    }
+out:
+    if (in.w.txn)
+        mdb_txn_abort(in.w.txn);
+    store_txn_release(s);
+    for (size_t i = 0; i < r->n_entities; i++)
+        json_decref(in.ents[i]);
+    free(in.ents);
+    return in.w.err;
+}

@@ -1,0 +1,164 @@
+/* store/store_int.h — what the store/ files share: the environment, the named
+ * databases, transaction helpers with a sticky error (the knot_lmdb model),
+ * record codec helpers and the paged index walk. Never included outside store/.
+ * MDB_* codes are translated to enum store_err here and nowhere else. */
+#ifndef ECF_STORE_INT_H
+#define ECF_STORE_INT_H
+
+#include <lmdb.h>
+#include <pthread.h>
+
+#include "store/keys.h"
+#include "store/store.h"
+
+/* The named databases. Key and value encodings are documented with
+ * store_db_names in store.c (and in the README table). */
+enum store_db {
+    DB_META,          /* "schema_version" -> be32 */
+    DB_ARTICLES,      /* article id -> Article JSON */
+    DB_ARTICLE_TEXT,  /* article id -> text bytes */
+    DB_ARTICLE_HASH,  /* sha256 of the text, 64 hex digits -> article id */
+    DB_ENTITIES,      /* entity id -> Entity JSON */
+    DB_NAMES,         /* name key \0 entity id -> display form (aliases + prefix index) */
+    DB_TRIGRAMS,      /* trigram (3 bytes) name key \0 entity id -> "" */
+    DB_ENT_TYPE,      /* type \0 entity id -> "" */
+    DB_ENT_COUNTRY,   /* CC \0 entity id -> "" */
+    DB_ENT_ARTICLES,  /* entity id \0 article id -> "" */
+    DB_FACTS,         /* fact id -> Fact JSON */
+    DB_FACT_SUBJ,     /* subject id \0 fact id -> subject\0predicate\0object */
+    DB_FACT_OBJ,      /* object id \0 fact id -> same */
+    DB_FACT_PRED,     /* predicate \0 fact id -> same */
+    DB_CHIP_EDGES,    /* chip id \0 fact id -> predicate \0 'o'|'i' \0 other id */
+    DB_SANCTIONS,     /* sanction id -> Sanction JSON */
+    DB_SANC_IMPOSER,  /* imposer id \0 sanction id -> imposer\0target\0measure\0date */
+    DB_SANC_TARGET,   /* target id \0 sanction id -> same */
+    DB_SANC_MEASURE,  /* measure \0 sanction id -> same */
+    DB_SANC_DATE,     /* date \0 sanction id -> same (dated sanctions only) */
+    DB_ART_FACTS,     /* article id \0 fact id -> "" */
+    DB_ART_SANCTIONS, /* article id \0 sanction id -> "" */
+    DB_ART_ENTITIES,  /* article id \0 entity id -> "" */
+    DB__COUNT
+};
+
+extern const char *const store_db_names[DB__COUNT];
+
+struct store {
+    MDB_env *env;
+    MDB_dbi dbi[DB__COUNT];
+    /* Shared by every transaction of this process, exclusive only around
+     * mdb_env_set_mapsize(env, 0) after MDB_MAP_RESIZED (LMDB requires that no
+     * transaction of the process is active while the map is replaced). */
+    pthread_rwlock_t maplock;
+    bool read_only;
+};
+
+struct store_txn {
+    struct store *s;
+    MDB_txn *txn;
+};
+
+/* A transaction with a sticky error: helpers do nothing once err is set, so
+ * the write path is straight-line code checked once before commit. */
+struct stxn {
+    struct store *s;
+    MDB_txn *txn;
+    enum store_err err;
+};
+
+enum store_err store_err_mdb(int rc);
+
+/* Begins an LMDB transaction holding maplock shared; handles MDB_MAP_RESIZED
+ * by adopting the new size and retrying. On failure the lock is not held. */
+int store_txn_begin_raw(struct store *s, unsigned flags, MDB_txn **out)
+    __attribute__((warn_unused_result));
+/* Releases maplock after the caller committed or aborted its transaction. */
+void store_txn_release(struct store *s);
+
+static inline MDB_val store_val(const void *p, size_t n)
+{
+    MDB_val v = {n, (void *)(uintptr_t)p};
+    return v;
+}
+static inline MDB_val store_kval(const struct keybuf *k)
+{
+    return store_val(k->b, k->len);
+}
+
+/* Sticky helpers. put: flags as mdb_put; MDB_KEYEXIST with MDB_NOOVERWRITE is
+ * not an error (returns false, true when written). get: true when found. */
+bool stxn_put(struct stxn *w, enum store_db db, const struct keybuf *k, const void *v, size_t vn,
+              unsigned flags);
+bool stxn_get(struct stxn *w, enum store_db db, const void *k, size_t kn, MDB_val *v);
+void stxn_del(struct stxn *w, enum store_db db, const struct keybuf *k);
+void stxn_fail(struct stxn *w, enum store_err err);
+
+/* ---- records (codec.c) ---- */
+
+#define STORE_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+
+/* Parses a stored record: a new reference into *out, or STORE_E_CORRUPT. */
+enum store_err rec_parse(const MDB_val *v, json_t **out) __attribute__((warn_unused_result));
+/* Looks up id in db (a primary database) and parses it. */
+enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
+    __attribute__((warn_unused_result));
+/* Serialises rec and stores it under id (sticky). */
+void rec_put(struct stxn *w, enum store_db db, const char *id, const json_t *rec);
+/* {"id","name","type"} from an entity (or EntityRef) record; new reference. */
+json_t *rec_entity_ref(const json_t *ent);
+double rec_round(double x);
+/* The string member k of o, or NULL. Borrowed. */
+const char *rec_str(const json_t *o, const char *k);
+
+/* Vocabulary of the knowledge model (codec.c). The store keeps its own copy
+ * of the names so that it need not link the extractor. */
+const char *vocab_type(enum ex_type t);
+const char *vocab_pred(enum ex_pred p);
+const char *vocab_measure(enum ex_measure m);
+const char *vocab_status(enum ex_status s);
+bool vocab_is_type(const char *s);
+bool vocab_is_pred(const char *s);
+bool vocab_is_measure(const char *s);
+/* Combined status (docs/API.md) after adding one evidence of status add to a
+ * record whose current combined status is cur (NULL for a new record). */
+const char *vocab_status_merge(const char *cur, enum ex_status add);
+
+/* ---- paged index walks (query.c) ---- */
+
+enum walk_verdict { WALK_SKIP, WALK_TAKE, WALK_STOP };
+
+/* Called for each key of the walk. When items is non-NULL and the entry is
+ * taken, the callback appends its item to items; with items NULL it only
+ * decides (the look-ahead for the next page). */
+typedef enum store_err (*walk_fn)(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+                                  json_t *items, enum walk_verdict *verdict);
+
+struct walk {
+    enum store_db db;
+    unsigned char tag;        /* cursor tag: names the index and filter shape */
+    const unsigned char *pre; /* the walk stays inside keys with this prefix */
+    size_t plen;
+    const unsigned char *from; /* first key when there is no cursor (NULL: pre) */
+    size_t flen;
+    walk_fn fn;
+    void *ctx;
+};
+
+enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct store_page *pg,
+                         json_t **items, char **next) __attribute__((warn_unused_result));
+
+/* Emitters shared by the lists: the id is the key (primary) or its last
+ * component (index); the record comes from the primary database ctx names. */
+struct emit_ctx {
+    struct store *s;
+    enum store_db primary;
+};
+enum store_err walk_emit_primary(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+                                 json_t *items, enum walk_verdict *verdict);
+enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+                               json_t *items, enum walk_verdict *verdict);
+/* Collects up to max records named by the index keys under pre (id order). */
+enum store_err walk_collect(struct store_txn *t, enum store_db index, enum store_db primary,
+                            const struct keybuf *pre, size_t max, json_t **out)
+    __attribute__((warn_unused_result));
+
+#endif

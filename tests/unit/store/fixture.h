@@ -1,0 +1,185 @@
+/* tests/unit/store/fixture.h — hand-built extractor results for the store
+ * tests (the store must not depend on the extractor), temp dirs, and JSON
+ * shape checks. Header-only; each test executable includes it once. */
+#ifndef ECF_TESTS_STORE_FIXTURE_H
+#define ECF_TESTS_STORE_FIXTURE_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "store/store.h"
+#include "tests/tap.h"
+
+#define FX_MAX 64
+
+/* One article: its text is the concatenation of the sentences added. */
+struct fx {
+    struct ex_result r;
+    struct ex_entity ents[FX_MAX];
+    struct ex_fact facts[FX_MAX];
+    struct ex_sanction sancs[FX_MAX];
+    char text[65536];
+    size_t len;
+};
+
+__attribute__((unused)) static void fx_init(struct fx *f, const char *lead)
+{
+    memset(f, 0, sizeof *f);
+    f->r.title = (char *)"";
+    f->r.entities = f->ents;
+    f->r.facts = f->facts;
+    f->r.sanctions = f->sancs;
+    if (lead) {
+        f->len = ecf_strlcpy(f->text, lead, sizeof f->text);
+    }
+}
+
+/* Adds an entity; aliases is a NULL-terminated static array or NULL. */
+__attribute__((unused)) static size_t fx_ent(struct fx *f, const char *id, const char *name,
+                                             enum ex_type t, const char *cc, char **aliases)
+{
+    struct ex_entity *e = &f->ents[f->r.n_entities];
+    e->id = (char *)id;
+    e->name = (char *)name;
+    e->type = t;
+    ecf_strlcpy(e->country, cc ? cc : "", sizeof e->country);
+    e->aliases = aliases;
+    while (aliases && aliases[e->n_aliases])
+        e->n_aliases++;
+    e->mentions = 2;
+    return f->r.n_entities++;
+}
+
+/* Appends sentence (and a space) to the text; the span covers the sentence. */
+__attribute__((unused)) static struct ex_span fx_sentence(struct fx *f, const char *sentence)
+{
+    struct ex_span sp;
+    size_t n = strlen(sentence);
+    if (f->len + n + 1 >= sizeof f->text)
+        abort();
+    sp.start = f->len;
+    sp.cstart = ecf_utf8_count(f->text, f->len);
+    memcpy(f->text + f->len, sentence, n);
+    f->len += n;
+    sp.end = f->len;
+    sp.cend = ecf_utf8_count(f->text, f->len);
+    f->text[f->len++] = ' ';
+    f->text[f->len] = '\0';
+    return sp;
+}
+
+__attribute__((unused)) static void fx_fact(struct fx *f, size_t s, enum ex_pred p, size_t o,
+                                            const char *value, double conf, enum ex_status st,
+                                            const char *sentence)
+{
+    struct ex_fact *x = &f->facts[f->r.n_facts++];
+    x->subject = s;
+    x->pred = p;
+    x->object = o;
+    x->value = (char *)value;
+    x->confidence = conf;
+    x->status = st;
+    x->ev.sentence = fx_sentence(f, sentence);
+    x->ev.rule = "test-rule";
+}
+
+__attribute__((unused)) static void fx_sanction(struct fx *f, size_t imp, size_t tgt,
+                                                enum ex_measure m, const char *date, char **items,
+                                                double conf, const char *sentence)
+{
+    struct ex_sanction *x = &f->sancs[f->r.n_sanctions++];
+    x->imposer = imp;
+    x->target = tgt;
+    x->measure = m;
+    x->items = items;
+    while (items && items[x->n_items])
+        x->n_items++;
+    ecf_strlcpy(x->date, date ? date : "", sizeof x->date);
+    x->confidence = conf;
+    x->status = EX_S_ASSERTED;
+    x->ev.sentence = fx_sentence(f, sentence);
+    x->ev.rule = "sanction-rule";
+}
+
+__attribute__((unused)) static struct store_article fx_article(const struct fx *f, const char *id,
+                                                               const char *title)
+{
+    struct store_article a = {id, title, NULL, NULL, f->text, f->len};
+    return a;
+}
+
+/* ---- temp dirs ---- */
+
+__attribute__((unused)) static char *tmp_dir(void)
+{
+    char tmpl[] = "/tmp/ecf-store-test-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+/* Removes dir and the files in it (one level: LMDB's data.mdb, lock.mdb). */
+__attribute__((unused)) static void rm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char p[4096];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (unlink(p) != 0)
+                rm_dir(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* ---- JSON shape checks ---- */
+
+/* true when o is an object whose keys are exactly want (NULL-terminated), in order. */
+__attribute__((unused)) static int keys_are(const json_t *o, const char *const *want)
+{
+    size_t i = 0;
+    if (!json_is_object(o))
+        return 0;
+    for (void *it = json_object_iter((json_t *)o); it;
+         it = json_object_iter_next((json_t *)o, it), i++) {
+        if (!want[i] || strcmp(json_object_iter_key(it), want[i]) != 0)
+            return 0;
+    }
+    return want[i] == NULL;
+}
+
+__attribute__((unused)) static const char *sget(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+__attribute__((unused)) static long long iget(const json_t *o, const char *k)
+{
+    return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* ids of the records in a JSON array, comma-joined, into buf. */
+__attribute__((unused)) static const char *ids_of(const json_t *arr, char *buf, size_t cap)
+{
+    size_t i, n = 0;
+    const json_t *x;
+    buf[0] = '\0';
+    json_array_foreach (arr, i, x) {
+        const json_t *o = json_object_get(x, "entity") ? json_object_get(x, "entity") : x;
+        const char *id = sget(o, "id");
+        n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", i ? "," : "", id ? id : "?");
+        if (n >= cap)
+            break;
+    }
+    return buf;
+}
+
+#endif
