@@ -14,6 +14,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_health(int argc, char **argv);
 
 /* Reads a whole file (or stdin for "-") of at most cap bytes into a malloc'd,
  * NUL-terminated buffer. On failure returns -1 with a reason in err. */

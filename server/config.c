@@ -28,7 +28,7 @@ struct opt {
 
 static const struct opt opts[] = {
     {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen), sizeof(((struct config *)0)->listen),
-     0, 0, CMD_SERVE, "127.0.0.1:8080", "address to listen on; port 0 picks a free port"},
+     0, 0, CMD_SERVE | CMD_HEALTH, "127.0.0.1:8080", "address to listen on; port 0 picks a free port"},
     {"data", "ECFACTS_DATA", "DIR", K_STR, OFF(data_dir), CONFIG_PATH_MAX, 0, 0, STORE_CMDS,
      "./ecfacts-data", "data directory (the LMDB store)"},
     {"threads", "ECFACTS_THREADS", "N", K_UINT, OFF(threads), 0, 1, 256, CMD_SERVE, "4",

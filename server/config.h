@@ -16,7 +16,8 @@ enum config_cmd {
     CMD_EXTRACT = 1 << 2,
     CMD_STATS = 1 << 3,
     CMD_EXPORT = 1 << 4,
-    CMD_ROUTES = 1 << 5
+    CMD_ROUTES = 1 << 5,
+    CMD_HEALTH = 1 << 6
 };
 
 #define CONFIG_PATH_MAX 4096

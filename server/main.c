@@ -132,6 +132,7 @@ static const struct {
     {"stats", cmd_stats, "print the store's counts"},
     {"export", cmd_export, "print the whole knowledge base as JSON lines"},
     {"routes", cmd_routes, "print the HTTP route table"},
+    {"health", cmd_health, "exit 0 when the server at --listen answers GET /healthz"},
 };
 
 static void usage(FILE *f)
