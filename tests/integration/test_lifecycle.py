@@ -264,8 +264,16 @@ def main(tap):
         r = cl.get("/v1/entities/huawei")
         tap.eq(r.status, 200, "reopened store serves entities")
         cl.close()
+        hp = subprocess.run([exe, "health", "--listen", "127.0.0.1:%d" % srv2.port],
+                            capture_output=True, timeout=30, env=E.clean_env())
+        tap.eq(hp.returncode, 0, "ecfacts health: 0 while the server answers /healthz")
         srv2.send_signal(signal.SIGINT)
         tap.eq(srv2.wait(30), 0, "SIGINT: the server exits 0 within 30 s")
+        hp = subprocess.run([exe, "health", "--listen", "127.0.0.1:%d" % srv2.port],
+                            capture_output=True, timeout=30, env=E.clean_env())
+        tap.eq(hp.returncode, 1, "ecfacts health: 1 once nothing listens")
+        tap.ok(b"healthz" in hp.stderr, "ecfacts health says what failed",
+               "a message naming /healthz", hp.stderr[-200:])
     except E.ServerError as e:
         tap.ok(False, "serve reopens the data directory", "listening on ...", str(e))
     finally:
