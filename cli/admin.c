@@ -105,3 +105,40 @@ int cmd_routes(int argc, char **argv)
     }
     return EXIT_OK;
 }
+
+int cmd_snapshot(int argc, char **argv)
+{
+    struct config c;
+    char **pos, err[512];
+    int npos;
+    enum config_result cr = config_parse(&c, CMD_SNAPSHOT, argc, argv, &pos, &npos, stderr);
+    if (cr != CONFIG_OK)
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    if (c.help) {
+        config_usage(CMD_SNAPSHOT, "snapshot [--data DIR] OUTDIR",
+                     "Writes a compacted, consistent copy of the store to OUTDIR/data.mdb while "
+                     "writers go on. Publish it to replicas by moving OUTDIR/data.mdb over the "
+                     "replica's data.mdb (a rename on the same filesystem): `serve --read-only` "
+                     "notices the new file and swaps to it without dropping requests.",
+                     stdout);
+        return EXIT_OK;
+    }
+    if (npos != 1) {
+        fprintf(stderr, "ecfacts: snapshot: give exactly one OUTDIR (see --help)\n");
+        return EXIT_USAGE;
+    }
+    struct store *s = NULL;
+    struct store_opts so = {.map_size = c.map_size};
+    if (store_open(c.data_dir, &so, &s, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "ecfacts: snapshot: %s\n", err);
+        return EXIT_FAIL;
+    }
+    enum store_err e = store_snapshot(s, pos[0], err, sizeof err);
+    store_close(s);
+    if (e != STORE_OK) {
+        fprintf(stderr, "ecfacts: snapshot: %s\n", err);
+        return EXIT_FAIL;
+    }
+    printf("%s/data.mdb\n", pos[0]);
+    return EXIT_OK;
+}

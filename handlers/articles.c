@@ -142,6 +142,10 @@ void h_article_post(struct request *rq, struct reply *rp)
     struct post p = {0};
     struct ex_result *r = NULL;
     char idbuf[STORE_ID_MAX];
+    if (rq->app->cfg->read_only) {
+        reply_problem(rp, 503, NULL, "this server is a read-only replica: send writes to the writer");
+        goto out;
+    }
     if (rq->body_text) {
         p.text = rq->body ? rq->body : "";
         p.text_len = rq->body_len;
@@ -167,7 +171,7 @@ void h_article_post(struct request *rq, struct reply *rp)
     struct store_ingest_info info = {0};
     enum store_err serr;
     char err[256];
-    enum pipeline_err pe = pipeline_ingest(rq->app->store, rq->app->x, &a, &info, &r, &serr, err,
+    enum pipeline_err pe = pipeline_ingest(rq->store, rq->app->x, &a, &info, &r, &serr, err,
                                            sizeof err);
     switch (pe) {
     case PL_OK:
@@ -182,7 +186,7 @@ void h_article_post(struct request *rq, struct reply *rp)
         reply_problem(rp, 400, NULL, "%s", err);
         goto out;
     }
-    json_t *res = ingest_result(rq->app->store, info.id, r, info.duplicate);
+    json_t *res = ingest_result(rq->store, info.id, r, info.duplicate);
     if (!res) {
         reply_problem(rp, 500, NULL, "the article was stored but could not be read back");
         goto out;

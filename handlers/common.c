@@ -8,7 +8,7 @@
 
 int handler_txn(struct request *rq, struct reply *rp, struct store_txn **t)
 {
-    enum store_err e = store_read_begin(rq->app->store, t);
+    enum store_err e = store_read_begin(rq->store, t);
     if (e != STORE_OK) {
         reply_problem(rp, 503, NULL, "the store cannot be read: %s", store_strerror(e));
         return 0;

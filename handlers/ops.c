@@ -91,7 +91,7 @@ void h_metrics(struct request *rq, struct reply *rp)
     struct store_txn *t = NULL;
     struct store_stats st;
     bool have = false;
-    if (store_read_begin(rq->app->store, &t) == STORE_OK) {
+    if (store_read_begin(rq->store, &t) == STORE_OK) {
         have = store_stats(t, &st) == STORE_OK;
         store_read_end(t);
     }

@@ -24,7 +24,7 @@ struct opt {
 };
 
 #define OFF(f) offsetof(struct config, f)
-#define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT)
+#define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT | CMD_SNAPSHOT)
 
 static const struct opt opts[] = {
     {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen), sizeof(((struct config *)0)->listen),
@@ -51,6 +51,9 @@ static const struct opt opts[] = {
      CMD_SERVE, "text", "log lines on stdout: human text or one JSON object per line"},
     {"no-sample", "ECFACTS_NO_SAMPLE", NULL, K_BOOL, OFF(no_sample), 0, 0, 0, CMD_SERVE, "0",
      "do not load the embedded sample articles into an empty store"},
+    {"read-only", "ECFACTS_READ_ONLY", NULL, K_BOOL, OFF(read_only), 0, 0, 0, CMD_SERVE, "0",
+     "serve a snapshot nobody writes (replicas): no lock file, POST answers 503; the store is "
+     "reopened on SIGHUP or when data.mdb is replaced"},
     {"json", NULL, NULL, K_BOOL, OFF(json), 0, 0, 0, CMD_EXTRACT, "1",
      "JSON lines output (the only format; accepted for clarity)"},
     {"help", NULL, NULL, K_BOOL, OFF(help), 0, 0, 0, ~0u, "0", "show this help"},

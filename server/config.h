@@ -17,7 +17,8 @@ enum config_cmd {
     CMD_STATS = 1 << 3,
     CMD_EXPORT = 1 << 4,
     CMD_ROUTES = 1 << 5,
-    CMD_HEALTH = 1 << 6
+    CMD_HEALTH = 1 << 6,
+    CMD_SNAPSHOT = 1 << 7
 };
 
 #define CONFIG_PATH_MAX 4096
@@ -32,6 +33,7 @@ struct config {
     size_t max_body;
     enum log_format log_format;
     bool no_sample;
+    bool read_only;         /* serve a snapshot: MDB_RDONLY|MDB_NOLOCK, no writes */
     unsigned max_connections;
     unsigned timeout;       /* idle connection timeout, seconds */
     unsigned grace;         /* seconds to finish in-flight requests on SIGTERM */

@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 
 #include "common/util.h"
+#include "server/holder.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/reply.h"
@@ -211,6 +212,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &rq->t0);
         rq->app = h->app;
+        rq->store = holder_acquire(h->app->stores, &rq->store_ref);
         rq->conn = conn;
         rq->path = url;
         rq->method = router_method_parse(method);
@@ -300,6 +302,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     unsigned status = rq->answered ? rq->status : 499; /* client went away */
     metrics_observe(h->app->metrics, rq->slot, status, s);
     log_access(rq->method_str, rq->path ? rq->path : "", status, s);
+    holder_release(h->app->stores, rq->store_ref);
     free(rq->body);
     free(rq);
     *req_cls = NULL;

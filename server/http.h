@@ -14,6 +14,8 @@
 #include "server/router.h"
 
 struct store;
+struct store_holder;
+struct holder_ref;
 struct extractor;
 struct metrics;
 struct MHD_Connection;
@@ -22,13 +24,15 @@ struct MHD_Daemon;
 /* What every request thread shares; read-only once the daemon runs. */
 struct app {
     const struct config *cfg;
-    struct store *store;
+    struct store_holder *stores; /* the store being served; swapped on reopen */
     const struct extractor *x;
     struct metrics *metrics;
 };
 
 struct request {
     struct app *app;
+    struct store *store;         /* acquired for this request from app->stores */
+    struct holder_ref *store_ref;
     struct MHD_Connection *conn;
     enum http_method method;
     const char *method_str;    /* as sent, borrowed from MHD */

@@ -4,18 +4,56 @@
  * an empty store, start the daemon, then wait for a signal in this thread
  * (all signals are blocked in every worker thread). SIGTERM/SIGINT: stop
  * accepting, let in-flight requests finish, close LMDB, exit 0. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "app/pipeline.h"
 #include "cli/cli.h"
 #include "server/config.h"
+#include "server/holder.h"
 #include "server/http.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "store/store.h"
+
+/* The identity of the store file: a new snapshot moved into place has a new
+ * inode, while ordinary writes to the same file keep it. */
+static bool store_file_id(const char *dir, dev_t *dev, ino_t *ino)
+{
+    char path[CONFIG_PATH_MAX + 16];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if (stat(path, &st) != 0)
+        return false;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return true;
+}
+
+/* Opens the data directory again and swaps it in; on failure the server
+ * keeps serving what it has. */
+static void reopen(struct store_holder *h, const struct config *c, const char *why)
+{
+    struct store_opts so = {.map_size = c->map_size, .read_only = c->read_only,
+                            .no_lock = c->read_only};
+    struct store *ns = NULL;
+    char err[512];
+    if (store_open(c->data_dir, &so, &ns, err, sizeof err) != STORE_OK) {
+        log_event("reopen", "%s: keeping the current store: %s", why, err);
+        return;
+    }
+    if (holder_swap(h, ns) != 0) {
+        store_close(ns);
+        log_event("reopen", "%s: out of memory, keeping the current store", why);
+        return;
+    }
+    log_event("reopen", "%s: now serving the store reopened from %s", why, c->data_dir);
+}
 
 static void print_listen_url(const char *listen, unsigned port)
 {
@@ -33,6 +71,7 @@ int cmd_serve(int argc, char **argv)
     struct extractor *x = NULL;
     struct metrics *m = NULL;
     struct http_server *h = NULL;
+    struct store_holder *holder = NULL;
     enum config_result cr = config_parse(&c, CMD_SERVE, argc, argv, &pos, &npos, stderr);
     if (cr != CONFIG_OK) {
         config_free(&c);
@@ -62,7 +101,8 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread started below */
     signal(SIGPIPE, SIG_IGN);
 
-    struct store_opts so = {.map_size = c.map_size};
+    struct store_opts so = {.map_size = c.map_size, .read_only = c.read_only,
+                            .no_lock = c.read_only};
     if (store_open(c.data_dir, &so, &s, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
@@ -71,7 +111,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
     }
-    if (!c.no_sample) {
+    if (!c.no_sample && !c.read_only) {
         struct store_txn *t = NULL;
         struct store_stats st = {0};
         if (store_read_begin(s, &t) == STORE_OK) {
@@ -87,19 +127,39 @@ int cmd_serve(int argc, char **argv)
     m = metrics_new(router_nroutes);
     if (!m)
         goto out;
-    struct app app = {.cfg = &c, .store = s, .x = x, .metrics = m};
+    holder = holder_new(s);
+    if (!holder)
+        goto out;
+    s = NULL; /* the holder owns it now */
+    struct app app = {.cfg = &c, .stores = holder, .x = x, .metrics = m};
     unsigned port = 0;
     if (http_start(&app, &h, &port, err, sizeof err) != 0) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
     }
     print_listen_url(c.listen, port);
+    dev_t dev = 0;
+    ino_t ino = 0;
+    bool have_id = store_file_id(c.data_dir, &dev, &ino);
     for (;;) {
-        int sig = 0;
-        if (sigwait(&set, &sig) != 0)
+        /* Wake every second to notice a snapshot moved into place. */
+        struct timespec tick = {.tv_sec = 1};
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig < 0) {
+            dev_t d2;
+            ino_t i2;
+            if (errno == EAGAIN && store_file_id(c.data_dir, &d2, &i2) &&
+                (!have_id || d2 != dev || i2 != ino)) {
+                dev = d2;
+                ino = i2;
+                have_id = true;
+                reopen(holder, &c, "data.mdb was replaced");
+            }
             continue;
+        }
         if (sig == SIGHUP) {
-            log_event("signal", "SIGHUP ignored: nothing to reload");
+            have_id = store_file_id(c.data_dir, &dev, &ino);
+            reopen(holder, &c, "SIGHUP");
             continue;
         }
         log_event("shutdown", "%s: finishing in-flight requests (up to %us)",
@@ -114,6 +174,7 @@ int cmd_serve(int argc, char **argv)
     rc = EXIT_OK;
 out:
     http_shutdown(h, 0);
+    holder_free(holder);
     metrics_free(m);
     extractor_free(x);
     store_close(s);
@@ -131,6 +192,7 @@ static const struct {
     {"extract", cmd_extract, "print what the extractor finds in files (JSON lines), store nothing"},
     {"stats", cmd_stats, "print the store's counts"},
     {"export", cmd_export, "print the whole knowledge base as JSON lines"},
+    {"snapshot", cmd_snapshot, "write a compacted copy of the store for read replicas"},
     {"routes", cmd_routes, "print the HTTP route table"},
     {"health", cmd_health, "exit 0 when the server at --listen answers GET /healthz"},
 };

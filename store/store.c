@@ -240,7 +240,7 @@ static enum store_err open_schema(struct store *s, const char *dir, char *errbuf
 enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
                           char *errbuf, size_t errcap)
 {
-    static const struct store_opts defaults = {0, false, 0};
+    static const struct store_opts defaults;
     enum store_err err = STORE_OK;
     struct store *s = NULL;
     int rc;
@@ -292,7 +292,8 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
      * as the data); with 0 an existing store keeps its recorded size. */
     if (opts->map_size)
         mdb_env_set_mapsize(s->env, opts->map_size);
-    unsigned flags = MDB_NOTLS | (opts->read_only ? MDB_RDONLY : 0);
+    unsigned flags = MDB_NOTLS | (opts->read_only ? MDB_RDONLY : 0) |
+                     (opts->read_only && opts->no_lock ? MDB_NOLOCK : 0);
     rc = mdb_env_open(s->env, dir, flags, 0644);
     if (rc != MDB_SUCCESS) {
         err = rc == ENOENT ? STORE_E_IO : store_err_mdb(rc);
@@ -319,6 +320,27 @@ fail:
     pthread_rwlock_destroy(&s->maplock);
     free(s);
     return err;
+}
+
+enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf, size_t errcap)
+{
+    int e = make_dirs(dir);
+    if (e != 0) {
+        errf(errbuf, errcap, "%s: cannot create directory: %s", dir, strerror(e));
+        return STORE_E_IO;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if (access(path, F_OK) == 0) {
+        errf(errbuf, errcap, "%s already exists: snapshot into a new directory", path);
+        return STORE_E_INVALID;
+    }
+    int rc = mdb_env_copy2(s->env, dir, MDB_CP_COMPACT);
+    if (rc != MDB_SUCCESS) {
+        errf(errbuf, errcap, "%s: snapshot failed: %s", dir, mdb_strerror(rc));
+        return rc == MDB_MAP_FULL ? STORE_E_MAPFULL : STORE_E_IO;
+    }
+    return STORE_OK;
 }
 
 void store_close(struct store *s)

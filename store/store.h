@@ -42,6 +42,8 @@ struct store_opts {
     size_t map_size; /* bytes; 0 = default (1 GiB). A larger one grows an existing store. */
     bool read_only;  /* MDB_RDONLY: no writes, schema must already exist */
     unsigned max_readers; /* 0 = default (126) */
+    bool no_lock;    /* with read_only: MDB_NOLOCK, for a snapshot nobody writes (replicas,
+                        read-only volumes); never for a directory a writer uses */
 };
 
 struct store;
@@ -52,6 +54,12 @@ struct store_txn; /* a read transaction */
 enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
                           char *errbuf, size_t errcap) __attribute__((warn_unused_result));
 void store_close(struct store *s);
+
+/* Writes a compacted copy of the store (mdb_env_copy2 with MDB_CP_COMPACT)
+ * as dir/data.mdb; dir is created if missing and must not hold a data.mdb.
+ * The copy is one consistent snapshot, taken while writers may go on. */
+enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf, size_t errcap)
+    __attribute__((warn_unused_result));
 
 /* ---- write side --------------------------------------------------------- */
 

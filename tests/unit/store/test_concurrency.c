@@ -193,7 +193,7 @@ static int child_main(const char *dir)
 {
     struct fx *f = malloc(sizeof *f);
     struct store *s = NULL;
-    struct store_opts o = {16u << 20, false, 0};
+    struct store_opts o = {.map_size = 16u << 20};
     struct store_ingest_info info;
     int rc = 0;
     if (!f || store_open(dir, &o, &s, NULL, 0) != STORE_OK)
@@ -213,7 +213,7 @@ static void test_fork(const char *base, struct fx *f)
 {
     char dir[512];
     struct store *s = NULL;
-    struct store_opts small = {1u << 20, false, 0};
+    struct store_opts small = {.map_size = 1u << 20};
     snprintf(dir, sizeof dir, "%s/shared", base);
     ok(store_open(dir, &small, &s, NULL, 0) == STORE_OK, "create a store with a 1 MiB map");
     store_close(s);
@@ -260,7 +260,7 @@ static void test_readers_full(const char *base)
 {
     char dir[512];
     struct store *s = NULL;
-    struct store_opts o = {1u << 20, false, 2};
+    struct store_opts o = {.map_size = 1u << 20, .max_readers = 2};
     struct store_txn *t1 = NULL, *t2 = NULL, *t3 = NULL;
     snprintf(dir, sizeof dir, "%s/slots", base);
     ok(store_open(dir, &o, &s, NULL, 0) == STORE_OK, "open with two reader slots");
@@ -286,7 +286,7 @@ int main(void)
         return 0;
     }
     snprintf(dir, sizeof dir, "%s/kb", base);
-    struct store_opts o = {64u << 20, false, 0};
+    struct store_opts o = {.map_size = 64u << 20};
     ok(store_open(dir, &o, &s, NULL, 0) == STORE_OK, "open");
     if (s) {
         test_hold(s, f);

@@ -69,7 +69,7 @@ int main(void)
     char *dir = tmp_dir();
     struct fx *f = malloc(sizeof *f);
     struct store *s = NULL;
-    struct store_opts tiny = {TINY_MAP, false, 0}, bigger = {4u << 20, false, 0};
+    struct store_opts tiny = {.map_size = TINY_MAP}, bigger = {.map_size = 4u << 20};
     char err[256];
     if (!dir || !f) {
         skip_all("no temp dir");

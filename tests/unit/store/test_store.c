@@ -105,7 +105,7 @@ static void build_a3(struct fx *f)
 
 static struct store *open_ok(const char *dir, size_t map)
 {
-    struct store_opts o = {map, false, 0};
+    struct store_opts o = {.map_size = map};
     struct store *s = NULL;
     char err[256];
     enum store_err e = store_open(dir, &o, &s, err, sizeof err);
@@ -133,7 +133,7 @@ static void test_open(const char *base)
     s = open_ok(dir, 0);
     ok(s != NULL, "reopen");
     store_close(s);
-    struct store_opts ro = {0, true, 0};
+    struct store_opts ro = {.read_only = true};
     ok(store_open(dir, &ro, &s, err, sizeof err) == STORE_OK, "reopen read-only");
     struct store_ingest_info info;
     struct fx *f = malloc(sizeof *f);
