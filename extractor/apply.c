@@ -1,0 +1,592 @@
+/* extractor/apply.c — running the fact and sanction rules over tokenized
+ * sentences: slot bindings become facts (cross product of coordinated
+ * groups, or pairwise with "respectively"), sanctions get their missing
+ * imposer or target from the rule's strategies, items, a date, and a status
+ * from the hedge and denial cues. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor/work.h"
+
+#define HEDGE_FACTOR 0.6
+#define COREF_FACTOR 0.85
+#define IMPLICIT_FACTOR 0.8
+
+static bool sent_has(const struct tk_sent *ts, const struct lexicon *lx, size_t from)
+{
+    for (size_t i = from; i < ts->n; i++)
+        if (lex_match(lx, ts->t, ts->n, i))
+            return true;
+    return false;
+}
+
+static int status_rank(enum ex_status s)
+{
+    return s == EX_S_ASSERTED ? 2 : s == EX_S_HEDGED ? 1 : 0;
+}
+
+static enum ex_err push_fact(struct work *w, const struct wfact *f)
+{
+    for (size_t i = 0; i < w->nfacts; i++) {
+        struct wfact *o = &w->facts[i];
+        if (o->s != f->s || o->o != f->o || o->pred != f->pred || strcmp(o->value, f->value))
+            continue;
+        int a = status_rank(f->status), b = status_rank(o->status);
+        if (a > b || (a == b && f->conf > o->conf + 1e-9))
+            *o = *f;
+        return EX_OK;
+    }
+    if (w->nfacts == w->capfacts) {
+        size_t nc = w->capfacts ? w->capfacts * 2 : 32;
+        struct wfact *nf = realloc(w->facts, nc * sizeof *nf);
+        if (!nf)
+            return EX_E_NOMEM;
+        w->facts = nf;
+        w->capfacts = nc;
+    }
+    w->facts[w->nfacts++] = *f;
+    return EX_OK;
+}
+
+static bool respectively_after(const struct tk_sent *ts, size_t from)
+{
+    for (size_t i = from; i < ts->n; i++)
+        if (tk_word_is(&ts->t[i], "respectively", 12))
+            return true;
+    return false;
+}
+
+static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct tk_sent *ts,
+                             const struct rmatch *m, size_t si, bool hedged)
+{
+    enum ex_err err = EX_OK;
+    if (m->role[RR_S] == SIZE_MAX)
+        return EX_OK;
+    const struct tok *S = &ts->t[m->role[RR_S]];
+    const struct tok *O = m->role[RR_O] != SIZE_MAX ? &ts->t[m->role[RR_O]] : NULL;
+    const struct tok *V = m->role[RR_V] != SIZE_MAX ? &ts->t[m->role[RR_V]] : NULL;
+    struct wfact f = {.pred = (enum ex_pred)r->what, .sent = si, .rule = r->name,
+                      .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED};
+    double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
+    if ((S->flags & TF_COREF) || (O && (O->flags & TF_COREF)))
+        conf *= COREF_FACTOR;
+    f.conf = conf;
+    if (r->flags & RF_PAIR) {
+        for (size_t i = 0; i < S->ne; i++)
+            for (size_t j = i + 1; j < S->ne; j++) {
+                f.s = S->ent[i];
+                f.o = S->ent[j];
+                if ((err = push_fact(w, &f)))
+                    return err;
+            }
+        return EX_OK;
+    }
+    if (V) {
+        f.o = EX_NONE;
+        memcpy(f.value, V->val, sizeof f.value);
+        for (size_t i = 0; i < S->ne; i++) {
+            f.s = S->ent[i];
+            if ((err = push_fact(w, &f)))
+                return err;
+        }
+        return EX_OK;
+    }
+    if (!O)
+        return EX_OK;
+    bool resp = S->ne > 1 && S->ne == O->ne && respectively_after(ts, m->role[RR_O]);
+    for (size_t i = 0; i < S->ne; i++) {
+        for (size_t j = 0; j < O->ne; j++) {
+            if ((resp && i != j) || S->ent[i] == O->ent[j])
+                continue;
+            f.s = S->ent[i];
+            f.o = O->ent[j];
+            if ((err = push_fact(w, &f)))
+                return err;
+        }
+    }
+    return EX_OK;
+}
+
+/* The subject of a denial ("X denied these reports", "X's spokesperson
+ * denied ...") loses the hedged claims of the sentence before. */
+static void apply_denials(struct work *w, const struct lexicon *deny)
+{
+    size_t prev = SIZE_MAX;
+    for (size_t si = 0; si < w->nsents; si++) {
+        if (!w->sents[si].evidence)
+            continue;
+        const struct tk_sent *ts = &w->toks[si];
+        if (sent_has(ts, deny, 0)) {
+            size_t denier = SIZE_MAX;
+            for (size_t i = 0; i < ts->n && denier == SIZE_MAX; i++)
+                if (ts->t[i].kind == TK_ENT && (ts->t[i].tmask & (1u << EX_T_COMPANY)))
+                    denier = ts->t[i].ent[0];
+            for (size_t k = 0; k < w->nfacts && denier != SIZE_MAX; k++) {
+                struct wfact *f = &w->facts[k];
+                if (f->s != denier)
+                    continue;
+                if (f->sent == si || (f->sent == prev && f->status == EX_S_HEDGED))
+                    f->status = EX_S_DENIED;
+            }
+        }
+        prev = si;
+    }
+}
+
+enum ex_err apply_facts(struct work *w)
+{
+    const struct rules *R = w->x->rules;
+    const struct lexicon *hedge = rules_lex(R, "hedge");
+    const struct lexicon *negator = rules_lex(R, "negator");
+    for (size_t si = 0; si < w->nsents; si++) {
+        if (!w->sents[si].evidence)
+            continue;
+        const struct tk_sent *ts = &w->toks[si];
+        bool hedged = sent_has(ts, hedge, 0);
+        for (size_t ri = 0; ri < R->nr; ri++) {
+            const struct rule *r = &R->r[ri];
+            if (r->kind != 'F')
+                continue;
+            for (size_t st = 0; st < ts->n; st++) {
+                struct rmatch m;
+                if (!rule_match_at(r, ts->t, ts->n, st, &m))
+                    continue;
+                /* "stopped shipping chips to X", "no longer uses Y" */
+                bool neg = false;
+                for (size_t q = m.start; q < m.end && !neg; q++)
+                    neg = lex_match(negator, ts->t, m.end, q) != 0;
+                if (neg)
+                    continue;
+                enum ex_err err = emit_fact(w, r, ts, &m, si, hedged);
+                if (err)
+                    return err;
+            }
+        }
+    }
+    apply_denials(w, rules_lex(R, "deny"));
+    return EX_OK;
+}
+
+/* ---- sanctions ---- */
+
+static const char *cc_of(const struct work *w, size_t e)
+{
+    return e == SIZE_MAX ? "" : w->ents[e].country;
+}
+
+static bool foreign(const struct work *w, size_t cand, size_t other)
+{
+    if (cand == other)
+        return false;
+    const char *a = cc_of(w, cand), *b = cc_of(w, other);
+    return !a[0] || !b[0] || strcmp(a, b) != 0;
+}
+
+/* Country (or demonym, or group) entities of a token, in order. */
+static size_t tok_countries(const struct work *w, const struct tok *t, size_t *out)
+{
+    size_t k = 0;
+    if (t->kind == TK_WORD && (t->flags & TF_DEMONYM))
+        out[k++] = t->ent[0];
+    else if (t->kind == TK_ENT)
+        for (size_t i = 0; i < t->ne; i++)
+            if (w->ents[t->ent[i]].type == EX_T_COUNTRY)
+                out[k++] = t->ent[i];
+    return k;
+}
+
+static size_t default_country(const struct work *w, size_t imp);
+
+/* The first country after token from, not of the same country as other:
+ * named countries and groups first, then a demonym of the article's main
+ * country, then any demonym ("Taiwanese chipmaker X" rarely names a target). */
+static size_t first_country(const struct work *w, const struct tk_sent *ts, size_t from,
+                            size_t other)
+{
+    size_t c[TK_MAXG];
+    size_t main_c = default_country(w, other);
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t i = from; i < ts->n; i++) {
+            bool dem = ts->t[i].kind == TK_WORD;
+            if ((pass == 0) == dem)
+                continue;
+            size_t k = tok_countries(w, &ts->t[i], c);
+            for (size_t j = 0; j < k; j++) {
+                if (other != SIZE_MAX && !foreign(w, c[j], other))
+                    continue;
+                if (pass == 1 && c[j] != main_c)
+                    continue;
+                return c[j];
+            }
+        }
+    }
+    return SIZE_MAX;
+}
+
+static size_t prev_evidence(const struct work *w, size_t si)
+{
+    while (si > 0) {
+        si--;
+        if (w->sents[si].evidence)
+            return si;
+    }
+    return SIZE_MAX;
+}
+
+/* The article's main foreign country for imposer imp: the most frequent
+ * country target of the measures found so far, else the most mentioned. */
+static size_t default_country(const struct work *w, size_t imp)
+{
+    size_t best = SIZE_MAX;
+    uint32_t bm = 0;
+    for (size_t i = 0; i < w->nsanc; i++) {
+        size_t t = w->sanc[i].tgt;
+        if (w->ents[t].type != EX_T_COUNTRY || !foreign(w, t, imp))
+            continue;
+        uint32_t c = 0;
+        for (size_t j = 0; j < w->nsanc; j++)
+            c += w->sanc[j].tgt == t;
+        if (c > bm) {
+            best = t;
+            bm = c;
+        }
+    }
+    if (best != SIZE_MAX)
+        return best;
+    for (size_t i = 0; i < w->nents; i++) {
+        if (w->ents[i].type != EX_T_COUNTRY || w->ents[i].mentions <= bm || !foreign(w, i, imp))
+            continue;
+        best = i;
+        bm = w->ents[i].mentions;
+    }
+    return best;
+}
+
+static size_t implicit_target(const struct work *w, const struct rule *r, size_t si,
+                              const struct rmatch *m, size_t imp)
+{
+    const struct tk_sent *ts = &w->toks[si];
+    for (size_t k = 0; k < RULE_MAXSTRAT && r->tstrat[k] != ST_NONE; k++) {
+        size_t c = SIZE_MAX;
+        switch (r->tstrat[k]) {
+        case ST_AFTER:
+            c = first_country(w, ts, m->end, imp);
+            break;
+        case ST_COMPANY:
+            for (size_t i = 0; i < ts->n && c == SIZE_MAX; i++) {
+                const struct tok *t = &ts->t[i];
+                if (t->kind == TK_ENT && (t->tmask & (1u << EX_T_COMPANY)) &&
+                    foreign(w, t->ent[0], imp))
+                    c = t->ent[0];
+            }
+            break;
+        case ST_SENT:
+            c = first_country(w, ts, 0, imp);
+            break;
+        case ST_PREV: {
+            size_t p = prev_evidence(w, si);
+            if (p != SIZE_MAX)
+                c = first_country(w, &w->toks[p], 0, imp);
+            break;
+        }
+        case ST_DEFAULT:
+            c = default_country(w, imp);
+            break;
+        default:
+            break;
+        }
+        if (c != SIZE_MAX)
+            return c;
+    }
+    return SIZE_MAX;
+}
+
+static bool imposer_tok(const struct tok *t)
+{
+    unsigned mask = (1u << EX_T_AGENCY) | (1u << EX_T_COUNTRY) | (1u << EX_T_PERSON);
+    return t->kind == TK_ENT && (t->tmask & mask) && !(t->flags & TF_GROUP);
+}
+
+/* An entity already seen imposing a measure in this article (or one of the
+ * same country): implicit imposers are taken from these when there are any. */
+static bool known_imposer(const struct work *w, size_t e)
+{
+    bool any = false;
+    for (size_t i = 0; i < w->nsanc; i++) {
+        size_t k = w->sanc[i].imp;
+        any = true;
+        if (k == e || (w->ents[e].country[0] && !strcmp(w->ents[k].country, w->ents[e].country)))
+            return true;
+    }
+    return !any;
+}
+
+static bool imposer_fits(const struct work *w, size_t e, size_t tgt)
+{
+    return (tgt == SIZE_MAX || foreign(w, e, tgt)) && known_imposer(w, e);
+}
+
+static size_t imposer_in(const struct work *w, const struct tk_sent *ts, size_t before,
+                         size_t tgt)
+{
+    for (size_t i = before; i-- > 0;)
+        if (imposer_tok(&ts->t[i]) && imposer_fits(w, ts->t[i].ent[0], tgt))
+            return ts->t[i].ent[0];
+    for (size_t i = before; i < ts->n; i++)
+        if (imposer_tok(&ts->t[i]) && imposer_fits(w, ts->t[i].ent[0], tgt))
+            return ts->t[i].ent[0];
+    return SIZE_MAX;
+}
+
+static enum ex_err country_by_code(struct work *w, const char *cc, size_t *out)
+{
+    const struct gz *g = w->x->gz;
+    for (size_t i = 0; i < gz_count(g); i++) {
+        const struct gz_entry *e = gz_entry(g, (uint32_t)i);
+        if (e->type == EX_T_COUNTRY && !strcmp(e->country, cc))
+            return work_entity(w, e->name, strlen(e->name), EX_T_COUNTRY, cc, out);
+    }
+    *out = SIZE_MAX;
+    return EX_OK;
+}
+
+static enum ex_err implicit_imposer(struct work *w, const struct rule *r, size_t si,
+                                   const struct rmatch *m, size_t tgt, size_t *out)
+{
+    const struct tk_sent *ts = &w->toks[si];
+    *out = SIZE_MAX;
+    /* with no target yet, the article's main country is the likely target,
+     * so it is not taken as the imposer */
+    if (tgt == SIZE_MAX)
+        tgt = default_country(w, SIZE_MAX);
+    for (size_t k = 0; k < RULE_MAXSTRAT && r->istrat[k] != ST_NONE; k++) {
+        switch (r->istrat[k]) {
+        case ST_SENT:
+            *out = imposer_in(w, ts, m->start, tgt);
+            break;
+        case ST_PREV: {
+            size_t p = prev_evidence(w, si);
+            if (p != SIZE_MAX)
+                *out = imposer_in(w, &w->toks[p], w->toks[p].n, tgt);
+            break;
+        }
+        case ST_LISTC:
+            if (m->role[RR_L] != SIZE_MAX) {
+                const char *cc = cc_of(w, ts->t[m->role[RR_L]].ent[0]);
+                if (cc[0]) {
+                    enum ex_err err = country_by_code(w, cc, out);
+                    if (err)
+                        return err;
+                }
+            }
+            break;
+        default:
+            break;
+        }
+        if (*out != SIZE_MAX)
+            return EX_OK;
+    }
+    return EX_OK;
+}
+
+static enum ex_err add_item(struct wsanc *s, const char *txt, size_t n)
+{
+    if (s->nitems >= RM_MAXX || n == 0)
+        return EX_OK;
+    for (size_t i = 0; i < s->nitems; i++)
+        if (strlen(s->items[i]) == n && !strncmp(s->items[i], txt, n))
+            return EX_OK;
+    s->items[s->nitems] = strndup(txt, n);
+    if (!s->items[s->nitems])
+        return EX_E_NOMEM;
+    s->nitems++;
+    return EX_OK;
+}
+
+/* Items: the X slots; else named chips/products in the sentence; else the
+ * words after "on"/"of" following the cue ("controls on advanced chips"). */
+static enum ex_err find_items(struct work *w, const struct tk_sent *ts, const struct rmatch *m,
+                              struct wsanc *s)
+{
+    enum ex_err err = EX_OK;
+    for (size_t i = 0; i < m->nx; i++) {
+        const struct tok *t = &ts->t[m->x[i]];
+        for (size_t j = 0; j < t->ne; j++)
+            if ((err = add_item(s, w->ents[t->ent[j]].name, strlen(w->ents[t->ent[j]].name))))
+                return err;
+    }
+    unsigned mask = (1u << EX_T_CHIP) | (1u << EX_T_PRODUCT) | (1u << EX_T_AI_MODEL);
+    for (size_t i = m->start; i < ts->n && !s->nitems; i++) {
+        const struct tok *t = &ts->t[i];
+        if (t->kind == TK_ENT && (t->tmask & mask))
+            for (size_t j = 0; j < t->ne; j++)
+                if ((err = add_item(s, w->ents[t->ent[j]].name,
+                                    strlen(w->ents[t->ent[j]].name))))
+                    return err;
+    }
+    if (s->nitems)
+        return EX_OK;
+    const struct lexicon *stop = rules_lex(w->x->rules, "stopword");
+    for (size_t i = m->start; i < ts->n && i < m->end + 3; i++) {
+        if (!tk_word_is(&ts->t[i], "on", 2) && !tk_word_is(&ts->t[i], "of", 2) &&
+            !tk_word_is(&ts->t[i], "concerning", 10))
+            continue;
+        size_t b = i + 1, e = b;
+        while (e < ts->n && e - b < 5 && ts->t[e].kind == TK_WORD && tx_isalnum(ts->t[e].w[0]) &&
+               !lex_has(stop, ts->t[e].w, ts->t[e].wl))
+            e++;
+        if (e > b) {
+            const char *txt = w->tx.norm + ts->t[b].s;
+            return add_item(s, txt, ts->t[e - 1].e - ts->t[b].s);
+        }
+    }
+    return EX_OK;
+}
+
+static void free_items(struct wsanc *s)
+{
+    for (size_t i = 0; i < s->nitems; i++)
+        free(s->items[i]);
+    s->nitems = 0;
+}
+
+static enum ex_err push_sanc(struct work *w, struct wsanc *s)
+{
+    for (size_t i = 0; i < w->nsanc; i++) {
+        struct wsanc *o = &w->sanc[i];
+        if (o->imp != s->imp || o->tgt != s->tgt || o->measure != s->measure)
+            continue;
+        int a = status_rank(s->status), b = status_rank(o->status);
+        if (a > b || (a == b && s->conf > o->conf + 1e-9)) {
+            char date[11];
+            memcpy(date, o->date, sizeof date);
+            if (!s->nitems && o->nitems) {
+                free_items(s);
+                memcpy(s->items, o->items, sizeof s->items);
+                s->nitems = o->nitems;
+                o->nitems = 0;
+            }
+            free_items(o);
+            *o = *s;
+            if (!o->date[0])
+                memcpy(o->date, date, sizeof date);
+        } else {
+            if (!o->date[0])
+                memcpy(o->date, s->date, sizeof o->date);
+            if (!o->nitems) {
+                memcpy(o->items, s->items, sizeof o->items);
+                o->nitems = s->nitems;
+                s->nitems = 0;
+            }
+            free_items(s);
+        }
+        s->nitems = 0;
+        return EX_OK;
+    }
+    if (w->nsanc == w->capsanc) {
+        size_t nc = w->capsanc ? w->capsanc * 2 : 16;
+        struct wsanc *ns = realloc(w->sanc, nc * sizeof *ns);
+        if (!ns)
+            return EX_E_NOMEM;
+        w->sanc = ns;
+        w->capsanc = nc;
+    }
+    w->sanc[w->nsanc++] = *s;
+    s->nitems = 0;
+    return EX_OK;
+}
+
+static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si,
+                                 const struct rmatch *m, bool hedged)
+{
+    const struct tk_sent *ts = &w->toks[si];
+    enum ex_err err = EX_OK;
+    size_t imps[TK_MAXG], tgts[TK_MAXG], ni = 0, nt = 0;
+    double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
+    if (m->role[RR_T] != SIZE_MAX) {
+        const struct tok *t = &ts->t[m->role[RR_T]];
+        for (size_t i = 0; i < t->ne; i++)
+            tgts[nt++] = t->ent[i];
+    }
+    if (m->role[RR_I] != SIZE_MAX) {
+        const struct tok *t = &ts->t[m->role[RR_I]];
+        for (size_t i = 0; i < t->ne; i++)
+            imps[ni++] = t->ent[i];
+    } else {
+        size_t imp;
+        err = implicit_imposer(w, r, si, m, nt ? tgts[0] : SIZE_MAX, &imp);
+        if (err || imp == SIZE_MAX)
+            return err;
+        imps[ni++] = imp;
+        conf *= IMPLICIT_FACTOR;
+    }
+    if (!nt) {
+        size_t t = implicit_target(w, r, si, m, imps[0]);
+        if (t == SIZE_MAX)
+            return EX_OK;
+        tgts[nt++] = t;
+        conf *= IMPLICIT_FACTOR;
+    }
+    struct wsanc s;
+    memset(&s, 0, sizeof s);
+    s.measure = (enum ex_measure)r->what;
+    s.conf = conf;
+    s.status = hedged ? EX_S_HEDGED : EX_S_ASSERTED;
+    s.sent = si;
+    s.rule = r->name;
+    struct dt_date d;
+    if (dates_find(w->tx.low, w->sents[si].s, w->sents[si].e, &w->anchor, &d, NULL))
+        dates_format(&d, s.date);
+    for (size_t i = 0; i < ni; i++) {
+        for (size_t j = 0; j < nt; j++) {
+            if (imps[i] == tgts[j])
+                continue;
+            s.imp = imps[i];
+            s.tgt = tgts[j];
+            err = find_items(w, ts, m, &s);
+            if (!err)
+                err = push_sanc(w, &s);
+            free_items(&s);
+            if (err)
+                return err;
+        }
+    }
+    return EX_OK;
+}
+
+/* Pass 0 runs the rules that name their imposer: they tell which actors
+ * impose measures in this article, which the implicit rules (pass 1) then
+ * rely on. */
+static enum ex_err sanction_pass(struct work *w, int pass)
+{
+    const struct rules *R = w->x->rules;
+    const struct lexicon *hedge = rules_lex(R, "hedge");
+    for (size_t si = 0; si < w->nsents; si++) {
+        if (!w->sents[si].evidence)
+            continue;
+        const struct tk_sent *ts = &w->toks[si];
+        bool hedged = sent_has(ts, hedge, 0);
+        for (size_t ri = 0; ri < R->nr; ri++) {
+            const struct rule *r = &R->r[ri];
+            if (r->kind != 'S' || (r->istrat[0] != ST_NONE) != (pass == 1))
+                continue;
+            for (size_t st = 0; st < ts->n; st++) {
+                struct rmatch m;
+                if (!rule_match_at(r, ts->t, ts->n, st, &m))
+                    continue;
+                if (m.role[RR_I] != SIZE_MAX && (ts->t[m.role[RR_I]].flags & TF_GROUP))
+                    continue; /* "Chinese firms" impose nothing */
+                enum ex_err err = emit_sanction(w, r, si, &m, hedged);
+                if (err)
+                    return err;
+            }
+        }
+    }
+    return EX_OK;
+}
+
+enum ex_err apply_sanctions(struct work *w)
+{
+    enum ex_err err = sanction_pass(w, 0);
+    return err ? err : sanction_pass(w, 1);
+}

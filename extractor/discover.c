@@ -1,0 +1,355 @@
+/* extractor/discover.c — names the gazetteer lacks, found by their shape and
+ * by cue words (lexicons in rules.tsv): organisations by suffix ("Biren
+ * Technology", "SIA Lab"), companies by a preceding cue ("Chinese firm X",
+ * "startups like X"), people by title ("Commerce Secretary X"), chip models
+ * by pattern in a chip context ("H20 GPUs", "Nvidia's B30A"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor/work.h"
+
+#define DW_MAX 512
+
+struct dword {
+    size_t s, e;
+    bool cap;     /* starts with a capital or is a digit-led name like 01.AI */
+    bool covered; /* inside a known mention */
+    bool adj;     /* only one space separates it from the next word */
+};
+
+struct dctx {
+    struct work *w;
+    struct dword d[DW_MAX];
+    size_t n;
+    const struct lexicon *capstop, *orgsuffix, *orgword, *title, *cocue, *copl, *colike,
+        *chipword;
+};
+
+static bool dw_in(const struct dctx *c, const struct lexicon *lx, size_t k)
+{
+    return k < c->n && lex_has(lx, c->w->tx.low + c->d[k].s, c->d[k].e - c->d[k].s);
+}
+
+static bool name_word(const struct dctx *c, size_t k)
+{
+    return k < c->n && c->d[k].cap && !c->d[k].covered && !dw_in(c, c->capstop, k);
+}
+
+static void split_words(struct dctx *c, size_t s, size_t e)
+{
+    const char *p = c->w->tx.norm;
+    c->n = 0;
+    size_t i = s;
+    while (i < e && c->n < DW_MAX) {
+        if (!tx_isalnum(p[i])) {
+            i++;
+            continue;
+        }
+        size_t b = i;
+        while (i < e && (tx_isalnum(p[i]) || ((p[i] == '.' || p[i] == '-' || p[i] == '&') &&
+                                              i + 1 < e && tx_isalnum(p[i + 1]))))
+            i++;
+        struct dword *d = &c->d[c->n++];
+        d->s = b;
+        d->e = i;
+        bool letter = false;
+        for (size_t q = b; q < i; q++)
+            letter = letter || tx_isupper(p[q]);
+        d->cap = tx_isupper(p[b]) || (tx_isdigit(p[b]) && letter);
+        d->covered = work_covered(c->w, b) || work_covered(c->w, i - 1);
+        d->adj = i < e && p[i] == ' ' && i + 1 < e && tx_isalnum(p[i + 1]);
+    }
+}
+
+static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
+{
+    struct work *w = c->w;
+    size_t s = c->d[ws].s, e = c->d[we].e;
+    for (size_t k = ws; k <= we; k++)
+        if (c->d[k].covered)
+            return EX_OK;
+    size_t idx;
+    enum ex_err err = work_entity(w, w->tx.norm + s, e - s, type, NULL, &idx);
+    if (err)
+        return err == EX_E_DATA ? EX_OK : err;
+    w->ents[idx].mentions++;
+    err = work_mention(w, s, e, idx, false);
+    if (err)
+        return err;
+    work_sort_mentions(w);
+    for (size_t k = ws; k <= we; k++)
+        c->d[k].covered = true;
+    return EX_OK;
+}
+
+/* Capitalised run ending at word k (inclusive), at most max words, joined by
+ * single spaces; returns its first word. */
+static size_t run_back(const struct dctx *c, size_t k, size_t max)
+{
+    size_t b = k;
+    while (b > 0 && k - b + 1 < max && c->d[b - 1].adj && name_word(c, b - 1))
+        b--;
+    return b;
+}
+
+static enum ex_err by_suffix(struct dctx *c)
+{
+    for (size_t k = 1; k < c->n; k++) {
+        bool co = dw_in(c, c->orgsuffix, k), org = dw_in(c, c->orgword, k);
+        if ((!co && !org) || !c->d[k].cap || c->d[k].covered || !c->d[k - 1].adj)
+            continue;
+        if (!name_word(c, k - 1)) {
+            /* "Moore Threads Technology": a known name plus a suffix is that name */
+            if (co && c->d[k - 1].covered && c->d[k - 1].cap) {
+                struct work *w = c->w;
+                for (size_t i = 0; i < w->nm; i++) {
+                    if (w->m[i].e == c->d[k - 1].e && !w->m[i].demonym) {
+                        w->m[i].e = c->d[k].e;
+                        enum ex_err err = work_alias(w, w->m[i].ent, w->tx.norm + w->m[i].s,
+                                                     w->m[i].e - w->m[i].s);
+                        if (err)
+                            return err;
+                        c->d[k].covered = true;
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        size_t b = run_back(c, k - 1, 3);
+        size_t e = k;
+        /* "Institute of Computing Technology", "University of Science and ..." */
+        if (org && k + 2 < c->n && c->d[k].adj &&
+            c->d[k + 1].e - c->d[k + 1].s == 2 && !strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) &&
+            c->d[k + 1].adj && name_word(c, k + 2)) {
+            e = k + 2;
+            while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - k < 4)
+                e++;
+        }
+        enum ex_err err = add(c, b, e, org ? EX_T_ORGANIZATION : EX_T_COMPANY);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
+/* "University of X", "Academy of X" with no name before the keyword. */
+static enum ex_err by_org_prefix(struct dctx *c)
+{
+    for (size_t k = 0; k + 2 < c->n; k++) {
+        if (!dw_in(c, c->orgword, k) || !c->d[k].cap || c->d[k].covered || !c->d[k].adj)
+            continue;
+        if (c->d[k + 1].e - c->d[k + 1].s != 2 || strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) ||
+            !c->d[k + 1].adj || !name_word(c, k + 2))
+            continue;
+        size_t e = k + 2;
+        while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - k < 5)
+            e++;
+        enum ex_err err = add(c, k, e, EX_T_ORGANIZATION);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
+static bool person_word(const struct dctx *c, size_t k)
+{
+    if (!name_word(c, k))
+        return false;
+    const char *p = c->w->tx.norm;
+    for (size_t q = c->d[k].s + 1; q < c->d[k].e; q++)
+        if (!tx_islower(p[q]) && p[q] != '-' && p[q] != '.' && !tx_isupper(p[q]))
+            return false;
+    return tx_isupper(p[c->d[k].s]);
+}
+
+static enum ex_err by_title(struct dctx *c)
+{
+    const char *p = c->w->tx.norm;
+    for (size_t k = 0; k < c->n; k++) {
+        if (!dw_in(c, c->title, k))
+            continue;
+        size_t j = k + 1;
+        while (j < c->n && dw_in(c, c->title, j))
+            j++;
+        if (j >= c->n)
+            continue;
+        /* allow "spokesperson, Michael Hughes" */
+        size_t gap_s = c->d[j - 1].e, gap_e = c->d[j].s;
+        bool ok_gap = true;
+        for (size_t q = gap_s; q < gap_e; q++)
+            ok_gap = ok_gap && (p[q] == ' ' || p[q] == ',');
+        if (!ok_gap || !person_word(c, j) || !c->d[j].adj || !person_word(c, j + 1))
+            continue;
+        size_t e = j + 1;
+        if (c->d[e].adj && person_word(c, e + 1) && e + 1 < c->n)
+            e++;
+        enum ex_err err = add(c, j, e, EX_T_PERSON);
+        if (err)
+            return err;
+        k = e;
+    }
+    return EX_OK;
+}
+
+static size_t name_run(const struct dctx *c, size_t j)
+{
+    size_t e = j;
+    while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - j < 2)
+        e++;
+    return e;
+}
+
+static enum ex_err by_cue(struct dctx *c)
+{
+    for (size_t k = 0; k + 1 < c->n; k++) {
+        size_t j = k + 1;
+        bool sing = dw_in(c, c->cocue, k) && !c->d[k].cap && c->d[k].adj;
+        bool plural = dw_in(c, c->copl, k) && !c->d[k].cap;
+        if (plural) {
+            /* "startups like X", "firms such as X and Y" */
+            size_t g = 0;
+            if (dw_in(c, c->colike, j))
+                g = 1;
+            else if (j + 1 < c->n && !strncmp(c->w->tx.low + c->d[j].s, "such", 4) &&
+                     dw_in(c, c->colike, j + 1))
+                g = 2;
+            if (!g)
+                continue;
+            j += g;
+            while (j < c->n && name_word(c, j)) {
+                size_t e = name_run(c, j);
+                enum ex_err err = add(c, j, e, EX_T_COMPANY);
+                if (err)
+                    return err;
+                j = e + 1;
+                if (j < c->n && (dw_in(c, c->colike, j) ||
+                                 !strncmp(c->w->tx.low + c->d[j].s, "and", 3)))
+                    j++;
+            }
+            continue;
+        }
+        if (!sing || !name_word(c, j))
+            continue;
+        enum ex_err err = add(c, j, name_run(c, j), EX_T_COMPANY);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
+static bool chip_shape(const char *p, size_t s, size_t e)
+{
+    size_t i = s, L = 0, D = 0, T = 0;
+    while (i < e && tx_isupper(p[i]))
+        i++, L++;
+    if (i < e && p[i] == '-' && L)
+        i++;
+    while (i < e && tx_isdigit(p[i]))
+        i++, D++;
+    while (i < e && tx_isupper(p[i]))
+        i++, T++;
+    if (i != e || D == 0)
+        return false;
+    if (L >= 1 && L <= 4)
+        return D >= 2 && D <= 5 && T <= 3;
+    return L == 0 && D >= 3 && D <= 5 && T >= 1 && T <= 2;
+}
+
+static bool is_chip_mention(const struct work *w, size_t pos)
+{
+    for (size_t i = 0; i < w->nm; i++)
+        if (w->m[i].s <= pos && pos < w->m[i].e)
+            return !w->m[i].demonym && w->ents[w->m[i].ent].type == EX_T_CHIP;
+    return false;
+}
+
+static enum ex_err by_chip_shape(struct dctx *c)
+{
+    struct work *w = c->w;
+    const char *p = w->tx.norm;
+    for (size_t k = 0; k < c->n; k++) {
+        const struct dword *d = &c->d[k];
+        if (d->covered || !chip_shape(p, d->s, d->e))
+            continue;
+        bool ctx = dw_in(c, c->chipword, k + 1);
+        /* "Nvidia's H20": a possessive company right before */
+        if (!ctx && d->s >= 3 && p[d->s - 1] == ' ' && p[d->s - 2] == 's' && p[d->s - 3] == '\'') {
+            for (size_t i = 0; i < w->nm; i++)
+                if (w->m[i].e == d->s - 3 && !w->m[i].demonym &&
+                    w->ents[w->m[i].ent].type == EX_T_COMPANY)
+                    ctx = true;
+        }
+        /* "H100 and H20": coordinated with a known chip */
+        if (!ctx && k > 0) {
+            size_t q = d->s;
+            while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
+                q--;
+            if (q >= 3 && !strncmp(w->tx.low + q - 3, "and", 3))
+                q -= 3;
+            while (q > 0 && p[q - 1] == ' ')
+                q--;
+            ctx = q > 0 && q < d->s && is_chip_mention(w, q - 1);
+        }
+        if (!ctx && k + 1 < c->n) {
+            size_t q = d->e;
+            while (q < w->tx.n && (p[q] == ' ' || p[q] == ','))
+                q++;
+            if (!strncmp(w->tx.low + q, "and ", 4) || !strncmp(w->tx.low + q, "or ", 3))
+                q += w->tx.low[q] == 'a' ? 4 : 3;
+            ctx = q > d->e && is_chip_mention(w, q);
+        }
+        if (!ctx)
+            continue;
+        enum ex_err err = add(c, k, k, EX_T_CHIP);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
+/* Headlines in Title Case say little about which words are names. */
+static bool title_case(const struct dctx *c)
+{
+    size_t caps = 0, words = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        if (c->d[k].e - c->d[k].s <= 3 && !c->d[k].cap)
+            continue; /* "of", "and", "to" */
+        words++;
+        caps += c->d[k].cap;
+    }
+    return words >= 2 && caps * 10 >= words * 7;
+}
+
+enum ex_err ents_discover(struct work *w)
+{
+    enum ex_err err = EX_OK;
+    struct dctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return EX_E_NOMEM;
+    const struct rules *r = w->x->rules;
+    c->w = w;
+    c->capstop = rules_lex(r, "capstop");
+    c->orgsuffix = rules_lex(r, "orgsuffix");
+    c->orgword = rules_lex(r, "orgword");
+    c->title = rules_lex(r, "title");
+    c->cocue = rules_lex(r, "cocue");
+    c->copl = rules_lex(r, "cocue_plural");
+    c->colike = rules_lex(r, "colike");
+    c->chipword = rules_lex(r, "chipword");
+    for (size_t si = 0; si < w->nsents; si++) {
+        split_words(c, w->sents[si].s, w->sents[si].e);
+        bool headline = !w->sents[si].evidence && title_case(c);
+        if (!headline) {
+            if ((err = by_title(c)) || (err = by_suffix(c)) || (err = by_org_prefix(c)) ||
+                (err = by_cue(c)))
+                goto out;
+        }
+        err = by_chip_shape(c);
+        if (err)
+            goto out;
+    }
+out:
+    free(c);
+    return err;
+}

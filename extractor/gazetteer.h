@@ -1,0 +1,55 @@
+/* extractor/gazetteer.h — the known names (data/gazetteer.tsv, format in
+ * data/README.md) compiled into one Aho-Corasick automaton over the lowercased
+ * folded text, so a scan costs one table step per code point whatever the
+ * number of names. Read-only after gz_new(); shared by threads. */
+#ifndef ECF_EX_GAZETTEER_H
+#define ECF_EX_GAZETTEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extractor/extract.h"
+
+/* Entry kinds beyond the entity types: a demonym ("Chinese") names its
+ * country but is not a mention of it. */
+#define GZ_DEMONYM EX_T__COUNT
+
+enum gz_flag {
+    GZ_F_EXT = 1,  /* a family: model tokens may follow ("Ascend" 910B) */
+    GZ_F_NEED = 2, /* only counts with a model ("Mate" 60) */
+    GZ_F_NOMENTION = 4, /* matched (for coref/cues) but not an entity mention */
+};
+
+struct gz_entry {
+    char *name;
+    unsigned type; /* enum ex_type, or GZ_DEMONYM */
+    char country[3];
+    unsigned flags;
+};
+
+/* One match: code points [s, e) of the text, the entry it names. */
+struct gz_match {
+    size_t s, e;
+    uint32_t entry;
+};
+
+struct gz;
+
+enum ex_err gz_new(const char *data, size_t len, struct gz **out, char *errbuf, size_t errcap)
+    __attribute__((warn_unused_result));
+void gz_free(struct gz *g);
+
+const struct gz_entry *gz_entry(const struct gz *g, uint32_t i);
+size_t gz_count(const struct gz *g);
+/* Entry index of a canonical name (exact, case-insensitive), or -1. */
+long gz_find(const struct gz *g, const char *name);
+
+/* All leftmost-longest, non-overlapping matches in the text (low is the
+ * lowercased fold, norm the case-kept one, both n long), honouring word
+ * boundaries and each alias's case rule, sorted by position. *out is
+ * malloc'd (caller frees). */
+enum ex_err gz_scan(const struct gz *g, const char *low, const char *norm, size_t n,
+                    struct gz_match **out, size_t *nout) __attribute__((warn_unused_result));
+
+#endif

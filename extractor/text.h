@@ -1,0 +1,63 @@
+/* extractor/text.h — the article as the extractor sees it: a per-code-point
+ * ASCII folding of the UTF-8 input (typographic quotes and dashes become ' " -,
+ * accented Latin letters lose their accents, other non-ASCII code points become
+ * TX_OTHER) with a map back to byte offsets, and the sentence splitter.
+ * Index i of norm/low is code point i of the original, so a span [s, e) over
+ * norm is also the span in code points; cpb[] turns it into bytes. */
+#ifndef ECF_EX_TEXT_H
+#define ECF_EX_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "extractor/extract.h"
+
+#define TX_OTHER '\x7f' /* a code point with no ASCII folding */
+
+struct tx {
+    const char *orig; /* borrowed: the caller's text */
+    size_t olen;
+    char *norm; /* n bytes + NUL, case kept */
+    char *low;  /* norm with ASCII letters lowercased */
+    size_t *cpb; /* n + 1 byte offsets into orig; NULL for pure ASCII (use tx_byte) */
+    size_t n;
+};
+
+/* Builds t over text[0..len); the text must be valid UTF-8 (checked by the
+ * caller). Returns EX_OK or EX_E_NOMEM; tx_free() is safe either way. */
+enum ex_err tx_build(struct tx *t, const char *text, size_t len) __attribute__((warn_unused_result));
+void tx_free(struct tx *t);
+
+/* One sentence in code points [s, e), trimmed. evidence is false for
+ * headline-like pieces (a line without terminal punctuation, a caption). */
+struct tx_sent {
+    size_t s, e;
+    size_t line; /* 0-based line number */
+    bool evidence;
+};
+
+/* Splits the folded text into sentences (abbreviations such as U.S., Corp.,
+ * No. 5, initials and decimals do not end a sentence). *out is malloc'd
+ * (caller frees) and may be NULL when *n == 0. */
+enum ex_err tx_split(const struct tx *t, struct tx_sent **out, size_t *n)
+    __attribute__((warn_unused_result));
+
+/* Byte offset in orig of code point cp (0 <= cp <= n). */
+static inline size_t tx_byte(const struct tx *t, size_t cp)
+{
+    return t->cpb ? t->cpb[cp] : cp;
+}
+
+static inline bool tx_isalnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline bool tx_isupper(char c) { return c >= 'A' && c <= 'Z'; }
+static inline bool tx_islower(char c) { return c >= 'a' && c <= 'z'; }
+static inline bool tx_isdigit(char c) { return c >= '0' && c <= '9'; }
+static inline bool tx_isspace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+#endif

@@ -1,0 +1,464 @@
+/* extractor/tokens.c — tokens, groups, coordinations and references. */
+#include "extractor/tokens.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor/rules.h"
+#include "extractor/text.h"
+
+struct tvec {
+    struct tok *t;
+    size_t n, cap;
+};
+
+static enum ex_err tv_push(struct tvec *v, const struct tok *t)
+{
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 64;
+        struct tok *nt = realloc(v->t, nc * sizeof *nt);
+        if (!nt)
+            return EX_E_NOMEM;
+        v->t = nt;
+        v->cap = nc;
+    }
+    v->t[v->n++] = *t;
+    return EX_OK;
+}
+
+static size_t first_mention(const struct tk_in *in, size_t s)
+{
+    size_t lo = 0, hi = in->nm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (in->m[mid].s < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct tvec *v)
+{
+    const char *low = in->low;
+    size_t mi = first_mention(in, s);
+    size_t i = s;
+    while (i < e) {
+        while (mi < in->nm && in->m[mi].s < i)
+            mi++;
+        struct tok t;
+        memset(&t, 0, sizeof t);
+        if (mi < in->nm && in->m[mi].s == i && in->m[mi].e <= e) {
+            const struct mention *m = &in->m[mi];
+            t.s = m->s;
+            t.e = m->e;
+            t.w = low + m->s;
+            t.wl = m->e - m->s;
+            t.ne = 1;
+            t.ent[0] = m->ent;
+            if (m->demonym) {
+                t.kind = TK_WORD;
+                t.flags = TF_DEMONYM;
+            } else {
+                t.kind = TK_ENT;
+                t.tmask = (uint16_t)(1u << in->etype[m->ent]);
+            }
+            i = m->e;
+        } else if (tx_isalnum(low[i])) {
+            size_t b = i;
+            while (i < e && (tx_isalnum(low[i]) ||
+                             (low[i] == '.' && i + 1 < e && tx_isalnum(low[i + 1]) && i > b)))
+                i++;
+            t.kind = TK_WORD;
+            t.s = b;
+            t.e = i;
+        } else if (low[i] == '\'' && i + 1 < e && low[i + 1] == 's' &&
+                   (i + 2 >= e || !tx_isalnum(low[i + 2]))) {
+            t.kind = TK_WORD;
+            t.s = i;
+            t.e = i + 2;
+            i += 2;
+        } else if (tx_isspace(low[i]) || low[i] == '"' || low[i] == TX_OTHER) {
+            i++;
+            continue;
+        } else {
+            t.kind = TK_WORD;
+            t.s = i;
+            t.e = ++i;
+        }
+        if (t.kind == TK_WORD && !t.w) {
+            t.w = low + t.s;
+            t.wl = t.e - t.s;
+        }
+        enum ex_err err = tv_push(v, &t);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
+static bool is_number(const char *w, size_t l)
+{
+    if (!l || !tx_isdigit(w[0]))
+        return false;
+    for (size_t i = 0; i < l; i++)
+        if (!tx_isdigit(w[i]) && w[i] != '.')
+            return false;
+    return true;
+}
+
+static void set_node(struct tok *t, const char *num, size_t l)
+{
+    if (l + 3 > sizeof t->val)
+        return;
+    memcpy(t->val, num, l);
+    memcpy(t->val + l, "nm", 3);
+    t->flags |= TF_NODE;
+}
+
+/* "7nm", "7 nm", "7-nanometer" become one node token. */
+static void mark_nodes(struct tvec *v)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        struct tok t = v->t[i];
+        if (t.kind == TK_WORD && t.wl > 2 && !memcmp(t.w + t.wl - 2, "nm", 2) &&
+            is_number(t.w, t.wl - 2)) {
+            set_node(&t, t.w, t.wl - 2);
+        } else if (t.kind == TK_WORD && is_number(t.w, t.wl)) {
+            size_t j = i + 1;
+            if (j < v->n && tk_word_is(&v->t[j], "-", 1))
+                j++;
+            if (j < v->n && (tk_word_is(&v->t[j], "nm", 2) ||
+                             tk_word_is(&v->t[j], "nanometer", 9) ||
+                             tk_word_is(&v->t[j], "nanometre", 9))) {
+                set_node(&t, t.w, t.wl);
+                t.e = v->t[j].e;
+                t.wl = t.e - t.s;
+                i = j;
+            }
+        }
+        v->t[k++] = t;
+    }
+    v->n = k;
+}
+
+static bool is_wordish(const struct tok *t)
+{
+    return t->kind == TK_WORD && t->wl && tx_isalnum(t->w[0]) && !(t->flags & TF_DEMONYM);
+}
+
+/* "several Chinese AI companies" -> one country ENT token (TF_GROUP). */
+static void mark_groups(const struct tk_in *in, struct tvec *v)
+{
+    const struct lexicon *gn = rules_lex(in->rules, "groupnoun");
+    const struct lexicon *stop = rules_lex(in->rules, "stopword");
+    if (!gn)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        struct tok t = v->t[i];
+        if (t.kind == TK_WORD && (t.flags & TF_DEMONYM)) {
+            size_t j = i + 1, mods = 0;
+            size_t hit = 0;
+            while (j < v->n && mods <= 3) {
+                size_t g = lex_match(gn, v->t, v->n, j);
+                if (g) {
+                    hit = j + g;
+                    break;
+                }
+                if (!is_wordish(&v->t[j]) || lex_has(stop, v->t[j].w, v->t[j].wl))
+                    break;
+                j++;
+                mods++;
+            }
+            if (hit) {
+                t.kind = TK_ENT;
+                t.flags = TF_GROUP;
+                t.tmask = (uint16_t)(1u << EX_T_COUNTRY);
+                t.e = v->t[hit - 1].e;
+                t.wl = t.e - t.s;
+                i = hit - 1;
+            }
+        }
+        v->t[k++] = t;
+    }
+    v->n = k;
+}
+
+static bool prep_before(const struct tok *t, size_t i)
+{
+    static const char *const preps[] = {"of",   "from",  "by", "with",  "like",  "as",
+                                        "than", "to",    "for", "on",   "in",    "at",
+                                        "among", "including", "against", "over", "via"};
+    if (i == 0 || t[i - 1].kind != TK_WORD)
+        return false;
+    if (tk_word_is(&t[i - 1], "(", 1))
+        return true; /* "(SMIC)": a re-mention, not a new subject */
+    for (size_t k = 0; k < sizeof preps / sizeof preps[0]; k++)
+        if (tk_word_is(&t[i - 1], preps[k], strlen(preps[k])))
+            return true;
+    return false;
+}
+
+/* Salience-ranked antecedent of a singular reference: an ENT of a type in
+ * mask before position upto in cur, else in the previous sentences. */
+static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent *prev, size_t np,
+                        unsigned mask, size_t *ent)
+{
+    int best = -1000;
+    bool found = false;
+    for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
+        const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
+        size_t n = sidx == 0 ? upto : prev[np - sidx].n;
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+            if (t[i].kind != TK_ENT)
+                continue;
+            bool was_first = first;
+            first = false;
+            if (t[i].ne != 1 || (t[i].flags & TF_GROUP) || !(t[i].tmask & mask))
+                continue;
+            int sc = sidx == 0 ? 0 : -3 - 2 * (int)sidx;
+            /* "Baidu develops its own ...": the subject right before the
+             * reference, with no comma or other name between, is meant */
+            if (sidx == 0 && upto - i <= 5) {
+                bool clear = true;
+                for (size_t q = i + 1; q < upto; q++)
+                    clear = clear && t[q].kind == TK_WORD && !tk_word_is(&t[q], ",", 1);
+                sc += clear ? 3 : 0;
+            }
+            sc += was_first ? 2 : 0;
+            sc -= prep_before(t, i) ? 2 : 0;
+            if (i + 2 < n && tk_word_is(&t[i + 1], "'s", 2) && t[i + 2].kind == TK_ENT)
+                sc -= 1;
+            if (sc >= best) {
+                best = sc;
+                *ent = t[i].ent[0];
+                found = true;
+            }
+        }
+        if (found && sidx == 0)
+            return true;
+    }
+    return found;
+}
+
+/* "these chips": the chips named in the nearest earlier sentence. */
+static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_sent *prev,
+                           size_t np, unsigned mask, size_t *ents)
+{
+    for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
+        const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
+        size_t n = sidx == 0 ? upto : prev[np - sidx].n;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (t[i].kind != TK_ENT || !(t[i].tmask & mask) || (t[i].flags & TF_COREF))
+                continue;
+            for (size_t j = 0; j < t[i].ne && k < TK_MAXG; j++) {
+                bool dup = false;
+                for (size_t q = 0; q < k; q++)
+                    dup = dup || ents[q] == t[i].ent[j];
+                if (!dup)
+                    ents[k++] = t[i].ent[j];
+            }
+        }
+        if (k >= (sidx == 0 ? 2u : 1u))
+            return k;
+    }
+    return 0;
+}
+
+struct coref_kind {
+    const char *lex;
+    unsigned mask;
+    bool many;
+};
+
+static enum ex_err mark_corefs(const struct tk_in *in, struct tvec *v, const struct tk_sent *prev,
+                               size_t np)
+{
+    static const struct coref_kind kinds[] = {
+        {"coref_its", (1u << EX_T_COMPANY) | (1u << EX_T_ORGANIZATION) | (1u << EX_T_AGENCY) |
+                          (1u << EX_T_COUNTRY), false},
+        {"coref_company", (1u << EX_T_COMPANY), false},
+        {"coref_country", (1u << EX_T_COUNTRY), false},
+        {"coref_chips", (1u << EX_T_CHIP), true},
+    };
+    struct tvec o = {0};
+    enum ex_err err = EX_OK;
+    for (size_t i = 0; i < v->n; i++) {
+        size_t k = 0, kind = 0;
+        for (kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++) {
+            k = lex_match(rules_lex(in->rules, kinds[kind].lex), v->t, v->n, i);
+            if (k)
+                break;
+        }
+        /* "ByteDance, the company behind ..." is an apposition, not a reference */
+        bool appos = i >= 2 && tk_word_is(&v->t[i - 1], ",", 1) && v->t[i - 2].kind == TK_ENT;
+        if (!k || (appos && kind != 0)) {
+            err = tv_push(&o, &v->t[i]);
+            if (err)
+                goto out;
+            continue;
+        }
+        const struct coref_kind *ck = &kinds[kind];
+        struct tok t;
+        memset(&t, 0, sizeof t);
+        t.kind = TK_ENT;
+        t.flags = TF_COREF;
+        t.s = v->t[i].s;
+        t.e = v->t[i + k - 1].e;
+        t.w = v->t[i].w;
+        t.wl = t.e - t.s;
+        bool ok;
+        if (ck->many) {
+            t.ne = (uint8_t)resolve_many(o.t, o.n, prev, np, ck->mask, t.ent);
+            ok = t.ne > 0;
+            if (ok && t.ne > 1)
+                t.flags |= TF_LIST;
+        } else {
+            ok = resolve_one(o.t, o.n, prev, np, ck->mask, &t.ent[0]);
+            t.ne = 1;
+        }
+        if (!ok) {
+            for (size_t q = 0; q < k; q++) {
+                err = tv_push(&o, &v->t[i + q]);
+                if (err)
+                    goto out;
+            }
+            i += k - 1;
+            continue;
+        }
+        t.tmask = (uint16_t)(1u << in->etype[t.ent[0]]);
+        err = tv_push(&o, &t);
+        if (err)
+            goto out;
+        if (kind == 0) { /* "its" is "<entity> 's" */
+            struct tok poss = {.kind = TK_WORD, .s = t.e, .e = t.e, .w = "'s", .wl = 2};
+            err = tv_push(&o, &poss);
+            if (err)
+                goto out;
+        }
+        i += k - 1;
+    }
+    free(v->t);
+    *v = o;
+    o.t = NULL;
+out:
+    free(o.t);
+    return err;
+}
+
+static bool poss_after(const struct tvec *v, size_t i)
+{
+    return i + 1 < v->n && tk_word_is(&v->t[i + 1], "'s", 2);
+}
+
+/* Companies and organisations coordinate with each other ("Peking
+ * University and Huawei"); other types only with their own kind. */
+static bool listable(const struct tok *t, uint16_t mask)
+{
+    const uint16_t org = (1u << EX_T_COMPANY) | (1u << EX_T_ORGANIZATION);
+    bool same = t->tmask == mask || ((t->tmask & ~org) == 0 && (mask & ~org) == 0);
+    return t->kind == TK_ENT && same && !(t->flags & TF_GROUP);
+}
+
+/* "H100 and H20", "Tencent, Alibaba, and Huawei" -> one ENT token. */
+static void mark_lists(const struct tk_in *in, struct tvec *v)
+{
+    const struct lexicon *conj = rules_lex(in->rules, "conj");
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        struct tok t = v->t[i];
+        if (!listable(&t, t.tmask) || poss_after(v, i)) {
+            v->t[k++] = t;
+            continue;
+        }
+        size_t members[TK_MAXG], nmem = 1, j = i + 1, last = i;
+        bool closed = false;
+        members[0] = i;
+        while (j < v->n && nmem < TK_MAXG) {
+            size_t c = 0;
+            if (tk_word_is(&v->t[j], ",", 1))
+                c = 1;
+            size_t cj = lex_match(conj, v->t, v->n, j + c);
+            size_t nxt = j + c + cj;
+            if (nxt >= v->n || !listable(&v->t[nxt], t.tmask) || poss_after(v, nxt))
+                break;
+            if (!c && !cj)
+                break;
+            members[nmem++] = nxt;
+            last = nxt;
+            j = nxt + 1;
+            if (cj) {
+                closed = true;
+                break;
+            }
+        }
+        if (!closed || nmem < 2) {
+            v->t[k++] = t;
+            continue;
+        }
+        struct tok g = t;
+        g.flags |= TF_LIST;
+        g.ne = 0;
+        for (size_t q = 0; q < nmem; q++)
+            g.tmask |= v->t[members[q]].tmask;
+        g.e = v->t[last].e;
+        g.wl = g.e - g.s;
+        for (size_t q = 0; q < nmem; q++) {
+            const struct tok *mt = &v->t[members[q]];
+            g.flags |= mt->flags & TF_COREF;
+            for (size_t r = 0; r < mt->ne && g.ne < TK_MAXG; r++) {
+                bool dup = false;
+                for (size_t z = 0; z < g.ne; z++)
+                    dup = dup || g.ent[z] == mt->ent[r];
+                if (!dup)
+                    g.ent[g.ne++] = mt->ent[r];
+            }
+        }
+        v->t[k++] = g;
+        i = last;
+    }
+    v->n = k;
+}
+
+/* "the U.S.", "the Entity List": the article adds nothing to a name */
+static void drop_articles(struct tvec *v)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (tk_word_is(&v->t[i], "the", 3) && i + 1 < v->n && v->t[i + 1].kind == TK_ENT &&
+            !(v->t[i + 1].flags & TF_COREF))
+            continue;
+        v->t[k++] = v->t[i];
+    }
+    v->n = k;
+}
+
+enum ex_err tk_sentence(const struct tk_in *in, size_t s, size_t e, const struct tk_sent *prev,
+                        size_t np, struct tk_sent *out)
+{
+    struct tvec v = {0};
+    enum ex_err err = raw_tokens(in, s, e, &v);
+    if (err)
+        goto out;
+    mark_nodes(&v);
+    mark_groups(in, &v);
+    err = mark_corefs(in, &v, prev, np);
+    if (err)
+        goto out;
+    drop_articles(&v);
+    mark_lists(in, &v);
+out:
+    if (err) {
+        free(v.t);
+        v.t = NULL;
+        v.n = 0;
+    }
+    out->t = v.t;
+    out->n = v.n;
+    return err;
+}

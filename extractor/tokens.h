@@ -1,0 +1,70 @@
+/* extractor/tokens.h — a sentence as the rules see it: words and punctuation
+ * (lowercased), with every entity mention collapsed into one ENT token, demonym
+ * groups ("several Chinese AI companies") turned into their country,
+ * coordinations ("H100 and H20") merged into one group token, and references
+ * ("its", "the company", "these chips") resolved to the nearest fitting
+ * entity by a salience score. */
+#ifndef ECF_EX_TOKENS_H
+#define ECF_EX_TOKENS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extractor/extract.h"
+
+#define TK_MAXG 8
+
+enum tk_kind { TK_WORD, TK_ENT };
+
+enum tk_flag {
+    TF_COREF = 1,   /* ENT resolved from a reference */
+    TF_GROUP = 2,   /* ENT from a demonym group ("Chinese firms") */
+    TF_DEMONYM = 4, /* WORD that is a demonym; ent[0] is its country */
+    TF_NODE = 8,    /* WORD that is a process node; val holds "7nm" */
+    TF_LIST = 16,   /* ENT merged from a coordination */
+};
+
+struct tok {
+    uint8_t kind, flags, ne;
+    uint16_t tmask; /* bit (1 << ex_type) of the entities */
+    size_t s, e;    /* code points in the article */
+    const char *w;  /* lowercased text (borrowed from the tx) */
+    size_t wl;
+    size_t ent[TK_MAXG]; /* working entity indexes */
+    char val[12];
+};
+
+/* A mention of a working entity (or of a demonym) at code points [s, e). */
+struct mention {
+    size_t s, e;
+    size_t ent;
+    bool demonym;
+};
+
+struct rules;
+
+struct tk_in {
+    const char *low, *norm;
+    const struct mention *m; /* all mentions, sorted by s */
+    size_t nm;
+    const unsigned *etype;  /* enum ex_type of each working entity */
+    const struct rules *rules;
+};
+
+struct tk_sent {
+    struct tok *t;
+    size_t n;
+};
+
+/* Tokenizes code points [s, e). prev[0..np) are the earlier sentences (most
+ * recent last) used to resolve references. *out is malloc'd. */
+enum ex_err tk_sentence(const struct tk_in *in, size_t s, size_t e, const struct tk_sent *prev,
+                        size_t np, struct tk_sent *out) __attribute__((warn_unused_result));
+
+static inline bool tk_word_is(const struct tok *t, const char *lit, size_t l)
+{
+    return t->kind == TK_WORD && t->wl == l && __builtin_memcmp(t->w, lit, l) == 0;
+}
+
+#endif

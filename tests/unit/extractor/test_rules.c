@@ -1,0 +1,203 @@
+/* Unit tests: the rule language (parsing, matching) and every rule family of
+ * data/rules.tsv, on sentences written for these tests. */
+#include <string.h>
+
+#include "extractor/rules.h"
+#include "tests/tap.h"
+#include "tests/unit/extractor/exhelp.h"
+
+static void test_parse(void)
+{
+    struct rules *r = NULL;
+    char err[128];
+    const char *good = "L\tverbs\tbuys|bought|snapped up\n"
+                       "F\tbuy\tuses\t0.7\t{company:S} ...3 @verbs|grabbed {chip|product:O}\tnocoref\n"
+                       "S\tban\texport_restriction\t0.5\tban on {country:T}\ti=is,ip t=df\n";
+    ok(rules_new(good, strlen(good), &r, err, sizeof err) == EX_OK, "valid rules compile");
+    if (r) {
+        is_int(r->nr, 2, "two rules");
+        is_int(r->nlx, 1, "one lexicon");
+        is_int(r->r[0].el[2].nalt, 4, "@lexicon expands inside alternatives");
+        is_int(r->r[0].el[1].gap, 3, "gap length");
+        ok(r->r[0].flags & RF_NOCOREF, "option parsed");
+        ok(r->r[1].istrat[0] == ST_SENT && r->r[1].istrat[1] == ST_PREV &&
+               r->r[1].tstrat[0] == ST_DEFAULT,
+           "strategies parsed");
+        ok(lex_has(rules_lex(r, "verbs"), "bought", 6) && !lex_has(rules_lex(r, "verbs"), "bu", 2),
+           "lex_has");
+    }
+    rules_free(r);
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"F\tx\tlikes\t0.5\t{company:S}\n", "unknown predicate"},
+        {"S\tx\tembargo\t0.5\t{company:T}\n", "unknown measure"},
+        {"F\tx\tuses\t1.5\t{company:S}\n", "confidence out of range"},
+        {"F\tx\tuses\t0.5\t{gadget:S}\n", "unknown slot type"},
+        {"F\tx\tuses\t0.5\t{company:Q}\n", "unknown role"},
+        {"F\tx\tuses\t0.5\t@nothing\n", "unknown lexicon"},
+        {"F\tx\tuses\t0.5\t...99 a\n", "gap too long"},
+        {"X\tx\n", "unknown line kind"},
+        {"S\tx\texport_restriction\t0.5\ta\tt=zz\n", "unknown strategy"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = NULL;
+        ok(rules_new(bad[i].text, strlen(bad[i].text), &r, err, sizeof err) == EX_E_DATA && !r &&
+               strstr(err, "rules.tsv:1:"),
+           "rejects: %s", bad[i].why);
+    }
+}
+
+static void test_match(void)
+{
+    struct rules *r = NULL;
+    char err[128];
+    const char *src = "F\tt\tuses\t0.5\t{company:S} ...2 buys|snapped_up {chip:O}\n";
+    if (rules_new(src, strlen(src), &r, err, sizeof err) != EX_OK)
+        return;
+    /* tokens: Acme quickly snapped up Zeta ; Beta quickly buys Acme Zeta */
+    struct tok t[6];
+    memset(t, 0, sizeof t);
+    t[0] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_COMPANY, .ne = 1, .ent = {0}};
+    t[1] = (struct tok){.kind = TK_WORD, .w = "quickly", .wl = 7};
+    t[2] = (struct tok){.kind = TK_WORD, .w = "snapped", .wl = 7};
+    t[3] = (struct tok){.kind = TK_WORD, .w = "up", .wl = 2};
+    t[4] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_CHIP, .ne = 1, .ent = {1}};
+    struct rmatch m;
+    ok(rule_match_at(&r->r[0], t, 5, 0, &m) && m.role[RR_S] == 0 && m.role[RR_O] == 4 &&
+           m.end == 5,
+       "multiword alternative after a gap");
+    ok(!rule_match_at(&r->r[0], t, 5, 1, &m), "anchored at the start token");
+    t[1] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_COMPANY, .ne = 1, .ent = {2}};
+    ok(!rule_match_at(&r->r[0], t, 5, 0, &m), "a gap never skips a nearer subject");
+    ok(rule_match_at(&r->r[0], t, 5, 1, &m) && m.role[RR_S] == 1, "the nearer subject matches");
+    rules_free(r);
+}
+
+struct fcase {
+    const char *text, *s, *pred, *o;
+};
+
+static void test_facts(const struct extractor *x)
+{
+    static const struct fcase cases[] = {
+        {"Zhipu AI's new GLM-4 model drew praise.", "Zhipu AI", "develops", "ChatGLM"},
+        {"Cambricon unveiled the MLU370 last spring.", "Cambricon", "develops", "MLU370"},
+        {"The Kunlun line, designed by Baidu, runs its search.", "Baidu", "develops", "Kunlun"},
+        {"TikTok owner ByteDance hired engineers.", "ByteDance", "owns", "TikTok"},
+        {"Alibaba owns T-Head, which builds server parts.", "Alibaba", "owns", "T-Head"},
+        {"Tencent has deployed the H20 across its clusters.", "Tencent", "uses", "H20"},
+        {"Lenovo, the PC maker, which is now using the Gaudi 3 in servers, grew.", "Lenovo",
+         "uses", "Gaudi 3"},
+        {"SMIC supplies Huawei with wafers for phones.", "SMIC", "supplies", "Huawei"},
+        {"Xiaomi has turned to MediaTek for modems.", "MediaTek", "supplies", "Xiaomi"},
+        {"Inspur partnered with Baidu on servers.", "Inspur", "partners_with", "Baidu"},
+        {"Peking University and Huawei signed a deal on research.", "Huawei", "partners_with",
+         "Peking University"},
+        {"Moonshot AI, backed by Tencent, raised money.", "Tencent", "invests_in", "Moonshot AI"},
+        {"Alibaba invested heavily in MiniMax last year.", "Alibaba", "invests_in", "MiniMax"},
+        {"Zhipu AI rents servers from Alibaba to train models.", "Zhipu AI",
+         "leases_compute_from", "Alibaba"},
+        {"Micron sued UMC over memory designs.", "Micron", "sues", "UMC"},
+        {"The Ascend 920 is the successor to the Ascend 910C.", "Ascend 920", "successor_of",
+         "Ascend 910C"},
+        {"The L20 is a scaled-down variant of the L40S.", "L20", "variant_of", "L40S"},
+        {"The MI308 competes with the H20 in China.", "MI308", "rivals", "H20"},
+        {"The Kirin 9010 powers the Pura 70 Ultra.", "Kirin 9010", "powers", "Pura 70 Ultra"},
+        {"The Mate X5 is powered by the Kirin 9000S.", "Kirin 9000S", "powers", "Mate X5"},
+        {"Samsung manufactures the Exynos 2400 in Korea.", "Samsung", "manufactures",
+         "Exynos 2400"},
+        {"The Ascend 910 is built on a 7nm process.", "Ascend 910", "process_node", "7nm"},
+        {"A 5 nm Kirin 9020 is expected.", "Kirin 9020", "process_node", "5nm"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ex_result *r = ex_run_text(x, cases[i].text, NULL);
+        const struct ex_fact *f = ex_find_fact(r, cases[i].s, cases[i].pred, cases[i].o);
+        if (!f && !strcmp(cases[i].pred, "partners_with")) /* symmetric */
+            f = ex_find_fact(r, cases[i].o, cases[i].pred, cases[i].s);
+        if (!ok(f != NULL, "%s %s %s", cases[i].s, cases[i].pred, cases[i].o))
+            printf("#   in: %s\n", cases[i].text);
+        ex_result_free(r);
+    }
+    /* coordination, "respectively", references, negation */
+    struct ex_result *r = ex_run_text(
+        x, "Alibaba and Baidu design the Hanguang 800 and the Kunlun, respectively.", NULL);
+    ok(ex_find_fact(r, "Alibaba", "develops", "Hanguang 800") != NULL &&
+           ex_find_fact(r, "Baidu", "develops", "Kunlun") &&
+           !ex_find_fact(r, "Alibaba", "develops", "Kunlun"),
+       "respectively pairs the lists");
+    ex_result_free(r);
+    r = ex_run_text(x, "AMD's MI300X and MI308 sell well.", NULL);
+    ok(ex_find_fact(r, "AMD", "develops", "MI300X") && ex_find_fact(r, "AMD", "develops", "MI308") != NULL,
+       "a possessive spreads over a coordinated list");
+    ex_result_free(r);
+    r = ex_run_text(x, "Honor said sales rose. The company's Magic phones use the Snapdragon 8.",
+                    NULL);
+    ok(ex_find_fact(r, "Honor", "uses", "Snapdragon 8") != NULL, "'the company' refers back");
+    ex_result_free(r);
+    r = ex_run_text(x, "Baidu develops its own Kunlun chips.", NULL);
+    ok(ex_find_fact(r, "Baidu", "develops", "Kunlun") != NULL, "'its' is the subject right before it");
+    ex_result_free(r);
+    r = ex_run_text(x, "TSMC stopped shipping wafers to Huawei.", NULL);
+    ok(!ex_find_fact(r, "TSMC", "supplies", "Huawei"), "negation blocks a fact");
+    ex_result_free(r);
+}
+
+struct scase {
+    const char *text, *imp, *tgt, *measure;
+};
+
+static void test_sanctions(const struct extractor *x)
+{
+    static const struct scase cases[] = {
+        {"The Commerce Department added Hygon to the Entity List.", "U.S. Department of Commerce",
+         "Hygon", "entity_listing"},
+        {"Sugon was added to the Entity List in 2019.", "United States", "Sugon",
+         "entity_listing"},
+        {"Washington imposed new chip controls on Russia.", "United States", "Russia",
+         "export_restriction"},
+        {"The Netherlands restricted sales of lithography tools to China.", "Netherlands",
+         "China", "export_restriction"},
+        {"Samsung halted shipments to Sophgo after the review.", "Samsung", "Sophgo",
+         "shipment_suspension"},
+        {"Google blocked access to Gemini for users in Iran.", "Google", "Iran",
+         "service_withdrawal"},
+        {"The Justice Department rule bans the sale of bulk personal data to China.",
+         "U.S. Department of Justice", "China", "data_transfer_ban"},
+        {"Congress passed a bill forcing ByteDance to sell TikTok.", "Congress", "ByteDance",
+         "divestiture_order"},
+        {"The Treasury Department restricted investments in Chinese AI companies.",
+         "U.S. Department of the Treasury", "China", "investment_restriction"},
+        {"MediaTek, blacklisted by Washington, protested.", "United States", "MediaTek",
+         "entity_listing"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ex_result *r = ex_run_text(x, cases[i].text, NULL);
+        const struct ex_sanction *s =
+            ex_find_sanction(r, cases[i].imp, cases[i].tgt, cases[i].measure);
+        if (!ok(s != NULL, "%s -> %s %s", cases[i].imp, cases[i].tgt, cases[i].measure))
+            printf("#   in: %s\n", cases[i].text);
+        ex_result_free(r);
+    }
+    struct ex_result *r = ex_run_text(x, "Sugon was added to the Entity List in 2019.", NULL);
+    const struct ex_sanction *s = ex_find_sanction(r, "United States", "Sugon", "entity_listing");
+    ok(s && strcmp(s->date, "2019") == 0, "sanction date from the sentence");
+    ex_result_free(r);
+    r = ex_run_text(x, "Officials discussed chips. Nobody imposed anything on anyone.", NULL);
+    ok(r && r->n_sanctions == 0, "no measure, no sanction");
+    ex_result_free(r);
+}
+
+int main(void)
+{
+    test_parse();
+    test_match();
+    struct extractor *x = ex_load_shipped();
+    ok(x != NULL, "shipped data compiles");
+    if (x) {
+        test_facts(x);
+        test_sanctions(x);
+    }
+    extractor_free(x);
+    return done();
+}
