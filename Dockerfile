@@ -11,14 +11,18 @@ WORKDIR /src
 COPY . .
 RUN meson setup /build --buildtype=release -Db_ndebug=true >/dev/null \
  && ninja -C /build ecfacts \
- && strip /build/ecfacts
+ && strip /build/ecfacts \
+ && for lib in $(ldd /build/ecfacts | awk '/=>/ {print $3}'); do dpkg -S "*/${lib##*/}"; done \
+      | cut -d: -f1 | sort -u > /build/runtime-packages \
+ && cat /build/runtime-packages
 
 FROM debian:bookworm-slim
+# Exactly the packages that own the shared libraries the binary links.
+COPY --from=build /build/runtime-packages /tmp/runtime-packages
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      libmicrohttpd12 libjansson4 liblmdb0 libcurl4 libxml2 libpcre2-8-0 libutf8proc2 libssl3 \
-      ca-certificates \
- && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old \
+      $(cat /tmp/runtime-packages) \
+ && rm -rf /tmp/runtime-packages /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old \
  && useradd --system --uid 10001 --home-dir /data --no-create-home ecfacts \
  && mkdir -p /data && chown ecfacts /data
 COPY --from=build /build/ecfacts /usr/local/bin/ecfacts
