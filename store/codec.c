@@ -64,88 +64,24 @@ const char *rec_str(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-/* ---- vocabulary ---- */
-
-static const char *const type_names[EX_T__COUNT] = {
-    [EX_T_COMPANY] = "company",           [EX_T_AGENCY] = "agency",   [EX_T_COUNTRY] = "country",
-    [EX_T_ORGANIZATION] = "organization", [EX_T_CHIP] = "chip",       [EX_T_PRODUCT] = "product",
-    [EX_T_AI_MODEL] = "ai_model",         [EX_T_PROGRAM] = "program", [EX_T_PERSON] = "person",
-};
-
-static const char *const pred_names[EX_P__COUNT] = {
-    [EX_P_OWNS] = "owns",
-    [EX_P_DEVELOPS] = "develops",
-    [EX_P_MANUFACTURES] = "manufactures",
-    [EX_P_USES] = "uses",
-    [EX_P_SUPPLIES] = "supplies",
-    [EX_P_PARTNERS_WITH] = "partners_with",
-    [EX_P_INVESTS_IN] = "invests_in",
-    [EX_P_LEASES_COMPUTE_FROM] = "leases_compute_from",
-    [EX_P_SUES] = "sues",
-    [EX_P_SUCCESSOR_OF] = "successor_of",
-    [EX_P_VARIANT_OF] = "variant_of",
-    [EX_P_RIVALS] = "rivals",
-    [EX_P_POWERS] = "powers",
-    [EX_P_PROCESS_NODE] = "process_node",
-};
-
-static const char *const measure_names[EX_M__COUNT] = {
-    [EX_M_ENTITY_LISTING] = "entity_listing",
-    [EX_M_EXPORT_RESTRICTION] = "export_restriction",
-    [EX_M_SHIPMENT_SUSPENSION] = "shipment_suspension",
-    [EX_M_SERVICE_WITHDRAWAL] = "service_withdrawal",
-    [EX_M_DATA_TRANSFER_BAN] = "data_transfer_ban",
-    [EX_M_DIVESTITURE_ORDER] = "divestiture_order",
-    [EX_M_INVESTMENT_RESTRICTION] = "investment_restriction",
-};
-
-static const char *const status_names[EX_S__COUNT] = {
-    [EX_S_ASSERTED] = "asserted",
-    [EX_S_HEDGED] = "hedged",
-    [EX_S_DENIED] = "denied",
-};
-
-const char *vocab_type(enum ex_type t)
-{
-    return (unsigned)t < EX_T__COUNT ? type_names[t] : NULL;
-}
-
-const char *vocab_pred(enum ex_pred p)
-{
-    return (unsigned)p < EX_P__COUNT ? pred_names[p] : NULL;
-}
-
-const char *vocab_measure(enum ex_measure m)
-{
-    return (unsigned)m < EX_M__COUNT ? measure_names[m] : NULL;
-}
-
-const char *vocab_status(enum ex_status s)
-{
-    return (unsigned)s < EX_S__COUNT ? status_names[s] : NULL;
-}
-
-static bool in_table(const char *const *tab, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(tab[i], s) == 0)
-            return true;
-    return false;
-}
+/* ---- vocabulary: the knowledge model's names are the extractor's ---- */
 
 bool vocab_is_type(const char *s)
 {
-    return in_table(type_names, EX_T__COUNT, s);
+    enum ex_type t;
+    return ex_type_parse(s, &t) == 0;
 }
 
 bool vocab_is_pred(const char *s)
 {
-    return in_table(pred_names, EX_P__COUNT, s);
+    enum ex_pred p;
+    return ex_pred_parse(s, &p) == 0;
 }
 
 bool vocab_is_measure(const char *s)
 {
-    return in_table(measure_names, EX_M__COUNT, s);
+    enum ex_measure m;
+    return ex_measure_parse(s, &m) == 0;
 }
 
 /* "denied" iff every evidence is denied, else "asserted" iff any is asserted,
@@ -153,7 +89,7 @@ bool vocab_is_measure(const char *s)
  * next, so per-evidence statuses need not be stored. */
 const char *vocab_status_merge(const char *cur, enum ex_status add)
 {
-    const char *a = vocab_status(add);
+    const char *a = ex_status_name(add);
     if (!cur)
         return a;
     if (strcmp(cur, "asserted") == 0 || add == EX_S_ASSERTED)

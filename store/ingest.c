@@ -50,7 +50,7 @@ static bool valid_result(const struct store_article *a, const struct ex_result *
         return false;
     for (size_t i = 0; i < ne; i++) {
         const struct ex_entity *e = &r->entities[i];
-        if (!keys_valid_id(e->id) || !valid_text(e->name) || !vocab_type(e->type) ||
+        if (!keys_valid_id(e->id) || !valid_text(e->name) || (unsigned)e->type >= EX_T__COUNT ||
             !valid_country(e->country) || (e->n_aliases && !e->aliases))
             return false;
         for (size_t j = 0; j < e->n_aliases; j++)
@@ -60,15 +60,15 @@ static bool valid_result(const struct store_article *a, const struct ex_result *
     for (size_t i = 0; i < r->n_facts; i++) {
         const struct ex_fact *f = &r->facts[i];
         bool literal = f->object == EX_NONE;
-        if (f->subject >= ne || (!literal && f->object >= ne) || !vocab_pred(f->pred) ||
-            (literal && !valid_text(f->value)) || !vocab_status(f->status) ||
+        if (f->subject >= ne || (!literal && f->object >= ne) || (unsigned)f->pred >= EX_P__COUNT ||
+            (literal && !valid_text(f->value)) || (unsigned)f->status >= EX_S__COUNT ||
             !valid_conf(f->confidence) || !valid_span(a, &f->ev))
             return false;
     }
     for (size_t i = 0; i < r->n_sanctions; i++) {
         const struct ex_sanction *sn = &r->sanctions[i];
-        if (sn->imposer >= ne || sn->target >= ne || !vocab_measure(sn->measure) ||
-            !vocab_status(sn->status) || !valid_conf(sn->confidence) || !valid_span(a, &sn->ev) ||
+        if (sn->imposer >= ne || sn->target >= ne || (unsigned)sn->measure >= EX_M__COUNT ||
+            (unsigned)sn->status >= EX_S__COUNT || !valid_conf(sn->confidence) || !valid_span(a, &sn->ev) ||
             (sn->date[0] && !keys_valid_date(sn->date)) || (sn->n_items && !sn->items))
             return false;
         for (size_t j = 0; j < sn->n_items; j++)
@@ -179,7 +179,7 @@ static void union_alias(struct ingest *in, json_t *rec, const char *s)
 static json_t *entity_new(const struct ex_entity *e)
 {
     return json_pack("{s:s,s:s,s:s,s:o,s:[],s:I,s:I}", "id", e->id, "name", e->name, "type",
-                     vocab_type(e->type), "country",
+                     ex_type_name(e->type), "country",
                      e->country[0] ? json_string(e->country) : json_null(), "aliases", "mentions",
                      (json_int_t)e->mentions, "articles", (json_int_t)0);
 }
@@ -212,7 +212,7 @@ static void ingest_entity(struct ingest *in, size_t i)
             stxn_fail(&in->w, STORE_E_NOMEM);
             goto out;
         }
-        put_pair(&in->w, DB_ENT_TYPE, vocab_type(e->type), e->id, NULL, 0);
+        put_pair(&in->w, DB_ENT_TYPE, ex_type_name(e->type), e->id, NULL, 0);
         if (e->country[0])
             put_pair(&in->w, DB_ENT_COUNTRY, e->country, e->id, NULL, 0);
         add_name(in, e->id, e->name);
@@ -302,7 +302,7 @@ static void ingest_fact(struct ingest *in, const struct ex_fact *f)
 {
     const json_t *subj = in->ents[f->subject];
     const json_t *obj = f->object == EX_NONE ? NULL : in->ents[f->object];
-    const char *sid = rec_str(subj, "id"), *pred = vocab_pred(f->pred);
+    const char *sid = rec_str(subj, "id"), *pred = ex_pred_name(f->pred);
     const char *oid = obj ? rec_str(obj, "id") : "";
     char fid[STORE_ID_MAX];
     json_t *rec = NULL;
@@ -388,7 +388,7 @@ static void put_sanction_indexes(struct ingest *in, const json_t *rec)
 static void ingest_sanction(struct ingest *in, const struct ex_sanction *sn)
 {
     const json_t *imp = in->ents[sn->imposer], *tgt = in->ents[sn->target];
-    const char *measure = vocab_measure(sn->measure);
+    const char *measure = ex_measure_name(sn->measure);
     char sid[STORE_ID_MAX];
     json_t *rec = NULL;
     make_id("s-", rec_str(imp, "id"), rec_str(tgt, "id"), measure, sid);

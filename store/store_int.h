@@ -109,12 +109,8 @@ double rec_round(double x);
 /* The string member k of o, or NULL. Borrowed. */
 const char *rec_str(const json_t *o, const char *k);
 
-/* Vocabulary of the knowledge model (codec.c). The store keeps its own copy
- * of the names so that it need not link the extractor. */
-const char *vocab_type(enum ex_type t);
-const char *vocab_pred(enum ex_pred p);
-const char *vocab_measure(enum ex_measure m);
-const char *vocab_status(enum ex_status s);
+/* Vocabulary checks of the knowledge model (codec.c); the names themselves
+ * are the extractor's (ex_type_name, ex_pred_parse, ...). */
 bool vocab_is_type(const char *s);
 bool vocab_is_pred(const char *s);
 bool vocab_is_measure(const char *s);
