@@ -25,14 +25,7 @@ void h_articles_list(struct request *rq, struct reply *rp)
 
 void h_article_get(struct request *rq, struct reply *rp)
 {
-    const char *id;
-    struct store_txn *t;
-    if (!capture_id(rq, rp, "article", &id) || !handler_txn(rq, rp, &t))
-        return;
-    json_t *rec = NULL;
-    enum store_err e = store_article_get(t, id, &rec);
-    store_read_end(t);
-    record_reply(rp, e, rec, "article");
+    record_get(rq, rp, "article", store_article_get);
 }
 
 /* The fields of a JSON body; borrowed from the parsed document. */

@@ -51,6 +51,33 @@ void record_reply(struct reply *rp, enum store_err e, json_t *rec, const char *w
     }
 }
 
+void record_get(struct request *rq, struct reply *rp, const char *what,
+                enum store_err (*get)(struct store_txn *, const char *, json_t **))
+{
+    const char *id;
+    struct store_txn *t;
+    if (!capture_id(rq, rp, what, &id) || !handler_txn(rq, rp, &t))
+        return;
+    json_t *rec = NULL;
+    enum store_err e = get(t, id, &rec);
+    store_read_end(t);
+    record_reply(rp, e, rec, what);
+}
+
+bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st)
+{
+    struct store_txn *t;
+    if (!handler_txn(rq, rp, &t))
+        return false;
+    enum store_err e = store_stats(t, st);
+    store_read_end(t);
+    if (e != STORE_OK) {
+        reply_problem(rp, 503, NULL, "the store is not readable: %s", store_strerror(e));
+        return false;
+    }
+    return true;
+}
+
 bool capture_id(struct request *rq, struct reply *rp, const char *what, const char **out)
 {
     *out = rq->caps[0];

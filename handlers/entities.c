@@ -37,14 +37,7 @@ void h_chips_list(struct request *rq, struct reply *rp)
 
 void h_entity_get(struct request *rq, struct reply *rp)
 {
-    const char *id;
-    struct store_txn *t;
-    if (!capture_id(rq, rp, "entity", &id) || !handler_txn(rq, rp, &t))
-        return;
-    json_t *rec = NULL;
-    enum store_err e = store_entity_detail(t, id, &rec);
-    store_read_end(t);
-    record_reply(rp, e, rec, "entity");
+    record_get(rq, rp, "entity", store_entity_detail);
 }
 
 void h_chip_lineage(struct request *rq, struct reply *rp)

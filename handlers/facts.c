@@ -24,14 +24,7 @@ void h_facts_list(struct request *rq, struct reply *rp)
 
 void h_fact_get(struct request *rq, struct reply *rp)
 {
-    const char *id;
-    struct store_txn *t;
-    if (!capture_id(rq, rp, "fact", &id) || !handler_txn(rq, rp, &t))
-        return;
-    json_t *rec = NULL;
-    enum store_err e = store_fact_get(t, id, &rec);
-    store_read_end(t);
-    record_reply(rp, e, rec, "fact");
+    record_get(rq, rp, "fact", store_fact_get);
 }
 
 void h_sanctions_list(struct request *rq, struct reply *rp)
@@ -54,12 +47,5 @@ void h_sanctions_list(struct request *rq, struct reply *rp)
 
 void h_sanction_get(struct request *rq, struct reply *rp)
 {
-    const char *id;
-    struct store_txn *t;
-    if (!capture_id(rq, rp, "sanction", &id) || !handler_txn(rq, rp, &t))
-        return;
-    json_t *rec = NULL;
-    enum store_err e = store_sanction_get(t, id, &rec);
-    store_read_end(t);
-    record_reply(rp, e, rec, "sanction");
+    record_get(rq, rp, "sanction", store_sanction_get);
 }

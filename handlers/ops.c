@@ -49,17 +49,9 @@ static json_t *stats_json(const struct store_stats *st)
 
 void h_stats(struct request *rq, struct reply *rp)
 {
-    struct store_txn *t;
     struct store_stats st;
-    if (!handler_txn(rq, rp, &t))
-        return;
-    enum store_err e = store_stats(t, &st);
-    store_read_end(t);
-    if (e != STORE_OK) {
-        reply_store_error(rp, e, "stats");
-        return;
-    }
-    reply_json(rp, 200, stats_json(&st));
+    if (read_stats(rq, rp, &st))
+        reply_json(rp, 200, stats_json(&st));
 }
 
 void h_healthz(struct request *rq, struct reply *rp)
@@ -71,16 +63,9 @@ void h_healthz(struct request *rq, struct reply *rp)
 
 void h_readyz(struct request *rq, struct reply *rp)
 {
-    struct store_txn *t;
     struct store_stats st;
-    if (!handler_txn(rq, rp, &t))
+    if (!read_stats(rq, rp, &st))
         return;
-    enum store_err e = store_stats(t, &st);
-    store_read_end(t);
-    if (e != STORE_OK) {
-        reply_problem(rp, 503, NULL, "the store is not readable: %s", store_strerror(e));
-        return;
-    }
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ready", "articles",
                                   (json_int_t)st.articles));
     rp->cacheable = false;
