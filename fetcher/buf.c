@@ -1,0 +1,202 @@
+/* fetcher/buf.c — capped buffers, whitespace-normalised text, a string set. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "fetcher/fetch_int.h"
+
+void fbuf_init(struct fbuf *b, size_t max)
+{
+    memset(b, 0, sizeof(*b));
+    b->max = max;
+}
+
+bool fbuf_append(struct fbuf *b, const void *data, size_t n)
+{
+    if (n > b->max - b->len) {
+        b->full = true;
+        return false;
+    }
+    if (b->len + n + 1 > b->alloc) {
+        size_t want = b->alloc ? b->alloc : 256;
+        while (want < b->len + n + 1)
+            want *= 2;
+        if (b->max < SIZE_MAX && want > b->max + 1)
+            want = b->max + 1;
+        char *p = realloc(b->p, want);
+        if (!p)
+            return false;
+        b->p = p;
+        b->alloc = want;
+    }
+    if (n)
+        memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return true;
+}
+
+void fbuf_reset(struct fbuf *b)
+{
+    b->len = 0;
+    b->full = false;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+void fbuf_free(struct fbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->alloc = 0;
+}
+
+char *fbuf_steal(struct fbuf *b)
+{
+    char *p = b->p;
+    if (!p)
+        p = calloc(1, 1);
+    b->p = NULL;
+    b->len = b->alloc = 0;
+    return p;
+}
+
+void ftext_init(struct ftext *t, size_t max)
+{
+    fbuf_init(&t->b, max);
+    t->pending_space = t->pending_par = false;
+}
+
+void ftext_break(struct ftext *t)
+{
+    if (t->b.len)
+        t->pending_par = true;
+}
+
+void ftext_space(struct ftext *t)
+{
+    if (t->b.len)
+        t->pending_space = true;
+}
+
+/* Length of the whitespace at s (ASCII space class or UTF-8 NBSP), 0 if none. */
+static size_t ws_len(const char *s, size_t n)
+{
+    if (n && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r' || s[0] == '\f' ||
+              s[0] == '\v'))
+        return 1;
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+bool ftext_add(struct ftext *t, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t w = ws_len(s + i, n - i);
+        if (w) {
+            ftext_space(t);
+            i += w;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !ws_len(s + j, n - j))
+            j++;
+        if (t->b.len && t->pending_par) {
+            if (!fbuf_append(&t->b, "\n\n", 2))
+                return false;
+        } else if (t->b.len && t->pending_space) {
+            if (!fbuf_append(&t->b, " ", 1))
+                return false;
+        }
+        t->pending_par = t->pending_space = false;
+        if (!fbuf_append(&t->b, s + i, j - i))
+            return false;
+        i = j;
+    }
+    return true;
+}
+
+char *fetch_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+bool fetch_contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (!n)
+        return true;
+    for (; *hay; hay++) {
+        size_t k = 0;
+        while (k < n && hay[k] &&
+               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+void strset_init(struct strset *s) { memset(s, 0, sizeof(*s)); }
+
+static size_t strset_find(char *const *slot, size_t cap, const char *key)
+{
+    size_t i = (size_t)ecf_fnv1a64(key, strlen(key)) & (cap - 1);
+    while (slot[i] && strcmp(slot[i], key) != 0)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+bool strset_has(const struct strset *s, const char *key)
+{
+    if (!s->cap)
+        return false;
+    return s->slot[strset_find(s->slot, s->cap, key)] != NULL;
+}
+
+static bool strset_grow(struct strset *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    char **slot = calloc(cap, sizeof(*slot));
+    if (!slot)
+        return false;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slot[i])
+            slot[strset_find(slot, cap, s->slot[i])] = s->slot[i];
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+    return true;
+}
+
+int strset_add(struct strset *s, const char *key)
+{
+    if ((s->n + 1) * 2 > s->cap && !strset_grow(s))
+        return -1;
+    size_t i = strset_find(s->slot, s->cap, key);
+    if (s->slot[i])
+        return 0;
+    s->slot[i] = fetch_strndup(key, strlen(key));
+    if (!s->slot[i])
+        return -1;
+    s->n++;
+    return 1;
+}
+
+void strset_free(struct strset *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,281 @@
+/* tests/unit/fetcher/test_parse.c — the pure parsers: URLs, sources files,
+ * robots.txt, dates and RSS/Atom feeds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fetcher/fetch.h"
+#include "fetcher/fetch_int.h"
+#include "tests/tap.h"
+
+static void test_urls(void)
+{
+    static const struct {
+        const char *in, *want; /* want NULL = invalid */
+    } t[] = {
+        {"http://Example.COM/a/b?x=1#frag", "http://example.com/a/b?x=1"},
+        {"HTTPS://example.com:443/", "https://example.com/"},
+        {"http://example.com:80", "http://example.com/"},
+        {"http://example.com:8080/x", "http://example.com:8080/x"},
+        {"https://example.com/a/../b/./c", "https://example.com/b/c"},
+        {"http://[::1]:8080/x", "http://[::1]:8080/x"},
+        {"ftp://example.com/x", NULL},
+        {"file:///etc/passwd", NULL},
+        {"gopher://example.com/", NULL},
+        {"javascript:alert(1)", NULL},
+        {"example.com/no-scheme", NULL},
+        {"http://", NULL},
+        {"http://user:pw@example.com/", NULL},
+        {"http://exa mple.com/", NULL},
+        {"http://example.com/\r\nX: y", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        char *out = NULL;
+        enum fetch_err e = fetch_url_normalize(t[i].in, &out);
+        if (t[i].want)
+            is_str(e == FETCH_OK ? out : "(invalid)", t[i].want, t[i].in);
+        else
+            ok(e == FETCH_E_INVALID && !out, "invalid URL #%zu refused", i);
+        free(out);
+    }
+}
+
+static void test_sources(void)
+{
+    static const char text[] = "\xEF\xBB\xBF# news sources\n"
+                               "https://example.com/feed.xml\n"
+                               "\n"
+                               "   # indented comment\n"
+                               "http://example.org/a#section   # trailing comment\r\n"
+                               "ftp://example.com/nope\n"
+                               "not a url\n"
+                               "https://EXAMPLE.com/feed.xml\n"
+                               "\t https://example.net/x \t\n"
+                               "https://example.net/last";
+    struct fetch_sources s;
+    is_int(fetch_sources_parse(text, strlen(text), &s), FETCH_E_PARSE,
+           "sources: bad lines make the result FETCH_E_PARSE");
+    is_int(s.n_urls, 4, "sources: 4 distinct valid URLs");
+    if (s.n_urls == 4) {
+        is_str(s.urls[0], "https://example.com/feed.xml", "sources: first URL (after BOM)");
+        is_str(s.urls[1], "http://example.org/a", "sources: fragment kept apart from comment");
+        is_str(s.urls[2], "https://example.net/x", "sources: whitespace trimmed");
+        is_str(s.urls[3], "https://example.net/last", "sources: last line without newline");
+    }
+    is_int(s.n_bad, 2, "sources: 2 invalid lines");
+    if (s.n_bad == 2) {
+        is_int(s.bad[0].line, 6, "sources: ftp line reported with its number");
+        is_int(s.bad[1].line, 7, "sources: two-word line reported with its number");
+        printf("# line %u: %s; line %u: %s\n", s.bad[0].line, s.bad[0].msg, s.bad[1].line,
+               s.bad[1].msg);
+    }
+    fetch_sources_free(&s);
+
+    is_int(fetch_sources_parse("# only comments\n\n", 17, &s), FETCH_OK, "sources: comments only");
+    is_int(s.n_urls + s.n_bad, 0, "sources: nothing in it");
+    fetch_sources_free(&s);
+
+    char path[] = "/tmp/ecf-sources-XXXXXX";
+    int fd = mkstemp(path);
+    const char file[] = "https://example.com/a\nhttps://example.com/b\n";
+    ok(fd >= 0 && write(fd, file, sizeof(file) - 1) == (ssize_t)(sizeof(file) - 1),
+       "sources: temp file written");
+    if (fd >= 0)
+        close(fd);
+    is_int(fetch_sources_load(path, &s), FETCH_OK, "sources: file loaded");
+    is_int(s.n_urls, 2, "sources: file has 2 URLs");
+    fetch_sources_free(&s);
+    unlink(path);
+    is_int(fetch_sources_load("/nonexistent/ecf-sources", &s), FETCH_E_IO, "sources: missing file");
+    fetch_sources_free(&s);
+}
+
+static void test_robots(void)
+{
+    static const char txt[] = "User-agent: Googlebot\n"
+                              "Disallow: /\n"
+                              "\n"
+                              "User-agent: *\n"
+                              "Disallow: /admin\n"
+                              "\n"
+                              "User-agent: ECFacts/0.1\n"
+                              "User-agent: other\n"
+                              "Disallow: /private/   # comment\n"
+                              "Allow: /private/public\n"
+                              "Disallow: /*.pdf$\n"
+                              "Disallow: /tmp*/cache\n"
+                              "Sitemap: https://example.com/sitemap.xml\n"
+                              "Disallow:\n";
+    struct robots r;
+    ok(robots_parse(txt, strlen(txt), "ecfacts", &r), "robots: parsed");
+    ok(!robots_allowed(&r, "/private/x"), "robots: our group's Disallow applies");
+    ok(robots_allowed(&r, "/private/public/y"), "robots: the longer Allow wins");
+    ok(robots_allowed(&r, "/admin"), "robots: the * group is ignored when ours exists");
+    ok(!robots_allowed(&r, "/docs/a.pdf"), "robots: '*' wildcard and '$' anchor");
+    ok(robots_allowed(&r, "/docs/a.pdf?x=1"), "robots: '$' anchors the end");
+    ok(!robots_allowed(&r, "/tmp123/cache/x"), "robots: wildcard in the middle");
+    ok(robots_allowed(&r, "/robots.txt"), "robots: robots.txt itself is always allowed");
+    ok(robots_allowed(&r, "/"), "robots: unmatched paths allowed");
+    robots_free(&r);
+
+    static const char star[] = "User-agent: *\nDisallow: /search\nAllow: /search/about\n";
+    ok(robots_parse(star, strlen(star), "ecfacts", &r), "robots: * only");
+    ok(!robots_allowed(&r, "/search?q=x"), "robots: * group used when ours is absent");
+    ok(robots_allowed(&r, "/search/about"), "robots: * group Allow");
+    robots_free(&r);
+
+    static const char eq[] = "User-agent: ecfacts\nDisallow: /page\nAllow: /page\n";
+    ok(robots_parse(eq, strlen(eq), "ecfacts", &r), "robots: tie");
+    ok(robots_allowed(&r, "/page"), "robots: Allow wins a tie");
+    robots_free(&r);
+
+    ok(robots_parse("", 0, "ecfacts", &r) && robots_allowed(&r, "/anything"),
+       "robots: empty file allows everything");
+    robots_free(&r);
+}
+
+static void test_dates(void)
+{
+    static const struct {
+        const char *in, *want;
+    } t[] = {
+        {"2025-03-14T09:00:00Z", "2025-03-14"},
+        {"2025-03-14", "2025-03-14"},
+        {"  2024-02-29T23:59:59+05:00", "2024-02-29"},
+        {"2025/01/02", "2025-01-02"},
+        {"Tue, 04 Mar 2025 10:00:00 GMT", "2025-03-04"},
+        {"Wed, 05 Mar 2025 10:00:00 +0000", "2025-03-05"},
+        {"2023-02-29", ""},
+        {"2025-13-01", ""},
+        {"yesterday", ""},
+        {"", ""},
+        {"20250314", "2025-03-14"}, /* curl_getdate reads the compact form */
+        {"1 Jan 1800", ""},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        char out[11];
+        (void)fetch_date_normalize(t[i].in, out);
+        is_str(out, t[i].want, t[i].in);
+    }
+}
+
+static const struct fetch_feed_item *item(const struct fetch_feed *f, const char *link)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->items[i].link, link) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+static void test_feeds(void)
+{
+    char err[200];
+    struct fetch_feed f;
+    static const char rss[] =
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>"
+        "<item><title>  One\n  story </title><link>https://news.example/1</link>"
+        "<pubDate>Tue, 04 Mar 2025 10:00:00 GMT</pubDate></item>"
+        "<item><title>Two</title><link> /2 </link></item>"
+        "<item><title>Guid only</title><guid>https://news.example/3</guid></item>"
+        "<item><title>Not perma</title><guid "
+        "isPermaLink=\"false\">https://news.example/4</guid></item>"
+        "<item><title>Dup</title><link>https://NEWS.example/1#x</link></item>"
+        "<item><title>JS</title><link>javascript:alert(1)</link></item>"
+        "</channel></rss>";
+    is_int(fetch_feed_parse(rss, strlen(rss), "https://news.example/feed", 0, &f, err, sizeof(err)),
+           FETCH_OK, "rss: parsed");
+    is_int(f.n, 3, "rss: 3 items (dup, non-permalink guid, javascript dropped)");
+    const struct fetch_feed_item *i1 = item(&f, "https://news.example/1");
+    is_str(i1 ? i1->title : NULL, "One story", "rss: title whitespace normalised");
+    is_str(i1 ? i1->date : NULL, "2025-03-04", "rss: pubDate normalised");
+    ok(item(&f, "https://news.example/2") != NULL, "rss: relative link resolved");
+    ok(item(&f, "https://news.example/3") != NULL, "rss: permalink guid used as link");
+    fetch_feed_free(&f);
+
+    is_int(fetch_feed_parse(rss, strlen(rss), "https://news.example/feed", 2, &f, err, sizeof(err)),
+           FETCH_OK, "rss: parsed with a cap");
+    is_int(f.n, 2, "rss: max_items honoured");
+    fetch_feed_free(&f);
+
+    static const char rdf[] =
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+        "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+        "<channel><title>x</title></channel>"
+        "<item><title>R</title><link>http://r.example/1</link><dc:date>2024-12-31</dc:date></item>"
+        "</rdf:RDF>";
+    is_int(fetch_feed_parse(rdf, strlen(rdf), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "rss 1.0: parsed");
+    ok(f.n == 1 && strcmp(f.items[0].date, "2024-12-31") == 0, "rss 1.0: item with dc:date");
+    fetch_feed_free(&f);
+
+    static const char atom[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://a.example/blog/\">"
+        "<entry><title>E1</title><link rel=\"self\" href=\"/self\"/>"
+        "<link rel=\"alternate\" type=\"text/html\" href=\"post1\"/>"
+        "<published>2025-01-10T00:00:00Z</published><updated>2025-01-11T00:00:00Z</updated>"
+        "</entry><entry><title>No link</title></entry></feed>";
+    is_int(fetch_feed_parse(atom, strlen(atom), "https://a.example/feed", 0, &f, err, sizeof(err)),
+           FETCH_OK, "atom: parsed");
+    ok(f.n == 1 && strcmp(f.items[0].link, "https://a.example/blog/post1") == 0,
+       "atom: alternate link resolved against xml:base");
+    ok(f.n == 1 && strcmp(f.items[0].date, "2025-01-10") == 0, "atom: published preferred");
+    fetch_feed_free(&f);
+
+    static const char broken[] = "<rss><channel><item><title>x</item></channel></rss>";
+    is_int(fetch_feed_parse(broken, strlen(broken), NULL, 0, &f, err, sizeof(err)), FETCH_E_PARSE,
+           "broken XML: parse error");
+    ok(strstr(err, "broken XML at line 1") != NULL, "broken XML: message names the line");
+    is_int(f.n, 0, "broken XML: no items");
+
+    is_int(fetch_feed_parse("", 0, NULL, 0, &f, err, sizeof(err)), FETCH_E_PARSE,
+           "empty body: parse error");
+    static const char html[] = "<html><body>hi</body></html>";
+    is_int(fetch_feed_parse(html, strlen(html), NULL, 0, &f, err, sizeof(err)), FETCH_E_PARSE,
+           "not a feed: parse error");
+    ok(strstr(err, "not a feed") != NULL, "not a feed: says so");
+
+    static const char empty[] = "<rss version=\"2.0\"><channel><title>e</title></channel></rss>";
+    is_int(fetch_feed_parse(empty, strlen(empty), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "empty feed: ok");
+    is_int(f.n, 0, "empty feed: zero items");
+    fetch_feed_free(&f);
+
+    /* No external entities, no network, and internal entities never expanded. */
+    static const char xxe[] =
+        "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">"
+        "<!ENTITY big \"BIGBIGBIGBIG\">]>"
+        "<rss><channel><item><title>&xxe;&big;T</title><link>http://e.example/1</link></item>"
+        "</channel></rss>";
+    enum fetch_err e = fetch_feed_parse(xxe, strlen(xxe), NULL, 0, &f, err, sizeof(err));
+    ok(e == FETCH_E_PARSE || (f.n == 1 && strcmp(f.items[0].title, "T") == 0),
+       "entities: neither file contents nor entity text reach the title");
+    if (e == FETCH_OK)
+        printf("# entity title: '%s'\n", f.items[0].title);
+    fetch_feed_free(&f);
+
+    ok(fetch_feed_sniff("application/rss+xml", "", 0), "sniff: rss content type");
+    ok(fetch_feed_sniff("text/html", "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- c -->\n<rss>", 48),
+       "sniff: an rss root wins over a text/html type");
+    ok(!fetch_feed_sniff("text/html; charset=utf-8", "<!DOCTYPE html><html>", 21),
+       "sniff: html page");
+    ok(!fetch_feed_sniff(NULL, "<html>", 6), "sniff: no type, html body");
+    ok(fetch_feed_sniff(NULL, "<feed xmlns=\"http://www.w3.org/2005/Atom\">", 42),
+       "sniff: atom root");
+}
+
+int main(void)
+{
+    if (fetch_global_init() != FETCH_OK) {
+        skip_all("fetch_global_init failed");
+        return 0;
+    }
+    test_urls();
+    test_sources();
+    test_robots();
+    test_dates();
+    test_feeds();
+    fetch_global_cleanup();
+    return done();
+}
