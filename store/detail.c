@@ -166,6 +166,8 @@ enum store_err store_article_get(struct store_txn *t, const char *id, json_t **o
     json_t *rec = NULL, *text = NULL, *ents = NULL, *facts = NULL, *sanc = NULL;
     MDB_val k, v;
     enum store_err err = get_by_id(t, DB_ARTICLES, id, &rec);
+    if (err == STORE_OK)
+        err = article_norm(&rec);
     if (err != STORE_OK)
         goto out;
     k = store_val(id, strlen(id));

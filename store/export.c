@@ -1,7 +1,8 @@
 /* store/export.c — whole-store views: the counters of store_stats (O(1):
  * LMDB keeps entry counts per database) and the JSONL export from one read
- * snapshot, {"kind":"article"|"entity"|"fact"|"sanction","data":{...}} per
- * line. Exported articles carry their "text" so an export is a complete copy. */
+ * snapshot, {"kind":"article"|"entity"|"fact"|"sanction"|"source","data":{...}}
+ * per line. Exported articles carry their "text" so an export is a complete
+ * copy (http_cache, a fetch-time cache, is not exported). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ static enum store_err export_db(MDB_txn *txn, const struct store *s, enum store_
         json_t *rec = NULL;
         err = rec_parse(&v, &rec);
         if (err == STORE_OK && db == DB_ARTICLES)
+            err = article_norm(&rec);
+        if (err == STORE_OK && db == DB_ARTICLES)
             err = with_text(txn, s, &k, rec);
         if (err == STORE_OK)
             err = write_line(fd, kind, rec);
@@ -116,11 +119,13 @@ enum store_err store_export(struct store *s, int fd)
     } order[] = {{DB_ARTICLES, "article"},
                  {DB_ENTITIES, "entity"},
                  {DB_FACTS, "fact"},
-                 {DB_SANCTIONS, "sanction"}};
+                 {DB_SANCTIONS, "sanction"},
+                 {DB_SOURCES, "source"}};
     struct store_txn *t = NULL;
     enum store_err err = store_read_begin(s, &t);
     for (size_t i = 0; err == STORE_OK && i < sizeof order / sizeof *order; i++)
-        err = export_db(t->txn, s, order[i].db, order[i].kind, fd);
+        if (store_has_db(s, order[i].db)) /* sources: absent in an older store */
+            err = export_db(t->txn, s, order[i].db, order[i].kind, fd);
     store_read_end(t);
     return err;
 }

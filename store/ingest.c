@@ -437,12 +437,14 @@ static void put_article(struct ingest *in, const char *sha)
     const char *date = a->date ? a->date : (keys_valid_date(r->date) ? r->date : NULL);
     char now[21];
     ecf_now_iso(now);
-    json_t *rec =
-        json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:I,s:{s:I,s:I,s:I}}", "id", a->id, "title", title,
-                  "url", a->url ? json_string(a->url) : json_null(), "date",
-                  date ? json_string(date) : json_null(), "ingested_at", now, "sha256", sha,
-                  "bytes", (json_int_t)a->len, "counts", "entities", (json_int_t)r->n_entities,
-                  "facts", (json_int_t)r->n_facts, "sanctions", (json_int_t)r->n_sanctions);
+    bool has_url = a->url && a->url[0]; /* "" is no URL */
+    json_t *rec = json_pack(
+        "{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:I,s:{s:I,s:I,s:I},s:o}", "id", a->id, "title", title,
+        "url", has_url ? json_string(a->url) : json_null(), "urls", article_urls_new(a->url),
+        "date", date ? json_string(date) : json_null(), "ingested_at", now, "sha256", sha, "bytes",
+        (json_int_t)a->len, "counts", "entities", (json_int_t)r->n_entities, "facts",
+        (json_int_t)r->n_facts, "sanctions", (json_int_t)r->n_sanctions, "fetch",
+        article_fetch_new(a->fetch));
     if (!rec) {
         stxn_fail(&in->w, STORE_E_NOMEM);
         return;
@@ -458,28 +460,6 @@ static void put_article(struct ingest *in, const char *sha)
     stxn_put(&in->w, DB_ARTICLE_HASH, &k, a->id, strlen(a->id), 0);
 }
 
-/* Fills info for a text already stored under the id in v. */
-static void fill_duplicate(struct ingest *in, const MDB_val *v, struct store_ingest_info *info)
-{
-    char id[STORE_ID_MAX];
-    json_t *art = NULL;
-    if (v->mv_size >= sizeof id) {
-        stxn_fail(&in->w, STORE_E_CORRUPT);
-        return;
-    }
-    memcpy(id, v->mv_data, v->mv_size);
-    id[v->mv_size] = '\0';
-    info->duplicate = true;
-    ecf_strlcpy(info->id, id, sizeof info->id);
-    if (rec_get(in->w.txn, in->w.s->dbi[DB_ARTICLES], id, &art) == STORE_OK) {
-        json_t *c = json_object_get(art, "counts");
-        info->n_entities = (size_t)json_integer_value(json_object_get(c, "entities"));
-        info->n_facts = (size_t)json_integer_value(json_object_get(c, "facts"));
-        info->n_sanctions = (size_t)json_integer_value(json_object_get(c, "sanctions"));
-    }
-    json_decref(art);
-}
-
 enum store_err store_ingest(struct store *s, const struct store_article *a,
                             const struct ex_result *r, struct store_ingest_info *info)
 {
@@ -493,7 +473,7 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
     if (!s || !a || !r || !keys_valid_id(a->id) || !a->text ||
         !ecf_utf8_valid(a->text, a->len, NULL) || (a->title && !valid_text(a->title)) ||
         (a->url && !valid_text(a->url)) || (a->date && !keys_valid_date(a->date)) ||
-        !valid_result(a, r))
+        !article_fetch_valid(a->fetch) || !valid_result(a, r))
         return STORE_E_INVALID;
     if (s->read_only)
         return STORE_E_IO;
@@ -506,8 +486,16 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
         return store_err_mdb(rc);
     }
     if (stxn_get(&in.w, DB_ARTICLE_HASH, sha, 64, &v)) {
-        fill_duplicate(&in, &v, info);
-        goto out; /* nothing written: the abort below is the no-op */
+        bool changed = false;
+        article_duplicate(&in.w, &v, a, info, &changed);
+        if (changed && in.w.err == STORE_OK) { /* a new URL for the text */
+            rc = mdb_txn_commit(in.w.txn);
+            in.w.txn = NULL;
+            if (rc != MDB_SUCCESS)
+                in.w.err = store_err_mdb(rc);
+            info->url_added = in.w.err == STORE_OK;
+        }
+        goto out; /* else nothing written: the abort below is the no-op */
     }
     if (stxn_get(&in.w, DB_ARTICLES, a->id, strlen(a->id), &v))
         stxn_fail(&in.w, STORE_E_CONFLICT);

@@ -33,6 +33,23 @@ void keys_put_last(struct keybuf *k, const char *s)
     keys_put_raw(k, s, strlen(s));
 }
 
+bool keys_url(struct keybuf *k, const char *url)
+{
+    size_t n = url ? strlen(url) : 0;
+    if (n == 0 || n > KEYS_URL_MAX)
+        return false;
+    keys_init(k);
+    if (n <= KEYS_URL_INLINE) {
+        keys_put_raw(k, url, n);
+    } else {
+        char hex[65];
+        ecf_sha256_hex(url, n, hex);
+        keys_put_raw(k, url, KEYS_URL_INLINE);
+        keys_put_raw(k, hex, 64);
+    }
+    return !k->over;
+}
+
 void keys_be32_enc(uint32_t v, unsigned char out[4])
 {
     for (int i = 3; i >= 0; i--) {

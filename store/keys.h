@@ -75,6 +75,15 @@ char *keys_name(const char *s, size_t n) __attribute__((warn_unused_result));
  * many (at most cap). nk is a name key (no NUL inside). */
 size_t keys_trigrams(const char *nk, unsigned char (*out)[3], size_t cap);
 
+/* The key of a URL (http_cache, sources): the URL itself when it has at most
+ * KEYS_URL_INLINE bytes, else its first KEYS_URL_INLINE bytes + the 64 hex
+ * digits of its SHA-256. Byte order is URL order, except among long URLs that
+ * share their first KEYS_URL_INLINE bytes (ordered by hash: stable, unique).
+ * Returns false (k untouched) unless url is 1..KEYS_URL_MAX bytes. */
+#define KEYS_URL_MAX 2048
+#define KEYS_URL_INLINE 400
+bool keys_url(struct keybuf *k, const char *url) __attribute__((warn_unused_result));
+
 /* Validity of caller-supplied values used as key components. */
 bool keys_valid_id(const char *id);  /* [A-Za-z0-9._-]{1,127} */
 bool keys_valid_date(const char *d); /* YYYY, YYYY-MM or YYYY-MM-DD, digits */

@@ -133,6 +133,25 @@ enum store_err walk_emit_primary(void *ctx, MDB_txn *txn, const MDB_val *k, cons
     return json_array_append_new(items, rec) == 0 ? STORE_OK : STORE_E_NOMEM;
 }
 
+enum store_err walk_emit_article(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+                                 json_t *items, enum walk_verdict *verdict)
+{
+    (void)ctx;
+    (void)txn;
+    (void)k;
+    *verdict = WALK_TAKE;
+    if (!items)
+        return STORE_OK;
+    json_t *rec = NULL;
+    enum store_err err = rec_parse(v, &rec);
+    if (err == STORE_OK)
+        err = article_norm(&rec);
+    if (err == STORE_OK && json_array_append(items, rec) != 0)
+        err = STORE_E_NOMEM;
+    json_decref(rec);
+    return err;
+}
+
 enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
                                json_t *items, enum walk_verdict *verdict)
 {
@@ -436,7 +455,7 @@ enum store_err store_articles_list(struct store_txn *t, const struct store_page 
                                    char **next)
 {
     struct emit_ctx pe = {t->s, DB_ARTICLES};
-    struct walk w = {DB_ARTICLES, 'A', NULL, 0, NULL, 0, walk_emit_primary, &pe};
+    struct walk w = {DB_ARTICLES, 'A', NULL, 0, NULL, 0, walk_emit_article, &pe};
     *items = NULL;
     *next = NULL;
     return walk_page(t, &w, pg, items, next);

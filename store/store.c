@@ -41,7 +41,11 @@ const char *const store_db_names[DB__COUNT] = {
     [DB_ART_FACTS] = "art_facts",
     [DB_ART_SANCTIONS] = "art_sanctions",
     [DB_ART_ENTITIES] = "art_entities",
+    [DB_HTTP_CACHE] = "http_cache",
+    [DB_SOURCES] = "sources",
 };
+
+_Static_assert(DB__COUNT <= 32, "struct store.absent is a 32-bit mask");
 
 static const char meta_version_key[] = "schema_version";
 
@@ -202,7 +206,9 @@ static enum store_err check_version(struct store *s, MDB_txn *txn, const char *d
     return STORE_OK;
 }
 
-/* Checks the schema version, then opens every named database. */
+/* Checks the schema version, then opens every named database, creating the
+ * missing ones unless read-only (a read-only open tolerates the optional
+ * ones being absent: store_has_db). */
 static enum store_err open_schema(struct store *s, const char *dir, char *errbuf, size_t cap)
 {
     MDB_txn *txn = NULL;
@@ -214,7 +220,10 @@ static enum store_err open_schema(struct store *s, const char *dir, char *errbuf
     enum store_err err = check_version(s, txn, dir, errbuf, cap);
     for (int i = 0; i < DB__COUNT && err == STORE_OK; i++) {
         rc = mdb_dbi_open(txn, store_db_names[i], s->read_only ? 0 : MDB_CREATE, &s->dbi[i]);
-        if (rc == MDB_NOTFOUND) {
+        if (rc == MDB_NOTFOUND && i >= DB__FIRST_OPTIONAL) {
+            /* read-only on a store from before this database: read as empty */
+            s->absent |= UINT32_C(1) << i;
+        } else if (rc == MDB_NOTFOUND) {
             err = STORE_E_VERSION;
             errf(errbuf, cap, "%s: not an ecfacts store (database \"%s\" missing)", dir,
                  store_db_names[i]);

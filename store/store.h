@@ -63,6 +63,16 @@ enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf, si
 
 /* ---- write side --------------------------------------------------------- */
 
+/* Where and how a fetched article was obtained (provenance). */
+struct store_fetch_meta {
+    const char *source;        /* the feed or URL the fetch started from */
+    const char *fetched_at;    /* "YYYY-MM-DDTHH:MM:SSZ" */
+    unsigned http_status;
+    const char *etag;          /* "" or NULL when absent, likewise below */
+    const char *last_modified;
+    const char *content_type;
+};
+
 struct store_article {
     const char *id;    /* required, [A-Za-z0-9._-]{1,127} */
     const char *title; /* may be NULL: then the extractor's title */
@@ -70,21 +80,51 @@ struct store_article {
     const char *date;  /* "YYYY-MM-DD" or NULL */
     const char *text;  /* the article text, valid UTF-8 */
     size_t len;
+    const struct store_fetch_meta *fetch; /* NULL unless fetched from the web */
 };
 
 struct store_ingest_info {
-    bool duplicate;   /* same text already stored (content hash): nothing written */
+    bool duplicate;   /* same text already stored (content hash): nothing else written */
+    bool url_added;   /* ...but a->url was new for it and was added to its "urls" */
     char id[STORE_ID_MAX]; /* the stored article's id (the earlier one for a duplicate) */
     size_t n_entities, n_facts, n_sanctions; /* in this article */
 };
 
 /* Stores one article and everything extracted from it in ONE write
  * transaction: all of it lands or none. The same text again is a no-op
- * (info->duplicate); an existing id with other text is STORE_E_CONFLICT. Facts
+ * (info->duplicate), except that a URL not yet recorded for it is added to
+ * its "urls" (the same text under two URLs is stored once, with both URLs).
+ * An existing id with other text is STORE_E_CONFLICT. Facts
  * and sanctions already known from other articles gain an evidence and a
  * mention; entities merge by id (aliases unioned, mentions added). */
 enum store_err store_ingest(struct store *s, const struct store_article *a,
                             const struct ex_result *r, struct store_ingest_info *info)
+    __attribute__((warn_unused_result));
+
+/* ---- fetch state ---------------------------------------------------------- */
+
+/* HTTP validators remembered per URL for conditional GETs. store_http_get
+ * fills etag[256] and last_modified[64] ("" for absent) or returns
+ * STORE_E_NOTFOUND; store_http_put replaces them (one small write txn). */
+enum store_err store_http_get(struct store *s, const char *url, char etag[256],
+                              char last_modified[64]) __attribute__((warn_unused_result));
+enum store_err store_http_put(struct store *s, const char *url, const char *etag,
+                              const char *last_modified) __attribute__((warn_unused_result));
+
+/* The outcome of the last fetch of one source (feed or URL). */
+struct store_source {
+    const char *url;
+    bool is_feed;
+    const char *last_fetch; /* "YYYY-MM-DDTHH:MM:SSZ" */
+    unsigned http_status;   /* 0: no response */
+    const char *etag;       /* "" or NULL when none */
+    const char *error;      /* "" or NULL on success */
+    bool not_modified;
+    unsigned found, stored, duplicates, unchanged, failed;
+    double seconds;
+};
+/* Records src as the source's latest state (docs/API.md "Source"). */
+enum store_err store_source_put(struct store *s, const struct store_source *src)
     __attribute__((warn_unused_result));
 
 /* ---- read side: one short read transaction per request ------------------ */
@@ -146,6 +186,10 @@ enum store_err store_facts_list(struct store_txn *t, const struct store_fact_fil
 enum store_err store_fact_get(struct store_txn *t, const char *id, json_t **out)
     __attribute__((warn_unused_result));
 
+/* Sources, ordered by URL; same paging contract as the other lists. */
+enum store_err store_sources_list(struct store_txn *t, const struct store_page *pg,
+                                  json_t **items, char **next) __attribute__((warn_unused_result));
+
 enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg,
                                    json_t **items, char **next) __attribute__((warn_unused_result));
 /* Article metadata plus "text", "entities" (EntityRef), "facts", "sanctions". */
@@ -173,9 +217,9 @@ struct store_stats {
 enum store_err store_stats(struct store_txn *t, struct store_stats *out)
     __attribute__((warn_unused_result));
 
-/* Writes every article, entity, fact and sanction as JSONL, one
- * {"kind":"article"|"entity"|"fact"|"sanction","data":{...}} per line, in
- * that order, from one read snapshot. Returns STORE_E_IO when a write fails. */
+/* Writes every article, entity, fact, sanction and source as JSONL, one
+ * {"kind":"article"|"entity"|"fact"|"sanction"|"source","data":{...}} per
+ * line, in that order, from one read snapshot. Returns STORE_E_IO when a write fails. */
 enum store_err store_export(struct store *s, int fd) __attribute__((warn_unused_result));
 
 #endif

@@ -37,8 +37,16 @@ enum store_db {
     DB_ART_FACTS,     /* article id \0 fact id -> "" */
     DB_ART_SANCTIONS, /* article id \0 sanction id -> "" */
     DB_ART_ENTITIES,  /* article id \0 entity id -> "" */
+    /* Fetch state (fetchstate.c). A store created before these existed has
+     * none: a writable open creates them, a read-only open reads them as empty
+     * (store_has_db). */
+    DB_HTTP_CACHE,    /* URL key (keys_url) -> etag \0 last_modified \0 url */
+    DB_SOURCES,       /* URL key (keys_url) -> Source JSON */
     DB__COUNT
 };
+
+/* The databases a read-only open tolerates as absent. */
+#define DB__FIRST_OPTIONAL DB_HTTP_CACHE
 
 extern const char *const store_db_names[DB__COUNT];
 
@@ -50,7 +58,13 @@ struct store {
      * transaction of the process is active while the map is replaced). */
     pthread_rwlock_t maplock;
     bool read_only;
+    uint32_t absent; /* bit i: optional database i missing (read-only open only) */
 };
+
+static inline bool store_has_db(const struct store *s, enum store_db db)
+{
+    return !(s->absent & (UINT32_C(1) << db));
+}
 
 struct store_txn {
     struct store *s;
@@ -118,6 +132,25 @@ bool vocab_is_measure(const char *s);
  * record whose current combined status is cur (NULL for a new record). */
 const char *vocab_status_merge(const char *cur, enum ex_status add);
 
+/* ---- articles and fetch state (fetchstate.c) ---- */
+
+/* Whether f (may be NULL) is storable: source and fetched_at given, every
+ * string valid UTF-8. */
+bool article_fetch_valid(const struct store_fetch_meta *f);
+/* The "urls" array and "fetch" member of a new Article record; new
+ * references, NULL on ENOMEM. A NULL or "" url gives []. */
+json_t *article_urls_new(const char *url);
+json_t *article_fetch_new(const struct store_fetch_meta *f);
+/* Brings a stored Article record to the current shape (docs/API.md key order;
+ * "urls" and "fetch" filled in for records written before they existed).
+ * Replaces *rec when it had to be rebuilt; STORE_E_CORRUPT if not an object. */
+enum store_err article_norm(json_t **rec) __attribute__((warn_unused_result));
+/* The duplicate path of store_ingest: the text is stored under the id in v.
+ * Fills info from that article; when a->url is new for it, adds it to "urls"
+ * (sticky; sets *changed so the caller commits). */
+void article_duplicate(struct stxn *w, const MDB_val *v, const struct store_article *a,
+                       struct store_ingest_info *info, bool *changed);
+
 /* ---- paged index walks (query.c) ---- */
 
 enum walk_verdict { WALK_SKIP, WALK_TAKE, WALK_STOP };
@@ -149,6 +182,9 @@ struct emit_ctx {
     enum store_db primary;
 };
 enum store_err walk_emit_primary(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+                                 json_t *items, enum walk_verdict *verdict);
+/* walk_emit_primary for Article records: normalised by article_norm. */
+enum store_err walk_emit_article(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
                                  json_t *items, enum walk_verdict *verdict);
 enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
                                json_t *items, enum walk_verdict *verdict);

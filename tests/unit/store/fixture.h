@@ -108,7 +108,7 @@ __attribute__((unused)) static void fx_sanction(struct fx *f, size_t imp, size_t
 __attribute__((unused)) static struct store_article fx_article(const struct fx *f, const char *id,
                                                                const char *title)
 {
-    struct store_article a = {id, title, NULL, NULL, f->text, f->len};
+    struct store_article a = {.id = id, .title = title, .text = f->text, .len = f->len};
     return a;
 }
 

@@ -149,8 +149,34 @@ static void test_valid(void)
        "invalid dates");
 }
 
+/* URL keys: URL order, long URLs cut and hashed, limits. */
+static void test_url(void)
+{
+    static char u400[KEYS_URL_INLINE + 1], l1[KEYS_URL_MAX + 2], l2[KEYS_URL_MAX + 2];
+    struct keybuf a, b, c;
+    memset(u400, 'a', KEYS_URL_INLINE);
+    memset(l1, 'a', KEYS_URL_MAX);
+    memcpy(l2, l1, sizeof l2);
+    l2[KEYS_URL_MAX - 1] = 'b';
+    ok(keys_url(&a, "https://a.example/") && a.len == 18 &&
+           memcmp(a.b, "https://a.example/", 18) == 0,
+       "a short URL is its own key");
+    ok(keys_url(&a, "https://a.example/") && keys_url(&b, "https://a.example/x") &&
+           keys_url(&c, "https://b.example/") && key_cmp(&a, &b) < 0 && key_cmp(&b, &c) < 0,
+       "URL order is key order");
+    ok(keys_url(&a, u400) && a.len == KEYS_URL_INLINE, "400 bytes: inline");
+    ok(keys_url(&b, l1) && b.len == KEYS_URL_INLINE + 64 && b.len <= KEYS_MAX &&
+           key_cmp(&a, &b) < 0,
+       "2048 bytes: cut + hash, after its 400-byte prefix");
+    ok(keys_url(&c, l2) && key_cmp(&b, &c) != 0, "long URLs differing late have distinct keys");
+    l1[KEYS_URL_MAX] = 'a';
+    ok(!keys_url(&a, l1) && !keys_url(&a, "") && !keys_url(&a, NULL),
+       "2049 bytes, \"\", NULL: no key");
+}
+
 int main(void)
 {
+    test_url();
     test_be();
     test_tuples();
     test_cursor();

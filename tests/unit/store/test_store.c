@@ -21,11 +21,12 @@ static const char *const EVIDENCE_KEYS[] = {"article", "sentence",   "start", "e
 static const char *const SANCTION_KEYS[] = {"id",       "imposer",  "target",     "measure",
                                             "items",    "date",     "confidence", "status",
                                             "mentions", "evidence", NULL};
-static const char *const ARTICLE_KEYS[] = {"id",     "title", "url",    "date", "ingested_at",
-                                           "sha256", "bytes", "counts", NULL};
+static const char *const ARTICLE_KEYS[] = {"id",     "title", "url",    "urls",  "date",
+                                           "ingested_at", "sha256", "bytes", "counts",
+                                           "fetch",  NULL};
 static const char *const ARTICLE_DETAIL_KEYS[] = {
-    "id",     "title", "url",      "date",  "ingested_at", "sha256", "bytes",
-    "counts", "text",  "entities", "facts", "sanctions",   NULL};
+    "id",     "title", "url",   "urls", "date",     "ingested_at", "sha256",
+    "bytes",  "counts", "fetch", "text", "entities", "facts",       "sanctions", NULL};
 static const char *const LINEAGE_KEYS[] = {"chip", "depth", "nodes", "edges", NULL};
 static const char *const EDGE_KEYS[] = {"fact",  "subject",    "predicate", "object",
                                         "value", "confidence", "evidence",  NULL};
