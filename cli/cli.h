@@ -16,6 +16,7 @@ int cmd_export(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 
 /* Reads a whole file (or stdin for "-") of at most cap bytes into a malloc'd,
  * NUL-terminated buffer. On failure returns -1 with a reason in err. */

@@ -37,6 +37,10 @@ enum fetch_err fetch_url_normalize(const char *url, char **out)
     bool https = strcmp(scheme, "https") == 0;
     if (!https && strcmp(scheme, "http") != 0)
         goto out;
+    /* "http:///x" would parse with "x" as its host: an authority must follow "//". */
+    const char *auth = strstr(url, "://");
+    if (!auth || auth[3] == '/' || auth[3] == '\0')
+        goto out;
     if (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK)
         goto out; /* credentials in a URL: never from a sources list */
     if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host[0])

@@ -8,7 +8,7 @@
 
 #include "common/util.h"
 
-enum opt_kind { K_STR, K_UINT, K_SIZE, K_BOOL, K_LOGFMT };
+enum opt_kind { K_STR, K_UINT, K_SIZE, K_BOOL, K_LOGFMT, K_DURATION };
 
 struct opt {
     const char *flag;
@@ -24,7 +24,7 @@ struct opt {
 };
 
 #define OFF(f) offsetof(struct config, f)
-#define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT | CMD_SNAPSHOT)
+#define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT | CMD_SNAPSHOT | CMD_FETCH)
 
 static const struct opt opts[] = {
     {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen), sizeof(((struct config *)0)->listen),
@@ -54,6 +54,17 @@ static const struct opt opts[] = {
     {"read-only", "ECFACTS_READ_ONLY", NULL, K_BOOL, OFF(read_only), 0, 0, 0, CMD_SERVE, "0",
      "serve a snapshot nobody writes (replicas): no lock file, POST answers 503; the store is "
      "reopened on SIGHUP or when data.mdb is replaced"},
+    {"sources", "ECFACTS_SOURCES", "FILE", K_STR, OFF(sources), CONFIG_PATH_MAX, 0, 0,
+     CMD_SERVE | CMD_FETCH, "", "file of feed/article URLs to fetch, one per line, # comments"},
+    {"fetch-interval", "ECFACTS_FETCH_INTERVAL", "DURATION", K_DURATION, OFF(fetch_interval), 0,
+     60, 7 * 86400, CMD_SERVE, "30m", "how often serve polls --sources (s/m/h suffixes)"},
+    {"allow-private", "ECFACTS_ALLOW_PRIVATE", NULL, K_BOOL, OFF(allow_private), 0, 0, 0,
+     CMD_SERVE | CMD_FETCH, "0",
+     "also fetch from loopback, private and link-local addresses (tests, intranets)"},
+    {"host-delay", "ECFACTS_HOST_DELAY", "MS", K_UINT, OFF(host_delay), 0, 0, 60000,
+     CMD_SERVE | CMD_FETCH, "1000", "milliseconds between requests to one host"},
+    {"retries", "ECFACTS_RETRIES", "N", K_UINT, OFF(retries), 0, 0, 10, CMD_SERVE | CMD_FETCH,
+     "2", "retries after a timeout, 5xx or 429 (with backoff, honouring Retry-After)"},
     {"json", NULL, NULL, K_BOOL, OFF(json), 0, 0, 0, CMD_EXTRACT, "1",
      "JSON lines output (the only format; accepted for clarity)"},
     {"help", NULL, NULL, K_BOOL, OFF(help), 0, 0, 0, ~0u, "0", "show this help"},
@@ -123,6 +134,24 @@ static int apply(struct config *c, const struct opt *o, const char *val, const c
             return -1;
         }
         return 0;
+    case K_DURATION: {
+        /* "90", "90s", "30m", "2h", "1d" */
+        char *end = NULL;
+        errno = 0;
+        unsigned long n = (*val >= '0' && *val <= '9') ? strtoul(val, &end, 10) : 0;
+        unsigned long mul = 1;
+        if (end && *end) {
+            mul = !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
+                  : !strcmp(end, "d") ? 86400 : 0;
+        }
+        if (!end || errno || !mul || n > o->max / mul || n * mul < o->min) {
+            fprintf(err, "ecfacts: %s: '%s' is not a duration from %lus to %lus (e.g. 30m)\n",
+                    src, val, o->min, o->max);
+            return -1;
+        }
+        *(unsigned *)(void *)base = (unsigned)(n * mul);
+        return 0;
+    }
     case K_LOGFMT:
         if (!strcmp(val, "text")) {
             *(enum log_format *)(void *)base = LOG_TEXT;

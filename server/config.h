@@ -18,7 +18,8 @@ enum config_cmd {
     CMD_EXPORT = 1 << 4,
     CMD_ROUTES = 1 << 5,
     CMD_HEALTH = 1 << 6,
-    CMD_SNAPSHOT = 1 << 7
+    CMD_SNAPSHOT = 1 << 7,
+    CMD_FETCH = 1 << 8
 };
 
 #define CONFIG_PATH_MAX 4096
@@ -38,6 +39,11 @@ struct config {
     unsigned timeout;       /* idle connection timeout, seconds */
     unsigned grace;         /* seconds to finish in-flight requests on SIGTERM */
     bool json;              /* extract --json (the default output anyway) */
+    char sources[CONFIG_PATH_MAX]; /* sources file: one URL per line */
+    unsigned fetch_interval; /* seconds between polls of the sources (serve) */
+    bool allow_private;     /* fetch from loopback/private addresses too */
+    unsigned host_delay;    /* ms between requests to one host */
+    unsigned retries;       /* extra attempts after a timeout, 5xx or 429 */
     bool help;
     /* Resolved secret: ECFACTS_TOKEN, or the first line of the token file.
      * malloc'd; NULL when no token is configured (writes are then refused). */

@@ -145,10 +145,12 @@ static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
         }
         if (media_type_is(ct, "application/json")) {
             rq->body_text = false;
-        } else if (media_type_is(ct, "text/plain")) {
+        } else if ((rq->route->flags & ROUTE_TEXT_OK) && media_type_is(ct, "text/plain")) {
             rq->body_text = true;
         } else {
-            reply_problem(rp, 415, NULL, "send application/json or text/plain, not %s",
+            reply_problem(rp, 415, NULL, "send %s, not %s",
+                          rq->route->flags & ROUTE_TEXT_OK ? "application/json or text/plain"
+                                                           : "application/json",
                           ct ? ct : "(no Content-Type)");
             return true;
         }

@@ -18,6 +18,7 @@ struct store_holder;
 struct holder_ref;
 struct extractor;
 struct metrics;
+struct fetchd;
 struct MHD_Connection;
 struct MHD_Daemon;
 
@@ -27,6 +28,7 @@ struct app {
     struct store_holder *stores; /* the store being served; swapped on reopen */
     const struct extractor *x;
     struct metrics *metrics;
+    struct fetchd *fetchd; /* the fetch thread; NULL on a read-only replica */
 };
 
 struct request {

@@ -15,6 +15,8 @@
 #include "app/pipeline.h"
 #include "cli/cli.h"
 #include "server/config.h"
+#include "fetcher/fetch.h"
+#include "server/fetchd.h"
 #include "server/holder.h"
 #include "server/http.h"
 #include "server/log.h"
@@ -72,6 +74,7 @@ int cmd_serve(int argc, char **argv)
     struct metrics *m = NULL;
     struct http_server *h = NULL;
     struct store_holder *holder = NULL;
+    struct fetchd *fetchd = NULL;
     enum config_result cr = config_parse(&c, CMD_SERVE, argc, argv, &pos, &npos, stderr);
     if (cr != CONFIG_OK) {
         config_free(&c);
@@ -100,6 +103,16 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread started below */
     signal(SIGPIPE, SIG_IGN);
+    if (c.read_only && c.sources[0]) {
+        fprintf(stderr, "ecfacts: serve: --sources needs a writable store, not --read-only\n");
+        config_free(&c);
+        return EXIT_USAGE;
+    }
+    if (fetch_global_init() != FETCH_OK) { /* before any thread: curl_global_init */
+        fprintf(stderr, "ecfacts: serve: cannot initialise libcurl\n");
+        config_free(&c);
+        return EXIT_FAIL;
+    }
 
     struct store_opts so = {.map_size = c.map_size, .read_only = c.read_only,
                             .no_lock = c.read_only};
@@ -132,6 +145,11 @@ int cmd_serve(int argc, char **argv)
         goto out;
     s = NULL; /* the holder owns it now */
     struct app app = {.cfg = &c, .stores = holder, .x = x, .metrics = m};
+    if (!c.read_only && fetchd_start(&app, &fetchd) != FETCHD_OK) {
+        fprintf(stderr, "ecfacts: serve: cannot start the fetch thread\n");
+        goto out;
+    }
+    app.fetchd = fetchd;
     unsigned port = 0;
     if (http_start(&app, &h, &port, err, sizeof err) != 0) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
@@ -148,7 +166,8 @@ int cmd_serve(int argc, char **argv)
         if (sig < 0) {
             dev_t d2;
             ino_t i2;
-            if (errno == EAGAIN && store_file_id(c.data_dir, &d2, &i2) &&
+            /* Only replicas watch: a writer's store is never replaced under it. */
+            if (errno == EAGAIN && c.read_only && store_file_id(c.data_dir, &d2, &i2) &&
                 (!have_id || d2 != dev || i2 != ino)) {
                 dev = d2;
                 ino = i2;
@@ -168,16 +187,20 @@ int cmd_serve(int argc, char **argv)
     }
     unsigned left = http_shutdown(h, c.grace);
     h = NULL;
+    fetchd_stop(fetchd); /* after the daemon: no request can reach it now */
+    fetchd = NULL;
     if (left)
         log_event("shutdown", "%u requests still running at the deadline were cut", left);
     log_event("shutdown", "stopped");
     rc = EXIT_OK;
 out:
     http_shutdown(h, 0);
+    fetchd_stop(fetchd);
     holder_free(holder);
     metrics_free(m);
     extractor_free(x);
     store_close(s);
+    fetch_global_cleanup();
     config_free(&c);
     return rc;
 }
@@ -189,6 +212,7 @@ static const struct {
 } commands[] = {
     {"serve", cmd_serve, "serve the knowledge base over HTTP"},
     {"ingest", cmd_ingest, "extract and store articles from files or directories"},
+    {"fetch", cmd_fetch, "fetch articles from URLs, feeds (--sources) or local files into the store"},
     {"extract", cmd_extract, "print what the extractor finds in files (JSON lines), store nothing"},
     {"stats", cmd_stats, "print the store's counts"},
     {"export", cmd_export, "print the whole knowledge base as JSON lines"},

@@ -27,7 +27,8 @@ enum http_method {
 
 enum route_flags {
     ROUTE_AUTH = 1 << 0,      /* bearer token required */
-    ROUTE_BODY = 1 << 1,      /* takes a request body (JSON or text/plain) */
+    ROUTE_BODY = 1 << 1,      /* takes a request body: application/json */
+    ROUTE_TEXT_OK = 1 << 3,   /* ... or text/plain */
     ROUTE_NO_CACHE = 1 << 2   /* never 304, no ETag (metrics, health) */
 };
 

@@ -146,6 +146,20 @@ static void test_config(void)
     ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_OK && c.token &&
            c.token_len == 20, "token from the environment");
     config_free(&c);
+    char *argv7[] = {"--fetch-interval", "30m", NULL};
+    unsetenv("ECFACTS_TOKEN");
+    ok(config_parse(&c, CMD_SERVE, 2, argv7, &pos, &npos, devnull) == CONFIG_OK &&
+           c.fetch_interval == 1800, "duration with a minute suffix");
+    config_free(&c);
+    char *argv8[] = {"--fetch-interval", "10s", NULL};
+    ok(config_parse(&c, CMD_SERVE, 2, argv8, &pos, &npos, devnull) == CONFIG_USAGE,
+       "a duration under the minimum is refused");
+    config_free(&c);
+    char *argv9[] = {"--fetch-interval", "5x", NULL};
+    ok(config_parse(&c, CMD_SERVE, 2, argv9, &pos, &npos, devnull) == CONFIG_USAGE,
+       "an unknown duration unit is refused");
+    config_free(&c);
+    setenv("ECFACTS_TOKEN", "0123456789abcdef0123", 1);
     char *argv6[] = {"--token-file", "/nonexistent/token", NULL};
     ok(config_parse(&c, CMD_SERVE, 2, argv6, &pos, &npos, devnull) == CONFIG_ERROR,
        "an unreadable token file is an error");
