@@ -3,6 +3,7 @@
 
 #include "app/pipeline.h"
 #include "common/util.h"
+#include "handlers/body.h"
 #include "handlers/common.h"
 #include "handlers/params.h"
 #include "server/http.h"
@@ -26,76 +27,6 @@ void h_articles_list(struct request *rq, struct reply *rp)
 void h_article_get(struct request *rq, struct reply *rp)
 {
     record_get(rq, rp, "article", store_article_get);
-}
-
-/* The fields of a JSON body; borrowed from the parsed document. */
-struct post {
-    const char *id, *title, *text, *url, *date;
-    size_t text_len;
-};
-
-static bool str_field(json_t *doc, const char *key, size_t max, const char **out, size_t *len,
-                      struct reply *rp)
-{
-    json_t *v = json_object_get(doc, key);
-    if (!v || json_is_null(v))
-        return true;
-    if (!json_is_string(v) || json_string_length(v) > max) {
-        reply_problem(rp, 400, NULL, "field '%s' must be a string of at most %zu bytes", key, max);
-        return false;
-    }
-    *out = json_string_value(v);
-    if (len)
-        *len = json_string_length(v);
-    return true;
-}
-
-static bool parse_json_body(struct request *rq, struct reply *rp, json_t **doc, struct post *p)
-{
-    json_error_t jerr;
-    *doc = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!*doc || !json_is_object(*doc)) {
-        reply_problem(rp, 400, NULL, "the body is not a JSON object: %s",
-                      *doc ? "another JSON type" : jerr.text);
-        return false;
-    }
-    const char *key;
-    json_t *v;
-    json_object_foreach(*doc, key, v)
-    {
-        if (strcmp(key, "id") && strcmp(key, "title") && strcmp(key, "text") &&
-            strcmp(key, "url") && strcmp(key, "date")) {
-            reply_problem(rp, 400, NULL, "unknown field '%.64s' (id, title, text, url, date)", key);
-            return false;
-        }
-    }
-    if (!str_field(*doc, "id", STORE_ID_MAX - 1, &p->id, NULL, rp) ||
-        !str_field(*doc, "title", 1000, &p->title, NULL, rp) ||
-        !str_field(*doc, "url", 2048, &p->url, NULL, rp) ||
-        !str_field(*doc, "date", 10, &p->date, NULL, rp) ||
-        !str_field(*doc, "text", EX_MAX_TEXT, &p->text, &p->text_len, rp))
-        return false;
-    if (!p->text) {
-        reply_problem(rp, 400, NULL, "field 'text' is required");
-        return false;
-    }
-    if (memchr(p->text, '\0', p->text_len)) {
-        reply_problem(rp, 400, NULL, "field 'text' contains a NUL character");
-        return false;
-    }
-    return true;
-}
-
-static bool date_valid(const char *d)
-{
-    /* YYYY-MM-DD with digits in place; the extractor only anchors on it. */
-    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
-            return false;
-    }
-    return true;
 }
 
 static json_t *ingest_result(struct store *s, const char *id, const struct ex_result *r,
@@ -132,7 +63,8 @@ done:
 void h_article_post(struct request *rq, struct reply *rp)
 {
     json_t *doc = NULL;
-    struct post p = {0};
+    struct article_post p = {0};
+    char why[256];
     struct ex_result *r = NULL;
     char idbuf[STORE_ID_MAX];
     if (rq->app->cfg->read_only) {
@@ -146,11 +78,8 @@ void h_article_post(struct request *rq, struct reply *rp)
             reply_problem(rp, 400, NULL, "the body contains a NUL byte");
             goto out;
         }
-    } else if (!parse_json_body(rq, rp, &doc, &p)) {
-        goto out;
-    }
-    if (p.date && !date_valid(p.date)) {
-        reply_problem(rp, 400, NULL, "field 'date' must be YYYY-MM-DD");
+    } else if (!body_parse_article(rq->body, rq->body_len, &doc, &p, why, sizeof why)) {
+        reply_problem(rp, 400, NULL, "%s", why);
         goto out;
     }
     if (!p.id) {

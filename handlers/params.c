@@ -10,20 +10,6 @@
 #include "server/reply.h"
 #include "store/store.h"
 
-bool id_valid(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= STORE_ID_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.'))
-            return false;
-    }
-    return true;
-}
-
 bool param_uint(struct request *rq, struct reply *rp, const char *name, unsigned long min,
                 unsigned long max, unsigned long def, unsigned long *out)
 {
@@ -31,14 +17,10 @@ bool param_uint(struct request *rq, struct reply *rp, const char *name, unsigned
     *out = def;
     if (!v)
         return true;
-    char *end = NULL;
-    errno = 0;
-    unsigned long n = (*v >= '0' && *v <= '9') ? strtoul(v, &end, 10) : 0;
-    if (!end || *end || errno || n < min || n > max) {
+    if (!value_uint(v, min, max, out)) {
         reply_problem(rp, 400, name, "%s must be a whole number from %lu to %lu", name, min, max);
         return false;
     }
-    *out = n;
     return true;
 }
 
@@ -111,33 +93,13 @@ bool param_measure(struct request *rq, struct reply *rp, const char *name, const
     return param_vocab(rq, rp, name, V_MEASURE, out);
 }
 
-static bool digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    }
-    return true;
-}
-
 bool param_date(struct request *rq, struct reply *rp, const char *name, const char **out)
 {
     const char *v = request_query(rq, name);
     *out = NULL;
     if (!v)
         return true;
-    size_t n = strlen(v);
-    bool ok = (n == 4 || n == 7 || n == 10) && digits(v, 4);
-    if (ok && n >= 7) {
-        int mon = (v[5] - '0') * 10 + (v[6] - '0');
-        ok = v[4] == '-' && digits(v + 5, 2) && mon >= 1 && mon <= 12;
-        if (ok && n == 10) {
-            static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-            int day = (v[8] - '0') * 10 + (v[9] - '0');
-            ok = v[7] == '-' && digits(v + 8, 2) && day >= 1 && day <= mdays[mon - 1];
-        }
-    }
-    if (!ok) {
+    if (!value_date(v)) {
         reply_problem(rp, 400, name, "%s must be a date: YYYY, YYYY-MM or YYYY-MM-DD", name);
         return false;
     }
@@ -151,7 +113,7 @@ bool param_country(struct request *rq, struct reply *rp, const char *name, const
     *out = NULL;
     if (!v)
         return true;
-    if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z') {
+    if (!value_country(v)) {
         reply_problem(rp, 400, name, "%s must be an ISO 3166-1 alpha-2 code such as CN", name);
         return false;
     }

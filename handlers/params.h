@@ -35,4 +35,9 @@ bool param_country(struct request *rq, struct reply *rp, const char *name, const
 /* Whether s is a plausible record id (used for path captures too). */
 bool id_valid(const char *s);
 
+/* The value syntax alone, without a request (unit tests and fuzzing). */
+bool value_uint(const char *v, unsigned long min, unsigned long max, unsigned long *out);
+bool value_date(const char *v);    /* YYYY, YYYY-MM or YYYY-MM-DD, real month and day */
+bool value_country(const char *v); /* two upper-case ASCII letters */
+
 #endif

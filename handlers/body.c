@@ -1,0 +1,77 @@
+#include "handlers/body.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "extractor/extract.h"
+#include "store/store.h"
+
+static bool str_field(json_t *doc, const char *key, size_t max, const char **out, size_t *len,
+                      char *why, size_t cap)
+{
+    json_t *v = json_object_get(doc, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_string(v) || json_string_length(v) > max) {
+        snprintf(why, cap, "field '%s' must be a string of at most %zu bytes", key, max);
+        return false;
+    }
+    *out = json_string_value(v);
+    if (len)
+        *len = json_string_length(v);
+    return true;
+}
+
+static bool date_valid(const char *d)
+{
+    /* YYYY-MM-DD with digits in place; the extractor only anchors on it. */
+    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+            return false;
+    }
+    return true;
+}
+
+bool body_parse_article(const char *body, size_t len, json_t **doc, struct article_post *p,
+                        char *why, size_t cap)
+{
+    json_error_t jerr;
+    memset(p, 0, sizeof *p);
+    *doc = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!*doc || !json_is_object(*doc)) {
+        snprintf(why, cap, "the body is not a JSON object: %s",
+                 *doc ? "another JSON type" : jerr.text);
+        return false;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(*doc, key, v)
+    {
+        if (strcmp(key, "id") && strcmp(key, "title") && strcmp(key, "text") &&
+            strcmp(key, "url") && strcmp(key, "date")) {
+            snprintf(why, cap, "unknown field '%.64s' (id, title, text, url, date)", key);
+            return false;
+        }
+    }
+    if (!str_field(*doc, "id", STORE_ID_MAX - 1, &p->id, NULL, why, cap) ||
+        !str_field(*doc, "title", 1000, &p->title, NULL, why, cap) ||
+        !str_field(*doc, "url", 2048, &p->url, NULL, why, cap) ||
+        !str_field(*doc, "date", 10, &p->date, NULL, why, cap) ||
+        !str_field(*doc, "text", EX_MAX_TEXT, &p->text, &p->text_len, why, cap))
+        return false;
+    if (!p->text) {
+        snprintf(why, cap, "field 'text' is required");
+        return false;
+    }
+    if (memchr(p->text, '\0', p->text_len)) {
+        snprintf(why, cap, "field 'text' contains a NUL character");
+        return false;
+    }
+    if (p->date && !date_valid(p->date)) {
+        snprintf(why, cap, "field 'date' must be YYYY-MM-DD");
+        return false;
+    }
+    return true;
+}
