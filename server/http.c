@@ -26,8 +26,9 @@ struct http_server {
     struct MHD_Daemon *d;
     struct app *app;
     pthread_mutex_t mu;
-    pthread_cond_t idle;
+    pthread_cond_t idle;     /* signalled when a request starts or the last one ends */
     unsigned inflight;
+    unsigned long started;   /* requests started, ever: tells a quiet period */
     MHD_socket listen_fd;
 };
 
@@ -223,6 +224,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = rq;
         pthread_mutex_lock(&h->mu);
         h->inflight++;
+        h->started++;
+        pthread_cond_broadcast(&h->idle);
         pthread_mutex_unlock(&h->mu);
         /* A request with a body may be refused before the body is read. */
         unsigned allow = 0;
@@ -398,19 +401,53 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
     return 0;
 }
 
+static void ts_add_ms(struct timespec *t, long ms)
+{
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* A request whose bytes arrived on an open keep-alive connection just before
+ * the signal is not counted until MHD has parsed its headers. So the server
+ * stops only after no request is running AND none has started for
+ * SETTLE_MS, within the grace period. */
+#define SETTLE_MS 150
+
 unsigned http_shutdown(struct http_server *h, unsigned grace)
 {
     if (!h)
         return 0;
     h->listen_fd = MHD_quiesce_daemon(h->d);
-    struct timespec deadline;
+    struct timespec deadline, quiet_until;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += grace;
     pthread_mutex_lock(&h->mu);
-    while (h->inflight > 0) {
-        if (pthread_cond_timedwait(&h->idle, &h->mu, &deadline) == ETIMEDOUT)
-            break;
+    for (;;) {
+        while (h->inflight > 0) {
+            if (pthread_cond_timedwait(&h->idle, &h->mu, &deadline) == ETIMEDOUT)
+                goto done;
+        }
+        unsigned long seen = h->started;
+        clock_gettime(CLOCK_REALTIME, &quiet_until);
+        ts_add_ms(&quiet_until, SETTLE_MS);
+        if (ts_before(&deadline, &quiet_until))
+            quiet_until = deadline;
+        while (h->started == seen &&
+               pthread_cond_timedwait(&h->idle, &h->mu, &quiet_until) != ETIMEDOUT)
+            ;
+        if (h->started == seen)
+            break; /* quiet: nothing arrived during the settle window */
     }
+done:;
     unsigned left = h->inflight;
     pthread_mutex_unlock(&h->mu);
     MHD_stop_daemon(h->d);
