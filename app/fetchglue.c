@@ -10,12 +10,47 @@
 #include "app/pipeline.h"
 #include "cli/cli.h"
 #include "common/util.h"
+#include "server/config.h"
 
 void fetchglue_url_id(const char *url, char out[24])
 {
     char hex[65];
     ecf_sha256_hex(url, strlen(url), hex);
     snprintf(out, 24, "u-%.16s", hex);
+}
+
+void fetchglue_settings(const struct config *c, struct fetch_settings *fs, char ***addrs)
+{
+    fetch_settings_default(fs);
+    fs->allow_private = c->allow_private;
+    fs->host_delay_ms = c->host_delay;
+    fs->max_attempts = c->retries + 1;
+    *addrs = NULL;
+    size_t n = 1, len = strlen(c->allow_addrs);
+    if (!len)
+        return;
+    for (size_t i = 0; i < len; i++)
+        n += c->allow_addrs[i] == ',';
+    /* one block: the pointer array, then a copy of the list cut at commas */
+    char **arr = malloc((n + 1) * sizeof *arr + len + 1);
+    if (!arr)
+        return;
+    char *copy = (char *)(arr + n + 1);
+    memcpy(copy, c->allow_addrs, len + 1);
+    size_t k = 0;
+    for (char *p = copy; p && k < n;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        while (*p == ' ')
+            p++;
+        if (*p)
+            arr[k++] = p;
+        p = comma ? comma + 1 : NULL;
+    }
+    arr[k] = NULL;
+    fs->allow_addrs = (const char *const *)arr;
+    *addrs = arr;
 }
 
 static bool lookup_validators(void *user, const char *url, struct fetch_validators *out)

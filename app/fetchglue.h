@@ -32,6 +32,12 @@ void fetchglue_callbacks(struct fetchglue *g, struct fetch_callbacks *cb);
  * as a source through g->on_source. Returns the number of failures. */
 size_t fetchglue_local(struct fetchglue *g, const char *path);
 
+/* Fetch settings from the configuration (allow-private, allow-addr, host
+ * delay, retries); *addrs receives the allow_addrs array the settings
+ * borrow: free it with free() after the engine is freed. */
+struct config;
+void fetchglue_settings(const struct config *c, struct fetch_settings *fs, char ***addrs);
+
 /* Article id for a fetched URL: "u-" + 16 hex digits of its SHA-256. */
 void fetchglue_url_id(const char *url, char out[24]);
 

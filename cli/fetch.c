@@ -103,6 +103,7 @@ int cmd_fetch(int argc, char **argv)
     struct store *s = NULL;
     struct extractor *x = NULL;
     struct fetch_engine *eng = NULL;
+    char **addrs = NULL;
     struct store_opts so = {.map_size = c.map_size};
     struct cli_fetch view = {.tty = isatty(STDERR_FILENO)};
     struct fetchglue g = {.on_source = on_source, .on_progress = on_progress, .user = &view};
@@ -121,10 +122,7 @@ int cmd_fetch(int argc, char **argv)
     g.store = s;
     g.x = x;
     struct fetch_settings fs;
-    fetch_settings_default(&fs);
-    fs.allow_private = c.allow_private;
-    fs.host_delay_ms = c.host_delay;
-    fs.max_attempts = c.retries + 1;
+    fetchglue_settings(&c, &fs, &addrs);
     struct fetch_callbacks cb;
     fetchglue_callbacks(&g, &cb);
     if (fetch_engine_new(&fs, &cb, &eng) != FETCH_OK) {
@@ -164,6 +162,7 @@ int cmd_fetch(int argc, char **argv)
     rc = g.failed || g.errors || g.fatal != STORE_OK ? EXIT_FAIL : EXIT_OK;
 out:
     fetch_engine_free(eng);
+    free(addrs);
     extractor_free(x);
     store_close(s);
     fetch_sources_free(&srcs);

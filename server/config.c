@@ -63,6 +63,10 @@ static const struct opt opts[] = {
      "also fetch from loopback, private and link-local addresses (tests, intranets)"},
     {"host-delay", "ECFACTS_HOST_DELAY", "MS", K_UINT, OFF(host_delay), 0, 0, 60000,
      CMD_SERVE | CMD_FETCH, "1000", "milliseconds between requests to one host"},
+    {"allow-addr", "ECFACTS_ALLOW_ADDR", "IP:PORT,...", K_STR, OFF(allow_addrs), 1024, 0, 0,
+     CMD_SERVE | CMD_FETCH, "",
+     "exact addresses the fetcher may reach although not public (e.g. a test server); "
+     "unlike --allow-private, redirects elsewhere are still checked"},
     {"retries", "ECFACTS_RETRIES", "N", K_UINT, OFF(retries), 0, 0, 10, CMD_SERVE | CMD_FETCH,
      "2", "retries after a timeout, 5xx or 429 (with backoff, honouring Retry-After)"},
     {"json", NULL, NULL, K_BOOL, OFF(json), 0, 0, 0, CMD_EXTRACT, "1",

@@ -44,6 +44,7 @@ struct config {
     bool allow_private;     /* fetch from loopback/private addresses too */
     unsigned host_delay;    /* ms between requests to one host */
     unsigned retries;       /* extra attempts after a timeout, 5xx or 429 */
+    char allow_addrs[1024]; /* "IP:PORT,..." reachable even when private (tests) */
     bool help;
     /* Resolved secret: ECFACTS_TOKEN, or the first line of the token file.
      * malloc'd; NULL when no token is configured (writes are then refused). */

@@ -100,10 +100,8 @@ static void run_fetch(struct fetchd *f, char *const *urls, size_t n)
     struct fetch_settings fs;
     struct fetch_callbacks cb;
     struct fetch_engine *eng = NULL;
-    fetch_settings_default(&fs);
-    fs.allow_private = c->allow_private;
-    fs.host_delay_ms = c->host_delay;
-    fs.max_attempts = c->retries + 1;
+    char **addrs = NULL;
+    fetchglue_settings(c, &fs, &addrs);
     fetchglue_callbacks(&g, &cb);
     if (fetch_engine_new(&fs, &cb, &eng) != FETCH_OK) {
         log_event("fetch", "cannot create a fetch engine");
@@ -124,6 +122,7 @@ static void run_fetch(struct fetchd *f, char *const *urls, size_t n)
     pthread_mutex_unlock(&f->mu);
 out:
     fetch_engine_free(eng);
+    free(addrs);
     holder_release(f->app->stores, ref);
 }
 

@@ -48,17 +48,16 @@ struct query_check {
     const struct route *route;
     const char *bad_name; /* first offending parameter */
     const char *why;
-    size_t total;         /* bytes of the query, for 414 */
     const char *seen[16];
     size_t nseen;
 };
+
 
 static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                  size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     struct query_check *q = cls;
-    q->total += key_size + value_size + 2;
     if (q->bad_name)
         return MHD_YES;
     if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
@@ -159,9 +158,21 @@ static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
     return false;
 }
 
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                               size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    (void)key;
+    (void)value;
+    *(size_t *)cls += key_size + value_size + 2;
+    return MHD_YES;
+}
+
 static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
 {
-    if (strlen(rq->path) > URI_MAX) {
+    size_t target = strlen(rq->path);
+    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
+    if (target > URI_MAX) {
         reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
         return;
     }
@@ -182,10 +193,6 @@ static void dispatch(struct request *rq, struct reply *rp, enum router_result rr
     }
     struct query_check q = {.route = rq->route};
     MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
-    if (strlen(rq->path) + q.total > URI_MAX) {
-        reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
-        return;
-    }
     if (q.bad_name) {
         reply_problem(rp, 400, q.bad_name, "parameter '%.64s' %s", q.bad_name, q.why);
         return;

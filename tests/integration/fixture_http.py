@@ -15,6 +15,7 @@ Standard library only. Everything it serves is written here for the tests
   /news/dup.html and
   /mirror/dup.html         the same page (same text) under two URLs
   /private/secret.html     a page robots.txt disallows (must never be requested)
+  /slow/page.html          an article page answered after `slow_delay` seconds
   /redirect/metadata       302 to http://169.254.169.254/latest/meta-data/
   /bench/<n>.html          n = 0..bench_pages-1: distinct generated pages
 
@@ -87,6 +88,12 @@ ARTICLES = {
          "familiar with the orders.",
          "Nvidia partners with TSMC on advanced packaging, the companies said in a joint "
          "statement about export compliance."]),
+    "slow": (
+        "Licence backlog slows chip shipments to Chinese data centres",
+        "2026-03-08",
+        ["Exporters of AI accelerators waited weeks for licences from the U.S. Department of "
+         "Commerce this spring, delaying shipments of the H20 to Chinese data centres.",
+         "Alibaba uses the H20 in its cloud and said the delays would not change its plans."]),
     "secret": (
         "A page robots.txt forbids",
         "2026-03-06",
@@ -160,6 +167,7 @@ class FixtureServer:
 
     def __init__(self, delay=0.0, bench_pages=0):
         self.delay = delay
+        self.slow_delay = 1.5   # seconds before anything under /slow/ is answered
         self.bench_pages = bench_pages
         self.lock = threading.Lock()
         self.log = []           # (method, path, {header: value}, status)
@@ -182,6 +190,8 @@ class FixtureServer:
             if slug == "dup":
                 self.pages["/news/dup.html"] = (body, "text/html; charset=utf-8")
                 self.pages["/mirror/dup.html"] = (body, "text/html; charset=utf-8")
+            elif slug == "slow":
+                self.pages["/slow/page.html"] = (body, "text/html; charset=utf-8")
             elif slug == "secret":
                 self.pages["/private/secret.html"] = (body, "text/html; charset=utf-8")
             else:
@@ -261,6 +271,9 @@ class FixtureServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "ChipWireFixture/1.0"
+            # headers and body are two writes: without TCP_NODELAY a kept-alive
+            # connection waits for the client's delayed ACK (~40 ms) per answer
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
@@ -299,6 +312,8 @@ class FixtureServer:
                         return self._send(200, bench_page(n), "text/html; charset=utf-8",
                                           head=head)
                     return self._send(404, b"not found\n", "text/plain", head=head)
+                if path.startswith("/slow/"):
+                    time.sleep(fx.slow_delay)
                 if path == "/redirect/metadata":
                     return self._send(302, b"", None, [("Location", METADATA_URL)], head=head)
                 if path == "/news/missing.html":

@@ -594,6 +594,31 @@ def server_checks(tap, c, srv, fx, urls):
                j)
     tap.eq(fx.hits("/private/secret.html"), 0, "the server never requested the disallowed page")
 
+    # ---- a job seen while it runs: the answer (and its ETag) changes
+    slow = fx.url("/slow/page.html")
+    t0 = time.monotonic()
+    r = go("POST", "/v1/fetch", json.dumps({"url": slow}).encode(), hdr,
+           "POST /v1/fetch (a page answered after %.1fs) -> 202" % fx.slow_delay)
+    took = time.monotonic() - t0
+    tap.ok(r.status == 202 and took < fx.slow_delay / 2,
+           "POST /v1/fetch answers before the page does (fetched in the background)",
+           "202 in < %.2fs" % (fx.slow_delay / 2), "%s in %.3fs" % (r.status, took))
+    loc = r.h("location") if r.status == 202 else None
+    if loc:
+        early = go("GET", loc, label="GET /v1/jobs/{id} while the job runs")
+        st = early.json().get("state") if early.status == 200 else None
+        rj = wait_job(cl, c, loc)
+        if st in ("queued", "running") and early.h("etag"):
+            late = go("GET", loc, headers={"If-None-Match": early.h("etag")},
+                      label="GET /v1/jobs/{id} with the ETag seen while it ran")
+            tap.ok(late.status == 200 and late.h("etag") != early.h("etag") and
+                   late.json().get("state") == "done",
+                   "a finished job does not match the ETag it had while %s: 200, a new ETag" % st,
+                   "200 + new ETag", late)
+        else:
+            tap.skip("a finished job does not match the ETag it had while it ran",
+                     "the first poll already saw state %r" % st)
+
     # ---- refusals
     body = json.dumps({"url": a_url}).encode()
     for what, b, h in (
