@@ -4,8 +4,8 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       gcc libc6-dev pkg-config meson ninja-build python3 \
-      libmicrohttpd-dev libjansson-dev liblmdb-dev libcurl4-openssl-dev libxml2-dev \
-      libpcre2-dev libutf8proc-dev libssl-dev \
+      libmicrohttpd-dev libjansson-dev liblmdb-dev libcurl4-openssl-dev libgumbo-dev \
+      libexpat1-dev libutf8proc-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -17,11 +17,12 @@ RUN meson setup /build --buildtype=release -Db_ndebug=true >/dev/null \
  && cat /build/runtime-packages
 
 FROM debian:bookworm-slim
-# Exactly the packages that own the shared libraries the binary links.
+# Exactly the packages that own the shared libraries the binary links, and
+# the CA roots HTTPS fetching verifies against.
 COPY --from=build /build/runtime-packages /tmp/runtime-packages
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      $(cat /tmp/runtime-packages) \
+      $(cat /tmp/runtime-packages) ca-certificates \
  && rm -rf /tmp/runtime-packages /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old \
  && useradd --system --uid 10001 --home-dir /data --no-create-home ecfacts \
  && mkdir -p /data && chown ecfacts /data

@@ -7,7 +7,6 @@
  * host). Finished transfers are classified (transfer.c), retried with
  * backoff, or turned into feeds items / articles handed to the callbacks.
  * A source is reported when its own job and all its items are finished. */
-#include <libxml/parser.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,13 +83,11 @@ enum fetch_err fetch_global_init(void)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return FETCH_E_NOMEM;
-    xmlInitParser();
     return FETCH_OK;
 }
 
 void fetch_global_cleanup(void)
 {
-    xmlCleanupParser();
     curl_global_cleanup();
 }
 

@@ -10,7 +10,7 @@
  *     extraction are the caller's business.
  *
  * Threading: call fetch_global_init() once at start-up, before any thread
- * uses this module (it runs curl_global_init and xmlInitParser). An engine
+ * uses this module (it runs curl_global_init). An engine
  * runs in the calling thread and belongs to it: one engine per thread. There
  * are no other globals.
  *
@@ -128,10 +128,11 @@ struct fetch_feed {
     size_t n;
 };
 
-/* Parses RSS 2.0 (also RSS 1.0/RDF) or Atom with libxml2, with no network
- * access and no entity expansion. Relative links are resolved against
- * base_url (may be NULL); links that are not http(s) are skipped, repeats
- * dropped; at most max_items items are kept (0 = 1000). An empty but valid
+/* Parses RSS 2.0 (also RSS 1.0/RDF) or Atom with expat, with no network
+ * access and no entities (a document declaring any is FETCH_E_PARSE); other
+ * encodings than UTF-8/UTF-16 are converted with iconv. Relative links are
+ * resolved against xml:base and base_url (may be NULL); links that are not
+ * http(s) are skipped, repeats dropped; at most max_items items are kept (0 = 1000). An empty but valid
  * feed is FETCH_OK with n == 0. Broken XML or a root that is neither rss,
  * rdf:RDF nor feed is FETCH_E_PARSE, with a one-line reason in errbuf
  * (may be NULL). Always release out with fetch_feed_free(). */
@@ -154,9 +155,11 @@ struct fetch_doc {
     size_t text_len;
 };
 
-/* Extracts an article from HTML bytes with libxml2's HTML parser (no network,
- * error recovery). charset is the HTTP Content-Type charset (may be NULL:
- * then <meta charset> decides, else UTF-8/Latin-1 detection by libxml2).
+/* Extracts an article from HTML bytes with gumbo's HTML5 parser (no network,
+ * error recovery as browsers do). charset is the HTTP Content-Type charset
+ * (may be NULL or unknown: then a <meta charset> in the first 1024 bytes
+ * decides, else UTF-8 when the bytes are valid UTF-8, else windows-1252;
+ * a byte order mark beats them all). Invalid sequences become U+FFFD.
  * base_url (may be NULL) resolves a relative canonical URL. The output is
  * valid UTF-8. FETCH_E_CONTENT when no body text remains. Always release out
  * with fetch_doc_free(). */

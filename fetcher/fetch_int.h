@@ -10,6 +10,12 @@
 
 #define FETCH_URL_MAX 4096
 
+/* Resolves href (surrounding whitespace ignored) against base (an absolute
+ * URL, may be NULL) and normalises the result with fetch_url_normalize().
+ * *out is malloc'd (caller frees). FETCH_E_INVALID when the result is not
+ * an http(s) URL, FETCH_E_NOMEM. (url.c) */
+enum fetch_err fetch_url_resolve(const char *base, const char *href, char **out) ECF_WUR;
+
 /* ---- capped growable buffer (buf.c) --------------------------------------
  * The hard cap is fixed at creation: input never grows it past max bytes
  * (plus the NUL kept after the data). */
@@ -60,6 +66,33 @@ void strset_free(struct strset *s);
 char *fetch_strndup(const char *s, size_t n);
 /* ASCII case-insensitive search for needle in hay. */
 bool fetch_contains_ci(const char *hay, const char *needle);
+
+/* ---- decoding to UTF-8 (decode.c, nest.c) -------------------------------- */
+
+/* The iconv name for a charset label as browsers read it ("latin1" and
+ * "us-ascii" are windows-1252, "gb2312" is GBK, ...) into out[cap]. false
+ * (out = "") for NULL, a malformed label, or one iconv does not know. */
+bool fetch_charset_name(const char *label, char *out, size_t cap);
+/* Converts n bytes in charset name (from fetch_charset_name) to UTF-8; every
+ * invalid or truncated sequence becomes U+FFFD. *out is malloc'd and
+ * NUL-terminated, at most 3n+64 bytes. FETCH_E_INVALID when iconv does not
+ * know name, FETCH_E_NOMEM. */
+enum fetch_err fetch_to_utf8(const char *in, size_t n, const char *name, char **out,
+                             size_t *out_len) ECF_WUR;
+/* The charset of a <meta charset> or <meta http-equiv=content-type> in the
+ * first 1024 bytes (HTML5 prescan), as an iconv name into out[cap]. */
+bool fetch_html_prescan(const char *s, size_t n, char *out, size_t cap);
+/* An HTML page as UTF-8: byte order mark, else charset (the HTTP parameter,
+ * may be NULL), else the prescan, else UTF-8 when valid, else windows-1252.
+ * *out is malloc'd. FETCH_E_NOMEM, else FETCH_OK. */
+enum fetch_err fetch_html_decode(const char *html, size_t n, const char *charset, char **out,
+                                 size_t *out_len) ECF_WUR;
+/* The encoding named by an XML declaration at the start of s into out[cap]. */
+bool fetch_xml_declared(const char *s, size_t n, char *out, size_t cap);
+/* A copy of the UTF-8 page s[0..n) for gumbo, *out malloc'd (at most 2n+16
+ * bytes): start tags that would nest elements more than 256 deep are deleted
+ * (text is kept) and "<!---->" goes before every </form>. FETCH_E_NOMEM. */
+enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *out_len) ECF_WUR;
 
 /* ---- robots.txt (robots.c) ----------------------------------------------- */
 

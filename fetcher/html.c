@@ -1,27 +1,31 @@
-/* fetcher/html.c — article text from an HTML page with libxml2's HTML parser.
+/* fetcher/html.c — article text from an HTML page with gumbo (HTML5 parser).
  *
- * One walk over the tree collects the metadata (titles, dates, canonical URL)
- * and the candidate containers (<article>, <main>, role=main, <body>); the
- * body text is then taken from the best container, skipping boilerplate
- * elements: navigation, page chrome, scripts, forms, and anything whose class
- * or id names comments, sharing, related links, newsletters, cookie banners,
- * promotions and the like. */
+ * The bytes are first made UTF-8 (decode.c: transport charset, <meta>
+ * prescan, UTF-8 or windows-1252) and prepared for gumbo (nest.c: nesting
+ * bounded, a parser bug avoided). One walk over the tree collects the
+ * metadata (titles, dates, canonical URL) and the candidate containers
+ * (<article>, <main>, role=main, <body>); the body text is then taken from
+ * the best container, skipping boilerplate elements: navigation, page
+ * chrome, scripts, forms, and anything whose class or id names comments,
+ * sharing, related links, newsletters, cookie banners, promotions and the
+ * like. Every walk is depth-capped (HTML_MAX_DEPTH).
+ *
+ * Strings in struct meta are borrowed from the gumbo tree, which lives until
+ * the end of fetch_html_extract(). */
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/encoding.h>
-#include <libxml/tree.h>
-#include <libxml/uri.h>
+#include <gumbo.h>
 
 #include "fetcher/fetch_int.h"
 
 #define HTML_MAX_DEPTH 512
 #define HTML_TITLE_MAX 1024u
 #define HTML_MAX_CANDIDATES 256
+#define HTML_NAME_MAX 32
 
 static const char *const skip_names[] = {
     "nav",      "header", "footer", "aside",  "script", "style",    "noscript", "form",
@@ -58,46 +62,76 @@ static bool in_list(const char *s, const char *const *list)
     return false;
 }
 
-static bool is_el(const xmlNode *n, const char *name)
+static bool is_element(const GumboNode *n)
 {
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+    return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
 }
 
-/* Attribute value as a malloc'd xmlChar string, or NULL. */
-static xmlChar *attr(const xmlNode *n, const char *name)
+/* Lowercase tag name of an element into buf (unknown tags from the source
+ * text, e.g. <dialog> in gumbo 0.10.1); "" when it has none. */
+static const char *name_of(const GumboNode *n, char buf[HTML_NAME_MAX])
 {
-    return xmlGetProp(n, (const xmlChar *)name);
+    buf[0] = '\0';
+    if (!is_element(n))
+        return buf;
+    if (n->v.element.tag != GUMBO_TAG_UNKNOWN)
+        return gumbo_normalized_tagname(n->v.element.tag);
+    GumboStringPiece t = n->v.element.original_tag;
+    if (!t.data || !t.length)
+        return buf;
+    gumbo_tag_from_original_text(&t);
+    size_t k = 0;
+    for (; k < t.length && k + 1 < HTML_NAME_MAX; k++)
+        buf[k] = (char)tolower((unsigned char)t.data[k]);
+    buf[k] = '\0';
+    return buf;
 }
 
-static bool attr_has_token(const xmlNode *n, const char *name)
+static bool is_el(const GumboNode *n, const char *name)
 {
-    xmlChar *v = attr(n, name);
+    char buf[HTML_NAME_MAX];
+    return is_element(n) && strcmp(name_of(n, buf), name) == 0;
+}
+
+static const GumboVector *children_of(const GumboNode *n)
+{
+    if (n->type == GUMBO_NODE_DOCUMENT)
+        return &n->v.document.children;
+    return is_element(n) ? &n->v.element.children : NULL;
+}
+
+/* Attribute value (borrowed), or NULL when absent. */
+static const char *attr(const GumboNode *n, const char *name)
+{
+    if (!is_element(n))
+        return NULL;
+    const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, name);
+    return a ? a->value : NULL;
+}
+
+static bool attr_has_token(const GumboNode *n, const char *name)
+{
+    const char *v = attr(n, name);
     bool hit = false;
     for (size_t i = 0; v && !hit && skip_tokens[i]; i++)
-        hit = fetch_contains_ci((const char *)v, skip_tokens[i]);
-    xmlFree(v);
+        hit = fetch_contains_ci(v, skip_tokens[i]);
     return hit;
 }
 
-static bool is_boilerplate(const xmlNode *n)
+static bool is_boilerplate(const GumboNode *n)
 {
-    const char *name = (const char *)n->name;
-    if (in_list(name, skip_names))
+    char buf[HTML_NAME_MAX];
+    if (in_list(name_of(n, buf), skip_names))
         return true;
-    if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    if (attr(n, "hidden"))
         return true;
-    xmlChar *v = attr(n, "aria-hidden");
-    bool hidden = v && xmlStrcasecmp(v, (const xmlChar *)"true") == 0;
-    xmlFree(v);
-    if (hidden)
+    const char *v = attr(n, "aria-hidden");
+    if (v && strcasecmp(v, "true") == 0)
         return true;
     v = attr(n, "role");
-    bool role = false;
-    for (size_t i = 0; v && !role && skip_roles[i]; i++)
-        role = xmlStrcasecmp(v, (const xmlChar *)skip_roles[i]) == 0;
-    xmlFree(v);
-    if (role)
-        return true;
+    for (size_t i = 0; v && skip_roles[i]; i++)
+        if (strcasecmp(v, skip_roles[i]) == 0)
+            return true;
     return attr_has_token(n, "class") || attr_has_token(n, "id");
 }
 
@@ -105,37 +139,42 @@ static bool is_boilerplate(const xmlNode *n)
 
 /* Appends the readable text under n. boiler: skip boilerplate descendants.
  * false on ENOMEM (a full buffer just truncates). */
-static bool walk_text(const xmlNode *n, struct ftext *t, bool boiler, int depth)
+static bool walk_text(const GumboNode *n, struct ftext *t, bool boiler, int depth)
 {
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-            if (c->content &&
-                !ftext_add(t, (const char *)c->content, strlen((const char *)c->content)) &&
-                !t->b.full)
+    const GumboVector *kids = children_of(n);
+    for (unsigned i = 0; kids && i < kids->length; i++) {
+        const GumboNode *c = kids->data[i];
+        if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
+            c->type == GUMBO_NODE_WHITESPACE) {
+            const char *s = c->v.text.text;
+            if (s && !ftext_add(t, s, strlen(s)) && !t->b.full)
                 return false;
             continue;
         }
-        if (c->type != XML_ELEMENT_NODE || depth >= HTML_MAX_DEPTH)
+        if (!is_element(c) || depth >= HTML_MAX_DEPTH)
             continue;
         if (boiler && is_boilerplate(c))
             continue;
-        if (!boiler && (is_el(c, "script") || is_el(c, "style") || is_el(c, "template")))
+        char buf[HTML_NAME_MAX];
+        const char *name = name_of(c, buf);
+        if (!boiler && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0 ||
+                        strcmp(name, "template") == 0))
             continue;
-        bool block = in_list((const char *)c->name, block_names);
+        bool block = in_list(name, block_names);
         if (block)
             ftext_break(t);
         if (!walk_text(c, t, boiler, depth + 1))
             return false;
         if (block)
             ftext_break(t);
-        else if (is_el(c, "td") || is_el(c, "img"))
+        else if (strcmp(name, "td") == 0 || strcmp(name, "img") == 0)
             ftext_space(t);
     }
     return true;
 }
 
 /* Normalised text of a small element (title, h1), malloc'd; NULL on ENOMEM. */
-static char *short_text(const xmlNode *n)
+static char *short_text(const GumboNode *n)
 {
     struct ftext t;
     ftext_init(&t, HTML_TITLE_MAX);
@@ -149,40 +188,36 @@ static char *short_text(const xmlNode *n)
 /* ---- metadata walk ------------------------------------------------------- */
 
 struct meta {
-    xmlChar *og_title, *og_url, *canonical;
-    xmlChar *date_pub;  /* article:published_time, itemprop=datePublished */
-    xmlChar *date_meta; /* date, pubdate, dc.date, ... */
-    const xmlNode *title_el, *h1_el, *h1_any, *time_el, *time_any, *main_el, *body_el;
-    const xmlNode *articles[HTML_MAX_CANDIDATES];
+    const char *og_title, *og_url, *canonical; /* borrowed from the tree */
+    const char *date_pub;                      /* article:published_time, datePublished */
+    const char *date_meta;                     /* date, pubdate, dc.date, ... */
+    const GumboNode *title_el, *h1_el, *h1_any, *time_el, *time_any, *main_el, *body_el;
+    const GumboNode *articles[HTML_MAX_CANDIDATES];
     size_t n_articles;
 };
 
-static void keep(xmlChar **slot, xmlChar *v)
+static void keep(const char **slot, const char *v)
 {
     if (!*slot && v && v[0])
         *slot = v;
-    else
-        xmlFree(v);
 }
 
-static void meta_tag(struct meta *m, const xmlNode *n)
+static void meta_tag(struct meta *m, const GumboNode *n)
 {
-    xmlChar *key = attr(n, "property");
-    if (!key)
-        key = attr(n, "name");
-    if (!key)
-        key = attr(n, "itemprop");
-    if (!key)
+    const char *k = attr(n, "property");
+    if (!k)
+        k = attr(n, "name");
+    if (!k)
+        k = attr(n, "itemprop");
+    if (!k)
         return;
-    const char *k = (const char *)key;
-    xmlChar **slot = NULL;
-    if (xmlStrcasecmp(key, (const xmlChar *)"og:title") == 0)
+    const char **slot = NULL;
+    if (strcasecmp(k, "og:title") == 0)
         slot = &m->og_title;
-    else if (xmlStrcasecmp(key, (const xmlChar *)"og:url") == 0)
+    else if (strcasecmp(k, "og:url") == 0)
         slot = &m->og_url;
-    else if (xmlStrcasecmp(key, (const xmlChar *)"article:published_time") == 0 ||
-             xmlStrcasecmp(key, (const xmlChar *)"datePublished") == 0 ||
-             xmlStrcasecmp(key, (const xmlChar *)"og:published_time") == 0)
+    else if (strcasecmp(k, "article:published_time") == 0 ||
+             strcasecmp(k, "datePublished") == 0 || strcasecmp(k, "og:published_time") == 0)
         slot = &m->date_pub;
     else {
         static const char *const date_keys[] = {
@@ -191,39 +226,34 @@ static void meta_tag(struct meta *m, const xmlNode *n)
             NULL,
         };
         for (size_t i = 0; date_keys[i] && !slot; i++)
-            if (xmlStrcasecmp((const xmlChar *)k, (const xmlChar *)date_keys[i]) == 0)
+            if (strcasecmp(k, date_keys[i]) == 0)
                 slot = &m->date_meta;
     }
     if (slot)
         keep(slot, attr(n, "content"));
-    xmlFree(key);
 }
 
-static bool rel_is_canonical(const xmlNode *n)
+static bool rel_is_canonical(const GumboNode *n)
 {
-    xmlChar *rel = attr(n, "rel");
+    const char *p = attr(n, "rel");
     bool yes = false;
-    if (rel) {
-        /* rel is a token list */
-        const char *p = (const char *)rel;
-        while (*p && !yes) {
-            while (*p && isspace((unsigned char)*p))
-                p++;
-            const char *s = p;
-            while (*p && !isspace((unsigned char)*p))
-                p++;
-            yes = p - s == 9 && strncasecmp(s, "canonical", 9) == 0;
-        }
+    /* rel is a token list */
+    while (p && *p && !yes) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        yes = p - s == 9 && strncasecmp(s, "canonical", 9) == 0;
     }
-    xmlFree(rel);
     return yes;
 }
 
 /* Whether the only boilerplate above n is a <header> inside an <article>. */
-static bool chrome_header_only(const xmlNode *n)
+static bool chrome_header_only(const GumboNode *n)
 {
     bool in_header = false;
-    for (const xmlNode *p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
+    for (const GumboNode *p = n->parent; p && is_element(p); p = p->parent) {
         if (is_el(p, "article"))
             return in_header;
         if (is_el(p, "header"))
@@ -234,13 +264,17 @@ static bool chrome_header_only(const xmlNode *n)
     return false;
 }
 
-static void walk_meta(struct meta *m, const xmlNode *n, bool boiler, int depth)
+static void walk_meta(struct meta *m, const GumboNode *n, bool boiler, int depth)
 {
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || depth >= HTML_MAX_DEPTH)
+    const GumboVector *kids = children_of(n);
+    for (unsigned i = 0; kids && i < kids->length; i++) {
+        const GumboNode *c = kids->data[i];
+        if (!is_element(c) || depth >= HTML_MAX_DEPTH)
             continue;
-        const char *name = (const char *)c->name;
-        bool b = boiler || (!is_el(c, "head") && !is_el(c, "html") && is_boilerplate(c));
+        char buf[HTML_NAME_MAX];
+        const char *name = name_of(c, buf);
+        bool b = boiler || (strcmp(name, "head") != 0 && strcmp(name, "html") != 0 &&
+                            is_boilerplate(c));
         if (strcmp(name, "meta") == 0)
             meta_tag(m, c);
         else if (strcmp(name, "link") == 0 && rel_is_canonical(c))
@@ -254,7 +288,7 @@ static void walk_meta(struct meta *m, const xmlNode *n, bool boiler, int depth)
                 m->h1_any = c;
             if (!m->h1_el && (!b || chrome_header_only(c)))
                 m->h1_el = c;
-        } else if (strcmp(name, "time") == 0 && xmlHasProp(c, (const xmlChar *)"datetime")) {
+        } else if (strcmp(name, "time") == 0 && attr(c, "datetime")) {
             if (!m->time_any)
                 m->time_any = c;
             if (!m->time_el && (!b || chrome_header_only(c)))
@@ -264,75 +298,54 @@ static void walk_meta(struct meta *m, const xmlNode *n, bool boiler, int depth)
         else if (strcmp(name, "article") == 0 && !b && m->n_articles < HTML_MAX_CANDIDATES)
             m->articles[m->n_articles++] = c;
         else if (!m->main_el && !b) {
-            xmlChar *role = attr(c, "role");
-            if (strcmp(name, "main") == 0 ||
-                (role && xmlStrcasecmp(role, (const xmlChar *)"main") == 0))
+            const char *role = attr(c, "role");
+            if (strcmp(name, "main") == 0 || (role && strcasecmp(role, "main") == 0))
                 m->main_el = c;
-            xmlFree(role);
         }
         walk_meta(m, c, b, depth + 1);
     }
 }
 
-static const xmlNode *find_time(const xmlNode *n, int depth)
+static const GumboNode *find_time(const GumboNode *n, int depth)
 {
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || depth >= HTML_MAX_DEPTH)
+    const GumboVector *kids = children_of(n);
+    for (unsigned i = 0; kids && i < kids->length; i++) {
+        const GumboNode *c = kids->data[i];
+        if (!is_element(c) || depth >= HTML_MAX_DEPTH)
             continue;
-        if (is_el(c, "time") && xmlHasProp(c, (const xmlChar *)"datetime"))
+        if (is_el(c, "time") && attr(c, "datetime"))
             return c;
-        const xmlNode *t = find_time(c, depth + 1);
+        const GumboNode *t = find_time(c, depth + 1);
         if (t)
             return t;
     }
     return NULL;
 }
 
-static void meta_free(struct meta *m)
-{
-    xmlFree(m->og_title);
-    xmlFree(m->og_url);
-    xmlFree(m->canonical);
-    xmlFree(m->date_pub);
-    xmlFree(m->date_meta);
-}
-
 /* ---- entry point --------------------------------------------------------- */
 
-/* The encoding to hand libxml2: browsers read Latin-1 and ASCII labels as
- * windows-1252 (WHATWG), which is what such pages really contain. NULL when
- * unknown to libxml2 (then <meta charset> and detection decide). */
-static const char *pick_encoding(const char *charset)
+/* gumbo does not check its allocations: running out of memory inside it
+ * must stop the process rather than dereference NULL. */
+static void *gumbo_alloc(void *user, size_t size)
 {
-    if (!charset || !charset[0])
-        return NULL;
-    static const char *const latin1[] = {"iso-8859-1", "iso8859-1", "latin1",     "l1",
-                                         "us-ascii",   "ascii",     "iso_8859-1", NULL};
-    for (size_t i = 0; latin1[i]; i++)
-        if (strcasecmp(charset, latin1[i]) == 0) {
-            xmlCharEncodingHandler *h = xmlFindCharEncodingHandler("windows-1252");
-            if (h) {
-                (void)xmlCharEncCloseFunc(h);
-                return "windows-1252";
-            }
-            return "ISO-8859-1";
-        }
-    xmlCharEncodingHandler *h = xmlFindCharEncodingHandler(charset);
-    if (!h)
-        return NULL;
-    (void)xmlCharEncCloseFunc(h);
-    return charset;
+    (void)user;
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        abort();
+    return p;
 }
 
-static char *canonical_of(const xmlChar *href, const char *base)
+static void gumbo_dealloc(void *user, void *p)
 {
-    if (!href)
-        return NULL;
-    xmlChar *abs = xmlBuildURI(href, (const xmlChar *)base);
+    (void)user;
+    free(p);
+}
+
+static char *canonical_of(const char *href, const char *base)
+{
     char *norm = NULL;
-    if (abs && fetch_url_normalize((const char *)abs, &norm) != FETCH_OK)
-        norm = NULL;
-    xmlFree(abs);
+    if (!href || fetch_url_resolve(base, href, &norm) != FETCH_OK)
+        return NULL;
     return norm;
 }
 
@@ -348,49 +361,29 @@ static void drop_title_para(char *body, const char *title)
         memmove(body, body + tl + 2, strlen(body + tl + 2) + 1);
 }
 
-enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charset,
-                                  const char *base_url, struct fetch_doc *out)
+/* Fills out->title, out->body, out->date and out->canonical from the tree. */
+static enum fetch_err extract_tree(const GumboOutput *g, const char *base_url, size_t body_cap,
+                                   struct fetch_doc *out)
 {
     enum fetch_err err = FETCH_E_NOMEM;
-    htmlParserCtxt *ctxt = NULL;
-    xmlDoc *doc = NULL;
     struct meta m;
     struct ftext body;
-    struct fbuf text;
 
-    memset(out, 0, sizeof(*out));
     memset(&m, 0, sizeof(m));
-    size_t body_cap = n < (SIZE_MAX - 4096) / 4 ? 4 * n + 4096 : SIZE_MAX / 2;
     ftext_init(&body, body_cap);
-    fbuf_init(&text, body_cap + HTML_TITLE_MAX + 4);
-    if (n == 0 || n > INT_MAX) {
-        err = FETCH_E_CONTENT;
-        goto out;
-    }
-    ctxt = htmlNewParserCtxt();
-    if (!ctxt)
-        goto out;
-    doc = htmlCtxtReadMemory(ctxt, html, (int)n, base_url, pick_encoding(charset),
-                             HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_RECOVER);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        err = FETCH_E_CONTENT;
-        goto out;
-    }
-    walk_meta(&m, (const xmlNode *)doc, false, 0);
+    walk_meta(&m, g->document, false, 0);
 
     /* Title */
     if (m.og_title) {
         struct ftext t;
         ftext_init(&t, HTML_TITLE_MAX);
-        if (!ftext_add(&t, (const char *)m.og_title, strlen((const char *)m.og_title)) &&
-            !t.b.full) {
+        if (!ftext_add(&t, m.og_title, strlen(m.og_title)) && !t.b.full) {
             fbuf_free(&t.b);
             goto out;
         }
         out->title = fbuf_steal(&t.b);
     } else if (m.title_el || m.h1_el || m.h1_any) {
-        const xmlNode *h1 = m.h1_el ? m.h1_el : m.h1_any;
+        const GumboNode *h1 = m.h1_el ? m.h1_el : m.h1_any;
         out->title = short_text(m.title_el ? m.title_el : h1);
         if (out->title && !out->title[0] && m.title_el && h1) {
             free(out->title);
@@ -403,7 +396,7 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
         goto out;
 
     /* Body: the longest <article>, else <main>/role=main, else <body>. */
-    const xmlNode *container = NULL;
+    const GumboNode *container = NULL;
     size_t best = 0;
     for (size_t i = 0; i < m.n_articles; i++) {
         struct ftext t;
@@ -421,7 +414,7 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
     if (!container)
         container = m.main_el ? m.main_el : m.body_el;
     if (!container)
-        container = xmlDocGetRootElement(doc);
+        container = g->root;
     if (!walk_text(container, &body, true, 0) && !body.b.full)
         goto out;
     out->body = fbuf_steal(&body.b);
@@ -431,14 +424,13 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
 
     /* Date: published meta, <time> in the article, any <time>, other meta. */
     char d[11] = "";
-    const xmlNode *tm = find_time(container, 0);
+    const GumboNode *tm = find_time(container, 0);
     if (!tm)
         tm = m.time_el ? m.time_el : m.time_any;
-    xmlChar *dt = tm ? attr(tm, "datetime") : NULL;
-    if (!(m.date_pub && fetch_date_normalize((const char *)m.date_pub, d)) &&
-        !(dt && fetch_date_normalize((const char *)dt, d)) && m.date_meta)
-        (void)fetch_date_normalize((const char *)m.date_meta, d);
-    xmlFree(dt);
+    const char *dt = tm ? attr(tm, "datetime") : NULL;
+    if (!(m.date_pub && fetch_date_normalize(m.date_pub, d)) &&
+        !(dt && fetch_date_normalize(dt, d)) && m.date_meta)
+        (void)fetch_date_normalize(m.date_meta, d);
     out->date = fetch_strndup(d, strlen(d));
 
     /* Canonical URL */
@@ -449,7 +441,53 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
         out->canonical = fetch_strndup("", 0);
     if (!out->date || !out->canonical)
         goto out;
+    err = FETCH_OK;
+out:
+    fbuf_free(&body.b);
+    return err;
+}
 
+enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charset,
+                                  const char *base_url, struct fetch_doc *out)
+{
+    enum fetch_err err = FETCH_E_NOMEM;
+    GumboOptions opts = kGumboDefaultOptions;
+    GumboOutput *g = NULL;
+    char *utf8 = NULL, *page = NULL; /* owned: the page as UTF-8; prepared for gumbo */
+    size_t len = 0, plen = 0;
+    struct fbuf text;
+
+    memset(out, 0, sizeof(*out));
+    size_t body_cap = n < (SIZE_MAX - 4096) / 4 ? 4 * n + 4096 : SIZE_MAX / 2;
+    fbuf_init(&text, body_cap + HTML_TITLE_MAX + 4);
+    if (n == 0 || n > INT_MAX) {
+        err = FETCH_E_CONTENT;
+        goto out;
+    }
+    err = fetch_html_decode(html, n, charset, &utf8, &len);
+    if (err != FETCH_OK) {
+        err = err == FETCH_E_NOMEM ? err : FETCH_E_CONTENT;
+        goto out;
+    }
+    err = fetch_html_prepare(utf8, len, &page, &plen);
+    free(utf8);
+    utf8 = NULL;
+    if (err != FETCH_OK) {
+        err = err == FETCH_E_NOMEM ? err : FETCH_E_CONTENT;
+        goto out;
+    }
+    opts.allocator = gumbo_alloc;
+    opts.deallocator = gumbo_dealloc;
+    opts.max_errors = 0; /* parse errors are not recorded */
+    g = gumbo_parse_with_options(&opts, page, plen);
+    if (!g || !g->root) {
+        err = FETCH_E_CONTENT;
+        goto out;
+    }
+    err = extract_tree(g, base_url, body_cap, out);
+    if (err != FETCH_OK)
+        goto out;
+    err = FETCH_E_NOMEM;
     if (!out->body[0]) {
         err = FETCH_E_CONTENT;
         goto out;
@@ -471,12 +509,11 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
 out:
     if (err != FETCH_OK)
         fetch_doc_free(out);
-    fbuf_free(&body.b);
     fbuf_free(&text);
-    meta_free(&m);
-    xmlFreeDoc(doc);
-    if (ctxt)
-        htmlFreeParserCtxt(ctxt);
+    if (g)
+        gumbo_destroy_output(&opts, g);
+    free(utf8);
+    free(page);
     return err;
 }
 

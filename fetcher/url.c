@@ -71,6 +71,57 @@ out:
     return err;
 }
 
+/* Whether s is a fragment-only or empty reference ("#x", ""): the base itself. */
+static bool same_document(const char *s) { return s[0] == '\0' || s[0] == '#'; }
+
+enum fetch_err fetch_url_resolve(const char *base, const char *href, char **out)
+{
+    enum fetch_err err = FETCH_E_INVALID;
+    CURLU *h = NULL;
+    char *full = NULL, *ref = NULL;
+    *out = NULL;
+
+    /* URLs in attributes and feeds may be padded with ASCII whitespace. */
+    while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r' || *href == '\f')
+        href++;
+    size_t n = strlen(href);
+    while (n && (href[n - 1] == ' ' || href[n - 1] == '\t' || href[n - 1] == '\n' ||
+                 href[n - 1] == '\r' || href[n - 1] == '\f'))
+        n--;
+    if (n > FETCH_URL_MAX)
+        goto out;
+    ref = fetch_strndup(href, n);
+    if (!ref) {
+        err = FETCH_E_NOMEM;
+        goto out;
+    }
+    if (!base || !base[0] || strlen(base) > FETCH_URL_MAX) {
+        err = fetch_url_normalize(ref, out);
+        goto out;
+    }
+    if (same_document(ref)) {
+        err = fetch_url_normalize(base, out);
+        goto out;
+    }
+    h = curl_url();
+    if (!h) {
+        err = FETCH_E_NOMEM;
+        goto out;
+    }
+    /* A relative reference is resolved against the URL already set (RFC 3986);
+     * an absolute one replaces it. */
+    if (curl_url_set(h, CURLUPART_URL, base, 0) != CURLUE_OK ||
+        curl_url_set(h, CURLUPART_URL, ref, 0) != CURLUE_OK ||
+        curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK)
+        goto out;
+    err = fetch_url_normalize(full, out);
+out:
+    free(ref);
+    curl_free(full);
+    curl_url_cleanup(h);
+    return err;
+}
+
 static bool add_bad(struct fetch_sources *s, unsigned line, const char *msg)
 {
     struct fetch_line_error *p = realloc(s->bad, (s->n_bad + 1) * sizeof(*p));

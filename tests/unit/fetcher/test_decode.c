@@ -1,0 +1,174 @@
+/* tests/unit/fetcher/test_decode.c — charsets, the nesting guard, and the
+ * gumbo/expat specifics: hostile pages and feeds must stay cheap and safe. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/util.h"
+#include "fetcher/fetch.h"
+#include "fetcher/fetch_int.h"
+#include "tests/tap.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_labels(void)
+{
+    char n[64];
+    ok(fetch_charset_name("ISO-8859-1", n, sizeof(n)) && strcmp(n, "WINDOWS-1252") == 0,
+       "label: latin1 reads as windows-1252");
+    ok(fetch_charset_name("\"utf8\"", n, sizeof(n)) && strcmp(n, "UTF-8") == 0,
+       "label: quoted utf8");
+    ok(fetch_charset_name("koi8-r", n, sizeof(n)), "label: koi8-r known to iconv");
+    ok(!fetch_charset_name("utf-8//TRANSLIT", n, sizeof(n)) && !n[0],
+       "label: iconv options refused");
+    ok(!fetch_charset_name("x-no-such-charset", n, sizeof(n)), "label: unknown refused");
+    ok(!fetch_charset_name(NULL, n, sizeof(n)), "label: NULL");
+
+    char *out = NULL;
+    size_t len = 0;
+    is_int(fetch_to_utf8("a\xff" "b\xe2\x82", 5, "UTF-8", &out, &len), FETCH_OK, "utf-8 repaired");
+    is_str(out, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd", "utf-8: each bad byte is U+FFFD");
+    free(out);
+    is_int(fetch_to_utf8("\x82\xa0\x83", 3, "SHIFT_JIS", &out, &len), FETCH_OK, "sjis converted");
+    ok(out && ecf_utf8_valid(out, len, NULL) && strncmp(out, "\xe3\x81\x82", 3) == 0,
+       "sjis: valid character converted, truncated one replaced");
+    free(out);
+
+    static const char meta[] = "<!-- <meta charset=koi8-r> --><meta name=x content=y>"
+                               "<meta http-equiv='content-type' content='text/html; "
+                               "charset=windows-1251'>";
+    ok(fetch_html_prescan(meta, strlen(meta), n, sizeof(n)) && strcmp(n, "windows-1251") == 0,
+       "prescan: http-equiv after a comment and another meta");
+    ok(!fetch_html_prescan("<meta content='charset=koi8-r'>", 31, n, sizeof(n)),
+       "prescan: content without http-equiv ignored");
+}
+
+static void test_pages(void)
+{
+    struct fetch_doc d;
+    static const char form[] = "<html><body><main><p>Kept.</p><form>X-FORM text</form>"
+                               "<p>After.</p></main></body></html>";
+    is_int(fetch_html_extract(form, strlen(form), NULL, NULL, &d), FETCH_OK, "form: extracted");
+    is_str(d.body, "Kept.\n\nAfter.", "form: text right before </form> stays in the form");
+    fetch_doc_free(&d);
+
+    static const char bom[] = "\xef\xbb\xbf<p>\xc3\xa9t\xc3\xa9</p>";
+    is_int(fetch_html_extract(bom, strlen(bom), "iso-8859-1", NULL, &d), FETCH_OK, "bom: ok");
+    is_str(d.body, "\xc3\xa9t\xc3\xa9", "bom: a UTF-8 BOM beats the transport charset");
+    fetch_doc_free(&d);
+
+    static const char koi[] = "<meta charset=\"koi8-r\"><p>\xf0\xd2\xc1\xd7\xc4\xc1</p>";
+    is_int(fetch_html_extract(koi, strlen(koi), NULL, NULL, &d), FETCH_OK, "koi8-r: ok");
+    is_str(d.body, "\xd0\x9f\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb4\xd0\xb0", "koi8-r: <meta> honoured");
+    fetch_doc_free(&d);
+
+    static const char dialog[] = "<body><p>Text.</p><dialog>X-DIALOG</dialog>"
+                                 "<link rel='canonical' href=' /c#x '></body>";
+    is_int(fetch_html_extract(dialog, strlen(dialog), NULL, "https://n.example/a/b", &d),
+           FETCH_OK, "unknown tag: ok");
+    is_str(d.body, "Text.", "unknown tag: <dialog> (unknown to gumbo 0.10.1) skipped");
+    is_str(d.canonical, "https://n.example/c", "canonical: padded href trimmed and resolved");
+    fetch_doc_free(&d);
+
+    /* Hostile nesting, up to 4 MiB of it: bounded work, text kept. */
+    static const char *const pats[] = {"<div>", "<div/>", "<div></b>", "<span><div></span>",
+                                       "<b><div></b>", "<svg><div/>", "<a href=x><div>",
+                                       "<table><td>", "<svg><foreignObject><x/>", NULL};
+    for (size_t p = 0; pats[p]; p++) {
+        size_t pl = strlen(pats[p]), reps = (4u << 20) / pl, n = 0;
+        char *page = malloc(reps * pl + 16);
+        if (!page)
+            break;
+        for (size_t r = 0; r < reps; r++, n += pl)
+            memcpy(page + n, pats[p], pl);
+        memcpy(page + n, "deep text", 9);
+        n += 9;
+        double t0 = now_s();
+        enum fetch_err e = fetch_html_extract(page, n, NULL, NULL, &d);
+        double dt = now_s() - t0;
+        ok((e == FETCH_OK && strstr(d.body, "deep text")) || e == FETCH_E_CONTENT,
+           "nesting %s x%zu: handled (%d)", pats[p], reps, (int)e);
+        ok(dt < 20.0, "nesting %s: %.2f s", pats[p], dt);
+        fetch_doc_free(&d);
+        free(page);
+    }
+}
+
+static void test_feeds(void)
+{
+    char err[200];
+    struct fetch_feed f;
+    static const char cp1252[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel>"
+                                 "<item><title>Caf\xe9 \x93q\x94</title><link>http://e.example/1"
+                                 "</link></item></channel></rss>";
+    is_int(fetch_feed_parse(cp1252, strlen(cp1252), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "latin1 feed: parsed");
+    is_str(f.n ? f.items[0].title : "", "Caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d",
+           "latin1 feed: converted as windows-1252");
+    fetch_feed_free(&f);
+
+    static const char loose[] =
+        "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
+        "\"http://my.netscape.com/publish/formats/rss-0.91.dtd\">"
+        "<rss version=\"0.91\" xmlns:a=\"http://www.w3.org/2005/Atom\">"
+        "<channel><item><title>A&amp;B</title>"
+        "<media:thumbnail url=\"x\"/><a:link href=\"http://e.example/alt\"/>"
+        "<link></link></item></channel></rss>";
+    enum fetch_err le = fetch_feed_parse(loose, strlen(loose), NULL, 0, &f, err, sizeof(err));
+    ok(le == FETCH_OK, "doctype without entities, unbound prefixes: parsed (%s)", err);
+    ok(f.n == 1 && strcmp(f.items[0].link, "http://e.example/alt") == 0 &&
+           strcmp(f.items[0].title, "A&B") == 0,
+       "atom:link (any prefix bound to Atom) fills an empty <link>; unbound media: ok");
+    fetch_feed_free(&f);
+
+    static const char lol[] = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\">"
+                              "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+                              "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><rss>&c;</rss>";
+    is_int(fetch_feed_parse(lol, strlen(lol), NULL, 0, &f, err, sizeof(err)), FETCH_E_PARSE,
+           "entity expansion: refused");
+    ok(strstr(err, "entity") != NULL, "entity expansion: says why (%s)", err);
+
+    size_t depth = 100000, n = 0;
+    char *deep = malloc(depth * 7 + 64);
+    if (deep) {
+        n += (size_t)snprintf(deep, 64, "<feed>");
+        for (size_t i = 0; i < depth; i++, n += 3)
+            memcpy(deep + n, "<a>", 3);
+        enum fetch_err e = fetch_feed_parse(deep, n, NULL, 0, &f, err, sizeof(err));
+        ok(e == FETCH_E_PARSE, "100,000 nested unclosed elements: parse error, no crash");
+        fetch_feed_free(&f);
+        free(deep);
+    }
+
+    static const char undef[] = "<rss><channel><item><title>&nbsp;x</title></item></channel></rss>";
+    is_int(fetch_feed_parse(undef, strlen(undef), NULL, 0, &f, err, sizeof(err)), FETCH_E_PARSE,
+           "undefined entity without a DTD: broken XML");
+    ok(strstr(err, "broken XML at line 1") != NULL, "undefined entity: %s", err);
+
+    static const char rel[] = "<rss xml:base=\"https://b.example/x/\"><channel>"
+                              "<item><link xml:base=\"sub/\">p</link></item></channel></rss>";
+    is_int(fetch_feed_parse(rel, strlen(rel), "https://doc.example/feed", 0, &f, err, sizeof(err)),
+           FETCH_OK, "nested xml:base: parsed");
+    ok(f.n == 1 && strcmp(f.items[0].link, "https://b.example/x/sub/p") == 0,
+       "nested xml:base: resolved step by step");
+    fetch_feed_free(&f);
+}
+
+int main(void)
+{
+    if (fetch_global_init() != FETCH_OK) {
+        skip_all("fetch_global_init failed");
+        return 0;
+    }
+    test_labels();
+    test_pages();
+    test_feeds();
+    fetch_global_cleanup();
+    return done();
+}
