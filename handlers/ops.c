@@ -81,7 +81,7 @@ void h_metrics(struct request *rq, struct reply *rp)
         store_read_end(t);
     }
     size_t len = 0;
-    char *text = metrics_render(rq->app->metrics, have ? &st : NULL, &len);
+    char *text = metrics_render(rq->app->metrics, have ? &st : NULL, rq->app->cache, &len);
     if (!text) {
         reply_problem(rp, 500, NULL, "out of memory");
         return;

@@ -34,6 +34,8 @@ struct config {
     size_t max_body;
     enum log_format log_format;
     bool no_sample;
+    bool access_log;        /* one line per request */
+    size_t cache_size;      /* bytes of rendered responses kept; 0 disables */
     bool read_only;         /* serve a snapshot: MDB_RDONLY|MDB_NOLOCK, no writes */
     unsigned max_connections;
     unsigned timeout;       /* idle connection timeout, seconds */

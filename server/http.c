@@ -15,7 +15,9 @@
 #include <microhttpd.h>
 
 #include "common/util.h"
+#include "server/cache.h"
 #include "server/holder.h"
+#include "store/store.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/reply.h"
@@ -25,6 +27,7 @@
 struct http_server {
     struct MHD_Daemon *d;
     struct app *app;
+    struct resp_cache *cache; /* NULL when --cache-size is 0 */
     pthread_mutex_t mu;
     pthread_cond_t idle;     /* signalled when a request starts or the last one ends */
     unsigned inflight;
@@ -200,6 +203,56 @@ static void dispatch(struct request *rq, struct reply *rp, enum router_result rr
     rq->route->handler(rq, rp);
 }
 
+struct key_buf {
+    char *p;
+    size_t len;
+    bool overflow;
+};
+
+static void key_add(struct key_buf *k, const char *s, size_t n, char sep)
+{
+    if (k->overflow || k->len + n + 1 > CACHE_KEY_MAX) {
+        k->overflow = true;
+        return;
+    }
+    k->p[k->len++] = sep;
+    memcpy(k->p + k->len, s, n);
+    k->len += n;
+}
+
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct key_buf *k = cls;
+    key_add(k, key, key_size, '\x1f');
+    if (value)
+        key_add(k, value, value_size, '\x1e');
+    else
+        key_add(k, "", 0, '\x1d');
+    return MHD_YES;
+}
+
+/* The cache key of a GET/HEAD on a cacheable route: the path and the query
+ * parameters in order, unambiguously separated. False when the request must
+ * not be answered from the cache: other methods, conditional requests (the
+ * normal path answers 304), and per-origin CORS answers. */
+static bool cache_key(struct request *rq, char *key, size_t *klen)
+{
+    const struct config *c = rq->app->cfg;
+    if ((rq->method != HTTP_GET && rq->method != HTTP_HEAD) ||
+        request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH) ||
+        (c->cors_origin[0] && strcmp(c->cors_origin, "*") != 0 && request_header(rq, "Origin")))
+        return false;
+    if (!rq->route || (rq->route->flags & (ROUTE_NO_CACHE | ROUTE_AUTH | ROUTE_BODY)))
+        return false;
+    struct key_buf k = {.p = key};
+    key_add(&k, rq->path, strlen(rq->path), '\x01');
+    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, key_arg, &k);
+    *klen = k.len;
+    return !k.overflow;
+}
+
 static double elapsed(const struct timespec *t0)
 {
     struct timespec t1;
@@ -244,7 +297,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         reply_init(&rp, url);
         if (refuse_early(rq, &rp, allow)) {
             rp.close = true;
-            enum MHD_Result res = reply_queue(rq, &rp);
+            enum MHD_Result res = reply_queue(rq, &rp, NULL);
             reply_free(&rp);
             return res;
         }
@@ -287,16 +340,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         reply_problem(&rp, 413, NULL, "the body is over the %zu-byte limit",
                       rq->app->cfg->max_body);
         rp.close = true;
-        enum MHD_Result res = reply_queue(rq, &rp);
+        enum MHD_Result res = reply_queue(rq, &rp, NULL);
         reply_free(&rp);
         return res;
+    }
+    /* A valid cached answer skips routing checks, LMDB and JSON: it was
+     * stored only after the same target passed them. */
+    char key[CACHE_KEY_MAX];
+    size_t klen = 0;
+    uint64_t txn = 0;
+    bool cacheable = h->cache && cache_key(rq, key, &klen);
+    if (cacheable) {
+        txn = store_last_txn(rq->store);
+        if (cache_serve(h->cache, key, klen, rq->store, txn, conn)) {
+            rq->status = 200;
+            rq->answered = true;
+            return MHD_YES;
+        }
     }
     unsigned allow = 0;
     const struct route *r = NULL;
     enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);
     reply_init(&rp, url);
     dispatch(rq, &rp, rr, allow);
-    enum MHD_Result res = reply_queue(rq, &rp);
+    struct MHD_Response *keep = NULL;
+    size_t body_len = rp.len;
+    enum MHD_Result res = reply_queue(rq, &rp, cacheable ? &keep : NULL);
+    if (keep)
+        cache_put(h->cache, key, klen, rq->store, txn, keep, body_len);
     reply_free(&rp);
     return res;
 }
@@ -313,7 +384,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     double s = elapsed(&rq->t0);
     unsigned status = rq->answered ? rq->status : 499; /* client went away */
     metrics_observe(h->app->metrics, rq->slot, status, s);
-    log_access(rq->method_str, rq->path ? rq->path : "", status, s);
+    if (h->app->cfg->access_log)
+        log_access(rq->method_str, rq->path ? rq->path : "", status, s);
     holder_release(h->app->stores, rq->store_ref);
     free(rq->body);
     free(rq);
@@ -381,6 +453,9 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
     if (!h)
         return -1;
     h->app = app;
+    if (app->cfg->cache_size)
+        h->cache = cache_new(4096, app->cfg->cache_size);
+    app->cache = h->cache;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -399,6 +474,7 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
         snprintf(errbuf, cap, "cannot listen on %s: %s", app->cfg->listen, strerror(errno));
         pthread_mutex_destroy(&h->mu);
         pthread_cond_destroy(&h->idle);
+        cache_free(h->cache);
         free(h);
         return -1;
     }
@@ -462,6 +538,7 @@ done:;
         close(h->listen_fd);
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->idle);
+    cache_free(h->cache);
     free(h);
     return left;
 }

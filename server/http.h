@@ -19,6 +19,7 @@ struct holder_ref;
 struct extractor;
 struct metrics;
 struct fetchd;
+struct resp_cache;
 struct MHD_Connection;
 struct MHD_Daemon;
 
@@ -29,6 +30,7 @@ struct app {
     const struct extractor *x;
     struct metrics *metrics;
     struct fetchd *fetchd; /* the fetch thread; NULL on a read-only replica */
+    struct resp_cache *cache; /* rendered responses; NULL when disabled (set by http_start) */
 };
 
 struct request {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/cache.h"
 #include "server/router.h"
 
 static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 404, 405, 409,
@@ -96,7 +97,8 @@ static const char *slot_name(const struct metrics *m, size_t i)
     return i < m->nslots ? router_routes[i].pattern : "unmatched";
 }
 
-char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *len)
+char *metrics_render(struct metrics *m, const struct store_stats *st, const struct resp_cache *c,
+                     size_t *len)
 {
     struct out o = {.buf = malloc(8192), .cap = 8192};
     if (!o.buf)
@@ -157,6 +159,18 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *le
                 "ecfacts_sanctions %llu\n",
             (unsigned long long)st->articles, (unsigned long long)st->entities,
             (unsigned long long)st->facts, (unsigned long long)st->sanctions);
+    }
+    if (c) {
+        uint64_t hits, misses;
+        size_t bytes;
+        cache_counts(c, &hits, &misses, &bytes);
+        put(&o, "# HELP ecfacts_cache_hits_total Requests answered from the response cache.\n"
+                "# TYPE ecfacts_cache_hits_total counter\necfacts_cache_hits_total %llu\n"
+                "# HELP ecfacts_cache_misses_total Cacheable requests that had to be built.\n"
+                "# TYPE ecfacts_cache_misses_total counter\necfacts_cache_misses_total %llu\n"
+                "# HELP ecfacts_cache_bytes Bytes of responses held by the cache.\n"
+                "# TYPE ecfacts_cache_bytes gauge\necfacts_cache_bytes %zu\n",
+            (unsigned long long)hits, (unsigned long long)misses, bytes);
     }
     if (o.err) {
         free(o.buf);

@@ -18,6 +18,8 @@ void metrics_observe(struct metrics *m, size_t slot, unsigned status, double sec
 
 /* Renders everything (and the store figures, when st is non-NULL) as a
  * malloc'd text; *len receives its length. NULL on ENOMEM. */
-char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *len);
+struct resp_cache;
+char *metrics_render(struct metrics *m, const struct store_stats *st, const struct resp_cache *c,
+                     size_t *len);
 
 #endif

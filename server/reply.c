@@ -199,8 +199,10 @@ const char *reply_cors_origin(const char *conf, const char *origin)
             goto fail;                                                                         \
     } while (0)
 
-enum MHD_Result reply_queue(struct request *rq, struct reply *rp)
+enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Response **keep)
 {
+    if (keep)
+        *keep = NULL;
     if (!rp->body && rp->status != 204 && rp->status != 304)
         reply_problem(rp, 500, NULL, "no response produced");
     char etag[24] = "";
@@ -257,7 +259,10 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp)
     }
     rq->status = status;
     enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
-    MHD_destroy_response(resp);
+    if (keep && r == MHD_YES && status == 200 && etag[0])
+        *keep = resp; /* the caller's reference now */
+    else
+        MHD_destroy_response(resp);
     rq->answered = r == MHD_YES;
     return r;
 fail:

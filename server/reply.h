@@ -49,8 +49,10 @@ void reply_problem(struct reply *rp, unsigned status, const char *parameter, con
 void reply_store_error(struct reply *rp, enum store_err e, const char *what);
 
 /* Queues rp on the connection; rq supplies method, If-None-Match, Origin and
- * configuration. Returns MHD's result (MHD_NO only on an internal failure). */
-enum MHD_Result reply_queue(struct request *rq, struct reply *rp);
+ * configuration. Returns MHD's result (MHD_NO only on an internal failure).
+ * When keep is non-NULL and the answer is a cacheable 200, *keep receives
+ * the response with a reference for the caller (else NULL). */
+enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Response **keep);
 
 /* If-None-Match value inm matches etag ("\"...\"")? Handles lists, W/, "*". */
 bool reply_etag_match(const char *inm, const char *etag);

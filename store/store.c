@@ -352,6 +352,14 @@ enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf, si
     return STORE_OK;
 }
 
+uint64_t store_last_txn(struct store *s)
+{
+    MDB_envinfo info;
+    if (mdb_env_info(s->env, &info) != MDB_SUCCESS)
+        return 0;
+    return (uint64_t)info.me_last_txnid;
+}
+
 void store_close(struct store *s)
 {
     if (!s)

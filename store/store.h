@@ -55,6 +55,11 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
                           char *errbuf, size_t errcap) __attribute__((warn_unused_result));
 void store_close(struct store *s);
 
+/* The id of the last committed write transaction, from any process (read
+ * from LMDB's shared lock region without a transaction): a response built
+ * from the store stays valid while this does not change. */
+uint64_t store_last_txn(struct store *s);
+
 /* Writes a compacted copy of the store (mdb_env_copy2 with MDB_CP_COMPACT)
  * as dir/data.mdb; dir is created if missing and must not hold a data.mdb.
  * The copy is one consistent snapshot, taken while writers may go on. */
