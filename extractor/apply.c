@@ -20,6 +20,41 @@ static bool sent_has(const struct tk_sent *ts, const struct lexicon *lx, size_t 
     return false;
 }
 
+/* The rule prefilter's view of sentence si, computed once per sentence. */
+static const struct rsig *sig_at(struct work *w, size_t si)
+{
+    struct rsig *sig = &w->sigs[si];
+    if (!sig->cand) {
+        const struct rules *R = w->x->rules;
+        sig->cand = w->sigbuf + si * SIG_WORDS(R);
+        rules_sig(R, w->toks[si].t, w->toks[si].n, sig);
+    }
+    return sig;
+}
+
+/* The first rule index >= ri of the set that sentence sig may match, in
+ * rule order, or R->nr. */
+static size_t next_rule(const struct rules *R, const struct rsig *sig, enum rule_set set,
+                        size_t ri)
+{
+    for (size_t k = ri / 64; k < R->nrw; k++) {
+        uint64_t bits = sig->cand[k] & R->rset[set][k];
+        if (k == ri / 64)
+            bits &= ~(uint64_t)0 << (ri % 64);
+        if (bits)
+            return k * 64 + (size_t)__builtin_ctzll(bits);
+    }
+    return R->nr;
+}
+
+/* Whether sentence si has a hedge cue, looked for once per sentence. */
+static bool hedged_at(struct work *w, size_t si, const struct lexicon *hedge)
+{
+    if (!w->hedge_st[si])
+        w->hedge_st[si] = sent_has(&w->toks[si], hedge, 0) ? 2 : 1;
+    return w->hedge_st[si] == 2;
+}
+
 static int status_rank(enum ex_status s)
 {
     return s == EX_S_ASSERTED ? 2 : s == EX_S_HEDGED ? 1 : 0;
@@ -136,18 +171,19 @@ static void apply_denials(struct work *w, const struct lexicon *deny)
 enum ex_err apply_facts(struct work *w)
 {
     const struct rules *R = w->x->rules;
-    const struct lexicon *hedge = rules_lex(R, "hedge");
-    const struct lexicon *negator = rules_lex(R, "negator");
+    const struct lexicon *hedge = rules_known(R, LX_HEDGE);
+    const struct lexicon *negator = rules_known(R, LX_NEGATOR);
     for (size_t si = 0; si < w->nsents; si++) {
         if (!w->sents[si].evidence)
             continue;
         const struct tk_sent *ts = &w->toks[si];
-        bool hedged = sent_has(ts, hedge, 0);
-        for (size_t ri = 0; ri < R->nr; ri++) {
+        bool hedged = hedged_at(w, si, hedge);
+        const struct rsig *sig = sig_at(w, si);
+        for (size_t ri = next_rule(R, sig, RS_FACTS, 0); ri < R->nr;
+             ri = next_rule(R, sig, RS_FACTS, ri + 1)) {
             const struct rule *r = &R->r[ri];
-            if (r->kind != 'F')
-                continue;
-            for (size_t st = 0; st < ts->n; st++) {
+            for (size_t st = rule_next_start(r, ts->t, ts->n, 0); st < ts->n;
+                 st = rule_next_start(r, ts->t, ts->n, st + 1)) {
                 struct rmatch m;
                 if (!rule_match_at(r, ts->t, ts->n, st, &m))
                     continue;
@@ -163,7 +199,7 @@ enum ex_err apply_facts(struct work *w)
             }
         }
     }
-    apply_denials(w, rules_lex(R, "deny"));
+    apply_denials(w, rules_known(R, LX_DENY));
     return EX_OK;
 }
 
@@ -426,14 +462,14 @@ static enum ex_err find_items(struct work *w, const struct tk_sent *ts, const st
     }
     if (s->nitems)
         return EX_OK;
-    const struct lexicon *stop = rules_lex(w->x->rules, "stopword");
+    const struct lexicon *stop = rules_known(w->x->rules, LX_STOPWORD);
     for (size_t i = m->start; i < ts->n && i < m->end + 3; i++) {
         if (!tk_word_is(&ts->t[i], "on", 2) && !tk_word_is(&ts->t[i], "of", 2) &&
             !tk_word_is(&ts->t[i], "concerning", 10))
             continue;
         size_t b = i + 1, e = b;
         while (e < ts->n && e - b < 5 && ts->t[e].kind == TK_WORD && tx_isalnum(ts->t[e].w[0]) &&
-               !lex_has(stop, ts->t[e].w, ts->t[e].wl))
+               !lex_has_id(stop, ts->t[e].id, ts->t[e].w, ts->t[e].wl))
             e++;
         if (e > b) {
             const char *txt = w->tx.norm + ts->t[b].s;
@@ -534,9 +570,17 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     s.status = hedged ? EX_S_HEDGED : EX_S_ASSERTED;
     s.sent = si;
     s.rule = r->name;
-    struct dt_date d;
-    if (dates_find(w->tx.low, w->sents[si].s, w->sents[si].e, &w->anchor, &d, NULL))
-        dates_format(&d, s.date);
+    /* the sentence's date, found once per sentence */
+    if (!w->sdate_st[si]) {
+        struct dt_date d;
+        w->sdate_st[si] = 1;
+        if (dates_find(w->tx.low, w->sents[si].s, w->sents[si].e, &w->anchor, &d, NULL)) {
+            w->sdate_st[si] = 2;
+            dates_format(&d, w->sdate[si]);
+        }
+    }
+    if (w->sdate_st[si] == 2)
+        memcpy(s.date, w->sdate[si], sizeof s.date);
     for (size_t i = 0; i < ni; i++) {
         for (size_t j = 0; j < nt; j++) {
             if (imps[i] == tgts[j])
@@ -560,17 +604,19 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
 static enum ex_err sanction_pass(struct work *w, int pass)
 {
     const struct rules *R = w->x->rules;
-    const struct lexicon *hedge = rules_lex(R, "hedge");
+    const struct lexicon *hedge = rules_known(R, LX_HEDGE);
     for (size_t si = 0; si < w->nsents; si++) {
         if (!w->sents[si].evidence)
             continue;
         const struct tk_sent *ts = &w->toks[si];
-        bool hedged = sent_has(ts, hedge, 0);
-        for (size_t ri = 0; ri < R->nr; ri++) {
+        bool hedged = hedged_at(w, si, hedge);
+        const struct rsig *sig = sig_at(w, si);
+        const enum rule_set set = pass == 0 ? RS_SANC_NAMED : RS_SANC_IMPLICIT;
+        for (size_t ri = next_rule(R, sig, set, 0); ri < R->nr;
+             ri = next_rule(R, sig, set, ri + 1)) {
             const struct rule *r = &R->r[ri];
-            if (r->kind != 'S' || (r->istrat[0] != ST_NONE) != (pass == 1))
-                continue;
-            for (size_t st = 0; st < ts->n; st++) {
+            for (size_t st = rule_next_start(r, ts->t, ts->n, 0); st < ts->n;
+                 st = rule_next_start(r, ts->t, ts->n, st + 1)) {
                 struct rmatch m;
                 if (!rule_match_at(r, ts->t, ts->n, st, &m))
                     continue;

@@ -20,16 +20,25 @@ static const char *const mabbr[] = {"jan", "feb", "mar", "apr", "may", "jun",
 static bool word_is(const char *low, const struct dt_word *w, const char *lit)
 {
     size_t l = strlen(lit);
-    return w->e - w->s == l && strncmp(low + w->s, lit, l) == 0;
+    return w->e - w->s == l && memcmp(low + w->s, lit, l) == 0;
 }
 
 /* 1..12 for a month name or abbreviation ("sept" too), else 0. */
 static int month_of(const char *low, const struct dt_word *w)
 {
-    for (int i = 0; i < 12; i++)
-        if (word_is(low, w, months[i]) || word_is(low, w, mabbr[i]))
+    static const unsigned char mlen[12] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+    size_t l = w->e - w->s;
+    const char *p = low + w->s;
+    if (l < 3 || l > 9)
+        return 0; /* no month name is shorter or longer */
+    for (int i = 0; i < 12; i++) {
+        if (months[i][0] != p[0])
+            continue;
+        if ((l == mlen[i] && memcmp(p, months[i], l) == 0) ||
+            (l == 3 && memcmp(p, mabbr[i], 3) == 0))
             return i + 1;
-    if (word_is(low, w, "sept"))
+    }
+    if (l == 4 && memcmp(p, "sept", 4) == 0)
         return 9;
     return 0;
 }
@@ -278,16 +287,62 @@ bool dates_find(const char *low, size_t s, size_t e, const struct dt_date *ancho
     return false;
 }
 
+#define DT_MAXHITS 64
+
 bool dates_article(const char *low, size_t n, struct dt_date *out)
 {
     static const char *const cues[] = {"last updated on", "last updated:", "last updated",
                                        "updated on",      "updated:",      "published on",
                                        "published:",      "published",     "posted on",
                                        "posted:",         "date:"};
-    for (size_t c = 0; c < sizeof cues / sizeof cues[0]; c++) {
+    enum { NCUES = sizeof cues / sizeof cues[0] };
+    /* Every cue begins with one of the stems, which all contain a 'd': one
+     * memchr pass over the d's finds the positions where a stem starts a
+     * word (cues never start right after a letter or digit). Then the cues
+     * are tried in their order of preference, each at its candidate
+     * positions in text order. */
+    static const struct {
+        const char *s;
+        size_t len, d1, d2; /* offsets of its 'd's (d2 == d1 when one) */
+    } stems[] = {{"last updated", 12, 7, 11}, {"updated", 7, 2, 6},  {"published", 9, 8, 8},
+                 {"posted", 6, 5, 5},         {"date:", 5, 0, 0}};
+    size_t hit[DT_MAXHITS];
+    size_t nh = 0;
+    bool all = false; /* too many candidates: try every position */
+    for (const char *q = memchr(low, 'd', n); q && !all;
+         q = memchr(q + 1, 'd', n - (size_t)(q + 1 - low))) {
+        size_t j = (size_t)(q - low);
+        for (size_t k = 0; k < sizeof stems / sizeof stems[0]; k++) {
+            for (int which = 0; which < 2; which++) {
+                size_t off = which ? stems[k].d2 : stems[k].d1;
+                if ((which && off == stems[k].d1) || off > j)
+                    continue;
+                size_t i = j - off;
+                if (low[i] != stems[k].s[0] || i + stems[k].len > n ||
+                    memcmp(low + i, stems[k].s, stems[k].len) != 0 ||
+                    (i > 0 && tx_isalnum(low[i - 1])))
+                    continue;
+                /* keep hit[] sorted and unique */
+                size_t at = nh;
+                while (at > 0 && hit[at - 1] > i)
+                    at--;
+                if (at > 0 && hit[at - 1] == i)
+                    continue;
+                if (nh == DT_MAXHITS) {
+                    all = true;
+                    break;
+                }
+                memmove(hit + at + 1, hit + at, (nh - at) * sizeof *hit);
+                hit[at] = i;
+                nh++;
+            }
+        }
+    }
+    for (size_t c = 0; c < NCUES; c++) {
         size_t cl = strlen(cues[c]);
-        for (size_t i = 0; i + cl <= n; i++) {
-            if (strncmp(low + i, cues[c], cl) != 0)
+        for (size_t h = 0; all ? h < n : h < nh; h++) {
+            size_t i = all ? h : hit[h];
+            if (i + cl > n || memcmp(low + i, cues[c], cl) != 0)
                 continue;
             if (i > 0 && tx_isalnum(low[i - 1]))
                 continue;

@@ -15,50 +15,111 @@ struct dword {
     bool cap;     /* starts with a capital or is a digit-led name like 01.AI */
     bool covered; /* inside a known mention */
     bool adj;     /* only one space separates it from the next word */
+    uint32_t km;  /* rules_kmask: the known lexicons it is an entry of */
 };
 
 struct dctx {
     struct work *w;
     struct dword d[DW_MAX];
     size_t n;
-    const struct lexicon *capstop, *orgsuffix, *orgword, *title, *cocue, *copl, *colike,
-        *chipword;
+    bool unsorted; /* a mention was extended in place: ends may be out of order */
+    uint32_t km_any; /* the known lexicons some word of the sentence is in */
 };
 
-static bool dw_in(const struct dctx *c, const struct lexicon *lx, size_t k)
+/* Word k is an entry of the known lexicon lx. */
+static inline bool dw_in(const struct dctx *c, enum lx_known lx, size_t k)
 {
-    return k < c->n && lex_has(lx, c->w->tx.low + c->d[k].s, c->d[k].e - c->d[k].s);
+    return k < c->n && ((c->d[k].km >> lx) & 1);
 }
 
 static bool name_word(const struct dctx *c, size_t k)
 {
-    return k < c->n && c->d[k].cap && !c->d[k].covered && !dw_in(c, c->capstop, k);
+    return k < c->n && c->d[k].cap && !c->d[k].covered && !dw_in(c, LX_CAPSTOP, k);
 }
 
-static void split_words(struct dctx *c, size_t s, size_t e)
+/* First mention (sorted, non-overlapping) ending after code point i. */
+static size_t mention_after(const struct work *w, size_t i)
+{
+    size_t lo = 0, hi = w->nm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->m[mid].e <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* work_covered for increasing positions: *mi is a cursor into the mentions. */
+static bool covered_from(const struct work *w, size_t *mi, size_t i)
+{
+    while (*mi < w->nm && w->m[*mi].e <= i)
+        (*mi)++;
+    return *mi < w->nm && w->m[*mi].s <= i;
+}
+
+/* Remembers the id of word [s, e) for the tokenizer. */
+static enum ex_err keep_wid(struct work *w, size_t s, size_t e, uint32_t id, bool plain)
+{
+    if (w->nwid == w->capwid) {
+        size_t nc = w->capwid ? w->capwid * 2 : 1024;
+        struct tk_wid *nv = realloc(w->wid, nc * sizeof *nv);
+        if (!nv)
+            return EX_E_NOMEM;
+        w->wid = nv;
+        w->capwid = nc;
+    }
+    w->wid[w->nwid++] = (struct tk_wid){(uint32_t)s, (uint32_t)e, id, plain};
+    return EX_OK;
+}
+
+static enum ex_err split_words(struct dctx *c, size_t s, size_t e)
 {
     const char *p = c->w->tx.norm;
     c->n = 0;
-    size_t i = s;
+    c->km_any = 0;
+    size_t i = s, mi = mention_after(c->w, s);
     while (i < e && c->n < DW_MAX) {
         if (!tx_isalnum(p[i])) {
             i++;
             continue;
         }
         size_t b = i;
-        while (i < e && (tx_isalnum(p[i]) || ((p[i] == '.' || p[i] == '-' || p[i] == '&') &&
-                                              i + 1 < e && tx_isalnum(p[i + 1]))))
+        bool plain = true;
+        while (i < e) {
+            if (!tx_isalnum(p[i])) {
+                if ((p[i] != '.' && p[i] != '-' && p[i] != '&') || i + 1 >= e ||
+                    !tx_isalnum(p[i + 1]))
+                    break;
+                plain = plain && p[i] == '.';
+            }
             i++;
+        }
         struct dword *d = &c->d[c->n++];
         d->s = b;
         d->e = i;
-        bool letter = false;
-        for (size_t q = b; q < i; q++)
-            letter = letter || tx_isupper(p[q]);
-        d->cap = tx_isupper(p[b]) || (tx_isdigit(p[b]) && letter);
-        d->covered = work_covered(c->w, b) || work_covered(c->w, i - 1);
+        d->cap = tx_isupper(p[b]);
+        if (!d->cap && tx_isdigit(p[b])) /* a digit-led name like 01.AI */
+            for (size_t q = b; q < i && !d->cap; q++)
+                d->cap = tx_isupper(p[q]);
+        if (c->unsorted) {
+            d->covered = work_covered(c->w, b) || work_covered(c->w, i - 1);
+        } else {
+            bool cb = covered_from(c->w, &mi, b);
+            d->covered = cb || covered_from(c->w, &mi, i - 1);
+        }
         d->adj = i < e && p[i] == ' ' && i + 1 < e && tx_isalnum(p[i + 1]);
+        const struct rules *r = c->w->x->rules;
+        const char *lw = c->w->tx.low + b;
+        uint32_t id = rules_word_id_tx(r, lw, i - b);
+        d->km = rules_kmask(r, id, lw, i - b);
+        c->km_any |= d->km;
+        enum ex_err err = keep_wid(c->w, b, i, id, plain);
+        if (err)
+            return err;
     }
+    return EX_OK;
 }
 
 static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
@@ -77,6 +138,7 @@ static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
     if (err)
         return err;
     work_sort_mentions(w);
+    c->unsorted = false;
     for (size_t k = ws; k <= we; k++)
         c->d[k].covered = true;
     return EX_OK;
@@ -95,7 +157,7 @@ static size_t run_back(const struct dctx *c, size_t k, size_t max)
 static enum ex_err by_suffix(struct dctx *c)
 {
     for (size_t k = 1; k < c->n; k++) {
-        bool co = dw_in(c, c->orgsuffix, k), org = dw_in(c, c->orgword, k);
+        bool co = dw_in(c, LX_ORGSUFFIX, k), org = dw_in(c, LX_ORGWORD, k);
         if ((!co && !org) || !c->d[k].cap || c->d[k].covered || !c->d[k - 1].adj)
             continue;
         if (!name_word(c, k - 1)) {
@@ -105,6 +167,8 @@ static enum ex_err by_suffix(struct dctx *c)
                 for (size_t i = 0; i < w->nm; i++) {
                     if (w->m[i].e == c->d[k - 1].e && !w->m[i].demonym) {
                         w->m[i].e = c->d[k].e;
+                        if (i + 1 < w->nm && w->m[i + 1].s < w->m[i].e)
+                            c->unsorted = true; /* now overlaps the next one */
                         enum ex_err err = work_alias(w, w->m[i].ent, w->tx.norm + w->m[i].s,
                                                      w->m[i].e - w->m[i].s);
                         if (err)
@@ -137,7 +201,7 @@ static enum ex_err by_suffix(struct dctx *c)
 static enum ex_err by_org_prefix(struct dctx *c)
 {
     for (size_t k = 0; k + 2 < c->n; k++) {
-        if (!dw_in(c, c->orgword, k) || !c->d[k].cap || c->d[k].covered || !c->d[k].adj)
+        if (!dw_in(c, LX_ORGWORD, k) || !c->d[k].cap || c->d[k].covered || !c->d[k].adj)
             continue;
         if (c->d[k + 1].e - c->d[k + 1].s != 2 || strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) ||
             !c->d[k + 1].adj || !name_word(c, k + 2))
@@ -167,10 +231,10 @@ static enum ex_err by_title(struct dctx *c)
 {
     const char *p = c->w->tx.norm;
     for (size_t k = 0; k < c->n; k++) {
-        if (!dw_in(c, c->title, k))
+        if (!dw_in(c, LX_TITLE, k))
             continue;
         size_t j = k + 1;
-        while (j < c->n && dw_in(c, c->title, j))
+        while (j < c->n && dw_in(c, LX_TITLE, j))
             j++;
         if (j >= c->n)
             continue;
@@ -204,15 +268,15 @@ static enum ex_err by_cue(struct dctx *c)
 {
     for (size_t k = 0; k + 1 < c->n; k++) {
         size_t j = k + 1;
-        bool sing = dw_in(c, c->cocue, k) && !c->d[k].cap && c->d[k].adj;
-        bool plural = dw_in(c, c->copl, k) && !c->d[k].cap;
+        bool sing = dw_in(c, LX_COCUE, k) && !c->d[k].cap && c->d[k].adj;
+        bool plural = dw_in(c, LX_COCUE_PLURAL, k) && !c->d[k].cap;
         if (plural) {
             /* "startups like X", "firms such as X and Y" */
             size_t g = 0;
-            if (dw_in(c, c->colike, j))
+            if (dw_in(c, LX_COLIKE, j))
                 g = 1;
             else if (j + 1 < c->n && !strncmp(c->w->tx.low + c->d[j].s, "such", 4) &&
-                     dw_in(c, c->colike, j + 1))
+                     dw_in(c, LX_COLIKE, j + 1))
                 g = 2;
             if (!g)
                 continue;
@@ -223,7 +287,7 @@ static enum ex_err by_cue(struct dctx *c)
                 if (err)
                     return err;
                 j = e + 1;
-                if (j < c->n && (dw_in(c, c->colike, j) ||
+                if (j < c->n && (dw_in(c, LX_COLIKE, j) ||
                                  !strncmp(c->w->tx.low + c->d[j].s, "and", 3)))
                     j++;
             }
@@ -272,7 +336,7 @@ static enum ex_err by_chip_shape(struct dctx *c)
         const struct dword *d = &c->d[k];
         if (d->covered || !chip_shape(p, d->s, d->e))
             continue;
-        bool ctx = dw_in(c, c->chipword, k + 1);
+        bool ctx = dw_in(c, LX_CHIPWORD, k + 1);
         /* "Nvidia's H20": a possessive company right before */
         if (!ctx && d->s >= 3 && p[d->s - 1] == ' ' && p[d->s - 2] == 's' && p[d->s - 3] == '\'') {
             for (size_t i = 0; i < w->nm; i++)
@@ -327,22 +391,21 @@ enum ex_err ents_discover(struct work *w)
     struct dctx *c = calloc(1, sizeof *c);
     if (!c)
         return EX_E_NOMEM;
-    const struct rules *r = w->x->rules;
     c->w = w;
-    c->capstop = rules_lex(r, "capstop");
-    c->orgsuffix = rules_lex(r, "orgsuffix");
-    c->orgword = rules_lex(r, "orgword");
-    c->title = rules_lex(r, "title");
-    c->cocue = rules_lex(r, "cocue");
-    c->copl = rules_lex(r, "cocue_plural");
-    c->colike = rules_lex(r, "colike");
-    c->chipword = rules_lex(r, "chipword");
     for (size_t si = 0; si < w->nsents; si++) {
-        split_words(c, w->sents[si].s, w->sents[si].e);
+        if ((err = split_words(c, w->sents[si].s, w->sents[si].e)))
+            goto out;
         bool headline = !w->sents[si].evidence && title_case(c);
+        /* each pass needs a cue word; most sentences have none */
+        uint32_t km = c->km_any;
         if (!headline) {
-            if ((err = by_title(c)) || (err = by_suffix(c)) || (err = by_org_prefix(c)) ||
-                (err = by_cue(c)))
+            if ((km & (1u << LX_TITLE)) && (err = by_title(c)))
+                goto out;
+            if ((km & ((1u << LX_ORGSUFFIX) | (1u << LX_ORGWORD))) && (err = by_suffix(c)))
+                goto out;
+            if ((km & (1u << LX_ORGWORD)) && (err = by_org_prefix(c)))
+                goto out;
+            if ((km & ((1u << LX_COCUE) | (1u << LX_COCUE_PLURAL))) && (err = by_cue(c)))
                 goto out;
         }
         err = by_chip_shape(c);

@@ -11,7 +11,14 @@ enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_typ
                         const char *country, size_t *idx)
 {
     char id[128];
-    if (ecf_slug(name, nl, id, sizeof id) == 0)
+    ecf_slug(name, nl, id, sizeof id);
+    return work_entity_id(w, id, name, nl, type, country, idx);
+}
+
+enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
+                           enum ex_type type, const char *country, size_t *idx)
+{
+    if (!id[0])
         return EX_E_DATA;
     for (size_t i = 0; i < w->nents; i++) {
         if (strcmp(w->ents[i].id, id) == 0) {
@@ -86,10 +93,32 @@ static int cmp_mention(const void *a, const void *b)
     return x->e > y->e ? -1 : x->e < y->e;
 }
 
+/* Sorts the mentions as a stable sort would (qsort here is glibc's merge
+ * sort; keys only tie for identical spans): they usually arrive in order,
+ * or in order but for the last one, added by discovery. */
+static void sort_mentions(struct work *w)
+{
+    size_t n = w->nm, k = 1;
+    while (k < n && cmp_mention(&w->m[k - 1], &w->m[k]) <= 0)
+        k++;
+    if (k >= n)
+        return; /* already sorted */
+    if (k == n - 1) {
+        struct mention last = w->m[n - 1];
+        size_t at = n - 1;
+        while (at > 0 && cmp_mention(&w->m[at - 1], &last) > 0)
+            at--;
+        memmove(&w->m[at + 1], &w->m[at], (n - 1 - at) * sizeof *w->m);
+        w->m[at] = last;
+        return;
+    }
+    qsort(w->m, n, sizeof *w->m, cmp_mention);
+}
+
 void work_sort_mentions(struct work *w)
 {
     if (w->nm > 1)
-        qsort(w->m, w->nm, sizeof *w->m, cmp_mention);
+        sort_mentions(w);
     size_t k = 0, last = 0;
     for (size_t i = 0; i < w->nm; i++) {
         if (k && w->m[i].s < last)
@@ -128,7 +157,7 @@ static bool model_token(const struct work *w, size_t s, size_t e, bool *digit)
             return false;
         return true;
     }
-    const struct lexicon *sx = rules_lex(w->x->rules, "modelsuffix");
+    const struct lexicon *sx = rules_known(w->x->rules, LX_MODELSUFFIX);
     return tx_isupper(p[s]) && lex_has(sx, w->tx.low + s, e - s);
 }
 
@@ -178,12 +207,16 @@ enum ex_err ents_gazetteer(struct work *w)
         if (ge->flags & GZ_F_NOMENTION)
             continue;
         if (ge->type == GZ_DEMONYM) {
-            long ci = gz_find(g, ge->name);
-            const char *cc = ci >= 0 ? gz_entry(g, (uint32_t)ci)->country : ge->country;
-            size_t idx;
-            err = work_entity(w, ge->name, strlen(ge->name), EX_T_COUNTRY, cc, &idx);
-            if (err)
-                goto out;
+            /* the country it names: found once per article */
+            if (w->gzent[gm[i].entry] < 0) {
+                size_t ci;
+                err = work_entity_id(w, ge->slug, ge->name, strlen(ge->name), EX_T_COUNTRY,
+                                     ge->dem_cc, &ci);
+                if (err)
+                    goto out;
+                w->gzent[gm[i].entry] = (long)ci;
+            }
+            size_t idx = (size_t)w->gzent[gm[i].entry];
             err = work_mention(w, s, e, idx, true);
             if (err)
                 goto out;
@@ -215,8 +248,8 @@ enum ex_err ents_gazetteer(struct work *w)
             }
         }
         if (w->gzent[gm[i].entry] < 0) {
-            err = work_entity(w, ge->name, strlen(ge->name), (enum ex_type)ge->type, ge->country,
-                              &idx);
+            err = work_entity_id(w, ge->slug, ge->name, strlen(ge->name), (enum ex_type)ge->type,
+                                 ge->country, &idx);
             if (err)
                 goto out;
             w->gzent[gm[i].entry] = (long)idx;

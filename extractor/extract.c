@@ -120,6 +120,12 @@ static void work_free(struct work *w)
     free(w->gzent);
     free(w->etype);
     free(w->sents);
+    free(w->sigbuf);
+    free(w->wid);
+    free(w->sigs);
+    free(w->sdate);
+    free(w->sdate_st);
+    free(w->hedge_st);
     tx_free(&w->tx);
 }
 
@@ -132,16 +138,18 @@ static enum ex_err tokenize_all(struct work *w)
         return EX_E_NOMEM;
     for (size_t i = 0; i < w->nents; i++)
         w->etype[i] = w->ents[i].type;
+    struct tk_vec scratch[2] = {{0}, {0}};
     struct tk_in in = {.low = w->tx.low, .norm = w->tx.norm, .m = w->m, .nm = w->nm,
-                       .etype = w->etype, .rules = w->x->rules};
+                       .etype = w->etype, .rules = w->x->rules, .scratch = scratch,
+                       .wid = w->wid, .nwid = w->nwid};
+    enum ex_err err = EX_OK;
     /* references look back over the last prose sentences only */
     struct tk_sent prev[2];
     size_t np = 0;
     for (size_t si = 0; si < w->nsents; si++) {
-        enum ex_err err =
-            tk_sentence(&in, w->sents[si].s, w->sents[si].e, prev, np, &w->toks[si]);
+        err = tk_sentence(&in, w->sents[si].s, w->sents[si].e, prev, np, &w->toks[si]);
         if (err)
-            return err;
+            break;
         if (!w->sents[si].evidence)
             continue;
         if (np == 2) {
@@ -150,7 +158,9 @@ static enum ex_err tokenize_all(struct work *w)
         }
         prev[np++] = w->toks[si];
     }
-    return EX_OK;
+    free(scratch[0].t);
+    free(scratch[1].t);
+    return err;
 }
 
 static char *first_line(const char *text, size_t len)
@@ -324,7 +334,7 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
         return EX_E_UTF8;
     if (!text)
         text = "";
-    if (!ecf_utf8_valid(text, len, NULL))
+    if (!tx_utf8_valid(text, len))
         return EX_E_UTF8;
     w.x = x;
     r = calloc(1, sizeof *r);
@@ -354,6 +364,15 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
     work_sort_mentions(&w);
     if ((err = tokenize_all(&w)))
         goto out;
+    w.sigbuf = calloc((w.nsents ? w.nsents : 1) * SIG_WORDS(x->rules), sizeof *w.sigbuf);
+    w.sigs = calloc(w.nsents ? w.nsents : 1, sizeof *w.sigs);
+    w.sdate = calloc(w.nsents ? w.nsents : 1, sizeof *w.sdate);
+    w.sdate_st = calloc(w.nsents ? w.nsents : 1, sizeof *w.sdate_st);
+    w.hedge_st = calloc(w.nsents ? w.nsents : 1, sizeof *w.hedge_st);
+    if (!w.sigbuf || !w.sigs || !w.sdate || !w.sdate_st || !w.hedge_st) {
+        err = EX_E_NOMEM;
+        goto out;
+    }
     if ((err = apply_facts(&w)) || (err = apply_sanctions(&w)))
         goto out;
     if (w.nfacts > 1)

@@ -166,4 +166,14 @@ void ex_result_free(struct ex_result *r);
  * Returns a new reference or NULL on ENOMEM. */
 json_t *ex_result_to_json(const struct ex_result *r, const char *article_id, const char *text);
 
+/* The same line as text, without building a jansson tree: exactly the bytes
+ * json_dumps(ex_result_to_json(r, article_id, text), JSON_COMPACT |
+ * JSON_REAL_PRECISION(10)) returns, several times faster. On EX_OK *out is a
+ * malloc'd NUL-terminated string of *len bytes (the caller frees it); on
+ * EX_E_NOMEM or EX_E_UTF8 (a string that is not valid UTF-8, where the tree
+ * would be NULL) *out is NULL. */
+enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id,
+                                const char *text, char **out, size_t *len)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -1,4 +1,4 @@
-/* extractor/gazetteer.c — TSV parsing and the Aho-Corasick automaton. */
+/* extractor/gazetteer.c — TSV parsing, the name trie and the scan. */
 #include "extractor/gazetteer.h"
 
 #include <stdio.h>
@@ -28,9 +28,19 @@ struct gz {
     struct gz_pat *pats;
     size_t npats, cappats;
     int32_t *delta; /* nnodes * GZ_NCLS */
-    int32_t *fail, *out, *dict;
+    int32_t *out; /* per node: first pattern ending there, or -1 */
     size_t nnodes, capnodes;
+    uint8_t cls[256]; /* gz_cls of every byte */
+    /* the trie in 16 bits when nnodes <= GZ_MAX16 (else NULL: delta is used):
+     * child | GZ_OUT16 when a pattern ends at the child; 0 for no child.
+     * (Rows of 44 entries: a compact child list takes fewer cache lines
+     * but costs more branch misses, and is slower.) */
+    uint16_t *go16;
+    uint8_t rootok[256]; /* some name starts with this byte (the root has a child) */
 };
+
+#define GZ_MAX16 0x8000u
+#define GZ_OUT16 0x8000u
 
 static int gz_cls(unsigned char c)
 {
@@ -64,26 +74,16 @@ static int32_t new_node(struct gz *g)
         if (!d)
             return -1;
         g->delta = d;
-        int32_t *f = realloc(g->fail, nc * sizeof *f);
-        if (!f)
-            return -1;
-        g->fail = f;
         int32_t *o = realloc(g->out, nc * sizeof *o);
         if (!o)
             return -1;
         g->out = o;
-        int32_t *di = realloc(g->dict, nc * sizeof *di);
-        if (!di)
-            return -1;
-        g->dict = di;
         g->capnodes = nc;
     }
     size_t u = g->nnodes++;
     for (int c = 0; c < GZ_NCLS; c++)
         g->delta[u * GZ_NCLS + (size_t)c] = -1;
-    g->fail[u] = 0;
     g->out[u] = -1;
-    g->dict[u] = -1;
     return (int32_t)u;
 }
 
@@ -282,38 +282,26 @@ static enum ex_err parse_line(struct gz *g, const char *l, size_t n, size_t line
     return EX_OK;
 }
 
-static enum ex_err build_links(struct gz *g)
+/* The goto function in 16 bits (child node, 0 for none: the root is nobody's
+ * child) when the trie is small enough, else the int32 table (-1) is used. */
+static enum ex_err build_goto(struct gz *g)
 {
-    int32_t *queue = malloc(g->nnodes * sizeof *queue);
-    if (!queue)
+    for (int c = 0; c < 256; c++) {
+        g->cls[c] = (uint8_t)gz_cls((unsigned char)c);
+        g->rootok[c] = g->delta[g->cls[c]] >= 0;
+    }
+    if (g->nnodes > GZ_MAX16)
+        return EX_OK;
+    /* nodes keep their insertion order: a name's nodes are consecutive
+     * rows, which a walk along it reads in order */
+    size_t nd = g->nnodes * GZ_NCLS;
+    g->go16 = malloc(nd * sizeof *g->go16);
+    if (!g->go16)
         return EX_E_NOMEM;
-    size_t qh = 0, qt = 0;
-    for (int c = 0; c < GZ_NCLS; c++) {
-        int32_t v = g->delta[(size_t)c];
-        if (v < 0) {
-            g->delta[(size_t)c] = 0;
-        } else {
-            g->fail[v] = 0;
-            queue[qt++] = v;
-        }
+    for (size_t k = 0; k < nd; k++) {
+        int32_t v = g->delta[k];
+        g->go16[k] = v < 0 ? 0 : (uint16_t)((uint32_t)v | (g->out[v] >= 0 ? GZ_OUT16 : 0));
     }
-    while (qh < qt) {
-        int32_t u = queue[qh++];
-        int32_t fu = g->fail[u];
-        g->dict[u] = g->out[fu] >= 0 ? fu : g->dict[fu];
-        for (int c = 0; c < GZ_NCLS; c++) {
-            size_t k = (size_t)u * GZ_NCLS + (size_t)c;
-            int32_t v = g->delta[k];
-            int32_t fv = g->delta[(size_t)fu * GZ_NCLS + (size_t)c];
-            if (v < 0) {
-                g->delta[k] = fv;
-            } else {
-                g->fail[v] = fv;
-                queue[qt++] = v;
-            }
-        }
-    }
-    free(queue);
     return EX_OK;
 }
 
@@ -343,7 +331,19 @@ enum ex_err gz_new(const char *data, size_t len, struct gz **out, char *errbuf, 
         }
         ls = le + 1;
     }
-    err = build_links(g);
+    err = build_goto(g);
+    for (size_t i = 0; i < g->nents && !err; i++) {
+        struct gz_entry *e = &g->ents[i];
+        char slug[128];
+        ecf_slug(e->name, strlen(e->name), slug, sizeof slug);
+        e->slug = strdup(slug);
+        if (!e->slug)
+            err = EX_E_NOMEM;
+        if (e->type == GZ_DEMONYM) {
+            long ci = gz_find(g, e->name);
+            memcpy(e->dem_cc, ci >= 0 ? g->ents[ci].country : e->country, 3);
+        }
+    }
 out:
     if (err) {
         gz_free(g);
@@ -357,16 +357,17 @@ void gz_free(struct gz *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->nents; i++)
+    for (size_t i = 0; i < g->nents; i++) {
         free(g->ents[i].name);
+        free(g->ents[i].slug);
+    }
     for (size_t i = 0; i < g->npats; i++)
         free(g->pats[i].surf);
     free(g->ents);
     free(g->pats);
     free(g->delta);
-    free(g->fail);
+    free(g->go16);
     free(g->out);
-    free(g->dict);
     free(g);
 }
 
@@ -411,55 +412,123 @@ static enum ex_err push_match(struct gz_match **v, size_t *n, size_t *cap, struc
     return EX_OK;
 }
 
+/* Candidates (one per end position) in end order, for the leftmost-longest
+ * pass: insertion, since they arrive nearly sorted. */
+static void sort_by_end(struct gz_match *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct gz_match m = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1].e > m.e) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = m;
+    }
+}
+
+/* The trie walked from start s: at each end of a word it reaches, the first
+ * listed entry whose case rule holds is the candidate for that end, unless
+ * an earlier start (a longer name) won it already. */
+static enum ex_err walk_from(const struct gz *g, const char *low, const char *norm, size_t n,
+                             size_t s, const uint8_t *cls, uint64_t *won, struct gz_match **v,
+                             size_t *nv, size_t *cap)
+{
+    size_t u = 0;
+    for (size_t i = s; i < n; i++) {
+        unsigned cl = cls[(unsigned char)low[i]];
+        size_t k = u * GZ_NCLS + cl;
+        bool ends;
+        if (g->go16) {
+            uint16_t x = g->go16[k];
+            if (!x)
+                break;
+            u = x & (GZ_OUT16 - 1);
+            ends = x & GZ_OUT16;
+        } else {
+            int32_t c = g->delta[k];
+            if (c < 0)
+                break;
+            u = (size_t)c;
+            ends = g->out[u] >= 0;
+        }
+        if (!ends || (i + 1 < n && tx_isalnum(low[i + 1])) || ((won[i / 64] >> (i % 64)) & 1))
+            continue;
+        for (int32_t p = g->out[u]; p >= 0; p = g->pats[p].next) {
+            const struct gz_pat *pt = &g->pats[p];
+            if (!case_ok(pt, norm, s))
+                continue;
+            /* one entry per span: the first listed wins */
+            enum ex_err err = push_match(v, nv, cap, (struct gz_match){s, i + 1, pt->entry});
+            if (err)
+                return err;
+            won[i / 64] |= (uint64_t)1 << (i % 64);
+            break;
+        }
+    }
+    return EX_OK;
+}
+
+/* A name starts where a word does (or with a non-alphanumeric character)
+ * and ends where a word does. So the trie is walked from each such start,
+ * as far as the text follows it; at each end it reaches, the first listed
+ * entry whose case rule holds is the candidate, and the first start (the
+ * longest name) to reach an end wins it. This finds exactly what an
+ * Aho-Corasick pass over every code point would (the longest pattern ending
+ * at each word end whose start is a word start), with table steps only
+ * inside names, not at every character. */
 enum ex_err gz_scan(const struct gz *g, const char *low, const char *norm, size_t n,
                     struct gz_match **out, size_t *nout)
 {
     enum ex_err err = EX_OK;
     struct gz_match *v = NULL;
     size_t nv = 0, cap = 0;
-    int32_t st = 0;
-    for (size_t i = 0; i < n; i++) {
-        st = g->delta[(size_t)st * GZ_NCLS + (size_t)gz_cls((unsigned char)low[i])];
-        if (g->out[st] < 0 && g->dict[st] < 0)
-            continue;
-        if (i + 1 < n && tx_isalnum(low[i + 1]))
-            continue;
-        /* the deepest node with output holds the longest pattern ending here;
-         * one candidate per end position is enough for leftmost-longest */
-        struct gz_match best = {0, 0, 0};
-        bool found = false;
-        for (int32_t u = g->out[st] >= 0 ? st : g->dict[st]; u >= 0 && !found; u = g->dict[u]) {
-            for (int32_t p = g->out[u]; p >= 0; p = g->pats[p].next) {
-                const struct gz_pat *pt = &g->pats[p];
-                size_t s = i + 1 - pt->len;
-                if (s > 0 && tx_isalnum(low[s - 1]) && tx_isalnum(low[s]))
-                    break; /* same key, same span: no other entry fits either */
-                if (!case_ok(pt, norm, s))
-                    continue;
-                best = (struct gz_match){s, i + 1, pt->entry};
-                found = true;
-                break; /* one entry per span: the first listed wins */
-            }
+    uint64_t *won = calloc(n / 64 + 1, sizeof *won); /* ends that have their candidate */
+    if (!won) {
+        err = EX_E_NOMEM;
+        goto out;
+    }
+    const uint8_t *cls = g->cls;
+    /* the starts, 64 positions at a time without a branch per character:
+     * not inside a word, and a character some name begins with */
+    uint64_t carry = 0; /* whether the character before the block is alphanumeric */
+    for (size_t base = 0; base < n; base += 64) {
+        size_t lim = n - base < 64 ? n - base : 64;
+        uint64_t an = 0, ok = 0;
+        for (size_t j = 0; j < lim; j++) {
+            unsigned char c = (unsigned char)low[base + j];
+            an |= (uint64_t)tx_isalnum((char)c) << j;
+            ok |= (uint64_t)g->rootok[c] << j;
         }
-        if (!found)
-            continue;
-        /* candidates arrive by end position: a new one replaces the kept
-         * ones it contains, and loses to a kept one that starts earlier */
+        uint64_t starts = ~((an << 1 | carry) & an) & ok;
+        carry = an >> 63;
+        while (starts) {
+            size_t s = base + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            if ((err = walk_from(g, low, norm, n, s, cls, won, &v, &nv, &cap)))
+                goto out;
+        }
+    }
+    sort_by_end(v, nv);
+    /* candidates by end position: a new one replaces the kept ones it
+     * contains, and loses to a kept one that starts earlier */
+    size_t kept = 0;
+    for (size_t c = 0; c < nv; c++) {
+        struct gz_match best = v[c];
         bool drop = false;
-        while (nv > 0 && v[nv - 1].e > best.s) {
-            if (v[nv - 1].s < best.s) {
+        while (kept > 0 && v[kept - 1].e > best.s) {
+            if (v[kept - 1].s < best.s) {
                 drop = true;
                 break;
             }
-            nv--;
+            kept--;
         }
-        if (drop)
-            continue;
-        err = push_match(&v, &nv, &cap, best);
-        if (err)
-            goto out;
+        if (!drop)
+            v[kept++] = best;
     }
+    nv = kept;
 out:
+    free(won);
     if (err) {
         free(v);
         v = NULL;

@@ -1,7 +1,8 @@
 /* extractor/gazetteer.h — the known names (data/gazetteer.tsv, format in
- * data/README.md) compiled into one Aho-Corasick automaton over the lowercased
- * folded text, so a scan costs one table step per code point whatever the
- * number of names. Read-only after gz_new(); shared by threads. */
+ * data/README.md) compiled into one trie over the lowercased folded text,
+ * walked from each word start, so a scan costs table steps only where the
+ * text follows a name, whatever the number of names. Read-only after
+ * gz_new(); shared by threads. */
 #ifndef ECF_EX_GAZETTEER_H
 #define ECF_EX_GAZETTEER_H
 
@@ -26,6 +27,8 @@ struct gz_entry {
     unsigned type; /* enum ex_type, or GZ_DEMONYM */
     char country[3];
     unsigned flags;
+    char *slug;        /* ecf_slug(name) into 128 bytes, computed once ("" when none) */
+    char dem_cc[3];    /* GZ_DEMONYM: the country code of the country it names */
 };
 
 /* One match: code points [s, e) of the text, the entry it names. */

@@ -420,6 +420,7 @@ enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *er
         }
         ls = le + 1;
     }
+    err = rules_compile(r);
 out:
     if (err) {
         rules_free(r);
@@ -433,6 +434,7 @@ void rules_free(struct rules *r)
 {
     if (!r)
         return;
+    rules_compiled_free(r); /* before the elements it lives in */
     for (size_t i = 0; i < r->nr; i++)
         free_rule(&r->r[i]);
     for (size_t i = 0; i < r->nlx; i++) {
@@ -442,163 +444,4 @@ void rules_free(struct rules *r)
     free(r->r);
     free(r->lx);
     free(r);
-}
-
-/* ---- matching ---- */
-
-/* One word of an alternative against one token: exact, or a prefix when the
- * word ends in '~'. */
-static bool word_eq(const char *w, size_t wl, const struct tok *t)
-{
-    if (t->kind != TK_WORD)
-        return false;
-    if (wl > 1 && w[wl - 1] == '~')
-        return t->wl >= wl - 1 && memcmp(t->w, w, wl - 1) == 0;
-    return t->wl == wl && memcmp(t->w, w, wl) == 0;
-}
-
-/* Tokens consumed by alternative alt at t[i], or 0. */
-static size_t alt_match(const char *alt, const struct tok *t, size_t n, size_t i)
-{
-    size_t k = 0;
-    const char *w = alt;
-    while (*w) {
-        const char *sp = strchr(w, ' ');
-        size_t wl = sp ? (size_t)(sp - w) : strlen(w);
-        if (i + k >= n || !word_eq(w, wl, &t[i + k]))
-            return 0;
-        k++;
-        w += wl;
-        while (*w == ' ')
-            w++;
-    }
-    return k;
-}
-
-size_t lex_match(const struct lexicon *lx, const struct tok *t, size_t n, size_t i)
-{
-    size_t best = 0;
-    if (!lx)
-        return 0;
-    for (size_t a = 0; a < lx->n; a++) {
-        size_t k = alt_match(lx->words[a], t, n, i);
-        if (k > best)
-            best = k;
-    }
-    return best;
-}
-
-bool lex_has(const struct lexicon *lx, const char *w, size_t wl)
-{
-    if (!lx)
-        return false;
-    struct tok t = {.kind = TK_WORD, .w = w, .wl = wl};
-    for (size_t a = 0; a < lx->n; a++)
-        if (alt_match(lx->words[a], &t, 1, 0) == 1 && !strchr(lx->words[a], ' '))
-            return true;
-    return false;
-}
-
-struct mstate {
-    const struct rule *r;
-    const struct tok *t;
-    size_t n;
-    struct rmatch *m;
-};
-
-static bool same_ents(const struct tok *a, const struct tok *b)
-{
-    if (a->ne != b->ne)
-        return false;
-    for (size_t i = 0; i < a->ne; i++)
-        if (a->ent[i] != b->ent[i])
-            return false;
-    return true;
-}
-
-static bool m_el(struct mstate *st, size_t ei, size_t ti, const struct relem *ps, size_t pt);
-
-static bool m_slot(struct mstate *st, size_t ei, size_t ti, const struct relem *el)
-{
-    const struct tok *tk = &st->t[ti];
-    bool fit = el->kind == RE_NODE ? (tk->kind == TK_WORD && (tk->flags & TF_NODE))
-                                   : (tk->kind == TK_ENT && (tk->tmask & el->tmask));
-    if (!fit)
-        return false;
-    if (el->role == RR_S && (st->r->flags & RF_NOCOREF) && (tk->flags & TF_COREF))
-        return false;
-    struct rmatch *m = st->m;
-    if (el->role == RR_X) {
-        if (m->nx >= RM_MAXX)
-            return false;
-        m->x[m->nx++] = ti;
-        if (m_el(st, ei + 1, ti + 1, el, ti))
-            return true;
-        m->nx--;
-        return false;
-    }
-    size_t old = m->role[el->role];
-    m->role[el->role] = ti;
-    if (m_el(st, ei + 1, ti + 1, el->kind == RE_SLOT ? el : NULL, ti))
-        return true;
-    m->role[el->role] = old;
-    return false;
-}
-
-static bool m_el(struct mstate *st, size_t ei, size_t ti, const struct relem *ps, size_t pt)
-{
-    const struct rule *r = st->r;
-    if (ei == r->nel) {
-        st->m->end = ti;
-        return true;
-    }
-    const struct relem *el = &r->el[ei];
-    switch (el->kind) {
-    case RE_GAP:
-        for (size_t k = 0; k <= el->gap && ti + k <= st->n; k++) {
-            if (k > 0) {
-                const struct tok *g = &st->t[ti + k - 1];
-                /* a gap never skips an entity that could fill the slot before
-                 * it: the nearest candidate is the one meant */
-                if (ps && g->kind == TK_ENT && (g->tmask & ps->tmask) &&
-                    !same_ents(g, &st->t[pt]))
-                    return false;
-            }
-            if (m_el(st, ei + 1, ti + k, ps, pt))
-                return true;
-        }
-        return false;
-    case RE_SLOT:
-    case RE_NODE:
-        if (ti < st->n && m_slot(st, ei, ti, el))
-            return true;
-        return el->quant == '?' && m_el(st, ei + 1, ti, ps, pt);
-    case RE_WORD:
-        for (size_t a = 0; a < el->nalt; a++) {
-            size_t k = alt_match(el->alts[a], st->t, st->n, ti);
-            if (!k)
-                continue;
-            /* after a content word the subject is settled; "'s" and
-             * punctuation keep the gap tied to the slot before them */
-            const char *a0 = el->alts[a];
-            bool keep = !strcmp(a0, "'s") || (a0[0] && !a0[1] && !tx_isalnum(a0[0]));
-            const struct relem *nps = keep ? ps : NULL;
-            if (el->quant == '*' ? m_el(st, ei, ti + k, nps, pt) : m_el(st, ei + 1, ti + k, nps, pt))
-                return true;
-        }
-        return el->quant && m_el(st, ei + 1, ti, ps, pt);
-    }
-    return false;
-}
-
-bool rule_match_at(const struct rule *r, const struct tok *t, size_t n, size_t start,
-                   struct rmatch *m)
-{
-    for (size_t i = 0; i < RR__COUNT; i++)
-        m->role[i] = SIZE_MAX;
-    m->nx = 0;
-    m->start = start;
-    m->end = start;
-    struct mstate st = {.r = r, .t = t, .n = n, .m = m};
-    return m_el(&st, 0, start, NULL, 0);
 }

@@ -7,6 +7,25 @@
 
 #include "common/util.h"
 
+#define D TXC_DIGIT
+#define L TXC_LOWER
+#define U TXC_UPPER
+const unsigned char tx_ctab[256] = {
+    ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
+    ['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
+    ['a'] = L, ['b'] = L, ['c'] = L, ['d'] = L, ['e'] = L, ['f'] = L, ['g'] = L,
+    ['h'] = L, ['i'] = L, ['j'] = L, ['k'] = L, ['l'] = L, ['m'] = L, ['n'] = L,
+    ['o'] = L, ['p'] = L, ['q'] = L, ['r'] = L, ['s'] = L, ['t'] = L, ['u'] = L,
+    ['v'] = L, ['w'] = L, ['x'] = L, ['y'] = L, ['z'] = L,
+    ['A'] = U, ['B'] = U, ['C'] = U, ['D'] = U, ['E'] = U, ['F'] = U, ['G'] = U,
+    ['H'] = U, ['I'] = U, ['J'] = U, ['K'] = U, ['L'] = U, ['M'] = U, ['N'] = U,
+    ['O'] = U, ['P'] = U, ['Q'] = U, ['R'] = U, ['S'] = U, ['T'] = U, ['U'] = U,
+    ['V'] = U, ['W'] = U, ['X'] = U, ['Y'] = U, ['Z'] = U,
+};
+#undef D
+#undef L
+#undef U
+
 /* U+00C0..U+00FF with accents stripped; 0x7f where no letter fits. */
 static const char latin1_fold[65] = "AAAAAAACEEEEIIIIDNOOOOO\x7fOUUUUYTs"
                                     "aaaaaaaceeeeiiiidnooooo\x7fouuuuyty";
@@ -45,14 +64,66 @@ static char fold_cp(uint32_t cp)
     }
 }
 
+#define TX_HIGH 0x8080808080808080u
+
+bool tx_utf8_valid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        uint64_t k;
+        if (len - i >= 8 && (memcpy(&k, s + i, 8), !(k & TX_HIGH))) {
+            i += 8; /* eight ASCII bytes */
+            continue;
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        /* one multi-byte character (as long as its lead byte says, or what
+         * is left), checked by the reference validator */
+        size_t l = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (l > len - i)
+            l = len - i;
+        if (!ecf_utf8_valid(text + i, l, NULL))
+            return false;
+        i += l;
+    }
+    return true;
+}
+
+/* Code points in valid UTF-8: bytes that are not continuation bytes. */
+static size_t count_cps(const char *text, size_t len)
+{
+    size_t i = 0, cont = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t k;
+        memcpy(&k, text + i, 8);
+        cont += (size_t)__builtin_popcountll(k & ~(k << 1) & TX_HIGH); /* 10xxxxxx */
+    }
+    for (; i < len; i++)
+        cont += ((unsigned char)text[i] & 0xC0) == 0x80;
+    return len - cont;
+}
+
+/* Whether the 8 bytes of w are all printable ASCII (0x20..0x7e). */
+static inline bool printable8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    uint64_t ctl = (w - 0x20 * ones) & ~w;        /* high bit: a byte below 0x20 */
+    uint64_t del = ((w ^ 0x7f * ones) - ones) & ~(w ^ 0x7f * ones); /* a byte 0x7f */
+    return !((w | ctl | del) & TX_HIGH);
+}
+
 enum ex_err tx_build(struct tx *t, const char *text, size_t len)
 {
     memset(t, 0, sizeof *t);
     t->orig = text;
     t->olen = len;
-    size_t n = ecf_utf8_count(text, len);
+    size_t n = count_cps(text, len);
     t->norm = malloc(n + 1);
-    t->low = malloc(n + 1);
+    t->low = malloc(n + TX_PAD);
     /* pure ASCII text needs no offset map: code point i is byte i */
     if (n != len)
         t->cpb = malloc((n + 1) * sizeof *t->cpb);
@@ -64,13 +135,27 @@ enum ex_err tx_build(struct tx *t, const char *text, size_t len)
             t->norm[i] = f;
             t->low[i] = (f >= 'A' && f <= 'Z') ? (char)(f + 32) : f;
         }
-        t->norm[n] = t->low[n] = '\0';
+        t->norm[n] = '\0';
+        memset(t->low + n, 0, TX_PAD);
         t->n = n;
         return EX_OK;
     }
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, k = 0;
     while (i < len && k < n) {
+        uint64_t w8;
+        if (len - i >= 8 && n - k >= 8 && (memcpy(&w8, s + i, 8), printable8(w8))) {
+            /* eight printable ASCII bytes: fold and lowercase them at once */
+            uint64_t up = (w8 + 0x3f3f3f3f3f3f3f3fu) & ~(w8 + 0x2525252525252525u) & TX_HIGH;
+            uint64_t lo = w8 | (up >> 2); /* 'A'..'Z' + 0x20 */
+            memcpy(t->norm + k, &w8, 8);
+            memcpy(t->low + k, &lo, 8);
+            for (size_t j = 0; j < 8; j++)
+                t->cpb[k + j] = i + j;
+            k += 8;
+            i += 8;
+            continue;
+        }
         unsigned char c = s[i];
         if (c >= 0x20 && c < 0x7f) { /* the common case: printable ASCII */
             t->cpb[k] = i;
@@ -106,7 +191,7 @@ enum ex_err tx_build(struct tx *t, const char *text, size_t len)
     }
     t->cpb[k] = len;
     t->norm[k] = '\0';
-    t->low[k] = '\0';
+    memset(t->low + k, 0, TX_PAD);
     t->n = k;
     return EX_OK;
 }
@@ -143,7 +228,7 @@ static const char *const starters[] = {
 static bool in_list(const char *const *list, size_t n, const char *w, size_t wl)
 {
     for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == wl && strncmp(list[i], w, wl) == 0)
+        if (list[i][0] == w[0] && strlen(list[i]) == wl && strncmp(list[i], w, wl) == 0)
             return true;
     return false;
 }
@@ -263,9 +348,8 @@ enum ex_err tx_split(const struct tx *t, struct tx_sent **out, size_t *n)
     const char *p = t->norm;
     size_t ls = 0;
     while (ls <= t->n) {
-        size_t le = ls;
-        while (le < t->n && p[le] != '\n')
-            le++;
+        const char *nl = memchr(p + ls, '\n', t->n - ls);
+        size_t le = nl ? (size_t)(nl - p) : t->n;
         /* last meaningful char of the line, skipping closers */
         size_t last = le;
         while (last > ls && (tx_isspace(p[last - 1]) || is_closer(p[last - 1])))
@@ -274,7 +358,9 @@ enum ex_err tx_split(const struct tx *t, struct tx_sent **out, size_t *n)
         size_t ss = ls;
         bool split_any = false;
         for (size_t i = ls; i < le; i++) {
-            if (p[i] != '.' && p[i] != '!' && p[i] != '?')
+            /* '!' (33), '.' (46) and '?' (63): one range test and a bit */
+            unsigned d = (unsigned)(unsigned char)p[i] - '!';
+            if (d > '?' - '!' || !((0x40002001u >> d) & 1))
                 continue;
             size_t end;
             if (!is_boundary(t, ls, le, i, &end))

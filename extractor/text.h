@@ -13,15 +13,19 @@
 #include "extractor/extract.h"
 
 #define TX_OTHER '\x7f' /* a code point with no ASCII folding */
+#define TX_PAD 8          /* NUL bytes after low[n]: words in it can be read 8 bytes at a time */
 
 struct tx {
     const char *orig; /* borrowed: the caller's text */
     size_t olen;
     char *norm; /* n bytes + NUL, case kept */
-    char *low;  /* norm with ASCII letters lowercased */
+    char *low;  /* norm with ASCII letters lowercased; n bytes + TX_PAD NULs */
     size_t *cpb; /* n + 1 byte offsets into orig; NULL for pure ASCII (use tx_byte) */
     size_t n;
 };
+
+/* ecf_utf8_valid(text, len, NULL), eight ASCII bytes at a time. */
+bool tx_utf8_valid(const char *text, size_t len);
 
 /* Builds t over text[0..len); the text must be valid UTF-8 (checked by the
  * caller). Returns EX_OK or EX_E_NOMEM; tx_free() is safe either way. */
@@ -48,9 +52,14 @@ static inline size_t tx_byte(const struct tx *t, size_t cp)
     return t->cpb ? t->cpb[cp] : cp;
 }
 
+/* Character classes of every byte (a constant table in text.c): one load
+ * instead of three range tests in the per-character loops. */
+enum { TXC_DIGIT = 1, TXC_LOWER = 2, TXC_UPPER = 4 };
+extern const unsigned char tx_ctab[256];
+
 static inline bool tx_isalnum(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return (tx_ctab[(unsigned char)c] & (TXC_DIGIT | TXC_LOWER | TXC_UPPER)) != 0;
 }
 static inline bool tx_isupper(char c) { return c >= 'A' && c <= 'Z'; }
 static inline bool tx_islower(char c) { return c >= 'a' && c <= 'z'; }

@@ -7,20 +7,28 @@
 #include "extractor/rules.h"
 #include "extractor/text.h"
 
-struct tvec {
-    struct tok *t;
-    size_t n, cap;
-};
+/* Makes room for at least want tokens. */
+static enum ex_err tv_reserve(struct tk_vec *v, size_t want)
+{
+    if (want <= v->cap)
+        return EX_OK;
+    size_t nc = v->cap ? v->cap * 2 : 64;
+    while (nc < want)
+        nc *= 2;
+    struct tok *nt = realloc(v->t, nc * sizeof *nt);
+    if (!nt)
+        return EX_E_NOMEM;
+    v->t = nt;
+    v->cap = nc;
+    return EX_OK;
+}
 
-static enum ex_err tv_push(struct tvec *v, const struct tok *t)
+static enum ex_err tv_push(struct tk_vec *v, const struct tok *t)
 {
     if (v->n == v->cap) {
-        size_t nc = v->cap ? v->cap * 2 : 64;
-        struct tok *nt = realloc(v->t, nc * sizeof *nt);
-        if (!nt)
-            return EX_E_NOMEM;
-        v->t = nt;
-        v->cap = nc;
+        enum ex_err err = tv_reserve(v, v->n + 1);
+        if (err)
+            return err;
     }
     v->t[v->n++] = *t;
     return EX_OK;
@@ -39,16 +47,39 @@ static size_t first_mention(const struct tk_in *in, size_t s)
     return lo;
 }
 
-static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct tvec *v)
+/* First known word starting at or after s. */
+static size_t first_wid(const struct tk_in *in, size_t s)
+{
+    size_t lo = 0, hi = in->nwid;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (in->wid[mid].s < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* What raw_tokens saw, so passes with nothing to do are skipped. */
+enum { RAW_DIGIT = 1, RAW_DEMONYM = 2, RAW_THE = 4 };
+
+static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct tk_vec *v,
+                              unsigned *seen)
 {
     const char *low = in->low;
-    size_t mi = first_mention(in, s);
+    size_t mi = first_mention(in, s), wi = first_wid(in, s);
     size_t i = s;
+    /* every token takes at least one code point: build them in place */
+    enum ex_err err = tv_reserve(v, v->n + (e - s));
+    if (err)
+        return err;
     while (i < e) {
         while (mi < in->nm && in->m[mi].s < i)
             mi++;
-        struct tok t;
-        memset(&t, 0, sizeof t);
+        struct tok *tp = &v->t[v->n];
+        memset(tp, 0, sizeof *tp);
+#define t (*tp)
         if (mi < in->nm && in->m[mi].s == i && in->m[mi].e <= e) {
             const struct mention *m = &in->m[mi];
             t.s = m->s;
@@ -67,9 +98,16 @@ static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct
             i = m->e;
         } else if (tx_isalnum(low[i])) {
             size_t b = i;
-            while (i < e && (tx_isalnum(low[i]) ||
-                             (low[i] == '.' && i + 1 < e && tx_isalnum(low[i + 1]) && i > b)))
-                i++;
+            /* discovery split the same word (the same way when it has no
+             * inner '-' or '&') */
+            while (wi < in->nwid && in->wid[wi].s < b)
+                wi++;
+            if (wi < in->nwid && in->wid[wi].s == b && in->wid[wi].plain)
+                i = in->wid[wi].e;
+            else
+                while (i < e && (tx_isalnum(low[i]) || (low[i] == '.' && i + 1 < e &&
+                                                        tx_isalnum(low[i + 1]) && i > b)))
+                    i++;
             t.kind = TK_WORD;
             t.s = b;
             t.e = i;
@@ -91,9 +129,23 @@ static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct
             t.w = low + t.s;
             t.wl = t.e - t.s;
         }
-        enum ex_err err = tv_push(v, &t);
-        if (err)
-            return err;
+        if (t.kind == TK_WORD) {
+            if (tx_isdigit(t.w[0]))
+                *seen |= RAW_DIGIT;
+            if (t.flags & TF_DEMONYM)
+                *seen |= RAW_DEMONYM;
+            if (t.wl == 3 && !memcmp(t.w, "the", 3))
+                *seen |= RAW_THE;
+            /* discovery looked most words up already */
+            while (wi < in->nwid && in->wid[wi].s < t.s)
+                wi++;
+            if (wi < in->nwid && in->wid[wi].s == t.s && in->wid[wi].e == t.e)
+                t.id = in->wid[wi].id;
+            else
+                t.id = rules_word_id_tx(in->rules, t.w, t.wl);
+        }
+#undef t
+        v->n++;
     }
     return EX_OK;
 }
@@ -118,28 +170,33 @@ static void set_node(struct tok *t, const char *num, size_t l)
 }
 
 /* "7nm", "7 nm", "7-nanometer" become one node token. */
-static void mark_nodes(struct tvec *v)
+static void mark_nodes(const struct tk_in *in, struct tk_vec *v)
 {
     size_t k = 0;
     for (size_t i = 0; i < v->n; i++) {
-        struct tok t = v->t[i];
-        if (t.kind == TK_WORD && t.wl > 2 && !memcmp(t.w + t.wl - 2, "nm", 2) &&
-            is_number(t.w, t.wl - 2)) {
-            set_node(&t, t.w, t.wl - 2);
-        } else if (t.kind == TK_WORD && is_number(t.w, t.wl)) {
-            size_t j = i + 1;
-            if (j < v->n && tk_word_is(&v->t[j], "-", 1))
-                j++;
-            if (j < v->n && (tk_word_is(&v->t[j], "nm", 2) ||
-                             tk_word_is(&v->t[j], "nanometer", 9) ||
-                             tk_word_is(&v->t[j], "nanometre", 9))) {
-                set_node(&t, t.w, t.wl);
-                t.e = v->t[j].e;
-                t.wl = t.e - t.s;
-                i = j;
+        struct tok *t = &v->t[i]; /* changed in place, then moved down to k */
+        size_t at = i;
+        if (t->kind == TK_WORD && t->wl && tx_isdigit(t->w[0])) {
+            if (t->wl > 2 && !memcmp(t->w + t->wl - 2, "nm", 2) && is_number(t->w, t->wl - 2)) {
+                set_node(t, t->w, t->wl - 2);
+            } else if (is_number(t->w, t->wl)) {
+                size_t j = i + 1;
+                if (j < v->n && tk_word_is(&v->t[j], "-", 1))
+                    j++;
+                if (j < v->n && (tk_word_is(&v->t[j], "nm", 2) ||
+                                 tk_word_is(&v->t[j], "nanometer", 9) ||
+                                 tk_word_is(&v->t[j], "nanometre", 9))) {
+                    set_node(t, t->w, t->wl);
+                    t->e = v->t[j].e;
+                    t->wl = t->e - t->s;
+                    t->id = rules_word_id_tx(in->rules, t->w, t->wl);
+                    i = j;
+                }
             }
         }
-        v->t[k++] = t;
+        if (k != at)
+            v->t[k] = v->t[at];
+        k++;
     }
     v->n = k;
 }
@@ -150,16 +207,16 @@ static bool is_wordish(const struct tok *t)
 }
 
 /* "several Chinese AI companies" -> one country ENT token (TF_GROUP). */
-static void mark_groups(const struct tk_in *in, struct tvec *v)
+static void mark_groups(const struct tk_in *in, struct tk_vec *v)
 {
-    const struct lexicon *gn = rules_lex(in->rules, "groupnoun");
-    const struct lexicon *stop = rules_lex(in->rules, "stopword");
+    const struct lexicon *gn = rules_known(in->rules, LX_GROUPNOUN);
+    const struct lexicon *stop = rules_known(in->rules, LX_STOPWORD);
     if (!gn)
         return;
     size_t k = 0;
     for (size_t i = 0; i < v->n; i++) {
-        struct tok t = v->t[i];
-        if (t.kind == TK_WORD && (t.flags & TF_DEMONYM)) {
+        size_t at = i;
+        if (v->t[i].kind == TK_WORD && (v->t[i].flags & TF_DEMONYM)) {
             size_t j = i + 1, mods = 0;
             size_t hit = 0;
             while (j < v->n && mods <= 3) {
@@ -168,21 +225,26 @@ static void mark_groups(const struct tk_in *in, struct tvec *v)
                     hit = j + g;
                     break;
                 }
-                if (!is_wordish(&v->t[j]) || lex_has(stop, v->t[j].w, v->t[j].wl))
+                const struct tok *tj = &v->t[j];
+                if (!is_wordish(tj) || lex_has_id(stop, tj->id, tj->w, tj->wl))
                     break;
                 j++;
                 mods++;
             }
             if (hit) {
-                t.kind = TK_ENT;
-                t.flags = TF_GROUP;
-                t.tmask = (uint16_t)(1u << EX_T_COUNTRY);
-                t.e = v->t[hit - 1].e;
-                t.wl = t.e - t.s;
+                struct tok *t = &v->t[i];
+                t->kind = TK_ENT;
+                t->id = 0;
+                t->flags = TF_GROUP;
+                t->tmask = (uint16_t)(1u << EX_T_COUNTRY);
+                t->e = v->t[hit - 1].e;
+                t->wl = t->e - t->s;
                 i = hit - 1;
             }
         }
-        v->t[k++] = t;
+        if (k != at)
+            v->t[k] = v->t[at];
+        k++;
     }
     v->n = k;
 }
@@ -205,7 +267,7 @@ static bool prep_before(const struct tok *t, size_t i)
 /* Salience-ranked antecedent of a singular reference: an ENT of a type in
  * mask before position upto in cur, else in the previous sentences. */
 static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent *prev, size_t np,
-                        unsigned mask, size_t *ent)
+                        unsigned mask, uint32_t *ent)
 {
     int best = -1000;
     bool found = false;
@@ -247,7 +309,7 @@ static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent
 
 /* "these chips": the chips named in the nearest earlier sentence. */
 static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_sent *prev,
-                           size_t np, unsigned mask, size_t *ents)
+                           size_t np, unsigned mask, uint32_t *ents)
 {
     for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
@@ -271,34 +333,54 @@ static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_s
 }
 
 struct coref_kind {
-    const char *lex;
+    enum lx_known lex;
     unsigned mask;
     bool many;
 };
 
-static enum ex_err mark_corefs(const struct tk_in *in, struct tvec *v, const struct tk_sent *prev,
-                               size_t np)
+/* Rewrites v into o (both scratch arrays), then swaps them. */
+static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct tk_vec *o,
+                               const struct tk_sent *prev, size_t np)
 {
     static const struct coref_kind kinds[] = {
-        {"coref_its", (1u << EX_T_COMPANY) | (1u << EX_T_ORGANIZATION) | (1u << EX_T_AGENCY) |
+        {LX_COREF_ITS, (1u << EX_T_COMPANY) | (1u << EX_T_ORGANIZATION) | (1u << EX_T_AGENCY) |
                           (1u << EX_T_COUNTRY), false},
-        {"coref_company", (1u << EX_T_COMPANY), false},
-        {"coref_country", (1u << EX_T_COUNTRY), false},
-        {"coref_chips", (1u << EX_T_CHIP), true},
+        {LX_COREF_COMPANY, (1u << EX_T_COMPANY), false},
+        {LX_COREF_COUNTRY, (1u << EX_T_COUNTRY), false},
+        {LX_COREF_CHIPS, (1u << EX_T_CHIP), true},
     };
-    struct tvec o = {0};
     enum ex_err err = EX_OK;
-    for (size_t i = 0; i < v->n; i++) {
+    /* most sentences have no reference: leave them as they are */
+    const uint32_t any = (1u << LX_COREF_ITS) | (1u << LX_COREF_COMPANY) |
+                         (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS);
+    size_t i0 = 0;
+    for (; i0 < v->n; i0++) {
+        if (!rules_may_start(in->rules, any, &v->t[i0]))
+            continue;
+        size_t kind = 0;
+        while (kind < sizeof kinds / sizeof kinds[0] &&
+               !lex_match(rules_known(in->rules, kinds[kind].lex), v->t, v->n, i0))
+            kind++;
+        if (kind < sizeof kinds / sizeof kinds[0])
+            break;
+    }
+    if (i0 == v->n)
+        return EX_OK;
+    if ((err = tv_reserve(o, v->n + 8)))
+        return err;
+    memcpy(o->t, v->t, i0 * sizeof *o->t);
+    o->n = i0;
+    for (size_t i = i0; i < v->n; i++) {
         size_t k = 0, kind = 0;
         for (kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++) {
-            k = lex_match(rules_lex(in->rules, kinds[kind].lex), v->t, v->n, i);
+            k = lex_match(rules_known(in->rules, kinds[kind].lex), v->t, v->n, i);
             if (k)
                 break;
         }
         /* "ByteDance, the company behind ..." is an apposition, not a reference */
         bool appos = i >= 2 && tk_word_is(&v->t[i - 1], ",", 1) && v->t[i - 2].kind == TK_ENT;
         if (!k || (appos && kind != 0)) {
-            err = tv_push(&o, &v->t[i]);
+            err = tv_push(o, &v->t[i]);
             if (err)
                 goto out;
             continue;
@@ -314,17 +396,17 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tvec *v, const str
         t.wl = t.e - t.s;
         bool ok;
         if (ck->many) {
-            t.ne = (uint8_t)resolve_many(o.t, o.n, prev, np, ck->mask, t.ent);
+            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ck->mask, t.ent);
             ok = t.ne > 0;
             if (ok && t.ne > 1)
                 t.flags |= TF_LIST;
         } else {
-            ok = resolve_one(o.t, o.n, prev, np, ck->mask, &t.ent[0]);
+            ok = resolve_one(o->t, o->n, prev, np, ck->mask, &t.ent[0]);
             t.ne = 1;
         }
         if (!ok) {
             for (size_t q = 0; q < k; q++) {
-                err = tv_push(&o, &v->t[i + q]);
+                err = tv_push(o, &v->t[i + q]);
                 if (err)
                     goto out;
             }
@@ -332,26 +414,26 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tvec *v, const str
             continue;
         }
         t.tmask = (uint16_t)(1u << in->etype[t.ent[0]]);
-        err = tv_push(&o, &t);
+        err = tv_push(o, &t);
         if (err)
             goto out;
         if (kind == 0) { /* "its" is "<entity> 's" */
-            struct tok poss = {.kind = TK_WORD, .s = t.e, .e = t.e, .w = "'s", .wl = 2};
-            err = tv_push(&o, &poss);
+            struct tok poss = {.kind = TK_WORD, .s = t.e, .e = t.e, .w = "'s", .wl = 2,
+                               .id = rules_word_id(in->rules, "'s", 2)};
+            err = tv_push(o, &poss);
             if (err)
                 goto out;
         }
         i += k - 1;
     }
-    free(v->t);
-    *v = o;
-    o.t = NULL;
+    struct tk_vec tmp = *v;
+    *v = *o;
+    *o = tmp;
 out:
-    free(o.t);
     return err;
 }
 
-static bool poss_after(const struct tvec *v, size_t i)
+static bool poss_after(const struct tk_vec *v, size_t i)
 {
     return i + 1 < v->n && tk_word_is(&v->t[i + 1], "'s", 2);
 }
@@ -366,14 +448,16 @@ static bool listable(const struct tok *t, uint16_t mask)
 }
 
 /* "H100 and H20", "Tencent, Alibaba, and Huawei" -> one ENT token. */
-static void mark_lists(const struct tk_in *in, struct tvec *v)
+static void mark_lists(const struct tk_in *in, struct tk_vec *v)
 {
-    const struct lexicon *conj = rules_lex(in->rules, "conj");
+    const struct lexicon *conj = rules_known(in->rules, LX_CONJ);
     size_t k = 0;
     for (size_t i = 0; i < v->n; i++) {
-        struct tok t = v->t[i];
-        if (!listable(&t, t.tmask) || poss_after(v, i)) {
-            v->t[k++] = t;
+        const uint16_t tmask = v->t[i].tmask;
+        if (!listable(&v->t[i], tmask) || poss_after(v, i)) {
+            if (k != i)
+                v->t[k] = v->t[i];
+            k++;
             continue;
         }
         size_t members[TK_MAXG], nmem = 1, j = i + 1, last = i;
@@ -385,7 +469,7 @@ static void mark_lists(const struct tk_in *in, struct tvec *v)
                 c = 1;
             size_t cj = lex_match(conj, v->t, v->n, j + c);
             size_t nxt = j + c + cj;
-            if (nxt >= v->n || !listable(&v->t[nxt], t.tmask) || poss_after(v, nxt))
+            if (nxt >= v->n || !listable(&v->t[nxt], tmask) || poss_after(v, nxt))
                 break;
             if (!c && !cj)
                 break;
@@ -398,10 +482,12 @@ static void mark_lists(const struct tk_in *in, struct tvec *v)
             }
         }
         if (!closed || nmem < 2) {
-            v->t[k++] = t;
+            if (k != i)
+                v->t[k] = v->t[i];
+            k++;
             continue;
         }
-        struct tok g = t;
+        struct tok g = v->t[i];
         g.flags |= TF_LIST;
         g.ne = 0;
         for (size_t q = 0; q < nmem; q++)
@@ -426,14 +512,16 @@ static void mark_lists(const struct tk_in *in, struct tvec *v)
 }
 
 /* "the U.S.", "the Entity List": the article adds nothing to a name */
-static void drop_articles(struct tvec *v)
+static void drop_articles(struct tk_vec *v)
 {
     size_t k = 0;
     for (size_t i = 0; i < v->n; i++) {
         if (tk_word_is(&v->t[i], "the", 3) && i + 1 < v->n && v->t[i + 1].kind == TK_ENT &&
             !(v->t[i + 1].flags & TF_COREF))
             continue;
-        v->t[k++] = v->t[i];
+        if (k != i)
+            v->t[k] = v->t[i];
+        k++;
     }
     v->n = k;
 }
@@ -441,24 +529,29 @@ static void drop_articles(struct tvec *v)
 enum ex_err tk_sentence(const struct tk_in *in, size_t s, size_t e, const struct tk_sent *prev,
                         size_t np, struct tk_sent *out)
 {
-    struct tvec v = {0};
-    enum ex_err err = raw_tokens(in, s, e, &v);
+    struct tk_vec *v = &in->scratch[0];
+    out->t = NULL;
+    out->n = 0;
+    v->n = 0;
+    unsigned seen = 0;
+    enum ex_err err = raw_tokens(in, s, e, v, &seen);
     if (err)
-        goto out;
-    mark_nodes(&v);
-    mark_groups(in, &v);
-    err = mark_corefs(in, &v, prev, np);
+        return err;
+    if (seen & RAW_DIGIT)
+        mark_nodes(in, v);
+    if (seen & RAW_DEMONYM)
+        mark_groups(in, v);
+    err = mark_corefs(in, v, &in->scratch[1], prev, np);
     if (err)
-        goto out;
-    drop_articles(&v);
-    mark_lists(in, &v);
-out:
-    if (err) {
-        free(v.t);
-        v.t = NULL;
-        v.n = 0;
-    }
-    out->t = v.t;
-    out->n = v.n;
-    return err;
+        return err;
+    v = &in->scratch[0]; /* mark_corefs swapped the arrays */
+    if (seen & RAW_THE)
+        drop_articles(v);
+    mark_lists(in, v);
+    out->t = malloc((v->n ? v->n : 1) * sizeof *out->t);
+    if (!out->t)
+        return EX_E_NOMEM;
+    memcpy(out->t, v->t, v->n * sizeof *v->t);
+    out->n = v->n;
+    return EX_OK;
 }

@@ -25,13 +25,16 @@ enum tk_flag {
     TF_LIST = 16,   /* ENT merged from a coordination */
 };
 
+/* 80 bytes: an article's tokens stay small (texts are < EX_MAX_TEXT, so
+ * offsets and entity indexes fit 32 bits). */
 struct tok {
     uint8_t kind, flags, ne;
     uint16_t tmask; /* bit (1 << ex_type) of the entities */
-    size_t s, e;    /* code points in the article */
+    uint32_t id;    /* TK_WORD: rules_word_id() of w, 0 when no rule uses it */
+    uint32_t s, e;  /* code points in the article */
+    uint32_t wl;
     const char *w;  /* lowercased text (borrowed from the tx) */
-    size_t wl;
-    size_t ent[TK_MAXG]; /* working entity indexes */
+    uint32_t ent[TK_MAXG]; /* working entity indexes */
     char val[12];
 };
 
@@ -44,12 +47,29 @@ struct mention {
 
 struct rules;
 
+/* A word whose id is known already: code points [s, e), rules_word_id;
+ * plain when it has no inner '-' or '&' (so it is also one raw token). */
+struct tk_wid {
+    uint32_t s, e, id;
+    bool plain;
+};
+
+/* A growable token array. */
+struct tk_vec {
+    struct tok *t;
+    size_t n, cap;
+};
+
 struct tk_in {
     const char *low, *norm;
     const struct mention *m; /* all mentions, sorted by s */
     size_t nm;
     const unsigned *etype;  /* enum ex_type of each working entity */
     const struct rules *rules;
+    struct tk_vec *scratch; /* two work arrays reused from sentence to sentence; the
+                             * caller owns them (frees scratch[0].t and scratch[1].t) */
+    const struct tk_wid *wid; /* words with known ids, sorted by s (may be NULL) */
+    size_t nwid;
 };
 
 struct tk_sent {
@@ -58,7 +78,8 @@ struct tk_sent {
 };
 
 /* Tokenizes code points [s, e). prev[0..np) are the earlier sentences (most
- * recent last) used to resolve references. *out is malloc'd. */
+ * recent last) used to resolve references. out->t is malloc'd (exactly
+ * out->n tokens; the caller frees it). */
 enum ex_err tk_sentence(const struct tk_in *in, size_t s, size_t e, const struct tk_sent *prev,
                         size_t np, struct tk_sent *out) __attribute__((warn_unused_result));
 

@@ -15,6 +15,9 @@
 #include "extractor/text.h"
 #include "extractor/tokens.h"
 
+/* uint64_t words of one sentence's struct rsig buffer (cand). */
+#define SIG_WORDS(R) ((R)->nrw ? (R)->nrw : 1)
+
 struct extractor {
     struct gz *gz;
     struct rules *rules;
@@ -69,11 +72,22 @@ struct work {
     size_t nfacts, capfacts;
     struct wsanc *sanc;
     size_t nsanc, capsanc;
+    uint64_t *sigbuf;  /* nsents * SIG_WORDS: the sentences' candidate rules */
+    struct rsig *sigs; /* per sentence: its rule signature (cand NULL until computed) */
+    char (*sdate)[11]; /* per sentence: its date (dates_format), when sdate_st is 2 */
+    uint8_t *sdate_st; /* per sentence: 0 not looked for yet, 1 none, 2 found */
+    uint8_t *hedge_st; /* per sentence: 0 not looked for yet, 1 not hedged, 2 hedged */
+    struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the ids) */
+    size_t nwid, capwid;
 };
 
 /* Finds (by slug of name) or creates a working entity; *idx receives it. */
 enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
                         const char *country, size_t *idx) __attribute__((warn_unused_result));
+/* work_entity with the slug of name already known (id, "" when none). */
+enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
+                           enum ex_type type, const char *country, size_t *idx)
+    __attribute__((warn_unused_result));
 /* Records surf[0..n) as an alias of entity idx unless it is the name itself. */
 enum ex_err work_alias(struct work *w, size_t idx, const char *surf, size_t n)
     __attribute__((warn_unused_result));

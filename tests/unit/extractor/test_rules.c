@@ -63,6 +63,7 @@ static void test_match(void)
     t[2] = (struct tok){.kind = TK_WORD, .w = "snapped", .wl = 7};
     t[3] = (struct tok){.kind = TK_WORD, .w = "up", .wl = 2};
     t[4] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_CHIP, .ne = 1, .ent = {1}};
+    rules_tok_ids(r, t, 5); /* the tokenizer's job: word ids from the rules' vocabulary */
     struct rmatch m;
     ok(rule_match_at(&r->r[0], t, 5, 0, &m) && m.role[RR_S] == 0 && m.role[RR_O] == 4 &&
            m.end == 5,
@@ -71,6 +72,42 @@ static void test_match(void)
     t[1] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_COMPANY, .ne = 1, .ent = {2}};
     ok(!rule_match_at(&r->r[0], t, 5, 0, &m), "a gap never skips a nearer subject");
     ok(rule_match_at(&r->r[0], t, 5, 1, &m) && m.role[RR_S] == 1, "the nearer subject matches");
+    rules_free(r);
+}
+
+/* Words ending in '~' match any ending, as entries of a lexicon (lex_has,
+ * lex_match) and inside patterns, also as the first word of an alternative
+ * (where the alternatives are then tried in the order written). */
+static void test_prefix(void)
+{
+    struct rules *r = NULL;
+    char err[128];
+    const char *src = "L\tcurb\trestrict~|cut off|ban\n"
+                      "F\tt\tuses\t0.5\t{company:S} @curb|block~_all {chip:O}\n";
+    ok(rules_new(src, strlen(src), &r, err, sizeof err) == EX_OK, "prefix words compile");
+    if (!r)
+        return;
+    const struct lexicon *lx = rules_lex(r, "curb");
+    ok(lex_has(lx, "restricts", 9) && lex_has(lx, "restrict", 8) && !lex_has(lx, "restri", 6) &&
+           lex_has(lx, "ban", 3) && !lex_has(lx, "cut", 3),
+       "lex_has with a '~' entry");
+    struct tok t[4];
+    memset(t, 0, sizeof t);
+    t[0] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_COMPANY, .ne = 1, .ent = {0}};
+    t[1] = (struct tok){.kind = TK_WORD, .w = "restricting", .wl = 11};
+    t[2] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_CHIP, .ne = 1, .ent = {1}};
+    rules_tok_ids(r, t, 3);
+    ok(lex_match(lx, t, 3, 1) == 1, "lex_match with a '~' entry");
+    struct rmatch m;
+    ok(rule_match_at(&r->r[0], t, 3, 0, &m) && m.role[RR_O] == 2, "'~' in a pattern");
+    t[1] = (struct tok){.kind = TK_WORD, .w = "blocked", .wl = 7};
+    t[2] = (struct tok){.kind = TK_WORD, .w = "all", .wl = 3};
+    t[3] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_CHIP, .ne = 1, .ent = {1}};
+    rules_tok_ids(r, t, 4);
+    ok(rule_match_at(&r->r[0], t, 4, 0, &m) && m.role[RR_O] == 3, "'~' starting a phrase");
+    t[1] = (struct tok){.kind = TK_WORD, .w = "bans", .wl = 4};
+    rules_tok_ids(r, t, 4);
+    ok(!rule_match_at(&r->r[0], t, 4, 0, &m), "no ending without '~'");
     rules_free(r);
 }
 
@@ -192,6 +229,7 @@ int main(void)
 {
     test_parse();
     test_match();
+    test_prefix();
     struct extractor *x = ex_load_shipped();
     ok(x != NULL, "shipped data compiles");
     if (x) {
