@@ -91,7 +91,7 @@ static enum fetch_store_result store_article(void *user, const struct fetch_arti
     struct store_ingest_info info = {0};
     enum store_err serr;
     if (pipeline_ingest(g->store, g->x, &a, &info, NULL, &serr, err, sizeof err) != PL_OK) {
-        if (serr == STORE_E_MAPFULL && g->fatal == STORE_OK)
+        if ((serr == STORE_E_MAPFULL || serr == STORE_E_NOSPACE) && g->fatal == STORE_OK)
             g->fatal = serr;
         return FETCH_STORE_ERROR;
     }
@@ -207,7 +207,7 @@ static size_t local_file(struct fetchglue *g, const char *path)
     if (pipeline_ingest(g->store, g->x, &a, &info, NULL, &serr, err, sizeof err) != PL_OK) {
         r.err = FETCH_E_CALLBACK;
         r.items_failed = 1;
-        if (serr == STORE_E_MAPFULL && g->fatal == STORE_OK)
+        if ((serr == STORE_E_MAPFULL || serr == STORE_E_NOSPACE) && g->fatal == STORE_OK)
             g->fatal = serr;
     } else if (info.duplicate) {
         r.items_duplicate = 1;

@@ -51,7 +51,7 @@ int cmd_stats(int argc, char **argv)
         store_read_end(t);
     }
     if (e != STORE_OK) {
-        fprintf(stderr, "ecfacts: stats: %s\n", store_strerror(e));
+        fprintf(stderr, "ecfacts: stats: %s: %s\n", c.data_dir, store_strerror(e));
         store_close(s);
         return EXIT_FAIL;
     }
@@ -77,7 +77,7 @@ int cmd_export(int argc, char **argv)
     enum store_err e = store_export(s, STDOUT_FILENO);
     store_close(s);
     if (e != STORE_OK) {
-        fprintf(stderr, "ecfacts: export: %s\n", store_strerror(e));
+        fprintf(stderr, "ecfacts: export: %s: %s\n", c.data_dir, store_strerror(e));
         return EXIT_FAIL;
     }
     return EXIT_OK;

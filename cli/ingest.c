@@ -35,7 +35,8 @@ static void ingest_file(struct store *s, const struct extractor *x, const char *
         fprintf(stderr, "ecfacts: ingest: %s: %s%s\n", path, err,
                 serr == STORE_E_MAPFULL ? " (raise --map-size / ECFACTS_MAP_SIZE)" : "");
         t->failed++;
-        if (serr == STORE_E_MAPFULL || serr == STORE_E_IO || serr == STORE_E_VERSION)
+        if (serr == STORE_E_MAPFULL || serr == STORE_E_NOSPACE || serr == STORE_E_IO ||
+            serr == STORE_E_VERSION)
             t->fatal = 1;
     } else if (info.duplicate) {
         printf("%s: duplicate of %s\n", id, info.id);

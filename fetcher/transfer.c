@@ -5,8 +5,8 @@
 
 #include "fetcher/transfer.h"
 
-#define ACCEPT_HEADER                                                                              \
-    "Accept: text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"            \
+#define ACCEPT_VALUE                                                                               \
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"                    \
     "application/xml;q=0.9,*/*;q=0.8"
 
 static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
@@ -84,7 +84,7 @@ enum fetch_err xfer_setup(struct xfer *x, CURL *easy, const struct fetch_setting
     fbuf_init(&x->body, cap);
     curl_easy_reset(easy);
 
-    if (!add_header(x, "Accept", ACCEPT_HEADER + strlen("Accept: ")))
+    if (!add_header(x, "Accept", ACCEPT_VALUE))
         return FETCH_E_NOMEM;
     if (v && (!add_header(x, "If-None-Match", v->etag) ||
               !add_header(x, "If-Modified-Since", v->last_modified)))

@@ -1,4 +1,7 @@
 /* GET /v1/entities, /v1/entities/{id}, /v1/chips, /v1/chips/{id}/lineage */
+#include <string.h>
+
+#include "common/util.h"
 #include "handlers/common.h"
 #include "handlers/params.h"
 #include "server/http.h"
@@ -13,6 +16,15 @@ static void list(struct request *rq, struct reply *rp, const char *force_type)
         return;
     if (!param_str(rq, rp, "q", 200, &f.prefix) || !page_params(rq, rp, &pg))
         return;
+    if (f.prefix) {
+        char *k = ecf_name_key(f.prefix, strlen(f.prefix));
+        bool empty = !k || !*k;
+        free(k);
+        if (empty) {
+            reply_problem(rp, 400, "q", "q must contain a letter or digit");
+            return;
+        }
+    }
     if (force_type)
         f.type = force_type;
     struct store_txn *t;

@@ -63,7 +63,10 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
     struct query_check *q = cls;
     if (q->bad_name)
         return MHD_YES;
-    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+    if (!value && router_param_allowed(q->route, key)) {
+        q->bad_name = key;
+        q->why = "needs a value (name=value)";
+    } else if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
         q->bad_name = key;
         q->why = "contains a NUL byte";
     } else if (!ecf_utf8_valid(key, key_size, NULL)) {
@@ -111,10 +114,60 @@ static bool media_type_is(const char *ct, const char *want)
     return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+struct framing {
+    unsigned host, content_length, transfer_encoding;
+    const char *cl_first;
+    bool cl_differ;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    (void)key_size;
+    (void)value_size;
+    struct framing *f = cls;
+    if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
+        f->host++;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        if (f->content_length++ && value && f->cl_first && strcmp(value, f->cl_first) != 0)
+            f->cl_differ = true;
+        if (!f->cl_first)
+            f->cl_first = value;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        f->transfer_encoding++;
+    }
+    return MHD_YES;
+}
+
+/* Message framing (RFC 9112 sections 3.2 and 6): one Host on HTTP/1.1;
+ * Content-Length and Transfer-Encoding never ambiguous, since a proxy in
+ * front may read them differently (request smuggling). */
+static bool refuse_framing(struct request *rq, struct reply *rp)
+{
+    struct framing f = {0};
+    MHD_get_connection_values_n(rq->conn, MHD_HEADER_KIND, count_header, &f);
+    const char *te = request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (f.host > 1 || (f.host == 0 && rq->http11)) {
+        reply_problem(rp, 400, NULL, "an HTTP/1.1 request needs exactly one Host header");
+    } else if (f.cl_differ) {
+        reply_problem(rp, 400, NULL, "Content-Length headers disagree");
+    } else if (f.content_length && f.transfer_encoding) {
+        reply_problem(rp, 400, NULL, "Content-Length and Transfer-Encoding together");
+    } else if (f.transfer_encoding > 1 || (te && strcasecmp(te, "chunked") != 0)) {
+        reply_problem(rp, 400, NULL, "only Transfer-Encoding: chunked is supported");
+    } else {
+        return false;
+    }
+    return true;
+}
+
 /* Checks made when the headers are in, before any body is read. Returns
  * true and fills rp when the request is refused right away. */
 static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
 {
+    if (refuse_framing(rq, rp))
+        return true;
     if (rq->method == HTTP_OPTIONS) {
         return false;
     }
@@ -265,7 +318,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_data_size,
                                   void **req_cls)
 {
-    (void)version;
     struct http_server *h = cls;
     struct request *rq = *req_cls;
     struct reply rp;
@@ -280,6 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->path = url;
         rq->method = router_method_parse(method);
         rq->method_str = method;
+        rq->http11 = version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
         rq->slot = router_nroutes;
         *req_cls = rq;
         pthread_mutex_lock(&h->mu);
@@ -405,6 +458,39 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_event("mhd", "%s", msg);
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decoding for paths and query values, stricter than MHD's: a %00
+ * or a malformed escape becomes the byte 0xFF, which no valid UTF-8 or id
+ * contains, so the request is refused (400 for a parameter, 404 for a path)
+ * instead of being cut short at a NUL or taken literally. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (*r != '%') {
+            *w++ = *r;
+            continue;
+        }
+        int hi = r[1] ? hexval(r[1]) : -1, lo = hi >= 0 && r[2] ? hexval(r[2]) : -1;
+        if (hi < 0 || lo < 0) {
+            *w++ = (char)0xFF;
+            continue;
+        }
+        char c = (char)(hi * 16 + lo);
+        *w++ = c ? c : (char)0xFF;
+        r += 2;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sl, bool *v6,
                         char *errbuf, size_t cap)
 {
@@ -463,7 +549,7 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
         flags |= MHD_USE_IPv6;
     h->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg->timeout,

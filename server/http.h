@@ -40,6 +40,7 @@ struct request {
     struct MHD_Connection *conn;
     enum http_method method;
     const char *method_str;    /* as sent, borrowed from MHD */
+    bool http11;               /* HTTP/1.1 (Host required) rather than 1.0 */
     const struct route *route; /* NULL when no route matched */
     size_t slot;               /* metrics slot: route index, or router_nroutes */
     const char *path;          /* borrowed from MHD, valid for the request */

@@ -129,6 +129,7 @@ void reply_store_error(struct reply *rp, enum store_err e, const char *what)
         reply_problem(rp, 409, NULL, "%s: %s", what, store_strerror(e));
         break;
     case STORE_E_MAPFULL:
+    case STORE_E_NOSPACE:
         reply_problem(rp, 507, NULL, "%s", store_strerror(e));
         break;
     case STORE_E_BUSY:

@@ -175,7 +175,7 @@ static enum store_err put_one(struct store *s, enum store_db db, const struct ke
         rc = mdb_txn_commit(w.txn);
         w.txn = NULL;
         if (rc != MDB_SUCCESS)
-            w.err = store_err_mdb(rc);
+            w.err = store_err_commit(w.s, rc);
     }
     if (w.txn)
         mdb_txn_abort(w.txn); /* map full and every other failure: nothing changed */

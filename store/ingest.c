@@ -492,7 +492,7 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
             rc = mdb_txn_commit(in.w.txn);
             in.w.txn = NULL;
             if (rc != MDB_SUCCESS)
-                in.w.err = store_err_mdb(rc);
+                in.w.err = store_err_commit(in.w.s, rc);
             info->url_added = in.w.err == STORE_OK;
         }
         goto out; /* else nothing written: the abort below is the no-op */
@@ -510,7 +510,7 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
         rc = mdb_txn_commit(in.w.txn);
         in.w.txn = NULL;
         if (rc != MDB_SUCCESS)
-            in.w.err = store_err_mdb(rc);
+            in.w.err = store_err_commit(in.w.s, rc);
     }
     if (in.w.err == STORE_OK) {
         ecf_strlcpy(info->id, a->id, sizeof info->id);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -62,8 +63,18 @@ const char *store_strerror(enum store_err err)
     case STORE_E_CORRUPT: return "corrupt: a stored record failed to decode";
     case STORE_E_NOMEM: return "out of memory";
     case STORE_E_BUSY: return "busy: too many readers";
+    case STORE_E_NOSPACE: return "no space left on the device: nothing was written";
     }
     return "unknown store error";
+}
+
+enum store_err store_err_commit(struct store *s, int rc)
+{
+    struct statvfs vfs;
+    if (rc == EIO && s->dir && statvfs(s->dir, &vfs) == 0 &&
+        (uint64_t)vfs.f_bavail * vfs.f_frsize < 64u * 1024u)
+        return STORE_E_NOSPACE;
+    return store_err_mdb(rc);
 }
 
 enum store_err store_err_mdb(int rc)
@@ -72,6 +83,8 @@ enum store_err store_err_mdb(int rc)
     case MDB_SUCCESS: return STORE_OK;
     case MDB_NOTFOUND: return STORE_E_NOTFOUND;
     case MDB_MAP_FULL: return STORE_E_MAPFULL;
+    case ENOSPC:
+    case EDQUOT: return STORE_E_NOSPACE;
     case MDB_READERS_FULL:
     case EAGAIN: return STORE_E_BUSY;
     case MDB_CORRUPTED:
@@ -246,6 +259,28 @@ static enum store_err open_schema(struct store *s, const char *dir, char *errbuf
     return err;
 }
 
+/* A data.mdb shorter than its own last page (truncated copy, partial
+ * snapshot) would be mapped past its end: the first read of such a page is a
+ * SIGBUS. Refuse it at open instead. */
+static enum store_err check_size(struct store *s, const char *dir, char *errbuf, size_t errcap)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    char path[4096];
+    struct stat fst;
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if (mdb_env_info(s->env, &info) != MDB_SUCCESS || mdb_env_stat(s->env, &st) != MDB_SUCCESS ||
+        stat(path, &fst) != 0)
+        return STORE_OK; /* nothing to compare: LMDB reports its own errors */
+    uint64_t need = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+    if ((uint64_t)fst.st_size < need) {
+        errf(errbuf, errcap, "%s is truncated: %lld bytes, its pages need %llu", path,
+             (long long)fst.st_size, (unsigned long long)need);
+        return STORE_E_CORRUPT;
+    }
+    return STORE_OK;
+}
+
 enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
                           char *errbuf, size_t errcap)
 {
@@ -278,6 +313,7 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
     if (!s)
         return STORE_E_NOMEM;
     s->read_only = opts->read_only;
+    s->dir = strdup(dir);
     pthread_rwlockattr_t attr;
     pthread_rwlockattr_init(&attr);
 #ifdef __GLIBC__
@@ -287,6 +323,7 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
     rc = pthread_rwlock_init(&s->maplock, &attr);
     pthread_rwlockattr_destroy(&attr);
     if (rc != 0) {
+        free(s->dir);
         free(s);
         return STORE_E_NOMEM;
     }
@@ -318,6 +355,9 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
         if (mdb_env_info(s->env, &info) == MDB_SUCCESS && info.me_mapsize < STORE_DEFAULT_MAP)
             mdb_env_set_mapsize(s->env, STORE_DEFAULT_MAP);
     }
+    err = check_size(s, dir, errbuf, errcap);
+    if (err != STORE_OK)
+        goto fail;
     err = open_schema(s, dir, errbuf, errcap);
     if (err != STORE_OK)
         goto fail;
@@ -327,6 +367,7 @@ fail:
     if (s->env)
         mdb_env_close(s->env);
     pthread_rwlock_destroy(&s->maplock);
+    free(s->dir);
     free(s);
     return err;
 }
@@ -366,6 +407,7 @@ void store_close(struct store *s)
         return;
     mdb_env_close(s->env);
     pthread_rwlock_destroy(&s->maplock);
+    free(s->dir);
     free(s);
 }
 

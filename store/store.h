@@ -32,7 +32,8 @@ enum store_err {
     STORE_E_IO,       /* the OS said no: permissions, disk, missing directory */
     STORE_E_CORRUPT,  /* a record failed to decode */
     STORE_E_NOMEM,
-    STORE_E_BUSY      /* too many readers (MDB_READERS_FULL) */
+    STORE_E_BUSY,     /* too many readers (MDB_READERS_FULL) */
+    STORE_E_NOSPACE   /* the disk is full (ENOSPC): the write was rolled back */
 };
 
 /* A static English sentence for err ("map full: ..."). */

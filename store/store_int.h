@@ -59,6 +59,7 @@ struct store {
     pthread_rwlock_t maplock;
     bool read_only;
     uint32_t absent; /* bit i: optional database i missing (read-only open only) */
+    char *dir;       /* the data directory, for statvfs after a failed write */
 };
 
 static inline bool store_has_db(const struct store *s, enum store_db db)
@@ -80,6 +81,11 @@ struct stxn {
 };
 
 enum store_err store_err_mdb(int rc);
+
+/* store_err_mdb for a failed commit: LMDB turns a short write (the disk
+ * filling up) into EIO, so EIO on a filesystem with no space left is
+ * STORE_E_NOSPACE. */
+enum store_err store_err_commit(struct store *s, int rc);
 
 /* Begins an LMDB transaction holding maplock shared; handles MDB_MAP_RESIZED
  * by adopting the new size and retrying. On failure the lock is not held. */
