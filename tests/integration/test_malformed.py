@@ -1,0 +1,475 @@
+#!/usr/bin/python3
+"""Malformed HTTP against the running server, over raw sockets: bad request
+lines, huge headers, broken percent-encoding, NUL and invalid UTF-8, bad
+numbers, junk cursors, odd parameter syntax, an over-long path, Content-Length
+mismatches and bad chunk sizes.
+
+For every case: each answer is a 4xx (a few cases name the other statuses
+they may also get, and why), answers our code gives are
+application/problem+json (libmicrohttpd's own HTML error pages are listed in
+a summary, not failed), the connection ends or answers before a deadline,
+and GET /healthz answers 200 afterwards. At the end the process is still
+alive. A table of case -> status is printed as TAP comments.
+
+usage: test_malformed.py ECFACTS_BINARY [SHARED_DIR]      (TAP on stdout)"""
+import base64
+import json
+import os
+import socket
+import urllib.parse
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ecftest as E  # noqa: E402
+
+SERVER_TIMEOUT = 3      # --timeout: idle connections are closed after this
+CASE_DEADLINE = 15.0    # a case that has neither answered nor closed by then hangs
+SETTLE = 0.3            # after a complete answer, how long to wait for a pipelined second
+CHIP = "ascend-910c"    # a chip of the embedded sample articles
+
+FOUR = tuple(range(400, 500))
+
+
+# ------------------------------------------------------------------ wire
+
+class Answer:
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers  # lower-case name -> value (last wins)
+        self.body = body
+
+    def ct(self):
+        return self.headers.get("content-type", "")
+
+
+def parse_answers(buf):
+    """Every complete HTTP/1.x response in buf: ([Answer], leftover bytes)."""
+    out = []
+    while True:
+        end = buf.find(b"\r\n\r\n")
+        if end < 0:
+            return out, buf
+        head = buf[:end].decode("latin-1").split("\r\n")
+        parts = head[0].split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+            return out, buf  # not a response: leave it as leftover
+        headers = {}
+        for ln in head[1:]:
+            k, _, v = ln.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        rest = buf[end + 4:]
+        status = int(parts[1])
+        if "content-length" in headers:
+            n = int(headers["content-length"])
+            if len(rest) < n:
+                return out, buf
+            body, buf = rest[:n], rest[n:]
+        elif status in (204, 304) or status < 200:
+            body, buf = b"", rest
+        else:
+            return out, buf  # body runs to the close: wait for it
+        out.append(Answer(status, parts[2] if len(parts) > 2 else "", headers, body))
+
+
+def exchange(port, chunks, deadline=CASE_DEADLINE, pause=0.0):
+    """Sends the byte strings in chunks (pause seconds apart), then reads
+    until the server closes, or SETTLE seconds pass after a complete answer
+    with nothing more, or the deadline. Returns (answers, how, seconds):
+    how is 'closed', 'idle' (answered, connection left open) or 'HUNG'."""
+    t0 = time.monotonic()
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    buf = b""
+    how = None
+    try:
+        for i, c in enumerate(chunks):
+            if i and pause:
+                time.sleep(pause)
+            try:
+                s.sendall(c)
+            except (BrokenPipeError, ConnectionResetError):
+                break  # answered early and closed: read what it said
+        last_answer_at = None
+        while True:
+            now = time.monotonic()
+            if now - t0 > deadline:
+                how = "HUNG"
+                break
+            answers, _ = parse_answers(buf)
+            if answers and last_answer_at is None:
+                last_answer_at = now
+            wait = deadline - (now - t0)
+            if last_answer_at is not None:
+                wait = min(wait, SETTLE - (now - last_answer_at))
+                if wait <= 0:
+                    how = "idle"
+                    break
+            s.settimeout(max(0.01, wait))
+            try:
+                data = s.recv(65536)
+            except socket.timeout:
+                continue
+            except ConnectionResetError:
+                how = "closed"
+                break
+            if not data:
+                how = "closed"
+                break
+            buf += data
+            if parse_answers(buf)[0] and last_answer_at is not None:
+                last_answer_at = time.monotonic()  # another answer came
+    finally:
+        s.close()
+    answers, leftover = parse_answers(buf)
+    if leftover and how == "closed" and not answers:
+        # a body that runs to the close (HTTP/1.0 style)
+        end = leftover.find(b"\r\n\r\n")
+        if end > 0 and leftover.startswith(b"HTTP/"):
+            head = leftover[:end].decode("latin-1").split("\r\n")
+            parts = head[0].split(" ", 2)
+            headers = {}
+            for ln in head[1:]:
+                k, _, v = ln.partition(":")
+                headers[k.strip().lower()] = v.strip()
+            answers = [Answer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers,
+                              leftover[end + 4:])]
+    return answers, how, time.monotonic() - t0
+
+
+def req(line, headers=(("Host", "127.0.0.1"),), body=b""):
+    head = line + "\r\n" + "".join("%s: %s\r\n" % kv for kv in headers) + "\r\n"
+    return head.encode("latin-1") + body
+
+
+def get(target, extra=()):
+    return req("GET %s HTTP/1.1" % target, (("Host", "127.0.0.1"),) + tuple(extra))
+
+
+def post(headers, body=b"", target="/v1/articles"):
+    hs = (("Host", "127.0.0.1"), ("Authorization", "Bearer " + E.TOKEN)) + tuple(headers)
+    return req("POST %s HTTP/1.1" % target, hs, body)
+
+
+def chunked(raw_chunks, ct="application/json"):
+    return post((("Content-Type", ct), ("Transfer-Encoding", "chunked")), raw_chunks)
+
+
+# ----------------------------------------------------------------- cases
+
+# A JSON article body of 60 bytes or so that the server would accept whole.
+GOOD_JSON = b'{"id":"mf-1","text":"Malformed suite\\n\\nHuawei uses the H20."}'
+
+
+def cases(real_cursors=()):
+    """(name, [bytes to send], acceptable statuses, note, must_close).
+    Acceptable is a tuple of statuses every answer must be in; 'no answer' is
+    allowed only for cases that say so with None in the tuple (the server may
+    just close a request it cannot read to the end). must_close: the server
+    must close the connection after answering (RFC 9112 6.1, 6.3)."""
+    c = []
+
+    def add(name, chunks, ok=FOUR, note="", must_close=False):
+        c.append((name, chunks if isinstance(chunks, list) else [chunks], ok, note,
+                  must_close))
+
+    # -- request lines
+    add("garbage bytes", b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03garbage\r\n\r\n",
+        FOUR + (None,))
+    add("garbage text line", b"hello there, server\r\n\r\n", FOUR + (None,))
+    add("request line without version", b"GET /v1/entities\r\nHost: 127.0.0.1\r\n\r\n",
+        FOUR + (None,))
+    v505 = "505 HTTP Version Not Supported is the right answer (RFC 9110 15.6.6)"
+    add("HTTP/0.9 version", get("/v1/entities").replace(b"HTTP/1.1", b"HTTP/0.9"),
+        FOUR + (None, 505), v505)
+    add("HTTP/2.0 connection preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        FOUR + (None, 505), v505)
+    add("HTTP/2.0 version", get("/v1/entities").replace(b"HTTP/1.1", b"HTTP/2.0"),
+        FOUR + (None, 505), v505)
+    add("HTTP/3.0 version", get("/v1/entities").replace(b"HTTP/1.1", b"HTTP/3.0"),
+        FOUR + (None, 505), v505)
+    add("HTTP/1.1 without Host", req("GET /v1/entities HTTP/1.1", ()), FOUR,
+        "RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1 request without Host")
+    add("two Host headers", get("/v1/entities", (("Host", "example.com"),)), FOUR,
+        "RFC 9112 3.2: more than one Host: 400")
+    add("lowercase method", req("get /v1/entities HTTP/1.1"), FOUR)
+    add("unknown method", req("FROB /v1/entities HTTP/1.1"), FOUR)
+    add("absolute-form target", get("http://127.0.0.1/v1/entities"), FOUR + (200,),
+        "RFC 9112 3.2.2: a server MUST accept absolute-form; 200 is right, a 4xx tolerated")
+    add("asterisk target on GET", get("*"), FOUR)
+    add("asterisk target on OPTIONS", req("OPTIONS * HTTP/1.1"), FOUR + (200, 204),
+        "OPTIONS * is valid HTTP; 2xx or 4xx")
+    add("empty target", req("GET  HTTP/1.1"), FOUR + (None,))
+    add("target without leading slash", get("v1/entities"), FOUR)
+
+    # -- huge headers
+    add("one 100 KB header", get("/v1/entities", (("X-Big", "a" * 100 * 1024),)),
+        FOUR + (None,))
+    add("10,000 headers", get("/v1/entities", tuple(("X-H%d" % i, "v") for i in range(10000))),
+        FOUR + (None,))
+    add("header line without colon", req("GET /v1/entities HTTP/1.1",
+                                         (("Host", "127.0.0.1"),)).replace(
+        b"\r\n\r\n", b"\r\nthis is not a header\r\n\r\n"), FOUR)
+
+    # -- percent-encoding, NUL, UTF-8: paths
+    for enc in ("%", "%G1", "%zz", "%00", "%00abc", "abc%00", "%FF", "%C0%AF", "%ED%A0%80"):
+        add("path /v1/entities/%s" % enc, get("/v1/entities/" + enc))
+    add("path /v1/entities%00/x", get("/v1/entities%00/x"))
+    add("path /v1/chips/%FF/lineage", get("/v1/chips/%FF/lineage"))
+    add("path /healthz%00", get("/healthz%00"), FOUR,
+        "a NUL in the path must not be cut off into /healthz")
+    add("path /v1/entities%00", get("/v1/entities%00"), FOUR,
+        "a NUL in the path must not be cut off into /v1/entities")
+    # -- ... and parameters
+    for target in ("/v1/entities?q=%", "/v1/entities?q=--", "/v1/chips?q=%21%21",
+                   "/v1/entities?q=%G1", "/v1/entities?q=%zz",
+                   "/v1/entities?q=%00", "/v1/entities?q=a%00b", "/v1/entities?%00=1",
+                   "/v1/entities?q%00=1", "/v1/entities?q=%FF", "/v1/entities?q=%C0%AF",
+                   "/v1/entities?%FF=1", "/v1/entities?%C0%AF=x", "/v1/search?q=%ED%A0%80ab",
+                   "/v1/search?q=%", "/v1/search?q=%zz%zz", "/v1/entities?type=%zz",
+                   "/v1/entities?limit=%31%00", "/v1/entities?limit=1%00"):
+        add("query " + target, get(target))
+
+    # -- numbers
+    for v in ("-1", "0", "501", "18446744073709551616", "18446744073709551615",
+              "99999999999999999999999", "1e3", "0x10", "+5", " 5", "5 ", "5.0", "", "%2010"):
+        add("limit=%r" % v, get("/v1/entities?limit=" + v.replace(" ", "%20")))
+    for v in ("-1", "0", "6", "501", "18446744073709551616", "1e3", "0x10", ""):
+        add("depth=%r" % v, get("/v1/chips/%s/lineage?depth=%s" % (CHIP, v)))
+    for v in ("0", "51", "-1", "1e3"):
+        add("search limit=%r" % v, get("/v1/search?q=huawei&limit=" + v))
+
+    # -- cursors
+    add("cursor: 10 KB of base64", get("/v1/entities?cursor=" + "QUJD" * 2560))
+    add("cursor: 1000 chars of base64", get("/v1/entities?cursor=" + "QUJD" * 250))
+    add("cursor with = padding", get("/v1/entities?cursor=YWJjZA%3D%3D"))
+    add("cursor with raw = padding", get("/v1/entities?cursor=YWJjZA=="))
+    def b64(raw):
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    add("cursor: valid base64 of junk",
+        get("/v1/entities?cursor=" + b64(bytes((i * 89 + 7) % 256 for i in range(48)))))
+    add("cursor: base64 of a plausible key", get("/v1/entities?cursor=" + b64(b"zzzz\x00\xff")))
+    add("cursor: base64 of 700 bytes", get("/v1/entities?cursor=" + b64(b"\xff" * 700)))
+    add("cursor: not base64", get("/v1/entities?cursor=%21%21%21%21"))
+    add("cursor: empty", get("/v1/entities?cursor="))
+    add("cursor on facts: junk", get("/v1/facts?cursor=AAAAAAAAAAAAAAAA"))
+    add("cursor on sanctions: junk", get("/v1/sanctions?cursor=_-_-_-_-"))
+    add("cursor on articles: junk", get("/v1/articles?cursor=Zm9v"))
+    add("cursor on chips: junk", get("/v1/chips?cursor=Zm9vYmFy"))
+    add("cursor on sources: junk", get("/v1/sources?cursor=Zm9vYmFy"))
+    # cursors this server issued, used where they do not belong or cut short
+    for route, cur in real_cursors:
+        for other in ("/v1/entities", "/v1/facts", "/v1/sanctions", "/v1/articles"):
+            if other != route:
+                add("a %s cursor on %s" % (route, other), get("%s?cursor=%s" % (other, cur)))
+        add("a %s cursor cut by one character" % route, get("%s?cursor=%s" % (route, cur[:-1])))
+        add("a %s cursor with a filter it was not issued for" % route,
+            get("%s?cursor=%s&%s" % (route, cur, "type=chip" if route == "/v1/entities"
+                                     else "predicate=uses")))
+
+    # -- parameter syntax
+    add("duplicate parameter limit", get("/v1/entities?limit=1&limit=2"))
+    add("duplicate parameter, same value", get("/v1/entities?type=chip&type=chip"))
+    add("duplicate parameter depth", get("/v1/chips/%s/lineage?depth=1&depth=1" % CHIP))
+    add("empty parameter name ?=x", get("/v1/entities?=x"))
+    add("empty parameter names ?&&", get("/v1/entities?&&"), FOUR + (200,),
+        "no parameter at all: 200 tolerated")
+    add("empty parameter name ?&=&", get("/v1/entities?&=&"))
+    add("parameter without = (known name)", get("/v1/entities?limit"), FOUR,
+        "a known parameter without a value must not be read as absent")
+    add("parameter without = (cursor)", get("/v1/entities?cursor"), FOUR)
+    add("parameter without = (unknown name)", get("/v1/entities?bogus"))
+    add("parameter on a route without any", get("/v1/stats?x=1"))
+    add("parameter without = on a route without any", get("/v1/stats?x"))
+    add("unknown parameter", get("/v1/entities?limitt=1"))
+
+    # -- long path
+    add("5000-byte path", get("/v1/entities/" + "a" * (5000 - len("/v1/entities/"))))
+    add("5000-byte query", get("/v1/entities?q=" + "a" * 4990))
+    add("5000-byte unknown path", get("/" + "x" * 4999))
+
+    # -- Content-Length mismatches (POST /v1/articles, JSON, authorised)
+    jct = ("Content-Type", "application/json")
+    add("Content-Length shorter than the body",
+        post((jct, ("Content-Length", "20")), GOOD_JSON), FOUR,
+        "20 bytes of JSON are not a body; the rest is read as a new request")
+    add("Content-Length longer than the body",
+        post((jct, ("Content-Length", str(len(GOOD_JSON) + 100))), GOOD_JSON), FOUR + (None,),
+        "the server waits for the rest, then its idle timeout closes the connection")
+    add("Content-Length negative", post((jct, ("Content-Length", "-5")), GOOD_JSON),
+        FOUR + (None,))
+    add("Content-Length not a number", post((jct, ("Content-Length", "ten")), GOOD_JSON),
+        FOUR + (None,))
+    add("Content-Length 2^64", post((jct, ("Content-Length", "18446744073709551616")),
+                                    GOOD_JSON), FOUR + (None,))
+    add("two equal Content-Length headers",
+        post((jct, ("Content-Length", str(len(GOOD_JSON))), ("Content-Length",
+                                                              str(len(GOOD_JSON)))),
+             GOOD_JSON.replace(b"mf-1", b"mf-2")), FOUR + (200, 201),
+        "RFC 9110 8.6: identical repeated values may be accepted")
+    add("two different Content-Length headers",
+        post((jct, ("Content-Length", str(len(GOOD_JSON))), ("Content-Length", "5")),
+             GOOD_JSON.replace(b"mf-1", b"mf-3")), FOUR + (None,),
+        "RFC 9112 6.3: differing Content-Length values are unrecoverable: 400 and close",
+        must_close=True)
+    add("Content-Length with Transfer-Encoding chunked",
+        post((jct, ("Content-Length", "5"), ("Transfer-Encoding", "chunked")),
+             b"%x\r\n%s\r\n0\r\n\r\n" % (len(GOOD_JSON), GOOD_JSON.replace(b"mf-1", b"mf-4"))),
+        FOUR + (None, 200, 201),
+        "RFC 9112 6.1: chunked wins or the request is refused, and the connection is closed",
+        must_close=True)
+    add("Transfer-Encoding not chunked", post((jct, ("Transfer-Encoding", "gzip")), GOOD_JSON),
+        FOUR, "RFC 9112 6.3: chunked not final: the server MUST answer 400 and close")
+    # -- chunked bodies with bad chunk sizes
+    add("chunk size not hex", chunked(b"zz\r\n" + GOOD_JSON + b"\r\n0\r\n\r\n"), FOUR + (None,))
+    add("chunk size negative", chunked(b"-1\r\n" + GOOD_JSON + b"\r\n0\r\n\r\n"), FOUR + (None,))
+    add("chunk size overflows 64 bits",
+        chunked(b"1FFFFFFFFFFFFFFFFF\r\n" + GOOD_JSON + b"\r\n0\r\n\r\n"), FOUR + (None,))
+    add("chunk size 2^64-1", chunked(b"FFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n"), FOUR + (None,))
+    add("chunk size larger than the data",
+        chunked(b"%x\r\n%s\r\n0\r\n\r\n" % (len(GOOD_JSON) + 50, GOOD_JSON)), FOUR + (None,),
+        "waits for the rest, then the idle timeout")
+    add("chunk size smaller than the data",
+        chunked(b"%x\r\n%s\r\n0\r\n\r\n" % (10, GOOD_JSON)), FOUR + (None,))
+    add("chunk without CRLF after the data",
+        chunked(b"%x\r\n%s0\r\n\r\n" % (len(GOOD_JSON), GOOD_JSON)), FOUR + (None,))
+    add("chunk size empty", chunked(b"\r\n" + GOOD_JSON + b"\r\n0\r\n\r\n"), FOUR + (None,))
+    add("chunk size with spaces", chunked(b"  1 0\r\n" + GOOD_JSON[:16] + b"\r\n0\r\n\r\n"),
+        FOUR + (None,))
+    add("chunked body over --max-body in one declared chunk",
+        chunked(b"FFFFFF\r\n" + b"a" * 1000 + b"\r\n"), FOUR + (None,))
+    # a POST our code answers before the body: no token, wrong media type
+    add("POST without token", req("POST /v1/articles HTTP/1.1",
+                                  (("Host", "127.0.0.1"), jct,
+                                   ("Content-Length", str(len(GOOD_JSON)))), GOOD_JSON))
+    add("POST with Content-Length over --max-body",
+        post((jct, ("Content-Length", str(64 << 20))), b"{}"), FOUR)
+    return c
+
+
+# ------------------------------------------------------------------ main
+
+def names_given_parameter(raw, a):
+    """(ok, why): a bad-parameter problem's `parameter` is one the request
+    sent (or a name the server uses for the path: id, "(query)")."""
+    try:
+        p = json.loads(a.body.decode("utf-8"))
+    except ValueError:
+        return True, ""
+    if p.get("type") != "urn:ecfacts:problem:bad-parameter" or "parameter" not in p:
+        return True, ""
+    name = p["parameter"]
+    if name in ("id", "(query)"):
+        return True, ""
+    line = raw.split(b"\r\n", 1)[0].decode("latin-1")
+    target = line.split(" ")[1] if line.count(" ") >= 2 else ""
+    query = target.partition("?")[2]
+    sent = set()
+    for piece in query.split("&"):
+        k = urllib.parse.unquote(piece.partition("=")[0], errors="surrogateescape")
+        sent.add(k.split("\x00")[0])
+    if name in sent:
+        return True, ""
+    return False, "parameter %r, but the query %r has only %s (detail: %r)" % (
+        name, query[:80], sorted(sent), p.get("detail"))
+
+
+def healthz(port):
+    try:
+        r = E.raw_request(port, "GET", "/healthz", [], timeout=10)  # putrequest adds Host
+        return r.status
+    except (OSError, E.http.client.HTTPException) as e:
+        return "error %r" % e
+
+
+def main(tap):
+    exe, _shared = E.binary_from_argv()
+    tmp = E.tempdir("malformed")
+    srv = E.Server(exe, os.path.join(tmp, "data"),
+                   args=["--timeout", str(SERVER_TIMEOUT), "--threads", "2",
+                         "--max-body", "64K"])
+    table = []
+    not_problem = []
+    framing = []
+    try:
+        srv.start()
+        port = srv.port
+        tap.eq(healthz(port), 200, "server answers /healthz before the suite")
+        real = []
+        for route in ("/v1/entities", "/v1/facts"):
+            r = E.raw_request(port, "GET", route + "?limit=1", [])  # putrequest adds Host
+            cur = r.json().get("next_cursor") if r.status == 200 else None
+            if cur:
+                real.append((route, cur))
+        tap.eq(len(real), 2, "the sample data gives a real next_cursor on entities and facts")
+        for name, chunks, ok, note, must_close in cases(real):
+            try:
+                answers, how, secs = exchange(port, chunks)
+            except OSError as e:
+                answers, how, secs = [], "error %r" % e, 0.0
+            statuses = [a.status for a in answers]
+            table.append((name, statuses, how, secs))
+            if answers:
+                good = all(s in ok for s in statuses)
+            else:
+                good = None in ok and how == "closed"
+            if must_close and answers and how != "closed":
+                good = False
+                note = (note + "; " if note else "") + "the connection was left open"
+            tap.ok(good and how != "HUNG",
+                   "%s: %s (%s, %.1fs)" % (name, statuses or "no answer", how, secs),
+                   "4xx%s%s" % ("".join(" or %d" % x for x in ok
+                                          if x is not None and not 400 <= x < 500),
+                                  " or a close without answer" if None in ok else ""),
+                   "%s %s%s" % (statuses, how, (" (" + note + ")") if note else ""))
+            for a in answers:
+                if a.status >= 400 and not a.ct().startswith("application/problem+json"):
+                    not_problem.append((name, a.status, a.ct() or "(no Content-Type)",
+                                        a.body[:80]))
+                elif a.status >= 400:
+                    ok_p, why = E.is_problem(E.Resp("?", "?", a.status, a.reason,
+                                                    list(a.headers.items()), a.body), a.status)
+                    tap.ok(ok_p, "%s: the %d is a well-formed problem" % (name, a.status),
+                           "problem+json", why)
+                    named_ok, why = names_given_parameter(chunks[0], a)
+                    tap.ok(named_ok, "%s: a bad-parameter problem names a parameter that "
+                           "was sent" % name, "a parameter of the request", why)
+                if b"HTTP/1." in a.body[:200]:
+                    framing.append((name, a.status, a.body[:120]))
+            h = healthz(port)
+            alive = srv.proc.poll() is None
+            tap.ok(h == 200 and alive, "%s: /healthz 200 afterwards" % name, 200,
+                   (h, "alive" if alive else "exited %r" % srv.proc.poll()))
+            if not alive:
+                tap.diag("server stderr:\n" + srv.stderr_text()[-4000:])
+                break
+        tap.ok(srv.proc.poll() is None, "the server process is alive after every case",
+               "running", srv.proc.poll())
+        tap.diag("case -> statuses (how the connection ended, seconds)")
+        for name, statuses, how, secs in table:
+            tap.diag("  %-55s %-16s %-7s %.2fs" % (name, statuses or "-", how, secs))
+        tap.diag("answers that are not application/problem+json (libmicrohttpd's own, "
+                 "or ours by mistake):")
+        for name, st, ct, body in not_problem:
+            tap.diag("  %-55s %d %s %r" % (name, st, ct, body))
+        if not not_problem:
+            tap.diag("  (none)")
+        tap.diag("answers whose body holds another status line (broken framing):")
+        for name, st, body in framing:
+            tap.diag("  %-55s %d %r" % (name, st, body))
+        if not framing:
+            tap.diag("  (none)")
+    finally:
+        code = srv.stop()
+        tap.ok(code == 0, "SIGTERM stops the server with exit 0", 0, code)
+        err = srv.stderr_text()
+        tap.ok("ERROR: AddressSanitizer" not in err and "runtime error" not in err
+               and "ThreadSanitizer" not in err,
+               "no sanitizer report on stderr", "none", err[-3000:])
+        E.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    E.run_main("malformed", main)
