@@ -9,7 +9,7 @@ RUN apt-get update -q \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN meson setup /build --buildtype=release -Db_ndebug=true >/dev/null \
+RUN meson setup /build --buildtype=release -Db_ndebug=true -Db_lto=true >/dev/null \
  && ninja -C /build ecfacts \
  && strip /build/ecfacts \
  && for lib in $(ldd /build/ecfacts | awk '/=>/ {print $3}'); do dpkg -S "*/${lib##*/}"; done \
