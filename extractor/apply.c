@@ -128,7 +128,8 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
     }
     if (!O)
         return EX_OK;
-    bool resp = S->ne > 1 && S->ne == O->ne && respectively_after(ts, m->role[RR_O]);
+    bool resp = S->ne > 1 && S->ne == O->ne &&
+                ((r->flags & RF_ZIP) || respectively_after(ts, m->role[RR_O]));
     for (size_t i = 0; i < S->ne; i++) {
         for (size_t j = 0; j < O->ne; j++) {
             if ((resp && i != j) || S->ent[i] == O->ent[j])
@@ -605,6 +606,7 @@ static enum ex_err sanction_pass(struct work *w, int pass)
 {
     const struct rules *R = w->x->rules;
     const struct lexicon *hedge = rules_known(R, LX_HEDGE);
+    const struct lexicon *hypo = rules_known(R, LX_HYPO);
     for (size_t si = 0; si < w->nsents; si++) {
         if (!w->sents[si].evidence)
             continue;
@@ -622,6 +624,12 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue;
                 if (m.role[RR_I] != SIZE_MAX && (ts->t[m.role[RR_I]].flags & TF_GROUP))
                     continue; /* "Chinese firms" impose nothing */
+                /* "is weighing whether to add X": a measure not taken */
+                bool hyp = false;
+                for (size_t q = 0; hypo && q < m.end && !hyp; q++)
+                    hyp = lex_match(hypo, ts->t, m.end, q) != 0;
+                if (hyp)
+                    continue;
                 enum ex_err err = emit_sanction(w, r, si, &m, hedged);
                 if (err)
                     return err;

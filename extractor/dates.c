@@ -177,6 +177,17 @@ static bool date_lead(const char *low, const struct dt_word *w)
 
 static bool has_anchor(const struct dt_date *a) { return a && a->y > 0; }
 
+/* 0 (Monday) .. 6 for a weekday name, else -1. */
+static int weekday_of(const char *low, const struct dt_word *w)
+{
+    static const char *const days[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                       "friday", "saturday", "sunday"};
+    for (int k = 0; k < 7; k++)
+        if (word_is(low, w, days[k]))
+            return k;
+    return -1;
+}
+
 /* Tries every pattern at word i; returns true with *out set. */
 static bool match_at(const char *low, const struct dt_word *w, size_t n, size_t i,
                      const struct dt_date *anchor, struct dt_date *out)
@@ -240,6 +251,27 @@ static bool match_at(const char *low, const struct dt_word *w, size_t n, size_t 
     }
     if (!has_anchor(anchor))
         return false;
+    /* "on Wednesday": the latest such day up to the article date; "starting
+     * Monday", "from Monday", "next Monday": the first one from it on */
+    int wd = weekday_of(low, a);
+    if (wd >= 0 && anchor->d && i > 0) {
+        const struct dt_word *p = &w[i - 1];
+        bool past = word_is(low, p, "on") || word_is(low, p, "last");
+        bool fut = word_is(low, p, "starting") || word_is(low, p, "from") ||
+                   word_is(low, p, "beginning") || word_is(low, p, "effective") ||
+                   word_is(low, p, "next");
+        if (past || fut) {
+            long z = days_from_civil(anchor->y, anchor->m, anchor->d);
+            long aw = ((z + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday; Monday = 0 */
+            long k = past ? -((aw - wd + 7) % 7) : (wd - aw + 7) % 7;
+            if (word_is(low, p, "last") && k == 0)
+                k = -7;
+            if (word_is(low, p, "next") && k == 0)
+                k = 7;
+            *out = add_days(anchor, k);
+            return true;
+        }
+    }
     if (word_is(low, a, "yesterday") && anchor->d) {
         *out = add_days(anchor, -1);
         return true;
@@ -354,6 +386,21 @@ bool dates_article(const char *low, size_t n, struct dt_date *out)
                 return true;
             }
         }
+    }
+    /* a dateline: a short line near the top that starts with a full date
+     * ("Jan 15, 2025 | Washington") */
+    size_t ls = 0;
+    for (int line = 0; line < 6 && ls < n; line++) {
+        const char *nl = memchr(low + ls, '\n', n - ls);
+        size_t le = nl ? (size_t)(nl - low) : n;
+        struct dt_date d;
+        size_t at;
+        if (line > 0 && le - ls < 120 && dates_find(low, ls, le, NULL, &d, &at) && d.d > 0 &&
+            at < ls + 4) {
+            *out = d;
+            return true;
+        }
+        ls = le + 1;
     }
     return false;
 }

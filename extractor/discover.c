@@ -320,6 +320,18 @@ static bool chip_shape(const char *p, size_t s, size_t e)
     return L == 0 && D >= 3 && D <= 5 && T >= 1 && T <= 2;
 }
 
+/* A bare model number ("9020"): 3 to 5 digits, not a year. */
+static bool model_number(const char *p, size_t s, size_t e)
+{
+    size_t n = e - s;
+    for (size_t i = s; i < e; i++)
+        if (!tx_isdigit(p[i]))
+            return false;
+    if (n == 4 && (p[s] == '1' || p[s] == '2') && (p[s + 1] == '9' || p[s + 1] == '0'))
+        return false;
+    return n >= 3 && n <= 5;
+}
+
 static bool is_chip_mention(const struct work *w, size_t pos)
 {
     for (size_t i = 0; i < w->nm; i++)
@@ -328,13 +340,100 @@ static bool is_chip_mention(const struct work *w, size_t pos)
     return false;
 }
 
+/* A bare model that belongs to a family named in the article: "the 910B"
+ * after "Ascend 910B", and "910C" in "Ascend 910B and 910C". Sets *done when
+ * word k became a mention. */
+static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
+{
+    struct work *w = c->w;
+    const char *p = w->tx.norm;
+    const struct dword *d = &c->d[k];
+    size_t ml = d->e - d->s;
+    *done = false;
+    for (size_t i = 0; i < w->nents; i++) {
+        const struct went *en = &w->ents[i];
+        size_t nl = strlen(en->name);
+        if (en->type != EX_T_CHIP || nl <= ml + 1 || en->name[nl - ml - 1] != ' ' ||
+            memcmp(en->name + nl - ml, p + d->s, ml) != 0)
+            continue;
+        enum ex_err err = work_mention(w, d->s, d->e, i, false);
+        if (err)
+            return err;
+        w->ents[i].mentions++;
+        if ((err = work_alias(w, i, p + d->s, ml)))
+            return err;
+        work_sort_mentions(w);
+        c->d[k].covered = true;
+        *done = true;
+        return EX_OK;
+    }
+    /* coordinated right after a family model: "Ascend 910B and 910C" */
+    size_t q = d->s;
+    while (q > 0 && p[q - 1] == ' ')
+        q--;
+    if (q >= 3 && !strncmp(w->tx.low + q - 3, "and", 3))
+        q -= 3;
+    else if (q >= 2 && !strncmp(w->tx.low + q - 2, "or", 2))
+        q -= 2;
+    else if (q >= 1 && p[q - 1] == ',')
+        q -= 1;
+    else
+        return EX_OK;
+    while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
+        q--;
+    for (size_t i = 0; i < w->nm; i++) {
+        if (w->m[i].e != q || w->m[i].demonym)
+            continue;
+        const struct went *en = &w->ents[w->m[i].ent];
+        const char *sp = strrchr(en->name, ' ');
+        if (en->type != EX_T_CHIP || !sp || sp == en->name)
+            return EX_OK;
+        bool digit = false;
+        for (const char *z = sp + 1; *z; z++)
+            digit = digit || tx_isdigit(*z);
+        size_t fl = (size_t)(sp - en->name) + 1;
+        char name[160];
+        if (!digit || fl + ml >= sizeof name)
+            return EX_OK;
+        memcpy(name, en->name, fl);
+        memcpy(name + fl, p + d->s, ml);
+        char cc[3];
+        memcpy(cc, en->country, sizeof cc);
+        size_t idx;
+        enum ex_err err = work_entity(w, name, fl + ml, EX_T_CHIP, cc[0] ? cc : NULL, &idx);
+        if (err)
+            return err == EX_E_DATA ? EX_OK : err;
+        w->ents[idx].mentions++;
+        if ((err = work_mention(w, d->s, d->e, idx, false)))
+            return err;
+        if ((err = work_alias(w, idx, p + d->s, ml)))
+            return err;
+        work_sort_mentions(w);
+        c->d[k].covered = true;
+        *done = true;
+        return EX_OK;
+    }
+    return EX_OK;
+}
+
 static enum ex_err by_chip_shape(struct dctx *c)
 {
     struct work *w = c->w;
     const char *p = w->tx.norm;
     for (size_t k = 0; k < c->n; k++) {
         const struct dword *d = &c->d[k];
-        if (d->covered || !chip_shape(p, d->s, d->e))
+        if (d->covered)
+            continue;
+        bool shape = chip_shape(p, d->s, d->e);
+        if (shape || model_number(p, d->s, d->e)) {
+            bool done;
+            enum ex_err ferr = family_model(c, k, &done);
+            if (ferr)
+                return ferr;
+            if (done)
+                continue;
+        }
+        if (!shape)
             continue;
         bool ctx = dw_in(c, LX_CHIPWORD, k + 1);
         /* "Nvidia's H20": a possessive company right before */

@@ -136,6 +136,7 @@ static void free_pset(struct pset *ps)
 static const char *const known_names[LX__COUNT] = {
     [LX_HEDGE] = "hedge",
     [LX_NEGATOR] = "negator",
+    [LX_HYPO] = "hypothetical",
     [LX_DENY] = "deny",
     [LX_COREF_ITS] = "coref_its",
     [LX_COREF_COMPANY] = "coref_company",

@@ -260,6 +260,8 @@ static enum ex_err parse_opts(struct parse *p, const char *s, size_t n, struct r
             r->flags |= RF_PAIR;
         else if (ol == 7 && !strncmp(o, "nocoref", 7))
             r->flags |= RF_NOCOREF;
+        else if (ol == 3 && !strncmp(o, "zip", 3))
+            r->flags |= RF_ZIP;
         else if (ol > 2 && !strncmp(o, "t=", 2))
             err = parse_strats(p, o + 2, ol - 2, r->tstrat);
         else if (ol > 2 && !strncmp(o, "i=", 2))

@@ -65,6 +65,8 @@ struct relem {
 enum rule_flag {
     RF_PAIR = 1,    /* pair the members of the S group with each other */
     RF_NOCOREF = 2, /* S may not come from a reference */
+    RF_ZIP = 4,     /* S and O lists of equal length pair in order ("the A and B,
+                       versions of the C and D") */
 };
 
 /* Strategies to find an implicit imposer / target, tried in order. */
@@ -112,6 +114,7 @@ enum lx_known {
     LX_HEDGE, LX_NEGATOR, LX_DENY, LX_COREF_ITS, LX_COREF_COMPANY, LX_COREF_COUNTRY,
     LX_COREF_CHIPS, LX_GROUPNOUN, LX_STOPWORD, LX_CONJ, LX_MODELSUFFIX, LX_CAPSTOP,
     LX_ORGSUFFIX, LX_ORGWORD, LX_TITLE, LX_COCUE, LX_COCUE_PLURAL, LX_COLIKE, LX_CHIPWORD,
+    LX_HYPO,
     LX__COUNT
 };
 

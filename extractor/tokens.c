@@ -117,6 +117,17 @@ static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct
             t.s = i;
             t.e = i + 2;
             i += 2;
+        } else if (low[i] == '\'' && i > s && low[i - 1] == 's' && v->n > 0 &&
+                   tp[-1].kind == TK_ENT && tp[-1].e == i &&
+                   (i + 1 >= e || !tx_isalnum(low[i + 1]))) {
+            /* "Moore Threads' MTT S4000": a bare apostrophe after a name
+             * ending in s is its possessive */
+            t.kind = TK_WORD;
+            t.s = i;
+            t.e = ++i;
+            t.w = "'s";
+            t.wl = 2;
+            t.id = rules_word_id(in->rules, "'s", 2);
         } else if (tx_isspace(low[i]) || low[i] == '"' || low[i] == TX_OTHER) {
             i++;
             continue;
@@ -139,7 +150,9 @@ static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct
             /* discovery looked most words up already */
             while (wi < in->nwid && in->wid[wi].s < t.s)
                 wi++;
-            if (wi < in->nwid && in->wid[wi].s == t.s && in->wid[wi].e == t.e)
+            if (t.e - t.s != t.wl)
+                ; /* a bare possessive apostrophe: its id is set above */
+            else if (wi < in->nwid && in->wid[wi].s == t.s && in->wid[wi].e == t.e)
                 t.id = in->wid[wi].id;
             else
                 t.id = rules_word_id_tx(in->rules, t.w, t.wl);
@@ -292,6 +305,11 @@ static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent
                 sc += clear ? 3 : 0;
             }
             sc += was_first ? 2 : 0;
+            /* "A did this, and B ... its": the subject of the later clause */
+            if (sidx == 0 && i >= 2 && tk_word_is(&t[i - 2], ",", 1) &&
+                (tk_word_is(&t[i - 1], "and", 3) || tk_word_is(&t[i - 1], "but", 3) ||
+                 tk_word_is(&t[i - 1], "while", 5)))
+                sc += 2;
             sc -= prep_before(t, i) ? 2 : 0;
             if (i + 2 < n && tk_word_is(&t[i + 1], "'s", 2) && t[i + 2].kind == TK_ENT)
                 sc -= 1;

@@ -35,6 +35,11 @@ int main(void)
            "yesterday across a leap day");
     is_str(find("the may 2024 update", NULL, b), "2024-05", "May with a year is a month");
     is_str(find("this may change", &a, b), "", "modal may is not a month");
+    /* 2024-11-07 is a Thursday */
+    is_str(find("the firm said on tuesday it would", &a, b), "2024-11-05", "on <weekday>: the latest");
+    is_str(find("officials met on thursday", &a, b), "2024-11-07", "on <weekday>: the same day");
+    is_str(find("rules apply starting monday", &a, b), "2024-11-11", "starting <weekday>: the next");
+    is_str(find("on monday", NULL, b), "", "a weekday needs an anchor");
 
     struct dt_date d;
     const char *foot = "text here.\nlast updated on november 7, 2024 2:16 pm cet";
@@ -44,6 +49,12 @@ int main(void)
     ok(dates_article(pub, strlen(pub), &d) && d.y == 2025 && d.m == 3 && d.d == 10,
        "dateline date found");
     ok(!dates_article("no date in 2020 here", 20, &d), "a bare year is not an article date");
+    const char *dl = "Chips story headline\n\nmar 4, 2025 | seoul | wire\n\nbody on monday.";
+    ok(dates_article(dl, strlen(dl), &d) && d.y == 2025 && d.m == 3 && d.d == 4,
+       "a dateline line under the title");
+    const char *body = "headline\n\nthe ban began on march 4, 2025, officials said in a long "
+                       "sentence that is a body line and not a dateline at all.";
+    ok(!dates_article(body, strlen(body), &d), "a date inside a body line is not a dateline");
 
     ok(dates_parse_iso("2024-10-22", &d) && d.d == 22, "parse ISO day");
     ok(dates_parse_iso("2019", &d) && d.y == 2019 && d.m == 0, "parse ISO year");
