@@ -64,6 +64,21 @@ void record_get(struct request *rq, struct reply *rp, const char *what,
     record_reply(rp, e, rec, what);
 }
 
+void page_get(struct request *rq, struct reply *rp,
+              enum store_err (*list)(struct store_txn *, const struct store_page *, json_t **,
+                                     char **))
+{
+    struct store_page pg = {0};
+    struct store_txn *t;
+    if (!page_params(rq, rp, &pg) || !handler_txn(rq, rp, &t))
+        return;
+    json_t *items = NULL;
+    char *next = NULL;
+    enum store_err e = list(t, &pg, &items, &next);
+    store_read_end(t);
+    page_reply(rp, e, items, next);
+}
+
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st)
 {
     struct store_txn *t;

@@ -25,6 +25,11 @@ void record_reply(struct reply *rp, enum store_err e, json_t *rec, const char *w
 void record_get(struct request *rq, struct reply *rp, const char *what,
                 enum store_err (*get)(struct store_txn *, const char *, json_t **));
 
+/* GET of an unfiltered paged list: the whole handler for such a route. */
+void page_get(struct request *rq, struct reply *rp,
+              enum store_err (*list)(struct store_txn *, const struct store_page *, json_t **,
+                                     char **));
+
 /* The store's counts in one short read transaction; on failure fills rp. */
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st);
 

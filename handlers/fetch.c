@@ -89,15 +89,5 @@ void h_job_get(struct request *rq, struct reply *rp)
 
 void h_sources_list(struct request *rq, struct reply *rp)
 {
-    struct store_page pg = {0};
-    if (!page_params(rq, rp, &pg))
-        return;
-    struct store_txn *t;
-    if (!handler_txn(rq, rp, &t))
-        return;
-    json_t *items = NULL;
-    char *next = NULL;
-    enum store_err e = store_sources_list(t, &pg, &items, &next);
-    store_read_end(t);
-    page_reply(rp, e, items, next);
+    page_get(rq, rp, store_sources_list);
 }
