@@ -244,28 +244,38 @@ static json_t *evidence_new(const struct ingest *in, const struct ex_evidence *e
                      "end", (json_int_t)sp->cend, "rule", ev->rule, "confidence", rec_round(conf));
 }
 
-/* Appends ev to rec's evidence and recomputes confidence (1 - prod(1 - c),
- * capped at 0.99), status and mentions. Steals ev. */
+/* Adds one mention to rec: confidence becomes 1 - (1 - old)(1 - c), capped
+ * at 0.99 (the same as 1 - prod(1 - c_i) over all mentions, computed without
+ * them), status and mentions are updated, and ev joins "evidence" only while
+ * that holds fewer than STORE_EVIDENCE_MAX entries. Keeping every evidence
+ * made a frequent fact's record grow with the corpus: each merge rewrote it
+ * whole (ingest O(N^2)) and every response carried it. Steals ev. */
 static void add_evidence(struct ingest *in, json_t *rec, json_t *ev, enum ex_status st)
 {
     json_t *arr = json_object_get(rec, "evidence");
-    if (!ev || !json_is_array(arr) || json_array_append_new(arr, ev) != 0) {
+    if (!ev || !json_is_array(arr)) {
+        json_decref(ev);
         stxn_fail(&in->w, ev ? STORE_E_CORRUPT : STORE_E_NOMEM);
         return;
     }
-    double prod = 1.0;
-    size_t i;
-    const json_t *x;
-    json_array_foreach (arr, i, x) {
-        prod *= 1.0 - json_number_value(json_object_get(x, "confidence"));
-    }
-    double conf = 1.0 - prod;
+    json_int_t seen = json_integer_value(json_object_get(rec, "mentions"));
+    double old = seen > 0 ? json_number_value(json_object_get(rec, "confidence")) : 0.0;
+    double c = json_number_value(json_object_get(ev, "confidence"));
+    double conf = 1.0 - (1.0 - old) * (1.0 - c);
     if (conf > 0.99)
         conf = 0.99;
-    const char *status = vocab_status_merge(rec_str(rec, "status"), st);
+    if (json_array_size(arr) < STORE_EVIDENCE_MAX) {
+        if (json_array_append_new(arr, ev) != 0) {
+            stxn_fail(&in->w, STORE_E_NOMEM);
+            return;
+        }
+    } else {
+        json_decref(ev); /* counted, not kept: the article's own index still links it */
+    }
+    const char *status = vocab_status_merge(seen > 0 ? rec_str(rec, "status") : NULL, st);
     if (json_object_set_new(rec, "confidence", json_real(rec_round(conf))) != 0 ||
         json_object_set_new(rec, "status", json_string(status)) != 0 ||
-        json_object_set_new(rec, "mentions", json_integer((json_int_t)json_array_size(arr))) != 0)
+        json_object_set_new(rec, "mentions", json_integer(seen + 1)) != 0)
         stxn_fail(&in->w, STORE_E_NOMEM);
 }
 

@@ -20,7 +20,8 @@
 
 #define STORE_SCHEMA_VERSION 1
 #define STORE_MAX_LIMIT 500
-#define STORE_ID_MAX 128 /* ids (article, entity, fact, sanction) are < this many bytes */
+#define STORE_ID_MAX 128
+#define STORE_EVIDENCE_MAX 20 /* evidences kept per fact or sanction; mentions count them all */ /* ids (article, entity, fact, sanction) are < this many bytes */
 
 enum store_err {
     STORE_OK = 0,

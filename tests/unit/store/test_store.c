@@ -636,6 +636,63 @@ static void test_export(struct store *s, const char *base)
     is_int(store_export(s, -1), STORE_E_IO, "write failure: IO");
 }
 
+/* A fact stated by many articles: every mention counts, the evidence list
+ * stays bounded, confidence follows 1 - prod(1 - c) incrementally. */
+static void test_evidence_bound(const char *base)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/bound", base);
+    struct store *s = open_ok(dir, 64u << 20);
+    struct fx *f = malloc(sizeof *f);
+    if (!s || !f) {
+        ok(0, "open the bound store");
+        free(f);
+        store_close(s);
+        return;
+    }
+    const int n = STORE_EVIDENCE_MAX + 5;
+    bool all = true;
+    double prod = 1.0;
+    for (int i = 0; i < n; i++) {
+        char lead[64], id[32];
+        snprintf(lead, sizeof lead, "Report %d. ", i); /* distinct texts, one fact */
+        snprintf(id, sizeof id, "b%02d", i);
+        fx_init(f, lead);
+        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
+        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.1, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+        struct store_article a = fx_article(f, id, NULL);
+        struct store_ingest_info info;
+        all = all && store_ingest(s, &a, &f->r, &info) == STORE_OK && !info.duplicate;
+        prod *= 0.9;
+    }
+    ok(all, "%d articles stating the same fact are stored", n);
+    struct store_txn *t = NULL;
+    json_t *facts = NULL;
+    char *next = NULL;
+    struct store_fact_filter ff = {"huawei", "develops", "ascend-910c"};
+    struct store_page pg = {NULL, 10};
+    if (store_read_begin(s, &t) == STORE_OK &&
+        store_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1) {
+        json_t *fact = json_array_get(facts, 0);
+        is_int(iget(fact, "mentions"), n, "every mention is counted");
+        is_int(json_array_size(json_object_get(fact, "evidence")), STORE_EVIDENCE_MAX,
+               "the evidence list is bounded");
+        is_str(sget(json_array_get(json_object_get(fact, "evidence"), 0), "article"), "b00",
+               "the first evidences are the ones kept");
+        double conf = json_number_value(json_object_get(fact, "confidence"));
+        ok(fabs(conf - (1.0 - prod)) < 0.002, "confidence 1-0.9^%d = %.4f (got %g)", n, 1.0 - prod,
+           conf);
+    } else {
+        ok(0, "read the merged fact");
+    }
+    json_decref(facts);
+    free(next);
+    store_read_end(t);
+    store_close(s);
+    free(f);
+}
+
 int main(void)
 {
     char *base = tmp_dir();
@@ -661,6 +718,7 @@ int main(void)
         test_export(s, base);
         store_close(s);
     }
+    test_evidence_bound(base);
     free(f1);
     free(f2);
     free(f3);
