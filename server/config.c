@@ -45,6 +45,14 @@ static const struct opt opts[] = {
      100000, CMD_SERVE, "1024", "simultaneous connections"},
     {"timeout", "ECFACTS_TIMEOUT", "SECONDS", K_UINT, OFF(timeout), 0, 1, 3600, CMD_SERVE, "30",
      "idle connection timeout"},
+    {"header-timeout", "ECFACTS_HEADER_TIMEOUT", "DURATION", K_DURATION, OFF(header_timeout), 0, 0,
+     3600, CMD_SERVE, "10s",
+     "a connection must send a complete request header block within this time of being "
+     "accepted or of its previous response (slowloris); 0 disables (s/m/h suffixes)"},
+    {"per-ip-connections", "ECFACTS_PER_IP_CONNECTIONS", "N", K_UINT, OFF(per_ip_connections), 0,
+     0, 100000, CMD_SERVE, "0",
+     "simultaneous connections from one client address; 0: no limit (behind a proxy every "
+     "client has the proxy's address)"},
     {"grace", "ECFACTS_GRACE", "SECONDS", K_UINT, OFF(grace), 0, 0, 600, CMD_SERVE, "10",
      "time allowed for in-flight requests on SIGTERM"},
     {"log-format", "ECFACTS_LOG_FORMAT", "text|json", K_LOGFMT, OFF(log_format), 0, 0, 0,

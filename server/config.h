@@ -39,6 +39,8 @@ struct config {
     bool read_only;         /* serve a snapshot: MDB_RDONLY|MDB_NOLOCK, no writes */
     unsigned max_connections;
     unsigned timeout;       /* idle connection timeout, seconds */
+    unsigned header_timeout; /* seconds to send a request's headers; 0: no limit */
+    unsigned per_ip_connections; /* simultaneous connections per client address; 0: no limit */
     unsigned grace;         /* seconds to finish in-flight requests on SIGTERM */
     bool json;              /* extract --json (the default output anyway) */
     char sources[CONFIG_PATH_MAX]; /* sources file: one URL per line */

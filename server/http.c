@@ -24,6 +24,17 @@
 
 #define URI_MAX 4096 /* longer request targets are 414 */
 
+/* One accepted connection, watched for the header deadline (see "header
+ * deadline" below). Allocated on MHD's STARTED notification, freed on CLOSED. */
+struct conn_track {
+    struct conn_track *prev, *next; /* http_server.conns, under conn_mu */
+    MHD_socket fd;                  /* open until CLOSED has unlinked this */
+    /* CLOCK_MONOTONIC milliseconds by which a complete header block must be
+     * in; 0: none (a request is being served, or the socket was shut down).
+     * Written by the connection's MHD thread, swapped to 0 by the reaper. */
+    atomic_llong deadline_ms;
+};
+
 struct http_server {
     struct MHD_Daemon *d;
     struct app *app;
@@ -33,6 +44,16 @@ struct http_server {
     unsigned inflight;
     unsigned long started;   /* requests started, ever: tells a quiet period */
     MHD_socket listen_fd;
+    long long header_ms;     /* --header-timeout in ms; 0: connections are not tracked */
+    pthread_mutex_t conn_mu; /* conns, reaper_stop; held by CLOSED and by each reaper pass */
+    pthread_cond_t reaper_cv; /* CLOCK_MONOTONIC; wakes the reaper to stop */
+    struct conn_track *conns;
+    bool reaper_stop;
+    bool reaper_running;
+    pthread_t reaper;
+    pthread_mutex_t log_mu;  /* rate limit of libmicrohttpd's messages */
+    time_t log_window;
+    unsigned log_lines, log_dropped;
 };
 
 const char *request_query(const struct request *rq, const char *name)
@@ -306,11 +327,195 @@ static bool cache_key(struct request *rq, char *key, size_t *klen)
     return !k.overflow;
 }
 
+static void ts_add_ms(struct timespec *t, long ms)
+{
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 static double elapsed(const struct timespec *t0)
 {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- header deadline (slowloris) -------------------------------------------
+ *
+ * --timeout is libmicrohttpd's idle timeout: every byte resets it, so a
+ * client sending one header byte a second holds its slot for ever, and
+ * --max-connections of them lock everyone out. So each connection also has
+ * a deadline for its header block, set when it is accepted (STARTED) and
+ * when a response has been sent on it (request COMPLETED: keep-alive waits
+ * for the next request), and cleared when the access handler first sees a
+ * request (its headers are complete). A reaper thread shuts down the
+ * sockets past their deadline; MHD then reads EOF and closes the
+ * connection through its usual path (notifications, per-IP count, slot).
+ *
+ * Descriptor reuse: the reaper must never shut down a descriptor MHD has
+ * closed, since the number may already belong to a new connection.
+ * libmicrohttpd (daemon.c: MHD_cleanup_connections, and the failure path of
+ * new_connection_process_) calls the CLOSED notification before it closes
+ * the socket; on_connection unlinks the entry under conn_mu, which each
+ * reaper pass holds while it walks the list. So a socket the reaper can
+ * reach is still open, and an unlinked one is never touched again.
+ *
+ * Cost: STARTED and CLOSED link and unlink under conn_mu (O(1)); a request
+ * only stores an atomic; the reaper walks the list REAP_MS apart. */
+#define REAP_MS 250
+#define REAP_LOG_MS 10000 /* at most one log line per this, with the count */
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static struct conn_track *track_of(const struct http_server *h, struct MHD_Connection *conn)
+{
+    if (!h->header_ms)
+        return NULL;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* The access handler's first call for a request: its headers are in. */
+static void track_headers_in(const struct http_server *h, struct MHD_Connection *conn)
+{
+    struct conn_track *t = track_of(h, conn);
+    if (t)
+        atomic_store_explicit(&t->deadline_ms, 0, memory_order_relaxed);
+}
+
+/* A response was sent: the next request's headers are due within the limit. */
+static void track_response_sent(const struct http_server *h, struct MHD_Connection *conn)
+{
+    struct conn_track *t = track_of(h, conn);
+    if (t)
+        atomic_store_explicit(&t->deadline_ms, now_ms() + h->header_ms, memory_order_relaxed);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *h = cls;
+    struct conn_track *t = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (!t)
+            return;
+        pthread_mutex_lock(&h->conn_mu);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            h->conns = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        pthread_mutex_unlock(&h->conn_mu);
+        free(t);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    t = ci ? malloc(sizeof *t) : NULL;
+    *socket_context = t;
+    if (!t)
+        return; /* untracked: only --timeout applies to this one */
+    t->fd = ci->connect_fd;
+    t->prev = NULL;
+    atomic_init(&t->deadline_ms, now_ms() + h->header_ms);
+    pthread_mutex_lock(&h->conn_mu);
+    t->next = h->conns;
+    if (t->next)
+        t->next->prev = t;
+    h->conns = t;
+    pthread_mutex_unlock(&h->conn_mu);
+}
+
+/* Shuts down every socket past its deadline; conn_mu held. The swap to 0
+ * loses to a request that completed its headers at the same moment, and
+ * makes sure each socket is shut down and counted once. */
+static unsigned long reap_expired(struct http_server *h, long long now)
+{
+    unsigned long n = 0;
+    for (struct conn_track *t = h->conns; t; t = t->next) {
+        long long d = atomic_load_explicit(&t->deadline_ms, memory_order_relaxed);
+        if (d == 0 || d > now)
+            continue;
+        if (!atomic_compare_exchange_strong_explicit(&t->deadline_ms, &d, 0, memory_order_relaxed,
+                                                     memory_order_relaxed))
+            continue;
+        if (shutdown(t->fd, SHUT_RDWR) == 0) {
+            metrics_count_header_timeout(h->app->metrics);
+            n++;
+        }
+    }
+    return n;
+}
+
+static void *reaper_main(void *arg)
+{
+    struct http_server *h = arg;
+    unsigned long unlogged = 0;
+    long long logged_at = now_ms();
+    pthread_mutex_lock(&h->conn_mu);
+    while (!h->reaper_stop) {
+        struct timespec wake;
+        clock_gettime(CLOCK_MONOTONIC, &wake);
+        ts_add_ms(&wake, REAP_MS);
+        while (!h->reaper_stop &&
+               pthread_cond_timedwait(&h->reaper_cv, &h->conn_mu, &wake) != ETIMEDOUT)
+            ;
+        if (h->reaper_stop)
+            break;
+        long long now = now_ms();
+        unlogged += reap_expired(h, now);
+        if (unlogged && now - logged_at >= REAP_LOG_MS) {
+            /* outside the lock: a slow stdout must not stall MHD's threads */
+            pthread_mutex_unlock(&h->conn_mu);
+            log_event("header-timeout",
+                      "closed %lu connections that sent no complete request headers within %llds",
+                      unlogged, h->header_ms / 1000);
+            pthread_mutex_lock(&h->conn_mu);
+            unlogged = 0;
+            logged_at = now;
+        }
+    }
+    pthread_mutex_unlock(&h->conn_mu);
+    return NULL;
+}
+
+static int reaper_start(struct http_server *h)
+{
+    if (!h->header_ms)
+        return 0;
+    if (pthread_create(&h->reaper, NULL, reaper_main, h) != 0)
+        return -1;
+    h->reaper_running = true;
+    return 0;
+}
+
+static void reaper_stop(struct http_server *h)
+{
+    if (!h->reaper_running)
+        return;
+    pthread_mutex_lock(&h->conn_mu);
+    h->reaper_stop = true;
+    pthread_cond_signal(&h->reaper_cv);
+    pthread_mutex_unlock(&h->conn_mu);
+    pthread_join(h->reaper, NULL);
+    h->reaper_running = false;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -322,6 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request *rq = *req_cls;
     struct reply rp;
     if (!rq) {
+        track_headers_in(h, conn);
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
@@ -428,12 +634,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
-    (void)toe;
     struct http_server *h = cls;
     struct request *rq = *req_cls;
     if (!rq)
         return;
+    /* Any other termination closes the connection: no next request to wait for. */
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        track_response_sent(h, conn);
     double s = elapsed(&rq->t0);
     unsigned status = rq->answered ? rq->status : 499; /* client went away */
     metrics_observe(h->app->metrics, rq->slot, status, s);
@@ -449,13 +656,37 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     pthread_mutex_unlock(&h->mu);
 }
 
+#define MHD_LOG_PER_SECOND 10
+
+/* libmicrohttpd logs one line per refused connection (per-IP limit, for
+ * one): a client reconnecting in a loop must not flood the log. At most
+ * MHD_LOG_PER_SECOND lines a second; the rest are counted, and the count is
+ * logged with the next message of a later second. */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    (void)cls;
+    struct http_server *h = cls;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    log_event("mhd", "%s", msg);
+    time_t now = time(NULL);
+    unsigned dropped = 0;
+    bool show;
+    pthread_mutex_lock(&h->log_mu);
+    if (now != h->log_window) {
+        dropped = h->log_dropped;
+        h->log_window = now;
+        h->log_lines = h->log_dropped = 0;
+    }
+    show = h->log_lines < MHD_LOG_PER_SECOND;
+    if (show)
+        h->log_lines++;
+    else
+        h->log_dropped++;
+    pthread_mutex_unlock(&h->log_mu);
+    if (dropped)
+        log_event("mhd", "(%u more messages suppressed)", dropped);
+    if (show)
+        log_event("mhd", "%s", msg);
 }
 
 static int hexval(char c)
@@ -527,62 +758,82 @@ bad:
     return -1;
 }
 
-int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf, size_t cap)
+static struct http_server *server_new(struct app *app)
 {
-    struct sockaddr_storage ss;
-    socklen_t sl = 0;
-    bool v6 = false;
-    *out = NULL;
-    if (parse_listen(app->cfg->listen, &ss, &sl, &v6, errbuf, cap) != 0)
-        return -1;
     struct http_server *h = calloc(1, sizeof *h);
     if (!h)
-        return -1;
+        return NULL;
     h->app = app;
+    h->header_ms = (long long)app->cfg->header_timeout * 1000;
     if (app->cfg->cache_size)
         h->cache = cache_new(4096, app->cfg->cache_size);
     app->cache = h->cache;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
+    pthread_mutex_init(&h->conn_mu, NULL);
+    pthread_mutex_init(&h->log_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&h->reaper_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    return h;
+}
+
+/* After MHD_stop_daemon, whose CLOSED notifications emptied h->conns. */
+static void server_free(struct http_server *h)
+{
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->idle);
+    pthread_mutex_destroy(&h->conn_mu);
+    pthread_cond_destroy(&h->reaper_cv);
+    pthread_mutex_destroy(&h->log_mu);
+    cache_free(h->cache);
+    free(h);
+}
+
+int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = 0;
+    bool v6 = false;
+    const struct config *c = app->cfg;
+    *out = NULL;
+    if (parse_listen(c->listen, &ss, &sl, &v6, errbuf, cap) != 0)
+        return -1;
+    struct http_server *h = server_new(app);
+    if (!h)
+        return -1;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (v6)
         flags |= MHD_USE_IPv6;
     h->d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg->timeout,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->per_ip_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        /* no tracking at all when the header deadline is off */
+        MHD_OPTION_NOTIFY_CONNECTION, h->header_ms ? on_connection : NULL, h,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!h->d) {
-        snprintf(errbuf, cap, "cannot listen on %s: %s", app->cfg->listen, strerror(errno));
-        pthread_mutex_destroy(&h->mu);
-        pthread_cond_destroy(&h->idle);
-        cache_free(h->cache);
-        free(h);
+        snprintf(errbuf, cap, "cannot listen on %s: %s", c->listen, strerror(errno));
+        server_free(h);
+        return -1;
+    }
+    if (reaper_start(h) != 0) {
+        snprintf(errbuf, cap, "cannot start the header-timeout thread");
+        MHD_stop_daemon(h->d);
+        server_free(h);
         return -1;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     *port = di ? di->port : 0;
     *out = h;
     return 0;
-}
-
-static void ts_add_ms(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
-static bool ts_before(const struct timespec *a, const struct timespec *b)
-{
-    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 /* A request whose bytes arrived on an open keep-alive connection just before
@@ -619,12 +870,12 @@ unsigned http_shutdown(struct http_server *h, unsigned grace)
 done:;
     unsigned left = h->inflight;
     pthread_mutex_unlock(&h->mu);
+    /* The reaper ran through the grace period (slow clients still hold
+     * slots then); MHD_stop_daemon closes whatever is left. */
+    reaper_stop(h);
     MHD_stop_daemon(h->d);
     if (h->listen_fd != MHD_INVALID_SOCKET)
         close(h->listen_fd);
-    pthread_mutex_destroy(&h->mu);
-    pthread_cond_destroy(&h->idle);
-    cache_free(h->cache);
-    free(h);
+    server_free(h);
     return left;
 }

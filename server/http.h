@@ -64,7 +64,10 @@ const char *request_header(const struct request *rq, const char *name);
 
 struct http_server;
 
-/* Starts the daemon on cfg->listen. *port receives the bound port. */
+/* Starts the daemon on cfg->listen. *port receives the bound port. With
+ * cfg->header_timeout, a reaper thread also shuts down connections that do
+ * not send a complete header block within that time of being accepted or of
+ * their previous response; http_shutdown joins it. */
 int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf,
                size_t cap) __attribute__((warn_unused_result));
 

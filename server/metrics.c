@@ -26,6 +26,7 @@ struct slot {
 
 struct metrics {
     size_t nslots;
+    atomic_ulong header_timeouts; /* connections shut for a late header block */
     struct slot slots[];
 };
 
@@ -40,6 +41,11 @@ struct metrics *metrics_new(size_t nslots)
 void metrics_free(struct metrics *m)
 {
     free(m);
+}
+
+void metrics_count_header_timeout(struct metrics *m)
+{
+    atomic_fetch_add_explicit(&m->header_timeouts, 1, memory_order_relaxed);
 }
 
 void metrics_observe(struct metrics *m, size_t slot, unsigned status, double seconds)
@@ -143,6 +149,11 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
         put(&o, "ecfacts_http_request_duration_seconds_count{route=\"%s\"} %lu\n",
             slot_name(m, i), cum);
     }
+    put(&o, "# HELP ecfacts_http_header_timeouts_total Connections closed because a request "
+            "header block did not arrive within --header-timeout.\n"
+            "# TYPE ecfacts_http_header_timeouts_total counter\n"
+            "ecfacts_http_header_timeouts_total %lu\n",
+        atomic_load_explicit(&m->header_timeouts, memory_order_relaxed));
     if (st) {
         put(&o, "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
                 "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"

@@ -1,6 +1,6 @@
-/* server/metrics.h — request counters by route and status, and a latency
- * histogram per route, updated lock-free from request threads and rendered
- * in the Prometheus text format. */
+/* server/metrics.h — request counters by route and status, a latency
+ * histogram per route and connection counters, updated lock-free from
+ * request threads and rendered in the Prometheus text format. */
 #ifndef ECF_SERVER_METRICS_H
 #define ECF_SERVER_METRICS_H
 
@@ -15,6 +15,9 @@ struct metrics *metrics_new(size_t nslots);
 void metrics_free(struct metrics *m);
 
 void metrics_observe(struct metrics *m, size_t slot, unsigned status, double seconds);
+
+/* One connection closed by the header deadline (--header-timeout). */
+void metrics_count_header_timeout(struct metrics *m);
 
 /* Renders everything (and the store figures, when st is non-NULL) as a
  * malloc'd text; *len receives its length. NULL on ENOMEM. */
