@@ -140,6 +140,16 @@ static bool skip_string(const char *o, size_t n, size_t *i)
     return false;
 }
 
+static bool ends_scalar(char c)
+{
+    switch (c) {
+    case ',': case '}': case ']': case ' ': case '\t': case '\r': case '\n': case '\0':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Moves *i past one value starting at o[*i] (no whitespace before it). */
 static bool skip_value(const char *o, size_t n, size_t *i)
 {
@@ -169,7 +179,7 @@ static bool skip_value(const char *o, size_t n, size_t *i)
         }
         return false;
     }
-    while (j < n && !strchr(",}] \t\r\n", o[j]) && o[j] != '\0')
+    while (j < n && !ends_scalar(o[j]))
         j++;
     if (j == *i)
         return false;
@@ -182,19 +192,25 @@ bool jraw_is_object(const char *o, size_t n)
     return n >= 2 && o[0] == '{' && o[n - 1] == '}';
 }
 
-bool jraw_member(const char *o, size_t n, const char *key, const char **v, size_t *vn)
+bool jraw_members(const char *o, size_t n, const char *const *keys, size_t nk, const char **v,
+                  size_t *vn)
 {
-    size_t klen = strlen(key), i = skip_ws(o, n, 0);
+    size_t i = skip_ws(o, n, 0), left = nk;
+    for (size_t k = 0; k < nk; k++)
+        vn[k] = 0;
     if (i >= n || o[i] != '{')
         return false;
     i = skip_ws(o, n, i + 1);
     if (i < n && o[i] == '}')
-        return false;
+        return true;
     while (i < n && o[i] == '"') {
         size_t ks = i + 1;
         if (!skip_string(o, n, &i))
             return false;
-        bool hit = i - 1 - ks == klen && memcmp(o + ks, key, klen) == 0;
+        size_t kl = i - 1 - ks, hit = nk;
+        for (size_t k = 0; k < nk && hit == nk; k++)
+            if (vn[k] == 0 && strlen(keys[k]) == kl && memcmp(o + ks, keys[k], kl) == 0)
+                hit = k;
         i = skip_ws(o, n, i);
         if (i >= n || o[i] != ':')
             return false;
@@ -202,15 +218,23 @@ bool jraw_member(const char *o, size_t n, const char *key, const char **v, size_
         size_t vs = i;
         if (!skip_value(o, n, &i))
             return false;
-        if (hit) {
-            *v = o + vs;
-            *vn = i - vs;
-            return true;
+        if (hit < nk) {
+            v[hit] = o + vs;
+            vn[hit] = i - vs;
+            if (--left == 0)
+                return true;
         }
         i = skip_ws(o, n, i);
+        if (i < n && o[i] == '}')
+            return true;
         if (i >= n || o[i] != ',')
             return false;
         i = skip_ws(o, n, i + 1);
     }
     return false;
+}
+
+bool jraw_member(const char *o, size_t n, const char *key, const char **v, size_t *vn)
+{
+    return jraw_members(o, n, &key, 1, v, vn) && *vn > 0;
 }

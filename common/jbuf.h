@@ -43,6 +43,12 @@ char *jbuf_steal(struct jbuf *b, size_t *len);
  * well-nested object (a corrupt record): the scan never reads outside o. */
 bool jraw_member(const char *o, size_t n, const char *key, const char **v, size_t *vn);
 
+/* One pass over the object for several members: for each keys[i] (i < nk)
+ * found, v[i]/vn[i] are set as jraw_member would; absent ones get vn[i] = 0.
+ * Returns false on a malformed object (then no output is meaningful). */
+bool jraw_members(const char *o, size_t n, const char *const *keys, size_t nk, const char **v,
+                  size_t *vn);
+
 /* Whether o[0..n) looks like a JSON object: '{' ... '}' (no full
  * validation; records are written by jansson). */
 bool jraw_is_object(const char *o, size_t n);

@@ -207,7 +207,7 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
     unsigned status = rp->status;
     if (rp->cacheable && status == 200 && rp->body) {
         snprintf(etag, sizeof etag, "\"%016llx\"",
-                 (unsigned long long)ecf_fnv1a64(rp->body, rp->len));
+                 (unsigned long long)ecf_hash64(rp->body, rp->len));
         const char *inm = request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
         if (inm && reply_etag_match(inm, etag))
             status = 304;

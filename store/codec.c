@@ -52,16 +52,21 @@ enum store_err rec_dump(const json_t *v, struct jbuf *out)
 
 void rec_put_ref(struct jbuf *out, const char *rec, size_t n, const char *const *fields)
 {
+    enum { MAX_FIELDS = 8 };
+    const char *v[MAX_FIELDS];
+    size_t vn[MAX_FIELDS], nf = 0;
+    while (fields[nf] && nf < MAX_FIELDS)
+        nf++;
+    if (!jraw_members(rec, n, fields, nf, v, vn))
+        memset(vn, 0, sizeof vn); /* malformed: every member null */
     jbuf_putc(out, '{');
-    for (const char *const *f = fields; *f; f++) {
-        const char *v;
-        size_t vn;
-        if (f != fields)
+    for (size_t i = 0; fields[i] && i < MAX_FIELDS; i++) {
+        if (i)
             jbuf_putc(out, ',');
-        jbuf_put_jstr(out, *f, strlen(*f));
+        jbuf_put_jstr(out, fields[i], strlen(fields[i]));
         jbuf_putc(out, ':');
-        if (jraw_member(rec, n, *f, &v, &vn))
-            jbuf_put(out, v, vn);
+        if (vn[i])
+            jbuf_put(out, v[i], vn[i]);
         else
             jbuf_puts(out, "null");
     }

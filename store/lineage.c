@@ -153,18 +153,31 @@ static enum store_err add_node(struct nodes *nd, struct span ref)
     return nd->out.failed ? STORE_E_NOMEM : STORE_OK;
 }
 
-/* Appends the Edge shape of a stored fact. */
-static void put_edge(struct jbuf *out, struct span fact)
+/* A stored fact's members an Edge needs, from one scan of the record. */
+static const char *const edge_from[] = {"id", "subject", "predicate", "object", "value",
+                                        "confidence", "evidence"};
+enum { EDGE_N = sizeof edge_from / sizeof *edge_from, EDGE_SUBJECT = 1, EDGE_OBJECT = 3 };
+
+static void edge_scan(struct span fact, struct span m[EDGE_N])
 {
-    static const char *const keys[] = {"fact", "subject", "predicate", "object", "value",
-                                       "confidence", "evidence"};
-    static const char *const from[] = {"id", "subject", "predicate", "object", "value",
-                                       "confidence", "evidence"};
+    const char *v[EDGE_N];
+    size_t vn[EDGE_N];
+    if (!jraw_members(fact.p, fact.n, edge_from, EDGE_N, v, vn))
+        memset(vn, 0, sizeof vn);
+    for (size_t i = 0; i < EDGE_N; i++)
+        m[i] = vn[i] ? (struct span){v[i], vn[i]} : (struct span){"null", 4};
+}
+
+/* Appends the Edge shape of a scanned fact. */
+static void put_edge(struct jbuf *out, const struct span m[EDGE_N])
+{
+    static const char *const keys[EDGE_N] = {"fact", "subject", "predicate", "object", "value",
+                                             "confidence", "evidence"};
     jbuf_putc(out, '{');
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        struct span v = member(fact, from[i]);
-        if ((i == 1 || i == 3) && !is_null(v)) /* subject, object: the ref's id */
-            v = member(v, "id");
+    for (size_t i = 0; i < EDGE_N; i++) {
+        struct span v = m[i];
+        if ((i == EDGE_SUBJECT || i == EDGE_OBJECT) && !is_null(v))
+            v = member(v, "id"); /* the ref's id */
         jbuf_puts(out, i ? ",\"" : "\"");
         jbuf_puts(out, keys[i]);
         jbuf_puts(out, "\":");
@@ -223,14 +236,17 @@ enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned 
         err = get_raw(t, DB_FACTS, l.edges[i], &fact);
         if (err == STORE_E_NOTFOUND)
             err = STORE_E_CORRUPT;
+        struct span m[EDGE_N];
+        if (err == STORE_OK) {
+            edge_scan(fact, m);
+            err = add_node(&nd, m[EDGE_SUBJECT]);
+        }
         if (err == STORE_OK)
-            err = add_node(&nd, member(fact, "subject"));
-        if (err == STORE_OK)
-            err = add_node(&nd, member(fact, "object"));
+            err = add_node(&nd, m[EDGE_OBJECT]);
         if (err == STORE_OK) {
             if (i)
                 jbuf_putc(&edges, ',');
-            put_edge(&edges, fact);
+            put_edge(&edges, m);
         }
     }
     if (err != STORE_OK)

@@ -97,6 +97,22 @@ static void scanning(void)
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         ok(member_agrees(rec, keys[i]), "member '%s' agrees with jansson", keys[i]);
     ok(member_agrees("{ \"a\" : 1 , \"b\" : [ 2 ] }", "b"), "whitespace between tokens");
+    /* several members in one pass == one at a time */
+    size_t nk = sizeof keys / sizeof *keys;
+    const char *mv[16];
+    size_t mvn[16];
+    int agree = jraw_members(rec, strlen(rec), keys, nk, mv, mvn);
+    for (size_t i = 0; i < nk; i++) {
+        const char *v1;
+        size_t n1;
+        bool f = jraw_member(rec, strlen(rec), keys[i], &v1, &n1);
+        agree &= f ? mvn[i] == n1 && mv[i] == v1 : mvn[i] == 0;
+    }
+    ok(agree, "jraw_members finds what jraw_member finds, in one pass");
+    const char *const ab[] = {"a", "ab"};
+    ok(jraw_members("{\"ab\":1,\"a\":2}", 15, ab, 2, mv, mvn) && mvn[0] == 1 &&
+           mv[0][0] == '2' && mvn[1] == 1 && mv[1][0] == '1',
+       "a key that is a prefix of another is not confused with it");
     const char *v;
     size_t vn;
     ok(jraw_member(rec, strlen(rec), "id", &v, &vn) && vn == 6 && memcmp(v, "\"h\\\"x\"", 6) == 0,
