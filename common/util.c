@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 uint64_t ecf_fnv1a64(const void *data, size_t n)
 {
@@ -15,6 +16,11 @@ uint64_t ecf_fnv1a64(const void *data, size_t n)
         h *= 0x100000001b3ULL;
     }
     return h;
+}
+
+uint64_t ecf_hash64(const void *data, size_t n)
+{
+    return (uint64_t)XXH3_64bits(data, n);
 }
 
 void ecf_sha256_hex(const void *data, size_t n, char out[65])

@@ -2,6 +2,8 @@
  * parameters, and turning a store result into a reply. */
 #include "handlers/common.h"
 
+#include <string.h>
+
 #include "handlers/params.h"
 #include "server/http.h"
 #include "server/reply.h"
@@ -26,57 +28,66 @@ bool page_params(struct request *rq, struct reply *rp, struct store_page *pg)
     return true;
 }
 
-void page_reply(struct reply *rp, enum store_err e, json_t *items, char *next)
+void page_open(struct jbuf *b)
 {
-    if (e == STORE_E_INVALID) {
-        json_decref(items);
-        free(next);
-        reply_problem(rp, 400, "cursor", "cursor is not one this server issued");
-    } else if (e != STORE_OK) {
-        json_decref(items);
-        free(next);
-        reply_store_error(rp, e, "page");
-    } else {
-        reply_page(rp, items, next);
-    }
+    jbuf_puts(b, "{\"items\":");
 }
 
-void record_reply(struct reply *rp, enum store_err e, json_t *rec, const char *what)
+void page_reply(struct reply *rp, enum store_err e, struct jbuf *b, char *next)
 {
-    if (e != STORE_OK) {
-        json_decref(rec);
-        reply_store_error(rp, e, what);
+    if (e == STORE_E_INVALID) {
+        reply_problem(rp, 400, "cursor", "cursor is not one this server issued");
+    } else if (e != STORE_OK) {
+        reply_store_error(rp, e, "page");
     } else {
-        reply_json(rp, 200, rec);
+        jbuf_puts(b, ",\"next_cursor\":");
+        if (next)
+            jbuf_put_jstr(b, next, strlen(next));
+        else
+            jbuf_puts(b, "null");
+        jbuf_putc(b, '}');
+        reply_jbuf(rp, 200, b);
     }
+    jbuf_free(b);
+    free(next);
+}
+
+void record_reply(struct reply *rp, enum store_err e, struct jbuf *b, const char *what)
+{
+    if (e != STORE_OK)
+        reply_store_error(rp, e, what);
+    else
+        reply_jbuf(rp, 200, b);
+    jbuf_free(b);
 }
 
 void record_get(struct request *rq, struct reply *rp, const char *what,
-                enum store_err (*get)(struct store_txn *, const char *, json_t **))
+                enum store_err (*get)(struct store_txn *, const char *, struct jbuf *))
 {
     const char *id;
     struct store_txn *t;
     if (!capture_id(rq, rp, what, &id) || !handler_txn(rq, rp, &t))
         return;
-    json_t *rec = NULL;
-    enum store_err e = get(t, id, &rec);
+    struct jbuf b = JBUF_INIT;
+    enum store_err e = get(t, id, &b);
     store_read_end(t);
-    record_reply(rp, e, rec, what);
+    record_reply(rp, e, &b, what);
 }
 
 void page_get(struct request *rq, struct reply *rp,
-              enum store_err (*list)(struct store_txn *, const struct store_page *, json_t **,
+              enum store_err (*list)(struct store_txn *, const struct store_page *, struct jbuf *,
                                      char **))
 {
     struct store_page pg = {0};
     struct store_txn *t;
     if (!page_params(rq, rp, &pg) || !handler_txn(rq, rp, &t))
         return;
-    json_t *items = NULL;
+    struct jbuf b = JBUF_INIT;
     char *next = NULL;
-    enum store_err e = list(t, &pg, &items, &next);
+    page_open(&b);
+    enum store_err e = list(t, &pg, &b, &next);
     store_read_end(t);
-    page_reply(rp, e, items, next);
+    page_reply(rp, e, &b, next);
 }
 
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st)

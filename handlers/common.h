@@ -13,22 +13,26 @@
 /* limit (1..500, default 50) and cursor. */
 bool page_params(struct request *rq, struct reply *rp, struct store_page *pg);
 
-/* A list result: 200 page, 400 for a bad cursor, else the store error.
- * Steals items and next. */
-void page_reply(struct reply *rp, enum store_err e, json_t *items, char *next);
+/* The opening of a Page answer ({"items":) in b, before a store list
+ * appends the array; page_reply closes it. */
+void page_open(struct jbuf *b);
 
-/* A single record: 200 or the store error (404 naming what). Steals rec. */
-void record_reply(struct reply *rp, enum store_err e, json_t *rec, const char *what);
+/* A list result: 200 page, 400 for a bad cursor, else the store error.
+ * b holds page_open's text and the items array; takes b's text and next. */
+void page_reply(struct reply *rp, enum store_err e, struct jbuf *b, char *next);
+
+/* A single record in b: 200 or the store error (404 naming what). Takes b's text. */
+void record_reply(struct reply *rp, enum store_err e, struct jbuf *b, const char *what);
 
 /* GET of one record by the {id} capture: the whole handler for a route whose
  * answer is get's record (404 naming what when there is none). */
 void record_get(struct request *rq, struct reply *rp, const char *what,
-                enum store_err (*get)(struct store_txn *, const char *, json_t **));
+                enum store_err (*get)(struct store_txn *, const char *, struct jbuf *));
 
 /* GET of an unfiltered paged list: the whole handler for such a route. */
 void page_get(struct request *rq, struct reply *rp,
-              enum store_err (*list)(struct store_txn *, const struct store_page *, json_t **,
-                                     char **));
+              enum store_err (*list)(struct store_txn *, const struct store_page *,
+                                     struct jbuf *, char **));
 
 /* The store's counts in one short read transaction; on failure fills rp. */
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st);

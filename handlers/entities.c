@@ -30,11 +30,12 @@ static void list(struct request *rq, struct reply *rp, const char *force_type)
     struct store_txn *t;
     if (!handler_txn(rq, rp, &t))
         return;
-    json_t *items = NULL;
+    struct jbuf b = JBUF_INIT;
     char *next = NULL;
-    enum store_err e = store_entities_list(t, &f, &pg, &items, &next);
+    page_open(&b);
+    enum store_err e = store_entities_list(t, &f, &pg, &b, &next);
     store_read_end(t);
-    page_reply(rp, e, items, next);
+    page_reply(rp, e, &b, next);
 }
 
 void h_entities_list(struct request *rq, struct reply *rp)
@@ -61,13 +62,13 @@ void h_chip_lineage(struct request *rq, struct reply *rp)
     struct store_txn *t;
     if (!handler_txn(rq, rp, &t))
         return;
-    json_t *g = NULL;
-    enum store_err e = store_chip_lineage(t, id, (unsigned)depth, &g);
+    struct jbuf b = JBUF_INIT;
+    enum store_err e = store_chip_lineage(t, id, (unsigned)depth, &b);
     store_read_end(t);
     if (e == STORE_E_INVALID) {
-        json_decref(g);
+        jbuf_free(&b);
         reply_problem(rp, 400, "id", "entity '%.64s' is not a chip", id);
         return;
     }
-    record_reply(rp, e, g, "chip");
+    record_reply(rp, e, &b, "chip");
 }

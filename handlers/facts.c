@@ -15,11 +15,12 @@ void h_facts_list(struct request *rq, struct reply *rp)
     struct store_txn *t;
     if (!handler_txn(rq, rp, &t))
         return;
-    json_t *items = NULL;
+    struct jbuf b = JBUF_INIT;
     char *next = NULL;
-    enum store_err e = store_facts_list(t, &f, &pg, &items, &next);
+    page_open(&b);
+    enum store_err e = store_facts_list(t, &f, &pg, &b, &next);
     store_read_end(t);
-    page_reply(rp, e, items, next);
+    page_reply(rp, e, &b, next);
 }
 
 void h_fact_get(struct request *rq, struct reply *rp)
@@ -38,11 +39,12 @@ void h_sanctions_list(struct request *rq, struct reply *rp)
     struct store_txn *t;
     if (!handler_txn(rq, rp, &t))
         return;
-    json_t *items = NULL;
+    struct jbuf b = JBUF_INIT;
     char *next = NULL;
-    enum store_err e = store_sanctions_list(t, &f, &pg, &items, &next);
+    page_open(&b);
+    enum store_err e = store_sanctions_list(t, &f, &pg, &b, &next);
     store_read_end(t);
-    page_reply(rp, e, items, next);
+    page_reply(rp, e, &b, next);
 }
 
 void h_sanction_get(struct request *rq, struct reply *rp)

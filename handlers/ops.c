@@ -22,20 +22,20 @@ void h_search(struct request *rq, struct reply *rp)
     struct store_txn *t;
     if (!handler_txn(rq, rp, &t))
         return;
-    json_t *hits = NULL;
-    enum store_err e = store_search(t, q, limit, &hits);
+    struct jbuf b = JBUF_INIT;
+    jbuf_puts(&b, "{\"query\":");
+    jbuf_put_jstr(&b, q, strlen(q));
+    jbuf_puts(&b, ",\"items\":");
+    enum store_err e = store_search(t, q, limit, &b);
     store_read_end(t);
-    if (e == STORE_E_INVALID) {
-        json_decref(hits);
+    jbuf_putc(&b, '}');
+    if (e == STORE_E_INVALID)
         reply_problem(rp, 400, "q", "q is too short to search for");
-        return;
-    }
-    if (e != STORE_OK) {
-        json_decref(hits);
+    else if (e != STORE_OK)
         reply_store_error(rp, e, "search");
-        return;
-    }
-    reply_json(rp, 200, json_pack("{s:s, s:o}", "query", q, "items", hits));
+    else
+        reply_jbuf(rp, 200, &b);
+    jbuf_free(&b);
 }
 
 static json_t *stats_json(const struct store_stats *st)

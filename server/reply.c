@@ -63,18 +63,15 @@ void reply_json(struct reply *rp, unsigned status, json_t *v)
     reply_raw(rp, status, CT_JSON, s, strlen(s));
 }
 
-void reply_page(struct reply *rp, json_t *items, char *next)
+void reply_jbuf(struct reply *rp, unsigned status, struct jbuf *b)
 {
-    json_t *page = json_object();
-    if (!page || !items || json_object_set_new(page, "items", items) != 0) {
-        json_decref(page);
-        free(next);
+    size_t len;
+    char *text = jbuf_steal(b, &len);
+    if (!text) {
         reply_problem(rp, 500, NULL, "out of memory");
         return;
     }
-    json_object_set_new(page, "next_cursor", next ? json_string(next) : json_null());
-    free(next);
-    reply_json(rp, 200, page);
+    reply_raw(rp, status, CT_JSON, text, len);
 }
 
 void reply_problem(struct reply *rp, unsigned status, const char *parameter, const char *fmt, ...)
@@ -210,7 +207,7 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
     unsigned status = rp->status;
     if (rp->cacheable && status == 200 && rp->body) {
         snprintf(etag, sizeof etag, "\"%016llx\"",
-                 (unsigned long long)ecf_fnv1a64(rp->body, rp->len));
+                 (unsigned long long)ecf_hash64(rp->body, rp->len));
         const char *inm = request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
         if (inm && reply_etag_match(inm, etag))
             status = 304;

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "common/jbuf.h"
 #include "store/store.h"
 
 struct request;
@@ -34,8 +35,9 @@ void reply_free(struct reply *rp);
 /* 2xx JSON; steals v. A serialisation failure becomes a 500 problem. */
 void reply_json(struct reply *rp, unsigned status, json_t *v);
 
-/* {"items":..,"next_cursor":..}; steals items and next (malloc'd or NULL). */
-void reply_page(struct reply *rp, json_t *items, char *next);
+/* 2xx JSON built in b (its text is taken, b is left empty). A failed
+ * append (b->failed) becomes a 500 problem. */
+void reply_jbuf(struct reply *rp, unsigned status, struct jbuf *b);
 
 /* Steals body (malloc'd). */
 void reply_raw(struct reply *rp, unsigned status, const char *ctype, char *body, size_t len);

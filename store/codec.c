@@ -1,5 +1,6 @@
 /* store/codec.c — records are compact JSON in the API's key order
- * (docs/API.md), so a read is one json_loadb and handlers pass it on; and the
+ * (docs/API.md), so a read splices their bytes into the answer (rec_append)
+ * and parses one only to look inside (rec_get); and the
  * knowledge model's names (../shared/spec/knowledge-model.md), a copy of the
  * extractor's tables (same order as the enums in extractor/extract.h) so the
  * store links without the extractor. */
@@ -23,6 +24,53 @@ enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
     if (rc != MDB_SUCCESS)
         return store_err_mdb(rc);
     return rec_parse(&v, out);
+}
+
+enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
+{
+    MDB_val k = store_val(id, n), v;
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc != MDB_SUCCESS)
+        return store_err_mdb(rc);
+    if (!jraw_is_object(v.mv_data, v.mv_size))
+        return STORE_E_CORRUPT;
+    jbuf_put(out, v.mv_data, v.mv_size);
+    return out->failed ? STORE_E_NOMEM : STORE_OK;
+}
+
+enum store_err rec_dump(const json_t *v, struct jbuf *out)
+{
+    size_t n = json_dumpb(v, NULL, 0, STORE_JSON_FLAGS);
+    if (n == 0 || !jbuf_reserve(out, n))
+        return STORE_E_NOMEM;
+    if (json_dumpb(v, out->p + out->len, n, STORE_JSON_FLAGS) != n)
+        return STORE_E_NOMEM;
+    out->len += n;
+    out->p[out->len] = '\0';
+    return STORE_OK;
+}
+
+void rec_put_ref(struct jbuf *out, const char *rec, size_t n, const char *const *fields)
+{
+    enum { MAX_FIELDS = 8 };
+    const char *v[MAX_FIELDS];
+    size_t vn[MAX_FIELDS], nf = 0;
+    while (fields[nf] && nf < MAX_FIELDS)
+        nf++;
+    if (!jraw_members(rec, n, fields, nf, v, vn))
+        memset(vn, 0, sizeof vn); /* malformed: every member null */
+    jbuf_putc(out, '{');
+    for (size_t i = 0; fields[i] && i < MAX_FIELDS; i++) {
+        if (i)
+            jbuf_putc(out, ',');
+        jbuf_put_jstr(out, fields[i], strlen(fields[i]));
+        jbuf_putc(out, ':');
+        if (vn[i])
+            jbuf_put(out, v[i], vn[i]);
+        else
+            jbuf_puts(out, "null");
+    }
+    jbuf_putc(out, '}');
 }
 
 void rec_put(struct stxn *w, enum store_db db, const char *id, const json_t *rec)

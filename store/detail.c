@@ -7,25 +7,25 @@
 
 #define DETAIL_CAP STORE_MAX_LIMIT /* each list of a detail view */
 
-static enum store_err get_by_id(struct store_txn *t, enum store_db db, const char *id, json_t **out)
+static enum store_err get_by_id(struct store_txn *t, enum store_db db, const char *id,
+                                struct jbuf *out)
 {
-    *out = NULL;
     if (!keys_valid_id(id))
         return STORE_E_INVALID;
-    return rec_get(t->txn, t->s->dbi[db], id, out);
+    return rec_append(t->txn, t->s->dbi[db], id, strlen(id), out);
 }
 
-enum store_err store_entity_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_entity_get(struct store_txn *t, const char *id, struct jbuf *out)
 {
     return get_by_id(t, DB_ENTITIES, id, out);
 }
 
-enum store_err store_fact_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_fact_get(struct store_txn *t, const char *id, struct jbuf *out)
 {
     return get_by_id(t, DB_FACTS, id, out);
 }
 
-enum store_err store_sanction_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_sanction_get(struct store_txn *t, const char *id, struct jbuf *out)
 {
     return get_by_id(t, DB_SANCTIONS, id, out);
 }
@@ -38,36 +38,28 @@ struct ref_ctx {
 };
 
 static enum store_err ref_visit(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                json_t *items, enum walk_verdict *verdict)
+                                struct jbuf *items, enum walk_verdict *verdict)
 {
     (void)v;
     struct ref_ctx *c = ctx;
     struct keys_part id = keys_last(k->mv_data, k->mv_size);
-    char buf[STORE_ID_MAX];
-    json_t *rec = NULL, *ref = NULL;
     *verdict = WALK_TAKE;
     if (!items)
         return STORE_OK;
-    if (id.n == 0 || id.n >= sizeof buf)
+    if (id.n == 0 || id.n >= STORE_ID_MAX)
         return STORE_E_CORRUPT;
-    memcpy(buf, id.p, id.n);
-    buf[id.n] = '\0';
-    enum store_err err = rec_get(txn, c->e.s->dbi[c->e.primary], buf, &rec);
-    if (err != STORE_OK)
-        return err == STORE_E_NOTFOUND ? STORE_E_CORRUPT : err;
-    ref = json_object();
-    for (const char *const *f = c->fields; ref && *f; f++)
-        if (json_object_set(ref, *f,
-                            json_object_get(rec, *f) ? json_object_get(rec, *f) : json_null()) != 0)
-            err = STORE_E_NOMEM;
-    if (!ref || json_array_append_new(items, ref) != 0)
-        err = STORE_E_NOMEM;
-    json_decref(rec);
-    return err;
+    MDB_val rk = store_val(id.p, id.n), rec;
+    int rc = mdb_get(txn, c->e.s->dbi[c->e.primary], &rk, &rec);
+    if (rc != MDB_SUCCESS)
+        return rc == MDB_NOTFOUND ? STORE_E_CORRUPT : store_err_mdb(rc);
+    if (!jraw_is_object(rec.mv_data, rec.mv_size))
+        return STORE_E_CORRUPT;
+    rec_put_ref(items, rec.mv_data, rec.mv_size, c->fields);
+    return STORE_OK;
 }
 
 static enum store_err collect_refs(struct store_txn *t, enum store_db index, enum store_db primary,
-                                   const char *id, const char *const *fields, json_t **out)
+                                   const char *id, const char *const *fields, struct jbuf *out)
 {
     struct keybuf pre;
     struct ref_ctx c = {{t->s, primary}, fields};
@@ -82,7 +74,7 @@ static enum store_err collect_refs(struct store_txn *t, enum store_db index, enu
 }
 
 static enum store_err collect(struct store_txn *t, enum store_db index, enum store_db primary,
-                              const char *id, json_t **out)
+                              const char *id, struct jbuf *out)
 {
     struct keybuf pre;
     keys_init(&pre);
@@ -90,120 +82,167 @@ static enum store_err collect(struct store_txn *t, enum store_db index, enum sto
     return walk_collect(t, index, primary, &pre, DETAIL_CAP, out);
 }
 
-/* Merges two id-ordered record arrays into one without duplicates, capped.
- * Returns a new array or NULL on ENOMEM. */
-static json_t *merge_by_id(const json_t *a, const json_t *b, size_t cap)
+/* The next id under pre in the index c walks (the last key component), or
+ * an empty part at the end. */
+static int next_id(MDB_cursor *c, const struct keybuf *pre, MDB_cursor_op op,
+                   struct keys_part *id)
 {
-    json_t *out = json_array();
-    size_t i = 0, j = 0, na = json_array_size(a), nb = json_array_size(b);
-    while (out && json_array_size(out) < cap && (i < na || j < nb)) {
-        json_t *x = i < na ? json_array_get(a, i) : NULL;
-        json_t *y = j < nb ? json_array_get(b, j) : NULL;
-        int c = !x   ? 1
-                : !y ? -1
-                     : strcmp(rec_str(x, "id") ? rec_str(x, "id") : "",
-                              rec_str(y, "id") ? rec_str(y, "id") : "");
-        json_t *pick = c <= 0 ? x : y;
-        i += c <= 0;
-        j += c >= 0;
-        if (json_array_append(out, pick) != 0) {
-            json_decref(out);
-            return NULL;
-        }
+    MDB_val k = store_kval(pre), v;
+    int rc = mdb_cursor_get(c, &k, &v, op);
+    *id = (struct keys_part){NULL, 0};
+    if (rc == MDB_SUCCESS && keys_has_prefix(k.mv_data, k.mv_size, pre->b, pre->len))
+        *id = keys_last(k.mv_data, k.mv_size);
+    return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+static int id_cmp(struct keys_part a, struct keys_part b)
+{
+    size_t n = a.n < b.n ? a.n : b.n;
+    int c = memcmp(a.p, b.p, n);
+    return c ? c : (a.n > b.n) - (a.n < b.n);
+}
+
+/* Appends the array of the records two indexes list under id, merged in id
+ * order without duplicates, at most cap: the sanctions an entity imposes or
+ * is targeted by. */
+static enum store_err collect_either(struct store_txn *t, enum store_db ia, enum store_db ib,
+                                     enum store_db primary, const char *id, size_t cap,
+                                     struct jbuf *out)
+{
+    struct keybuf pre;
+    MDB_cursor *ca = NULL, *cb = NULL;
+    struct keys_part a, b;
+    size_t n = 0, start = out->len;
+    enum store_err err = STORE_OK;
+    keys_init(&pre);
+    keys_put_str(&pre, id);
+    int rc = mdb_cursor_open(t->txn, t->s->dbi[ia], &ca);
+    if (rc == MDB_SUCCESS)
+        rc = mdb_cursor_open(t->txn, t->s->dbi[ib], &cb);
+    if (rc == MDB_SUCCESS)
+        rc = next_id(ca, &pre, MDB_SET_RANGE, &a);
+    if (rc == MDB_SUCCESS)
+        rc = next_id(cb, &pre, MDB_SET_RANGE, &b);
+    jbuf_putc(out, '[');
+    while (rc == MDB_SUCCESS && err == STORE_OK && n < cap && (a.n || b.n)) {
+        int c = !a.n ? 1 : !b.n ? -1 : id_cmp(a, b);
+        struct keys_part pick = c <= 0 ? a : b;
+        if (n++)
+            jbuf_putc(out, ',');
+        err = rec_append(t->txn, t->s->dbi[primary], pick.p, pick.n, out);
+        if (err == STORE_E_NOTFOUND)
+            err = STORE_E_CORRUPT; /* an index entry without its record */
+        if (err == STORE_OK && c <= 0)
+            rc = next_id(ca, &pre, MDB_NEXT, &a);
+        if (err == STORE_OK && rc == MDB_SUCCESS && c >= 0)
+            rc = next_id(cb, &pre, MDB_NEXT, &b);
     }
-    return out;
+    jbuf_putc(out, ']');
+    if (err == STORE_OK && rc != MDB_SUCCESS)
+        err = store_err_mdb(rc);
+    if (err == STORE_OK && out->failed)
+        err = STORE_E_NOMEM;
+    if (ca)
+        mdb_cursor_close(ca);
+    if (cb)
+        mdb_cursor_close(cb);
+    if (err != STORE_OK && !out->failed)
+        jbuf_truncate(out, start);
+    return err;
 }
 
 static const char *const entity_ref_fields[] = {"id", "name", "type", NULL};
 static const char *const article_ref_fields[] = {"id", "title", NULL};
 
-enum store_err store_entity_detail(struct store_txn *t, const char *id, json_t **out)
+/* Opens an object by writing the record id of db without its closing brace,
+ * so members can follow. */
+static enum store_err open_record(struct store_txn *t, enum store_db db, const char *id,
+                                  struct jbuf *out)
 {
-    json_t *rec = NULL, *fout = NULL, *fin = NULL, *as_imp = NULL, *as_tgt = NULL, *sanc = NULL,
-           *src = NULL;
-    enum store_err err = get_by_id(t, DB_ENTITIES, id, &rec);
+    size_t start = out->len;
+    enum store_err err = get_by_id(t, db, id, out);
+    if (err == STORE_OK && out->len - start < 3)
+        err = STORE_E_CORRUPT; /* "{}": no member to follow */
     if (err == STORE_OK)
-        err = collect(t, DB_FACT_SUBJ, DB_FACTS, id, &fout);
-    if (err == STORE_OK)
-        err = collect(t, DB_FACT_OBJ, DB_FACTS, id, &fin);
-    if (err == STORE_OK)
-        err = collect(t, DB_SANC_IMPOSER, DB_SANCTIONS, id, &as_imp);
-    if (err == STORE_OK)
-        err = collect(t, DB_SANC_TARGET, DB_SANCTIONS, id, &as_tgt);
-    if (err == STORE_OK)
-        err = collect_refs(t, DB_ENT_ARTICLES, DB_ARTICLES, id, article_ref_fields, &src);
-    if (err != STORE_OK)
-        goto out;
-    sanc = merge_by_id(as_imp, as_tgt, DETAIL_CAP);
-    if (!sanc) {
-        err = STORE_E_NOMEM;
-        goto out;
-    }
-    int bad = json_object_set_new(rec, "facts_out", fout);
-    bad |= json_object_set_new(rec, "facts_in", fin);
-    bad |= json_object_set_new(rec, "sanctions", sanc);
-    bad |= json_object_set_new(rec, "sources", src);
-    fout = fin = sanc = src = NULL; /* stolen, even on error */
-    if (bad) {
-        err = STORE_E_NOMEM;
-        goto out;
-    }
-    *out = rec;
-    rec = NULL;
-out:
-    json_decref(rec);
-    json_decref(fout);
-    json_decref(fin);
-    json_decref(as_imp);
-    json_decref(as_tgt);
-    json_decref(sanc);
-    json_decref(src);
+        jbuf_truncate(out, out->len - 1); /* rec_append checked it ends in '}' */
+    else if (!out->failed)
+        jbuf_truncate(out, start);
     return err;
 }
 
-enum store_err store_article_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_entity_detail(struct store_txn *t, const char *id, struct jbuf *out)
 {
-    json_t *rec = NULL, *text = NULL, *ents = NULL, *facts = NULL, *sanc = NULL;
+    size_t start = out->len;
+    enum store_err err = open_record(t, DB_ENTITIES, id, out);
+    if (err != STORE_OK)
+        return err;
+    jbuf_puts(out, ",\"facts_out\":");
+    err = collect(t, DB_FACT_SUBJ, DB_FACTS, id, out);
+    if (err == STORE_OK) {
+        jbuf_puts(out, ",\"facts_in\":");
+        err = collect(t, DB_FACT_OBJ, DB_FACTS, id, out);
+    }
+    if (err == STORE_OK) {
+        jbuf_puts(out, ",\"sanctions\":");
+        err = collect_either(t, DB_SANC_IMPOSER, DB_SANC_TARGET, DB_SANCTIONS, id, DETAIL_CAP,
+                             out);
+    }
+    if (err == STORE_OK) {
+        jbuf_puts(out, ",\"sources\":");
+        err = collect_refs(t, DB_ENT_ARTICLES, DB_ARTICLES, id, article_ref_fields, out);
+    }
+    jbuf_putc(out, '}');
+    if (err == STORE_OK && out->failed)
+        err = STORE_E_NOMEM;
+    if (err != STORE_OK && !out->failed)
+        jbuf_truncate(out, start);
+    return err;
+}
+
+enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
+{
+    json_t *rec = NULL;
     MDB_val k, v;
-    enum store_err err = get_by_id(t, DB_ARTICLES, id, &rec);
+    size_t start = out->len;
+    if (!keys_valid_id(id))
+        return STORE_E_INVALID;
+    k = store_val(id, strlen(id));
+    int rc = mdb_get(t->txn, t->s->dbi[DB_ARTICLES], &k, &v);
+    if (rc != MDB_SUCCESS)
+        return store_err_mdb(rc);
+    /* Articles may predate the current shape: normalise (a parse, not the
+     * hot path), then splice the lists. */
+    enum store_err err = rec_parse(&v, &rec);
     if (err == STORE_OK)
         err = article_norm(&rec);
+    if (err == STORE_OK)
+        err = rec_dump(rec, out);
+    json_decref(rec);
     if (err != STORE_OK)
         goto out;
-    k = store_val(id, strlen(id));
-    int rc = mdb_get(t->txn, t->s->dbi[DB_ARTICLE_TEXT], &k, &v);
+    jbuf_truncate(out, out->len - 1); /* the record's closing brace */
+    rc = mdb_get(t->txn, t->s->dbi[DB_ARTICLE_TEXT], &k, &v);
     if (rc != MDB_SUCCESS) {
         err = rc == MDB_NOTFOUND ? STORE_E_CORRUPT : store_err_mdb(rc);
         goto out;
     }
-    text = json_stringn(v.mv_data, v.mv_size);
-    if (!text) {
-        err = STORE_E_CORRUPT;
-        goto out;
+    jbuf_puts(out, ",\"text\":");
+    jbuf_put_jstr(out, v.mv_data, v.mv_size);
+    jbuf_puts(out, ",\"entities\":");
+    err = collect_refs(t, DB_ART_ENTITIES, DB_ENTITIES, id, entity_ref_fields, out);
+    if (err == STORE_OK) {
+        jbuf_puts(out, ",\"facts\":");
+        err = collect(t, DB_ART_FACTS, DB_FACTS, id, out);
     }
-    err = collect_refs(t, DB_ART_ENTITIES, DB_ENTITIES, id, entity_ref_fields, &ents);
-    if (err == STORE_OK)
-        err = collect(t, DB_ART_FACTS, DB_FACTS, id, &facts);
-    if (err == STORE_OK)
-        err = collect(t, DB_ART_SANCTIONS, DB_SANCTIONS, id, &sanc);
-    if (err != STORE_OK)
-        goto out;
-    int bad = json_object_set_new(rec, "text", text);
-    bad |= json_object_set_new(rec, "entities", ents);
-    bad |= json_object_set_new(rec, "facts", facts);
-    bad |= json_object_set_new(rec, "sanctions", sanc);
-    text = ents = facts = sanc = NULL; /* stolen */
-    if (bad) {
+    if (err == STORE_OK) {
+        jbuf_puts(out, ",\"sanctions\":");
+        err = collect(t, DB_ART_SANCTIONS, DB_SANCTIONS, id, out);
+    }
+    jbuf_putc(out, '}');
+    if (err == STORE_OK && out->failed)
         err = STORE_E_NOMEM;
-        goto out;
-    }
-    *out = rec;
-    rec = NULL;
 out:
-    json_decref(rec);
-    json_decref(text);
-    json_decref(ents);
-    json_decref(facts);
-    json_decref(sanc);
+    if (err != STORE_OK && !out->failed)
+        jbuf_truncate(out, start);
     return err;
 }

@@ -271,11 +271,10 @@ enum store_err store_source_put(struct store *s, const struct store_source *src)
 }
 
 enum store_err store_sources_list(struct store_txn *t, const struct store_page *pg,
-                                  json_t **items, char **next)
+                                  struct jbuf *items, char **next)
 {
     struct emit_ctx pe = {t->s, DB_SOURCES};
     struct walk w = {DB_SOURCES, 'U', NULL, 0, NULL, 0, walk_emit_primary, &pe};
-    *items = NULL;
     *next = NULL;
     if (store_has_db(t->s, DB_SOURCES))
         return walk_page(t, &w, pg, items, next);
@@ -286,6 +285,6 @@ enum store_err store_sources_list(struct store_txn *t, const struct store_page *
         (pg->cursor && (keys_cursor_decode(pg->cursor, &tag, ck, sizeof ck, &clen) != 0 ||
                         tag != w.tag)))
         return STORE_E_INVALID;
-    *items = json_array();
-    return *items ? STORE_OK : STORE_E_NOMEM;
+    jbuf_puts(items, "[]");
+    return items->failed ? STORE_E_NOMEM : STORE_OK;
 }

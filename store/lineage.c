@@ -1,6 +1,7 @@
 /* store/lineage.c — the lineage graph around a chip (docs/API.md "Lineage"):
  * breadth-first over the chip_edges index, which lists for every chip the
  * lineage facts it takes part in, so no fact is read that is not an edge. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,54 +103,125 @@ static enum store_err expand(struct lineage *l, size_t i)
     return rc == MDB_NOTFOUND || rc == MDB_SUCCESS ? STORE_OK : store_err_mdb(rc);
 }
 
-static enum store_err add_node(json_t *nodes, const json_t *ref)
+/* A member's raw value in a stored record ("null" when absent). */
+struct span {
+    const char *p;
+    size_t n;
+};
+
+static struct span member(struct span rec, const char *key)
 {
-    size_t i;
-    const json_t *x;
-    const char *id = rec_str(ref, "id");
-    if (!id)
-        return json_is_null(ref) ? STORE_OK : STORE_E_CORRUPT;
-    json_array_foreach (nodes, i, x) {
-        if (strcmp(rec_str(x, "id"), id) == 0)
-            return STORE_OK;
+    struct span m = {"null", 4};
+    const char *v;
+    size_t vn;
+    if (jraw_member(rec.p, rec.n, key, &v, &vn)) {
+        m.p = v;
+        m.n = vn;
     }
-    return json_array_append_new(nodes, rec_entity_ref(ref)) == 0 ? STORE_OK : STORE_E_NOMEM;
+    return m;
 }
 
-/* The Edge shape of a stored fact. */
-static json_t *edge_of(const json_t *fact)
+static bool is_null(struct span s)
 {
-    const json_t *obj = json_object_get(fact, "object");
-    return json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "fact", json_object_get(fact, "id"),
-                     "subject", json_object_get(json_object_get(fact, "subject"), "id"),
-                     "predicate", json_object_get(fact, "predicate"), "object",
-                     json_is_object(obj) ? json_object_get(obj, "id") : json_null(), "value",
-                     json_object_get(fact, "value"), "confidence",
-                     json_object_get(fact, "confidence"), "evidence",
-                     json_object_get(fact, "evidence"));
+    return s.n == 4 && memcmp(s.p, "null", 4) == 0;
 }
 
-enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth, json_t **out)
+/* The nodes written so far, by their raw "id" (pointing into the records,
+ * which the read transaction keeps mapped). */
+struct nodes {
+    struct jbuf out;
+    struct span *ids;
+    size_t n;
+};
+
+/* Adds the EntityRef ref (a raw object, or null) unless its id is there. */
+static enum store_err add_node(struct nodes *nd, struct span ref)
 {
+    if (is_null(ref))
+        return STORE_OK;
+    struct span id = member(ref, "id");
+    if (id.n < 2 || id.p[0] != '"')
+        return STORE_E_CORRUPT;
+    for (size_t i = 0; i < nd->n; i++)
+        if (nd->ids[i].n == id.n && memcmp(nd->ids[i].p, id.p, id.n) == 0)
+            return STORE_OK;
+    static const char *const ref_fields[] = {"id", "name", "type", NULL};
+    nd->ids[nd->n++] = id;
+    if (nd->n > 1)
+        jbuf_putc(&nd->out, ',');
+    rec_put_ref(&nd->out, ref.p, ref.n, ref_fields);
+    return nd->out.failed ? STORE_E_NOMEM : STORE_OK;
+}
+
+/* A stored fact's members an Edge needs, from one scan of the record. */
+static const char *const edge_from[] = {"id", "subject", "predicate", "object", "value",
+                                        "confidence", "evidence"};
+enum { EDGE_N = sizeof edge_from / sizeof *edge_from, EDGE_SUBJECT = 1, EDGE_OBJECT = 3 };
+
+static void edge_scan(struct span fact, struct span m[EDGE_N])
+{
+    const char *v[EDGE_N];
+    size_t vn[EDGE_N];
+    if (!jraw_members(fact.p, fact.n, edge_from, EDGE_N, v, vn))
+        memset(vn, 0, sizeof vn);
+    for (size_t i = 0; i < EDGE_N; i++)
+        m[i] = vn[i] ? (struct span){v[i], vn[i]} : (struct span){"null", 4};
+}
+
+/* Appends the Edge shape of a scanned fact. */
+static void put_edge(struct jbuf *out, const struct span m[EDGE_N])
+{
+    static const char *const keys[EDGE_N] = {"fact", "subject", "predicate", "object", "value",
+                                             "confidence", "evidence"};
+    jbuf_putc(out, '{');
+    for (size_t i = 0; i < EDGE_N; i++) {
+        struct span v = m[i];
+        if ((i == EDGE_SUBJECT || i == EDGE_OBJECT) && !is_null(v))
+            v = member(v, "id"); /* the ref's id */
+        jbuf_puts(out, i ? ",\"" : "\"");
+        jbuf_puts(out, keys[i]);
+        jbuf_puts(out, "\":");
+        jbuf_put(out, v.p, v.n);
+    }
+    jbuf_putc(out, '}');
+}
+
+static enum store_err get_raw(struct store_txn *t, enum store_db db, const char *id,
+                              struct span *out)
+{
+    MDB_val k = store_val(id, strlen(id)), v;
+    int rc = mdb_get(t->txn, t->s->dbi[db], &k, &v);
+    if (rc != MDB_SUCCESS)
+        return store_err_mdb(rc);
+    if (!jraw_is_object(v.mv_data, v.mv_size))
+        return STORE_E_CORRUPT;
+    *out = (struct span){v.mv_data, v.mv_size};
+    return STORE_OK;
+}
+
+enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
+                                  struct jbuf *out)
+{
+    static const char *const ref_fields[] = {"id", "name", "type", NULL};
     struct lineage l = {t, depth, NULL, NULL, 0, NULL, 0};
-    json_t *chip = NULL, *nodes = NULL, *edges = NULL, *fact = NULL;
+    struct nodes nd = {JBUF_INIT, NULL, 0};
+    struct jbuf edges = JBUF_INIT;
+    struct span chip, fact;
+    size_t start = out->len;
     enum store_err err;
-    *out = NULL;
     if (depth < 1 || depth > 5 || !keys_valid_id(id))
         return STORE_E_INVALID;
-    err = rec_get(t->txn, t->s->dbi[DB_ENTITIES], id, &chip);
+    err = get_raw(t, DB_ENTITIES, id, &chip);
     if (err != STORE_OK)
         return err;
-    if (!rec_str(chip, "type") || strcmp(rec_str(chip, "type"), "chip") != 0) {
-        err = STORE_E_INVALID;
-        goto out;
-    }
+    struct span type = member(chip, "type");
+    if (type.n != 6 || memcmp(type.p, "\"chip\"", 6) != 0)
+        return STORE_E_INVALID;
     l.chips = malloc(LINEAGE_MAX_CHIPS * sizeof *l.chips);
     l.level = malloc(LINEAGE_MAX_CHIPS * sizeof *l.level);
     l.edges = malloc(LINEAGE_MAX_EDGES * sizeof *l.edges);
-    nodes = json_array();
-    edges = json_array();
-    if (!l.chips || !l.level || !l.edges || !nodes || !edges) {
+    nd.ids = malloc((1 + 2 * LINEAGE_MAX_EDGES) * sizeof *nd.ids);
+    if (!l.chips || !l.level || !l.edges || !nd.ids) {
         err = STORE_E_NOMEM;
         goto out;
     }
@@ -159,32 +231,43 @@ enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned 
     for (size_t i = 0; i < l.n_chips && err == STORE_OK; i++)
         err = expand(&l, i);
     if (err == STORE_OK)
-        err = add_node(nodes, chip);
+        err = add_node(&nd, chip);
     for (size_t i = 0; i < l.n_edges && err == STORE_OK; i++) {
-        err = rec_get(t->txn, t->s->dbi[DB_FACTS], l.edges[i], &fact);
+        err = get_raw(t, DB_FACTS, l.edges[i], &fact);
         if (err == STORE_E_NOTFOUND)
             err = STORE_E_CORRUPT;
-        if (err != STORE_OK)
-            break;
-        err = add_node(nodes, json_object_get(fact, "subject"));
+        struct span m[EDGE_N];
+        if (err == STORE_OK) {
+            edge_scan(fact, m);
+            err = add_node(&nd, m[EDGE_SUBJECT]);
+        }
         if (err == STORE_OK)
-            err = add_node(nodes, json_object_get(fact, "object"));
-        if (err == STORE_OK && json_array_append_new(edges, edge_of(fact)) != 0)
-            err = STORE_E_NOMEM;
-        json_decref(fact);
-        fact = NULL;
+            err = add_node(&nd, m[EDGE_OBJECT]);
+        if (err == STORE_OK) {
+            if (i)
+                jbuf_putc(&edges, ',');
+            put_edge(&edges, m);
+        }
     }
     if (err != STORE_OK)
         goto out;
-    *out = json_pack("{s:o,s:I,s:o,s:o}", "chip", rec_entity_ref(chip), "depth", (json_int_t)depth,
-                     "nodes", nodes, "edges", edges);
-    nodes = edges = NULL; /* stolen by json_pack, even on error */
-    if (!*out)
+    char head[64];
+    jbuf_puts(out, "{\"chip\":");
+    rec_put_ref(out, chip.p, chip.n, ref_fields);
+    snprintf(head, sizeof head, ",\"depth\":%u,\"nodes\":[", depth);
+    jbuf_puts(out, head);
+    jbuf_put(out, nd.out.p, nd.out.len);
+    jbuf_puts(out, "],\"edges\":[");
+    jbuf_put(out, edges.p, edges.len);
+    jbuf_puts(out, "]}");
+    if (out->failed || nd.out.failed || edges.failed)
         err = STORE_E_NOMEM;
 out:
-    json_decref(chip);
-    json_decref(nodes);
-    json_decref(edges);
+    if (err != STORE_OK && !out->failed)
+        jbuf_truncate(out, start);
+    jbuf_free(&nd.out);
+    jbuf_free(&edges);
+    free(nd.ids);
     free(l.chips);
     free(l.level);
     free(l.edges);

@@ -31,15 +31,13 @@ static int walk_seek(MDB_cursor *c, const struct walk *w, const unsigned char *c
 }
 
 enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct store_page *pg,
-                         json_t **items, char **next)
+                         struct jbuf *items, char **next)
 {
     enum store_err err = STORE_OK;
     unsigned char ck[KEYS_MAX], last[KEYS_MAX];
-    size_t clen = 0, lastlen = 0, taken = 0;
+    size_t clen = 0, lastlen = 0, taken = 0, start = items->len;
     bool have_cursor = false, more = false;
     MDB_cursor *c = NULL;
-    json_t *arr = NULL;
-    *items = NULL;
     *next = NULL;
     if (!pg || pg->limit < 1 || pg->limit > STORE_MAX_LIMIT)
         return STORE_E_INVALID;
@@ -50,14 +48,10 @@ enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct
             return STORE_E_INVALID;
         have_cursor = true;
     }
-    arr = json_array();
-    if (!arr)
-        return STORE_E_NOMEM;
     int rc = mdb_cursor_open(t->txn, t->s->dbi[w->db], &c);
-    if (rc != MDB_SUCCESS) {
-        err = store_err_mdb(rc);
-        goto out;
-    }
+    if (rc != MDB_SUCCESS)
+        return store_err_mdb(rc);
+    jbuf_putc(items, '[');
     MDB_val k, v;
     rc = walk_seek(c, w, have_cursor ? ck : NULL, clen, &k, &v);
     for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
@@ -65,9 +59,16 @@ enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct
             break;
         enum walk_verdict verdict = WALK_SKIP;
         bool full = taken == pg->limit;
-        err = w->fn(w->ctx, t->txn, &k, &v, full ? NULL : arr, &verdict);
+        size_t mark = items->len;
+        if (!full && taken)
+            jbuf_putc(items, ',');
+        err = w->fn(w->ctx, t->txn, &k, &v, full ? NULL : items, &verdict);
+        if (err == STORE_OK && items->failed)
+            err = STORE_E_NOMEM;
         if (err != STORE_OK)
             goto out;
+        if (verdict != WALK_TAKE)
+            jbuf_truncate(items, mark);
         if (verdict == WALK_STOP)
             break;
         if (verdict != WALK_TAKE)
@@ -84,41 +85,34 @@ enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct
         err = store_err_mdb(rc);
         goto out;
     }
+    jbuf_putc(items, ']');
+    if (items->failed) {
+        err = STORE_E_NOMEM;
+        goto out;
+    }
     if (more) {
         *next = keys_cursor_encode(w->tag, last, lastlen);
-        if (!*next) {
+        if (!*next)
             err = STORE_E_NOMEM;
-            goto out;
-        }
     }
-    *items = arr;
-    arr = NULL;
 out:
-    if (c)
-        mdb_cursor_close(c);
-    json_decref(arr);
+    mdb_cursor_close(c);
+    if (err != STORE_OK && !items->failed)
+        jbuf_truncate(items, start);
     return err;
 }
 
 static enum store_err emit_record(MDB_txn *txn, struct emit_ctx *e, const char *id, size_t n,
-                                  json_t *items)
+                                  struct jbuf *items)
 {
-    char buf[STORE_ID_MAX];
-    json_t *rec = NULL;
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= STORE_ID_MAX)
         return STORE_E_CORRUPT;
-    memcpy(buf, id, n);
-    buf[n] = '\0';
-    enum store_err err = rec_get(txn, e->s->dbi[e->primary], buf, &rec);
-    if (err == STORE_E_NOTFOUND)
-        return STORE_E_CORRUPT; /* an index entry without its record */
-    if (err != STORE_OK)
-        return err;
-    return json_array_append_new(items, rec) == 0 ? STORE_OK : STORE_E_NOMEM;
+    enum store_err err = rec_append(txn, e->s->dbi[e->primary], id, n, items);
+    return err == STORE_E_NOTFOUND ? STORE_E_CORRUPT : err; /* an index entry without its record */
 }
 
 enum store_err walk_emit_primary(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                 json_t *items, enum walk_verdict *verdict)
+                                 struct jbuf *items, enum walk_verdict *verdict)
 {
     (void)ctx;
     (void)txn;
@@ -126,15 +120,14 @@ enum store_err walk_emit_primary(void *ctx, MDB_txn *txn, const MDB_val *k, cons
     *verdict = WALK_TAKE;
     if (!items)
         return STORE_OK;
-    json_t *rec = NULL;
-    enum store_err err = rec_parse(v, &rec);
-    if (err != STORE_OK)
-        return err;
-    return json_array_append_new(items, rec) == 0 ? STORE_OK : STORE_E_NOMEM;
+    if (!jraw_is_object(v->mv_data, v->mv_size))
+        return STORE_E_CORRUPT;
+    jbuf_put(items, v->mv_data, v->mv_size);
+    return STORE_OK;
 }
 
 enum store_err walk_emit_article(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                 json_t *items, enum walk_verdict *verdict)
+                                 struct jbuf *items, enum walk_verdict *verdict)
 {
     (void)ctx;
     (void)txn;
@@ -146,14 +139,14 @@ enum store_err walk_emit_article(void *ctx, MDB_txn *txn, const MDB_val *k, cons
     enum store_err err = rec_parse(v, &rec);
     if (err == STORE_OK)
         err = article_norm(&rec);
-    if (err == STORE_OK && json_array_append(items, rec) != 0)
-        err = STORE_E_NOMEM;
+    if (err == STORE_OK)
+        err = rec_dump(rec, items);
     json_decref(rec);
     return err;
 }
 
 enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                               json_t *items, enum walk_verdict *verdict)
+                               struct jbuf *items, enum walk_verdict *verdict)
 {
     (void)v;
     *verdict = WALK_TAKE;
@@ -164,7 +157,7 @@ enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const 
 }
 
 enum store_err walk_collect(struct store_txn *t, enum store_db index, enum store_db primary,
-                            const struct keybuf *pre, size_t max, json_t **out)
+                            const struct keybuf *pre, size_t max, struct jbuf *out)
 {
     struct emit_ctx e = {t->s, primary};
     struct walk w = {index, 0, pre->b, pre->len, NULL, 0, walk_emit_index, &e};
@@ -212,7 +205,7 @@ static bool ent_checks(const struct ent_ctx *c, MDB_txn *txn, struct keys_part i
 }
 
 static enum store_err ent_visit(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                json_t *items, enum walk_verdict *verdict)
+                                struct jbuf *items, enum walk_verdict *verdict)
 {
     struct ent_ctx *c = ctx;
     struct keys_part id = keys_last(k->mv_data, k->mv_size);
@@ -252,7 +245,7 @@ static char *min_matching_key(const json_t *ent, const char *nk)
 }
 
 static enum store_err names_visit(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                  json_t *items, enum walk_verdict *verdict)
+                                  struct jbuf *items, enum walk_verdict *verdict)
 {
     (void)v;
     struct ent_ctx *c = ctx;
@@ -273,8 +266,8 @@ static enum store_err names_visit(void *ctx, MDB_txn *txn, const MDB_val *k, con
     size_t kn = (size_t)(id.p - (const char *)k->mv_data) - 1; /* name key part */
     if (best && strlen(best) == kn && memcmp(best, k->mv_data, kn) == 0) {
         *verdict = WALK_TAKE;
-        if (items && json_array_append(items, ent) != 0)
-            err = STORE_E_NOMEM;
+        if (items)
+            err = rec_dump(ent, items);
     }
     free(best);
     json_decref(ent);
@@ -282,7 +275,7 @@ static enum store_err names_visit(void *ctx, MDB_txn *txn, const MDB_val *k, con
 }
 
 enum store_err store_entities_list(struct store_txn *t, const struct store_entity_filter *f,
-                                   const struct store_page *pg, json_t **items, char **next)
+                                   const struct store_page *pg, struct jbuf *items, char **next)
 {
     static const struct store_entity_filter none = {NULL, NULL, NULL};
     struct ent_ctx c = {{t->s, DB_ENTITIES}, NULL, NULL, NULL};
@@ -290,7 +283,6 @@ enum store_err store_entities_list(struct store_txn *t, const struct store_entit
     struct keybuf pre;
     struct walk w = {DB_ENTITIES, 'e', NULL, 0, NULL, 0, walk_emit_primary, &c.e};
     char *nk = NULL;
-    *items = NULL;
     *next = NULL;
     if (!f)
         f = &none;
@@ -356,7 +348,7 @@ static int date_cmp(struct keys_part d, const char *f)
 }
 
 static enum store_err tuple_visit(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                  json_t *items, enum walk_verdict *verdict)
+                                  struct jbuf *items, enum walk_verdict *verdict)
 {
     struct tuple_ctx *c = ctx;
     struct keys_part parts[4] = {{NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
@@ -380,14 +372,13 @@ static enum store_err tuple_visit(void *ctx, MDB_txn *txn, const MDB_val *k, con
 }
 
 enum store_err store_facts_list(struct store_txn *t, const struct store_fact_filter *f,
-                                const struct store_page *pg, json_t **items, char **next)
+                                const struct store_page *pg, struct jbuf *items, char **next)
 {
     static const struct store_fact_filter none = {NULL, NULL, NULL};
     struct tuple_ctx c = {{t->s, DB_FACTS}, {NULL, NULL, NULL, NULL}, NULL, NULL, false};
     struct emit_ctx pe = {t->s, DB_FACTS};
     struct keybuf pre;
     struct walk w = {DB_FACTS, 'f', NULL, 0, NULL, 0, walk_emit_primary, &pe};
-    *items = NULL;
     *next = NULL;
     if (!f)
         f = &none;
@@ -411,14 +402,13 @@ enum store_err store_facts_list(struct store_txn *t, const struct store_fact_fil
 }
 
 enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanction_filter *f,
-                                    const struct store_page *pg, json_t **items, char **next)
+                                    const struct store_page *pg, struct jbuf *items, char **next)
 {
     static const struct store_sanction_filter none = {NULL, NULL, NULL, NULL, NULL};
     struct tuple_ctx c = {{t->s, DB_SANCTIONS}, {NULL, NULL, NULL, NULL}, NULL, NULL, false};
     struct emit_ctx pe = {t->s, DB_SANCTIONS};
     struct keybuf pre;
     struct walk w = {DB_SANCTIONS, 'S', NULL, 0, NULL, 0, walk_emit_primary, &pe};
-    *items = NULL;
     *next = NULL;
     if (!f)
         f = &none;
@@ -451,12 +441,11 @@ enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanc
     return walk_page(t, &w, pg, items, next);
 }
 
-enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg, json_t **items,
+enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg, struct jbuf *items,
                                    char **next)
 {
     struct emit_ctx pe = {t->s, DB_ARTICLES};
     struct walk w = {DB_ARTICLES, 'A', NULL, 0, NULL, 0, walk_emit_article, &pe};
-    *items = NULL;
     *next = NULL;
     return walk_page(t, &w, pg, items, next);
 }

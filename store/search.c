@@ -217,7 +217,7 @@ static json_t *hit_of(struct store_txn *t, const struct cand *c, enum store_err 
     return hit;
 }
 
-enum store_err store_search(struct store_txn *t, const char *q, size_t limit, json_t **out)
+enum store_err store_search(struct store_txn *t, const char *q, size_t limit, struct jbuf *out)
 {
     struct search s = {NULL, 0, 0, NULL, 0};
     struct cand *cands = NULL;
@@ -226,7 +226,6 @@ enum store_err store_search(struct store_txn *t, const char *q, size_t limit, js
     json_t *items = NULL;
     char *qk = NULL;
     enum store_err err = STORE_OK;
-    *out = NULL;
     if (!q || limit < 1 || limit > STORE_MAX_LIMIT || !ecf_utf8_valid(q, strlen(q), NULL) ||
         ecf_utf8_count(q, strlen(q)) < 2)
         return STORE_E_INVALID;
@@ -294,10 +293,8 @@ enum store_err store_search(struct store_txn *t, const char *q, size_t limit, js
 out:
     if (cur)
         mdb_cursor_close(cur);
-    if (err == STORE_OK) {
-        *out = items;
-        items = NULL;
-    }
+    if (err == STORE_OK)
+        err = rec_dump(items, out);
     json_decref(items);
     free(cands);
     free(s.post);

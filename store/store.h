@@ -1,6 +1,9 @@
 /* store/store.h — the LMDB knowledge base: articles, entities, aliases, facts,
- * sanctions and their indexes. The JSON shapes every read returns are the API's
- * (docs/API.md); handlers pass them on without reshaping.
+ * sanctions and their indexes. Every read appends one JSON text in the API's
+ * shape (docs/API.md) to a struct jbuf; handlers send it as it is. Records are
+ * stored as compact JSON in the API's key order, and reads splice their
+ * bytes instead of parsing and re-serialising them. On an error a read
+ * appends nothing (the buffer is left as it was).
  *
  * Concurrency: one struct store per process, shared by all threads. Any thread
  * may open a read transaction; readers never block the writer and see one
@@ -14,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
+#include "common/jbuf.h"
 
 #include "extractor/extract.h"
 
@@ -142,8 +145,8 @@ void store_read_end(struct store_txn *t);
 
 /* Paged lists. cursor is NULL for the first page or a value previously
  * returned in *next (opaque base64url); limit is 1..STORE_MAX_LIMIT. On
- * success *items is a new JSON array and *next a malloc'd cursor or NULL when
- * this is the last page. A malformed cursor is STORE_E_INVALID.
+ * success a JSON array is appended to items and *next is a malloc'd cursor or
+ * NULL when this is the last page. A malformed cursor is STORE_E_INVALID.
  * Filter strings that are NULL do not filter. Every filter is served by an
  * index (never a full scan of the records). */
 struct store_page {
@@ -157,16 +160,16 @@ struct store_entity_filter {
     const char *prefix;  /* name or alias prefix, matched on ecf_name_key() */
 };
 enum store_err store_entities_list(struct store_txn *t, const struct store_entity_filter *f,
-                                   const struct store_page *pg, json_t **items, char **next)
+                                   const struct store_page *pg, struct jbuf *items, char **next)
     __attribute__((warn_unused_result));
 
 /* The entity record (docs/API.md "Entity"). */
-enum store_err store_entity_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_entity_get(struct store_txn *t, const char *id, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 /* The entity record plus "facts_out", "facts_in", "sanctions" (as imposer or
  * target) and "sources" (ArticleRef) — docs/API.md "EntityDetail". */
-enum store_err store_entity_detail(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_entity_detail(struct store_txn *t, const char *id, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 struct store_sanction_filter {
@@ -177,9 +180,9 @@ struct store_sanction_filter {
     const char *until;   /* on/before (a partial date compares by its prefix) */
 };
 enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanction_filter *f,
-                                    const struct store_page *pg, json_t **items, char **next)
+                                    const struct store_page *pg, struct jbuf *items, char **next)
     __attribute__((warn_unused_result));
-enum store_err store_sanction_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_sanction_get(struct store_txn *t, const char *id, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 struct store_fact_filter {
@@ -188,30 +191,30 @@ struct store_fact_filter {
     const char *object;    /* entity id */
 };
 enum store_err store_facts_list(struct store_txn *t, const struct store_fact_filter *f,
-                                const struct store_page *pg, json_t **items, char **next)
+                                const struct store_page *pg, struct jbuf *items, char **next)
     __attribute__((warn_unused_result));
-enum store_err store_fact_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_fact_get(struct store_txn *t, const char *id, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 /* Sources, ordered by URL; same paging contract as the other lists. */
 enum store_err store_sources_list(struct store_txn *t, const struct store_page *pg,
-                                  json_t **items, char **next) __attribute__((warn_unused_result));
+                                  struct jbuf *items, char **next) __attribute__((warn_unused_result));
 
 enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg,
-                                   json_t **items, char **next) __attribute__((warn_unused_result));
+                                   struct jbuf *items, char **next) __attribute__((warn_unused_result));
 /* Article metadata plus "text", "entities" (EntityRef), "facts", "sanctions". */
-enum store_err store_article_get(struct store_txn *t, const char *id, json_t **out)
+enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 /* The lineage graph around chip id up to depth (1..5) — docs/API.md "Lineage".
  * STORE_E_NOTFOUND when id is not an entity; STORE_E_INVALID when it is not a chip. */
 enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
-                                  json_t **out) __attribute__((warn_unused_result));
+                                  struct jbuf *out) __attribute__((warn_unused_result));
 
 /* Typo-tolerant ranked search over names and aliases ("Huawie" finds Huawei):
  * a JSON array of SearchHit, best first, at most limit. Served by a trigram
  * index, not a scan. q shorter than 2 characters is STORE_E_INVALID. */
-enum store_err store_search(struct store_txn *t, const char *q, size_t limit, json_t **out)
+enum store_err store_search(struct store_txn *t, const char *q, size_t limit, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 struct store_stats {

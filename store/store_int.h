@@ -5,6 +5,7 @@
 #ifndef ECF_STORE_INT_H
 #define ECF_STORE_INT_H
 
+#include <jansson.h>
 #include <lmdb.h>
 #include <pthread.h>
 
@@ -121,6 +122,15 @@ enum store_err rec_parse(const MDB_val *v, json_t **out) __attribute__((warn_unu
 /* Looks up id in db (a primary database) and parses it. */
 enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
     __attribute__((warn_unused_result));
+/* Appends the stored record id[0..n) of dbi, as stored, to out. A missing
+ * record is STORE_E_NOTFOUND, one that is not a JSON object STORE_E_CORRUPT. */
+enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
+    __attribute__((warn_unused_result));
+/* Appends v serialised as records are (STORE_JSON_FLAGS) to out. */
+enum store_err rec_dump(const json_t *v, struct jbuf *out) __attribute__((warn_unused_result));
+/* Appends {"f1":v1,...} with the raw values of the named members of the
+ * record rec[0..n) (null when absent): EntityRef, ArticleRef. */
+void rec_put_ref(struct jbuf *out, const char *rec, size_t n, const char *const *fields);
 /* Serialises rec and stores it under id (sticky). */
 void rec_put(struct stxn *w, enum store_db db, const char *id, const json_t *rec);
 /* {"id","name","type"} from an entity (or EntityRef) record; new reference. */
@@ -162,10 +172,12 @@ void article_duplicate(struct stxn *w, const MDB_val *v, const struct store_arti
 enum walk_verdict { WALK_SKIP, WALK_TAKE, WALK_STOP };
 
 /* Called for each key of the walk. When items is non-NULL and the entry is
- * taken, the callback appends its item to items; with items NULL it only
- * decides (the look-ahead for the next page). */
+ * taken, the callback appends its item (one JSON value) to items; with items
+ * NULL it only decides (the look-ahead for the next page). walk_page writes
+ * the brackets and commas, and drops whatever a callback appended for an
+ * entry it did not take. */
 typedef enum store_err (*walk_fn)(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                  json_t *items, enum walk_verdict *verdict);
+                                  struct jbuf *items, enum walk_verdict *verdict);
 
 struct walk {
     enum store_db db;
@@ -178,8 +190,9 @@ struct walk {
     void *ctx;
 };
 
+/* Appends the page as a JSON array to items (nothing on error). */
 enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct store_page *pg,
-                         json_t **items, char **next) __attribute__((warn_unused_result));
+                         struct jbuf *items, char **next) __attribute__((warn_unused_result));
 
 /* Emitters shared by the lists: the id is the key (primary) or its last
  * component (index); the record comes from the primary database ctx names. */
@@ -188,15 +201,16 @@ struct emit_ctx {
     enum store_db primary;
 };
 enum store_err walk_emit_primary(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                 json_t *items, enum walk_verdict *verdict);
+                                 struct jbuf *items, enum walk_verdict *verdict);
 /* walk_emit_primary for Article records: normalised by article_norm. */
 enum store_err walk_emit_article(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                                 json_t *items, enum walk_verdict *verdict);
+                                 struct jbuf *items, enum walk_verdict *verdict);
 enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
-                               json_t *items, enum walk_verdict *verdict);
-/* Collects up to max records named by the index keys under pre (id order). */
+                               struct jbuf *items, enum walk_verdict *verdict);
+/* Appends an array of up to max records named by the index keys under pre
+ * (id order). */
 enum store_err walk_collect(struct store_txn *t, enum store_db index, enum store_db primary,
-                            const struct keybuf *pre, size_t max, json_t **out)
+                            const struct keybuf *pre, size_t max, struct jbuf *out)
     __attribute__((warn_unused_result));
 
 #endif

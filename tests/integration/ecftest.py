@@ -362,14 +362,6 @@ def chunked_upload(port, target, headers, body, piece=16384, timeout=30):
         sock.close()
 
 
-def fnv1a64(data):
-    h = 0xcbf29ce484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
 def sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 

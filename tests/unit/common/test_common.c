@@ -65,6 +65,8 @@ int main(void)
     ecf_sha256_hex("abc", 3, hex);
     is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "sha256 of abc");
     ok(ecf_fnv1a64("", 0) == 0xcbf29ce484222325ULL, "fnv1a64 offset basis");
+    ok(ecf_hash64("", 0) == 0x2d06800538d394c2ULL, "hash64 is XXH3-64 (empty input vector)");
+    ok(ecf_hash64("ecfacts", 7) != ecf_hash64("ecfactS", 7), "hash64 sees every byte");
     char dst[4];
     is_int(ecf_strlcpy(dst, "abcdef", sizeof dst), 6, "strlcpy returns the source length");
     is_str(dst, "abc", "strlcpy truncates");

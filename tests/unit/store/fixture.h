@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "common/util.h"
 #include "store/store.h"
 #include "tests/tap.h"
@@ -180,6 +182,106 @@ __attribute__((unused)) static const char *ids_of(const json_t *arr, char *buf, 
             break;
     }
     return buf;
+}
+
+/* ---- the store's reads as JSON values ----
+ * Each read appends JSON text to a jbuf; these wrappers (tx_<read>) give the
+ * tests parsed values and check the contract on the way: a successful read
+ * appends exactly one well-formed JSON text after what was there, a failed
+ * one appends nothing. A breach aborts the test program. */
+
+#define TX_SENTINEL "#"
+
+static enum store_err tx_take(const char *what, enum store_err e, struct jbuf *b, json_t **out)
+{
+    *out = NULL;
+    if (b->failed || b->len < 1 || memcmp(b->p, TX_SENTINEL, 1) != 0) {
+        fprintf(stderr, "%s: the buffer's earlier text was lost\n", what);
+        abort();
+    }
+    if (e == STORE_OK) {
+        json_error_t je;
+        *out = json_loadb(b->p + 1, b->len - 1, 0, &je);
+        if (!*out) {
+            fprintf(stderr, "%s: the answer is not JSON (%s at %d): %.300s\n", what, je.text,
+                    je.position, b->p + 1);
+            abort();
+        }
+    } else if (b->len != 1) {
+        fprintf(stderr, "%s failed (%d) but appended: %.300s\n", what, (int)e, b->p + 1);
+        abort();
+    }
+    jbuf_free(b);
+    return e;
+}
+
+#define TX_BEGIN                                                                                   \
+    struct jbuf b = JBUF_INIT;                                                                     \
+    jbuf_puts(&b, TX_SENTINEL)
+
+__attribute__((unused)) static enum store_err
+tx_entities_list(struct store_txn *t, const struct store_entity_filter *f,
+                 const struct store_page *pg, json_t **items, char **next)
+{
+    TX_BEGIN;
+    return tx_take("entities_list", store_entities_list(t, f, pg, &b, next), &b, items);
+}
+
+__attribute__((unused)) static enum store_err
+tx_facts_list(struct store_txn *t, const struct store_fact_filter *f, const struct store_page *pg,
+              json_t **items, char **next)
+{
+    TX_BEGIN;
+    return tx_take("facts_list", store_facts_list(t, f, pg, &b, next), &b, items);
+}
+
+__attribute__((unused)) static enum store_err
+tx_sanctions_list(struct store_txn *t, const struct store_sanction_filter *f,
+                  const struct store_page *pg, json_t **items, char **next)
+{
+    TX_BEGIN;
+    return tx_take("sanctions_list", store_sanctions_list(t, f, pg, &b, next), &b, items);
+}
+
+__attribute__((unused)) static enum store_err
+tx_articles_list(struct store_txn *t, const struct store_page *pg, json_t **items, char **next)
+{
+    TX_BEGIN;
+    return tx_take("articles_list", store_articles_list(t, pg, &b, next), &b, items);
+}
+
+__attribute__((unused)) static enum store_err
+tx_sources_list(struct store_txn *t, const struct store_page *pg, json_t **items, char **next)
+{
+    TX_BEGIN;
+    return tx_take("sources_list", store_sources_list(t, pg, &b, next), &b, items);
+}
+
+#define TX_GET(name)                                                                               \
+    __attribute__((unused)) static enum store_err tx_##name(struct store_txn *t, const char *id,   \
+                                                            json_t **out)                          \
+    {                                                                                              \
+        TX_BEGIN;                                                                                  \
+        return tx_take(#name, store_##name(t, id, &b), &b, out);                                   \
+    }
+TX_GET(entity_get)
+TX_GET(entity_detail)
+TX_GET(fact_get)
+TX_GET(sanction_get)
+TX_GET(article_get)
+
+__attribute__((unused)) static enum store_err tx_chip_lineage(struct store_txn *t, const char *id,
+                                                              unsigned depth, json_t **out)
+{
+    TX_BEGIN;
+    return tx_take("chip_lineage", store_chip_lineage(t, id, depth, &b), &b, out);
+}
+
+__attribute__((unused)) static enum store_err tx_search(struct store_txn *t, const char *q,
+                                                        size_t limit, json_t **out)
+{
+    TX_BEGIN;
+    return tx_take("search", store_search(t, q, limit, &b), &b, out);
 }
 
 #endif

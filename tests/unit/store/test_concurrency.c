@@ -40,12 +40,12 @@ static int snapshot_ok(struct store *s, uint64_t *count)
     int good = 0;
     if (store_read_begin(s, &t) != STORE_OK)
         return 0;
-    if (store_stats(t, &st) == STORE_OK && store_articles_list(t, &pg, &items, &next) == STORE_OK &&
+    if (store_stats(t, &st) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK &&
         json_array_size(items) == st.articles) {
         good = 1;
         if (st.articles) {
             const char *id = sget(json_array_get(items, st.articles - 1), "id");
-            good = store_article_get(t, id, &o) == STORE_OK &&
+            good = tx_article_get(t, id, &o) == STORE_OK &&
                    json_array_size(json_object_get(o, "facts")) ==
                        (size_t)iget(json_object_get(o, "counts"), "facts");
             json_decref(o);
@@ -87,7 +87,7 @@ static void *holder(void *arg)
     pthread_mutex_unlock(&h->mu);
     if (store_stats(t, &st) == STORE_OK)
         h->during = st.articles;
-    h->get_new = store_article_get(t, "c-001", &o);
+    h->get_new = tx_article_get(t, "c-001", &o);
     json_decref(o);
     store_read_end(t);
     if (store_read_begin(h->s, &t) == STORE_OK) {

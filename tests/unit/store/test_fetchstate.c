@@ -51,7 +51,7 @@ static json_t *article(struct store *s, const char *id)
     json_t *o = NULL;
     if (store_read_begin(s, &t) != STORE_OK)
         return NULL;
-    if (store_article_get(t, id, &o) != STORE_OK)
+    if (tx_article_get(t, id, &o) != STORE_OK)
         o = NULL;
     store_read_end(t);
     return o;
@@ -137,7 +137,7 @@ static void test_provenance(struct store *s, struct fx *f)
     char *next = NULL;
     struct store_page pg = {NULL, 50};
     ok(store_read_begin(s, &t) == STORE_OK &&
-           store_articles_list(t, &pg, &items, &next) == STORE_OK,
+           tx_articles_list(t, &pg, &items, &next) == STORE_OK,
        "articles list");
     size_t i;
     json_t *x;
@@ -194,10 +194,10 @@ static void test_second_url(struct store *s, struct fx *f)
     ok(keys_are(json_object_get(o, "fetch"), FETCH_KEYS), "fetch kept");
     json_decref(o);
     struct store_txn *t = NULL;
-    ok(store_read_begin(s, &t) == STORE_OK && store_article_get(t, "web-1-mirror", &o) ==
+    ok(store_read_begin(s, &t) == STORE_OK && tx_article_get(t, "web-1-mirror", &o) ==
                                                   STORE_E_NOTFOUND,
        "no article under the second id");
-    ok(store_entity_get(t, "huawei", &o) == STORE_OK && iget(o, "mentions") == 6,
+    ok(tx_entity_get(t, "huawei", &o) == STORE_OK && iget(o, "mentions") == 6,
        "entity mentions unchanged (3 articles x 2)");
     json_decref(o);
     store_read_end(t);
@@ -314,7 +314,7 @@ static enum store_err source_pages(struct store *s, size_t lim, char *buf, size_
         json_t *items = NULL, *x;
         char *next = NULL;
         size_t i;
-        e = store_sources_list(t, &pg, &items, &next);
+        e = tx_sources_list(t, &pg, &items, &next);
         free(cursor);
         cursor = next;
         if (e != STORE_OK)
@@ -362,7 +362,7 @@ static void test_sources(struct store *s)
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 10};
-    ok(store_read_begin(s, &t) == STORE_OK && store_sources_list(t, &pg, &items, &next) == STORE_OK,
+    ok(store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK,
        "list");
     json_t *x = json_array_get(items, 0);
     ok(keys_are(x, SOURCE_KEYS), "Source shape and key order");
@@ -391,7 +391,7 @@ static void test_sources(struct store *s)
     upd.seconds = 0.0004;
     is_int(store_source_put(s, &upd), STORE_OK, "overwrite a source");
     ok(store_read_begin(s, &t) == STORE_OK &&
-           store_sources_list(t, &pg, &items, &next) == STORE_OK &&
+           tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
            json_array_size(items) == 4,
        "still four sources");
     x = json_array_get(items, 0);
@@ -405,20 +405,20 @@ static void test_sources(struct store *s)
 
     struct store_page one = {NULL, 1}, bad = {"!!bad!!", 5}, zero = {NULL, 0},
                       big = {NULL, STORE_MAX_LIMIT + 1};
-    ok(store_sources_list(t, &one, &items, &next) == STORE_OK && next, "a cursor");
+    ok(tx_sources_list(t, &one, &items, &next) == STORE_OK && next, "a cursor");
     json_decref(items);
     char *other = NULL;
-    is_int(store_sources_list(t, &bad, &items, &other), STORE_E_INVALID, "malformed cursor");
-    is_int(store_sources_list(t, &zero, &items, &other), STORE_E_INVALID, "limit 0");
-    is_int(store_sources_list(t, &big, &items, &other), STORE_E_INVALID, "limit too big");
+    is_int(tx_sources_list(t, &bad, &items, &other), STORE_E_INVALID, "malformed cursor");
+    is_int(tx_sources_list(t, &zero, &items, &other), STORE_E_INVALID, "limit 0");
+    is_int(tx_sources_list(t, &big, &items, &other), STORE_E_INVALID, "limit too big");
     struct store_page art = {next, 5};
-    is_int(store_articles_list(t, &art, &items, &other), STORE_E_INVALID,
+    is_int(tx_articles_list(t, &art, &items, &other), STORE_E_INVALID,
            "a sources cursor in the articles list: INVALID");
     free(next);
-    ok(store_articles_list(t, &one, &items, &next) == STORE_OK && next, "an articles cursor");
+    ok(tx_articles_list(t, &one, &items, &next) == STORE_OK && next, "an articles cursor");
     json_decref(items);
     art.cursor = next;
-    is_int(store_sources_list(t, &art, &items, &other), STORE_E_INVALID,
+    is_int(tx_sources_list(t, &art, &items, &other), STORE_E_INVALID,
            "an articles cursor in the sources list: INVALID");
     free(next);
     store_read_end(t);
@@ -540,12 +540,12 @@ static void test_legacy(const char *base, struct fx *f)
     char *next = NULL;
     struct store_page pg = {NULL, 10}, bad = {"!!", 10};
     ok(store_read_begin(s, &t) == STORE_OK &&
-           store_sources_list(t, &pg, &items, &next) == STORE_OK &&
+           tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
            json_is_array(items) && json_array_size(items) == 0 && !next,
        "sources list: empty");
     json_decref(items);
-    is_int(store_sources_list(t, &bad, &items, &next), STORE_E_INVALID, "bad cursor still INVALID");
-    ok(store_article_get(t, "old-1", &o) == STORE_OK, "old article readable");
+    is_int(tx_sources_list(t, &bad, &items, &next), STORE_E_INVALID, "bad cursor still INVALID");
+    ok(tx_article_get(t, "old-1", &o) == STORE_OK, "old article readable");
     is_str(urls_of(o, buf, sizeof buf), U1, "old record: urls = [url]");
     ok(json_is_null(json_object_get(o, "fetch")) && keys_are(json_object_get(o, "counts"),
                                                              (const char *const[]){
@@ -553,7 +553,7 @@ static void test_legacy(const char *base, struct fx *f)
                                                                  NULL}),
        "old record: fetch null");
     json_decref(o);
-    ok(store_articles_list(t, &pg, &items, &next) == STORE_OK &&
+    ok(tx_articles_list(t, &pg, &items, &next) == STORE_OK &&
            keys_are(json_array_get(items, 0), ARTICLE_KEYS),
        "old record listed in the current shape");
     json_decref(items);
@@ -596,7 +596,7 @@ static size_t count_sources(struct store *s)
     struct store_page pg = {NULL, STORE_MAX_LIMIT};
     size_t n = 0;
     if (store_read_begin(s, &t) == STORE_OK &&
-        store_sources_list(t, &pg, &items, &next) == STORE_OK)
+        tx_sources_list(t, &pg, &items, &next) == STORE_OK)
         n = json_array_size(items);
     json_decref(items);
     free(next);

@@ -43,7 +43,7 @@ static int verify(struct store *s, int n, struct fx *f)
     for (int i = 0; i < n && good; i++) {
         json_t *o = NULL;
         build(f, i);
-        good &= store_article_get(t, art_id, &o) == STORE_OK;
+        good &= tx_article_get(t, art_id, &o) == STORE_OK;
         good &= sget(o, "text") && strcmp(sget(o, "text"), f->text) == 0;
         good &= json_array_size(json_object_get(o, "facts")) == 4;
         good &= json_array_size(json_object_get(o, "sanctions")) == 1;
@@ -54,7 +54,7 @@ static int verify(struct store *s, int n, struct fx *f)
         json_t *items = NULL;
         char *next = NULL;
         good &=
-            store_facts_list(t, &ff, &pg, &items, &next) == STORE_OK && json_array_size(items) == 2;
+            tx_facts_list(t, &ff, &pg, &items, &next) == STORE_OK && json_array_size(items) == 2;
         json_decref(items);
         free(next);
         if (!good)
@@ -95,9 +95,9 @@ int main(void)
     is_int(store_ingest(s, &a, &f->r, &info), STORE_E_MAPFULL, "still full, still clean");
     struct store_txn *t = NULL;
     json_t *o = NULL;
-    ok(store_read_begin(s, &t) == STORE_OK && store_article_get(t, art_id, &o) == STORE_E_NOTFOUND,
+    ok(store_read_begin(s, &t) == STORE_OK && tx_article_get(t, art_id, &o) == STORE_E_NOTFOUND,
        "the failed article left nothing behind");
-    ok(store_entity_get(t, "firm-0-0", &o) == STORE_OK && iget(o, "articles") == 1,
+    ok(tx_entity_get(t, "firm-0-0", &o) == STORE_OK && iget(o, "articles") == 1,
        "an entity of the failed article is not double counted");
     json_decref(o);
     store_read_end(t);

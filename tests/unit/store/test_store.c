@@ -233,7 +233,7 @@ static void test_reads(struct store *s, const struct fx *f1)
     char buf[1024];
     ok(store_read_begin(s, &t) == STORE_OK, "read txn");
 
-    ok(store_entity_get(t, "huawei", &o) == STORE_OK && keys_are(o, ENTITY_KEYS),
+    ok(tx_entity_get(t, "huawei", &o) == STORE_OK && keys_are(o, ENTITY_KEYS),
        "Entity shape and key order");
     is_str(sget(o, "country"), "CN", "entity country");
     is_int(iget(o, "mentions"), 4, "mentions added over two articles");
@@ -243,14 +243,14 @@ static void test_reads(struct store *s, const struct fx *f1)
            strcmp(json_string_value(json_array_get(al, 1)), "Huawei Tech Co") == 0,
        "aliases unioned");
     json_decref(o);
-    ok(store_entity_get(t, "ascend-910b", &o) == STORE_OK &&
+    ok(tx_entity_get(t, "ascend-910b", &o) == STORE_OK &&
            json_is_null(json_object_get(o, "country")),
        "unknown country is null");
     json_decref(o);
-    is_int(store_entity_get(t, "nope", &o), STORE_E_NOTFOUND, "unknown entity: NOTFOUND");
-    is_int(store_entity_get(t, "../x", &o), STORE_E_INVALID, "malformed id: INVALID");
+    is_int(tx_entity_get(t, "nope", &o), STORE_E_NOTFOUND, "unknown entity: NOTFOUND");
+    is_int(tx_entity_get(t, "../x", &o), STORE_E_INVALID, "malformed id: INVALID");
 
-    ok(store_entity_detail(t, "huawei", &o) == STORE_OK && keys_are(o, DETAIL_KEYS),
+    ok(tx_entity_detail(t, "huawei", &o) == STORE_OK && keys_are(o, DETAIL_KEYS),
        "EntityDetail shape");
     is_str(ids_of(json_object_get(o, "sources"), buf, sizeof buf), "a1,a2", "sources");
     ok(keys_are(json_array_get(json_object_get(o, "sources"), 0),
@@ -259,7 +259,7 @@ static void test_reads(struct store *s, const struct fx *f1)
     is_int(json_array_size(json_object_get(o, "facts_out")), 1, "facts_out");
     is_int(json_array_size(json_object_get(o, "sanctions")), 1, "sanctions as target");
     json_decref(o);
-    ok(store_entity_detail(t, "ascend-910c", &o) == STORE_OK, "detail of a chip");
+    ok(tx_entity_detail(t, "ascend-910c", &o) == STORE_OK, "detail of a chip");
     is_int(json_array_size(json_object_get(o, "facts_out")), 2, "chip facts_out");
     is_int(json_array_size(json_object_get(o, "facts_in")), 2, "chip facts_in");
     json_decref(o);
@@ -269,7 +269,7 @@ static void test_reads(struct store *s, const struct fx *f1)
     char *next = NULL;
     struct store_fact_filter ff = {"huawei", "develops", NULL};
     struct store_page pg = {NULL, 10};
-    ok(store_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1,
+    ok(tx_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1,
        "huawei develops: one fact from two articles");
     json_t *fact = json_array_get(facts, 0);
     ok(keys_are(fact, FACT_KEYS), "Fact shape");
@@ -297,7 +297,7 @@ static void test_reads(struct store *s, const struct fx *f1)
        "evidence offsets are code points (%lld, bytes %zu)", iget(ev, "start"), sp->start);
     is_str(sget(ev, "article"), "a1", "evidence article");
     json_t *got = NULL;
-    ok(store_fact_get(t, fid, &got) == STORE_OK && json_equal(got, fact), "fact get by id");
+    ok(tx_fact_get(t, fid, &got) == STORE_OK && json_equal(got, fact), "fact get by id");
     json_decref(got);
     json_decref(facts);
     free(next);
@@ -305,7 +305,7 @@ static void test_reads(struct store *s, const struct fx *f1)
     /* sanctions */
     struct store_sanction_filter sf = {"us-department-of-commerce", NULL, NULL, NULL, NULL};
     json_t *sanc = NULL;
-    ok(store_sanctions_list(t, &sf, &pg, &sanc, &next) == STORE_OK && json_array_size(sanc) == 1,
+    ok(tx_sanctions_list(t, &sf, &pg, &sanc, &next) == STORE_OK && json_array_size(sanc) == 1,
        "sanctions by imposer");
     json_t *s1 = json_array_get(sanc, 0);
     ok(keys_are(s1, SANCTION_KEYS), "Sanction shape");
@@ -314,13 +314,13 @@ static void test_reads(struct store *s, const struct fx *f1)
     is_int(iget(s1, "mentions"), 2, "sanction mentions");
     ok(fabs(json_number_value(json_object_get(s1, "confidence")) - 0.95) < 1e-9,
        "sanction confidence combined");
-    ok(store_sanction_get(t, sget(s1, "id"), &got) == STORE_OK && json_equal(got, s1),
+    ok(tx_sanction_get(t, sget(s1, "id"), &got) == STORE_OK && json_equal(got, s1),
        "sanction get by id");
     json_decref(got);
     json_decref(sanc);
 
     /* article */
-    ok(store_article_get(t, "a1", &o) == STORE_OK && keys_are(o, ARTICLE_DETAIL_KEYS),
+    ok(tx_article_get(t, "a1", &o) == STORE_OK && keys_are(o, ARTICLE_DETAIL_KEYS),
        "ArticleDetail shape");
     is_str(sget(o, "title"), "Huawei and the chip controls", "title from the extractor");
     is_str(sget(o, "url"), "https://example.com/a1", "url");
@@ -336,10 +336,10 @@ static void test_reads(struct store *s, const struct fx *f1)
     is_int(json_array_size(json_object_get(o, "facts")), 6, "article facts");
     is_int(json_array_size(json_object_get(o, "sanctions")), 2, "article sanctions");
     json_decref(o);
-    is_int(store_article_get(t, "zz", &o), STORE_E_NOTFOUND, "unknown article");
+    is_int(tx_article_get(t, "zz", &o), STORE_E_NOTFOUND, "unknown article");
 
     json_t *arts = NULL;
-    ok(store_articles_list(t, &pg, &arts, &next) == STORE_OK && next == NULL,
+    ok(tx_articles_list(t, &pg, &arts, &next) == STORE_OK && next == NULL,
        "articles list, one page");
     is_str(ids_of(arts, buf, sizeof buf), "a1,a2,a3", "articles by id");
     ok(keys_are(json_array_get(arts, 0), ARTICLE_KEYS), "Article shape");
@@ -370,7 +370,7 @@ static enum store_err all_pages(struct store_txn *t, const struct store_entity_f
         struct store_page pg = {cursor, lim};
         json_t *items = NULL;
         char *next = NULL;
-        e = store_entities_list(t, f, &pg, &items, &next);
+        e = tx_entities_list(t, f, &pg, &items, &next);
         free(cursor);
         cursor = next;
         if (e != STORE_OK)
@@ -426,24 +426,24 @@ static void test_filters(struct store *s)
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 5};
-    ok(store_entities_list(t, &jp, &pg, &items, &next) == STORE_OK && next, "first page cursor");
+    ok(tx_entities_list(t, &jp, &pg, &items, &next) == STORE_OK && next, "first page cursor");
     json_decref(items);
     struct store_page badpg = {"!!bad!!", 5};
     char *other = NULL;
-    is_int(store_entities_list(t, &jp, &badpg, &items, &other), STORE_E_INVALID,
+    is_int(tx_entities_list(t, &jp, &badpg, &items, &other), STORE_E_INVALID,
            "malformed cursor: INVALID");
     badpg.cursor = next;
-    is_int(store_entities_list(t, &chips, &badpg, &items, &other), STORE_E_INVALID,
+    is_int(tx_entities_list(t, &chips, &badpg, &items, &other), STORE_E_INVALID,
            "cursor of another filter: INVALID");
     struct store_fact_filter nof = {NULL, NULL, NULL};
-    is_int(store_facts_list(t, &nof, &badpg, &items, &other), STORE_E_INVALID,
+    is_int(tx_facts_list(t, &nof, &badpg, &items, &other), STORE_E_INVALID,
            "cursor of another list: INVALID");
     free(next);
     struct store_page zero = {NULL, 0}, big = {NULL, STORE_MAX_LIMIT + 1};
-    is_int(store_entities_list(t, &jp, &zero, &items, &next), STORE_E_INVALID, "limit 0");
-    is_int(store_entities_list(t, &jp, &big, &items, &next), STORE_E_INVALID, "limit too big");
+    is_int(tx_entities_list(t, &jp, &zero, &items, &next), STORE_E_INVALID, "limit 0");
+    is_int(tx_entities_list(t, &jp, &big, &items, &next), STORE_E_INVALID, "limit too big");
     struct store_entity_filter badtype = {"spaceship", NULL, NULL};
-    is_int(store_entities_list(t, &badtype, &pg, &items, &next), STORE_E_INVALID,
+    is_int(tx_entities_list(t, &badtype, &pg, &items, &next), STORE_E_INVALID,
            "unknown type: INVALID");
 
     /* facts */
@@ -452,22 +452,22 @@ static void test_filters(struct store *s)
     struct store_fact_filter f_sp = {"ascend-910c", "process_node", NULL};
     struct store_fact_filter f_so = {"ascend-910c-pro", NULL, "ascend-910c"};
     struct store_page p50 = {NULL, 50};
-    ok(store_facts_list(t, &f_obj, &p50, &items, &next) == STORE_OK && json_array_size(items) == 2,
+    ok(tx_facts_list(t, &f_obj, &p50, &items, &next) == STORE_OK && json_array_size(items) == 2,
        "facts by object");
     json_decref(items);
-    ok(store_facts_list(t, &f_pred, &p50, &items, &next) == STORE_OK && json_array_size(items) == 2,
+    ok(tx_facts_list(t, &f_pred, &p50, &items, &next) == STORE_OK && json_array_size(items) == 2,
        "facts by predicate");
     json_decref(items);
-    ok(store_facts_list(t, &f_sp, &p50, &items, &next) == STORE_OK && json_array_size(items) == 1 &&
+    ok(tx_facts_list(t, &f_sp, &p50, &items, &next) == STORE_OK && json_array_size(items) == 1 &&
            strcmp(sget(json_array_get(items, 0), "value"), "7nm") == 0 &&
            json_is_null(json_object_get(json_array_get(items, 0), "object")),
        "facts by subject+predicate: the literal fact");
     json_decref(items);
-    ok(store_facts_list(t, &f_so, &p50, &items, &next) == STORE_OK && json_array_size(items) == 1,
+    ok(tx_facts_list(t, &f_so, &p50, &items, &next) == STORE_OK && json_array_size(items) == 1,
        "facts by subject+object");
     json_decref(items);
     struct store_fact_filter f_bad = {NULL, "likes", NULL};
-    is_int(store_facts_list(t, &f_bad, &p50, &items, &next), STORE_E_INVALID,
+    is_int(tx_facts_list(t, &f_bad, &p50, &items, &next), STORE_E_INVALID,
            "unknown predicate: INVALID");
     /* all facts in pages of 4 */
     size_t total = 0;
@@ -476,7 +476,7 @@ static void test_filters(struct store *s)
     int ordered = 1;
     do {
         struct store_page fp = {cur, 4};
-        if (store_facts_list(t, &nof, &fp, &items, &next) != STORE_OK)
+        if (tx_facts_list(t, &nof, &fp, &items, &next) != STORE_OK)
             break;
         free(cur);
         cur = next;
@@ -510,22 +510,22 @@ static void test_filters(struct store *s)
         {{NULL, NULL, NULL, NULL, NULL}, 3, "all sanctions"},
     };
     for (size_t i = 0; i < sizeof sc / sizeof *sc; i++) {
-        e = store_sanctions_list(t, &sc[i].f, &p50, &items, &next);
+        e = tx_sanctions_list(t, &sc[i].f, &p50, &items, &next);
         ok(e == STORE_OK && json_array_size(items) == sc[i].want, "%s", sc[i].name);
         json_decref(items);
         free(next);
     }
     struct store_sanction_filter sbad = {NULL, NULL, NULL, "2020-1", NULL};
-    is_int(store_sanctions_list(t, &sbad, &p50, &items, &next), STORE_E_INVALID,
+    is_int(tx_sanctions_list(t, &sbad, &p50, &items, &next), STORE_E_INVALID,
            "malformed date: INVALID");
     struct store_sanction_filter since = {NULL, NULL, NULL, "2000", NULL};
     struct store_page p1 = {NULL, 1};
-    ok(store_sanctions_list(t, &since, &p1, &items, &next) == STORE_OK && next, "date page 1");
+    ok(tx_sanctions_list(t, &since, &p1, &items, &next) == STORE_OK && next, "date page 1");
     is_str(sget(json_array_get(items, 0), "date"), "2019-05-16", "oldest first");
     json_decref(items);
     p1.cursor = next;
     char *next2 = NULL;
-    ok(store_sanctions_list(t, &since, &p1, &items, &next2) == STORE_OK, "date page 2");
+    ok(tx_sanctions_list(t, &since, &p1, &items, &next2) == STORE_OK, "date page 2");
     is_str(sget(json_array_get(items, 0), "date"), "2022-10-07", "then the next date");
     json_decref(items);
     free(next);
@@ -539,7 +539,7 @@ static void test_lineage(struct store *s)
     json_t *o = NULL;
     char buf[1024];
     ok(store_read_begin(s, &t) == STORE_OK, "read txn for lineage");
-    ok(store_chip_lineage(t, "ascend-910b", 1, &o) == STORE_OK && keys_are(o, LINEAGE_KEYS),
+    ok(tx_chip_lineage(t, "ascend-910b", 1, &o) == STORE_OK && keys_are(o, LINEAGE_KEYS),
        "Lineage shape");
     is_str(ids_of(json_object_get(o, "nodes"), buf, sizeof buf), "ascend-910b,ascend-910c,huawei",
            "depth 1: the successor and its designer, not the variant");
@@ -548,20 +548,20 @@ static void test_lineage(struct store *s)
     ok(keys_are(json_array_get(json_object_get(o, "edges"), 0), EDGE_KEYS), "Edge shape");
     ok(keys_are(json_object_get(o, "chip"), REF_KEYS) && iget(o, "depth") == 1, "chip and depth");
     json_decref(o);
-    ok(store_chip_lineage(t, "ascend-910b", 2, &o) == STORE_OK, "depth 2");
+    ok(tx_chip_lineage(t, "ascend-910b", 2, &o) == STORE_OK, "depth 2");
     ids_of(json_object_get(o, "nodes"), buf, sizeof buf);
     ok(json_array_size(json_object_get(o, "nodes")) == 4 && strncmp(buf, "ascend-910b,", 12) == 0 &&
            strstr(buf, "ascend-910c-pro") && strstr(buf, "huawei"),
        "depth 2 reaches the variant, the chip first (%s)", buf);
     is_int(json_array_size(json_object_get(o, "edges")), 4, "depth 2 edges");
     json_decref(o);
-    ok(store_chip_lineage(t, "h100", 1, &o) == STORE_OK, "lineage of h100");
+    ok(tx_chip_lineage(t, "h100", 1, &o) == STORE_OK, "lineage of h100");
     is_str(ids_of(json_object_get(o, "nodes"), buf, sizeof buf), "h100,h20,nvidia",
            "variant found in the other direction, its designer too");
     json_decref(o);
-    is_int(store_chip_lineage(t, "huawei", 2, &o), STORE_E_INVALID, "not a chip: INVALID");
-    is_int(store_chip_lineage(t, "no-such-chip", 2, &o), STORE_E_NOTFOUND, "unknown: NOTFOUND");
-    is_int(store_chip_lineage(t, "h100", 6, &o), STORE_E_INVALID, "depth 6: INVALID");
+    is_int(tx_chip_lineage(t, "huawei", 2, &o), STORE_E_INVALID, "not a chip: INVALID");
+    is_int(tx_chip_lineage(t, "no-such-chip", 2, &o), STORE_E_NOTFOUND, "unknown: NOTFOUND");
+    is_int(tx_chip_lineage(t, "h100", 6, &o), STORE_E_INVALID, "depth 6: INVALID");
     store_read_end(t);
 }
 
@@ -570,7 +570,7 @@ static void test_search(struct store *s)
     struct store_txn *t = NULL;
     json_t *o = NULL;
     ok(store_read_begin(s, &t) == STORE_OK, "read txn for search");
-    ok(store_search(t, "Huawie", 10, &o) == STORE_OK && json_array_size(o) >= 1, "search Huawie");
+    ok(tx_search(t, "Huawie", 10, &o) == STORE_OK && json_array_size(o) >= 1, "search Huawie");
     json_t *h = json_array_get(o, 0);
     ok(keys_are(h, HIT_KEYS), "SearchHit shape");
     is_str(sget(json_object_get(h, "entity"), "id"), "huawei", "Huawie finds Huawei first");
@@ -579,31 +579,31 @@ static void test_search(struct store *s)
     is_str(sget(h, "matched"), "Huawei", "matched the name");
     is_str(sget(h, "country"), "CN", "hit country");
     json_decref(o);
-    ok(store_search(t, "huawei", 10, &o) == STORE_OK, "search exact");
+    ok(tx_search(t, "huawei", 10, &o) == STORE_OK, "search exact");
     h = json_array_get(o, 0);
     ok(json_number_value(json_object_get(h, "score")) == 1.0 &&
            strcmp(sget(json_object_get(h, "entity"), "id"), "huawei") == 0,
        "exact name scores 1");
     json_decref(o);
-    ok(store_search(t, "huawei technologes", 10, &o) == STORE_OK, "search an alias with a typo");
+    ok(tx_search(t, "huawei technologes", 10, &o) == STORE_OK, "search an alias with a typo");
     h = json_array_get(o, 0);
     is_str(sget(h, "matched"), "Huawei Technologies", "matched the alias");
     json_decref(o);
-    ok(store_search(t, "ascend 910", 2, &o) == STORE_OK && json_array_size(o) == 2,
+    ok(tx_search(t, "ascend 910", 2, &o) == STORE_OK && json_array_size(o) == 2,
        "limit respected");
     json_decref(o);
-    ok(store_search(t, "910C", 10, &o) == STORE_OK && json_array_size(o) >= 1 &&
+    ok(tx_search(t, "910C", 10, &o) == STORE_OK && json_array_size(o) >= 1 &&
            strcmp(sget(json_object_get(json_array_get(o, 0), "entity"), "id"), "ascend-910c") == 0,
        "word inside a name");
     json_decref(o);
-    ok(store_search(t, "Comerce", 10, &o) == STORE_OK && json_array_size(o) >= 1 &&
+    ok(tx_search(t, "Comerce", 10, &o) == STORE_OK && json_array_size(o) >= 1 &&
            strcmp(sget(json_object_get(json_array_get(o, 0), "entity"), "id"),
                   "us-department-of-commerce") == 0,
        "a misspelt word of a long name");
     json_decref(o);
-    ok(store_search(t, "zzqqxx", 10, &o) == STORE_OK && json_array_size(o) == 0, "no match");
+    ok(tx_search(t, "zzqqxx", 10, &o) == STORE_OK && json_array_size(o) == 0, "no match");
     json_decref(o);
-    is_int(store_search(t, "H", 10, &o), STORE_E_INVALID, "one character: INVALID");
+    is_int(tx_search(t, "H", 10, &o), STORE_E_INVALID, "one character: INVALID");
     store_read_end(t);
 }
 
@@ -673,7 +673,7 @@ static void test_evidence_bound(const char *base)
     struct store_fact_filter ff = {"huawei", "develops", "ascend-910c"};
     struct store_page pg = {NULL, 10};
     if (store_read_begin(s, &t) == STORE_OK &&
-        store_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1) {
+        tx_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1) {
         json_t *fact = json_array_get(facts, 0);
         is_int(iget(fact, "mentions"), n, "every mention is counted");
         is_int(json_array_size(json_object_get(fact, "evidence")), STORE_EVIDENCE_MAX,

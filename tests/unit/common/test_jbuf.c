@@ -1,0 +1,156 @@
+/* tests/unit/common/test_jbuf.c — the JSON text builder and the compact
+ * object scanner, with jansson as the oracle: spliced answers must be
+ * byte-identical to what jansson would have written. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/jbuf.h"
+#include "tests/tap.h"
+
+#define FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+
+/* jbuf_put_jstr(s) == jansson's dump of the string s. */
+static int same_as_jansson(const char *s, size_t n)
+{
+    struct jbuf b = JBUF_INIT;
+    jbuf_put_jstr(&b, s, n);
+    json_t *v = json_stringn(s, n);
+    char *want = v ? json_dumps(v, FLAGS | JSON_ENCODE_ANY) : NULL;
+    int same = want && !b.failed && strcmp(b.p, want) == 0;
+    if (!same)
+        printf("#   got:  %s\n#   want: %s\n", b.p ? b.p : "(null)", want ? want : "(null)");
+    free(want);
+    json_decref(v);
+    jbuf_free(&b);
+    return same;
+}
+
+static void escapes(void)
+{
+    static const char *const cases[] = {"", "plain", "quote \" and \\ backslash", "tab\there",
+                                        "nl\ncr\rff\fbs\b", "slash / stays",
+                                        "\x01\x1f\x7f controls", "Caf\xc3\xa9 \xe2\x80\x94 910C",
+                                        "\xf0\x9f\x98\x80 emoji", "\xe2\x80\xa8 line sep"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        ok(same_as_jansson(cases[i], strlen(cases[i])), "jstr escapes like jansson: case %zu", i);
+    ok(same_as_jansson("a\0b", 3), "jstr: an embedded NUL is \\u0000");
+    /* every single byte below 0x80 */
+    int all = 1;
+    for (int c = 0; c < 0x80; c++) {
+        char s[2] = {(char)c, 0};
+        all &= same_as_jansson(s, 1);
+    }
+    ok(all, "jstr: each ASCII byte escaped like jansson");
+}
+
+static void building(void)
+{
+    struct jbuf b = JBUF_INIT;
+    for (int i = 0; i < 10000; i++)
+        jbuf_puts(&b, "0123456789");
+    ok(!b.failed && b.len == 100000 && b.p[b.len] == '\0', "grows to 100000 bytes, NUL-kept");
+    jbuf_truncate(&b, 5);
+    is_str(b.p, "01234", "truncate");
+    jbuf_truncate(&b, 50);
+    is_int(b.len, 5, "truncate never grows");
+    size_t n;
+    char *s = jbuf_steal(&b, &n);
+    ok(s && n == 5 && b.p == NULL && b.len == 0, "steal hands over the text and resets");
+    free(s);
+    s = jbuf_steal(&b, &n);
+    ok(s && n == 0 && s[0] == '\0', "steal of an empty buffer is \"\"");
+    free(s);
+    b.failed = true;
+    jbuf_puts(&b, "x");
+    ok(b.len == 0, "appends after a failure are no-ops");
+    ok(jbuf_steal(&b, &n) == NULL && n == 0, "steal after a failure is NULL");
+    jbuf_free(&b);
+}
+
+/* jraw_member(o, key) against jansson's view of the same object. */
+static int member_agrees(const char *o, const char *key)
+{
+    const char *v;
+    size_t vn;
+    json_t *doc = json_loads(o, 0, NULL);
+    json_t *want = doc ? json_object_get(doc, key) : NULL;
+    bool found = jraw_member(o, strlen(o), key, &v, &vn);
+    int same;
+    if (!want) {
+        same = !found;
+    } else {
+        json_t *got = found ? json_loadb(v, vn, JSON_DECODE_ANY, NULL) : NULL;
+        same = got && json_equal(got, want);
+        json_decref(got);
+    }
+    json_decref(doc);
+    return same;
+}
+
+static void scanning(void)
+{
+    const char *rec = "{\"id\":\"h\\\"x\",\"n\":-1.5e3,\"t\":true,\"z\":null,\"o\":{\"a\":[1,{\"b\":\"}\"}]},"
+                      "\"arr\":[\"]\",[],{}],\"s\":\"\\\\\",\"last\":\"end\"}";
+    static const char *const keys[] = {"id", "n", "t", "z", "o", "arr", "s", "last", "a", "b", "missing", ""};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        ok(member_agrees(rec, keys[i]), "member '%s' agrees with jansson", keys[i]);
+    ok(member_agrees("{ \"a\" : 1 , \"b\" : [ 2 ] }", "b"), "whitespace between tokens");
+    /* several members in one pass == one at a time */
+    size_t nk = sizeof keys / sizeof *keys;
+    const char *mv[16];
+    size_t mvn[16];
+    int agree = jraw_members(rec, strlen(rec), keys, nk, mv, mvn);
+    for (size_t i = 0; i < nk; i++) {
+        const char *v1;
+        size_t n1;
+        bool f = jraw_member(rec, strlen(rec), keys[i], &v1, &n1);
+        agree &= f ? mvn[i] == n1 && mv[i] == v1 : mvn[i] == 0;
+    }
+    ok(agree, "jraw_members finds what jraw_member finds, in one pass");
+    const char *const ab[] = {"a", "ab"};
+    ok(jraw_members("{\"ab\":1,\"a\":2}", 15, ab, 2, mv, mvn) && mvn[0] == 1 &&
+           mv[0][0] == '2' && mvn[1] == 1 && mv[1][0] == '1',
+       "a key that is a prefix of another is not confused with it");
+    const char *v;
+    size_t vn;
+    ok(jraw_member(rec, strlen(rec), "id", &v, &vn) && vn == 6 && memcmp(v, "\"h\\\"x\"", 6) == 0,
+       "a string value keeps its quotes and escapes");
+    /* malformed or truncated: never found, never read past the end (ASan) */
+    static const char *const bad[] = {"", "{", "[\"id\",1]", "{\"id\"", "{\"id\":", "{\"id\":\"abc",
+                                      "{\"x\":[1,2", "{\"x\":{\"id\":1}", "{\"x\" 1,\"id\":2}",
+                                      "{\"x\":1 \"id\":2}", "{\"x\":\"\\", "{\"x\":,\"id\":1}",
+                                      "{}", "{\"x\":1}garbage\"id\":2"};
+    int none = 1;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t n = strlen(bad[i]);
+        char *copy = malloc(n ? n : 1); /* exact size: ASan sees any over-read */
+        memcpy(copy, bad[i], n);
+        none &= !jraw_member(copy, n, "id", &v, &vn);
+        free(copy);
+    }
+    ok(none, "malformed and truncated objects yield no member and no over-read");
+    /* every prefix of a valid record */
+    size_t n = strlen(rec);
+    int prefixes = 1;
+    for (size_t k = 0; k < n; k++) {
+        char *copy = malloc(k ? k : 1);
+        memcpy(copy, rec, k);
+        bool f = jraw_member(copy, k, "last", &v, &vn);
+        prefixes &= !f || (v >= copy && v + vn <= copy + k);
+        free(copy);
+    }
+    ok(prefixes, "every prefix of a record scans inside its bounds");
+    ok(jraw_is_object("{}", 2) && !jraw_is_object("{", 1) && !jraw_is_object("[]", 2) &&
+           !jraw_is_object("{\"a\":1", 6),
+       "is_object checks the braces");
+}
+
+int main(void)
+{
+    escapes();
+    building();
+    scanning();
+    return done();
+}
