@@ -15,6 +15,8 @@ int handler_txn(struct request *rq, struct reply *rp, struct store_txn **t)
         reply_problem(rp, 503, NULL, "the store cannot be read: %s", store_strerror(e));
         return 0;
     }
+    if (!rq->snap_txn) /* the answer's version, for the response cache */
+        rq->snap_txn = store_txn_id(*t);
     return 1;
 }
 

@@ -625,8 +625,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct MHD_Response *keep = NULL;
     size_t body_len = rp.len;
     enum MHD_Result res = reply_queue(rq, &rp, cacheable ? &keep : NULL);
+    /* Cache under the snapshot the answer was read from, not the txn id read
+     * before: LMDB's meta page (store_last_txn) runs ahead of what a new
+     * reader sees while another process commits, and an answer filed under
+     * the newer id would stay stale until the next write. */
     if (keep)
-        cache_put(h->cache, key, klen, rq->store, txn, keep, body_len);
+        cache_put(h->cache, key, klen, rq->store, rq->snap_txn ? rq->snap_txn : txn, keep,
+                  body_len);
     reply_free(&rp);
     return res;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "server/config.h"
@@ -52,6 +53,7 @@ struct request {
     struct timespec t0;
     unsigned status;           /* final status, for metrics and the access log */
     bool answered;
+    uint64_t snap_txn;         /* LMDB snapshot the answer was read from (0: none) */
 };
 
 /* A query parameter's value (borrowed, valid for the request), or NULL. The

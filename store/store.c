@@ -411,6 +411,11 @@ void store_close(struct store *s)
     free(s);
 }
 
+uint64_t store_txn_id(const struct store_txn *t)
+{
+    return (uint64_t)mdb_txn_id(t->txn);
+}
+
 enum store_err store_read_begin(struct store *s, struct store_txn **out)
 {
     *out = NULL;

@@ -141,6 +141,11 @@ enum store_err store_source_put(struct store *s, const struct store_source *src)
 
 enum store_err store_read_begin(struct store *s, struct store_txn **out)
     __attribute__((warn_unused_result));
+/* The id of the write transaction whose snapshot t reads. It may be below
+ * store_last_txn() even for a transaction begun after that call: LMDB
+ * publishes a commit's meta page before the reader table's txn id, so cache
+ * answers under this id, never under store_last_txn's. */
+uint64_t store_txn_id(const struct store_txn *t);
 void store_read_end(struct store_txn *t);
 
 /* Paged lists. cursor is NULL for the first page or a value previously

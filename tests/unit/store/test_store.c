@@ -215,7 +215,17 @@ static void test_ingest(struct store *s, struct fx *f1, struct fx *f2, struct fx
     is_int(store_ingest(s, &b, &f2->r, &info), STORE_E_CONFLICT, "a1 with other text: CONFLICT");
     b.id = "a2";
     b.title = "Second";
+    struct store_txn *before = NULL;
+    uint64_t last = store_last_txn(s);
+    ok(store_read_begin(s, &before) == STORE_OK && store_txn_id(before) == last && last > 0,
+       "a reader's snapshot id is the last commit's when nobody writes");
     is_int(store_ingest(s, &b, &f2->r, &info), STORE_OK, "ingest a2");
+    struct store_txn *after = NULL;
+    ok(store_read_begin(s, &after) == STORE_OK && store_txn_id(after) == last + 1 &&
+           store_txn_id(before) == last && store_last_txn(s) == last + 1,
+       "one write: new snapshots see its id, an older reader keeps its own");
+    store_read_end(before);
+    store_read_end(after);
     struct store_article c = fx_article(f3, "a3", NULL);
     is_int(store_ingest(s, &c, &f3->r, &info), STORE_OK, "ingest a3");
     struct store_article bad = fx_article(f3, "bad id!", NULL);
