@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jbuf.h"
 #include "common/util.h"
 #include "extractor/extract.h"
 
@@ -173,91 +174,34 @@ json_t *ex_result_to_json(const struct ex_result *r, const char *article_id, con
 
 /* ---- the line written directly ---- */
 
-struct jbuf {
-    char *p;
-    size_t n, cap;
+/* common/jbuf's builder plus the extractor's error: invalid UTF-8 in a
+ * string is EX_E_UTF8 (jansson refuses to build such a string; so does this). */
+struct jw {
+    struct jbuf b;
     enum ex_err err;
 };
 
-static bool jb_room(struct jbuf *b, size_t more)
+static void jb_put(struct jw *w, const char *s, size_t n)
 {
-    if (b->err)
-        return false;
-    if (b->n + more <= b->cap)
-        return true;
-    size_t nc = b->cap ? b->cap * 2 : 4096;
-    while (nc < b->n + more)
-        nc *= 2;
-    char *np = realloc(b->p, nc);
-    if (!np) {
-        b->err = EX_E_NOMEM;
-        return false;
-    }
-    b->p = np;
-    b->cap = nc;
-    return true;
+    jbuf_put(&w->b, s, n);
 }
 
-static void jb_put(struct jbuf *b, const char *s, size_t n)
+#define JB_LIT(w, lit) jb_put((w), (lit), sizeof(lit) - 1)
+
+/* A JSON string of s[0..n), escaped as jansson does (jbuf_put_jstr). */
+static void jb_str(struct jw *w, const char *s, size_t n)
 {
-    if (!jb_room(b, n))
-        return;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
-
-#define JB_LIT(b, lit) jb_put((b), (lit), sizeof(lit) - 1)
-
-/* Bytes a JSON string must escape (as jansson does without JSON_ENSURE_ASCII
- * or JSON_ESCAPE_SLASH): control characters, '"' and '\\'. */
-static bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
-
-/* A JSON string of s[0..n), which must be valid UTF-8 (jansson refuses to
- * build a string that is not; so does this). */
-static void jb_str(struct jbuf *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    /* worst case: every byte becomes \u00XX */
-    if (!jb_room(b, n * 6 + 2))
-        return;
-    char *o = b->p + b->n;
-    unsigned char high = 0;
-    *o++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        high |= c;
-        if (!needs_escape(c)) {
-            *o++ = (char)c;
-            continue;
-        }
-        *o++ = '\\';
-        switch (c) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\b': *o++ = 'b'; break;
-        case '\f': *o++ = 'f'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        default:
-            *o++ = 'u';
-            *o++ = '0';
-            *o++ = '0';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o++ = '"';
-    if ((high & 0x80) && !ecf_utf8_valid(s, n, NULL)) {
-        b->err = EX_E_UTF8;
+    if (!ecf_utf8_valid(s, n, NULL)) {
+        if (!w->err)
+            w->err = EX_E_UTF8;
         return;
     }
-    b->n = (size_t)(o - b->p);
+    jbuf_put_jstr(&w->b, s, n);
 }
 
-static void jb_cstr(struct jbuf *b, const char *s) { jb_str(b, s, strlen(s)); }
+static void jb_cstr(struct jw *b, const char *s) { jb_str(b, s, strlen(s)); }
 
-static void jb_int(struct jbuf *b, unsigned long long v)
+static void jb_int(struct jw *b, unsigned long long v)
 {
     char d[24];
     size_t k = sizeof d;
@@ -271,7 +215,7 @@ static void jb_int(struct jbuf *b, unsigned long long v)
 /* A real as jansson prints it with JSON_REAL_PRECISION(10): "%.10g", a
  * decimal point for the C locale's, ".0" when it would read as an integer,
  * no '+' and no leading zeros in the exponent. */
-static void jb_real(struct jbuf *b, double v)
+static void jb_real(struct jw *b, double v)
 {
     char buf[64];
     int ret = snprintf(buf, sizeof buf, "%.*g", 10, v);
@@ -306,7 +250,7 @@ static void jb_real(struct jbuf *b, double v)
     jb_put(b, buf, len);
 }
 
-static void jb_ref(struct jbuf *b, const struct ex_result *r, size_t i)
+static void jb_ref(struct jw *b, const struct ex_result *r, size_t i)
 {
     if (i >= r->n_entities) {
         JB_LIT(b, "null");
@@ -319,7 +263,7 @@ static void jb_ref(struct jbuf *b, const struct ex_result *r, size_t i)
     JB_LIT(b, "}");
 }
 
-static void jb_evidence(struct jbuf *b, const struct ex_evidence *ev, const char *text)
+static void jb_evidence(struct jw *b, const struct ex_evidence *ev, const char *text)
 {
     size_t n = ev->sentence.end > ev->sentence.start ? ev->sentence.end - ev->sentence.start : 0;
     JB_LIT(b, "{\"sentence\":");
@@ -336,7 +280,7 @@ static void jb_evidence(struct jbuf *b, const struct ex_evidence *ev, const char
     JB_LIT(b, "}");
 }
 
-static void jb_entity(struct jbuf *b, const struct ex_entity *e)
+static void jb_entity(struct jw *b, const struct ex_entity *e)
 {
     JB_LIT(b, "{\"id\":");
     jb_cstr(b, e->id);
@@ -357,7 +301,7 @@ static void jb_entity(struct jbuf *b, const struct ex_entity *e)
     JB_LIT(b, "}");
 }
 
-static void jb_fact(struct jbuf *b, const struct ex_result *r, const struct ex_fact *f,
+static void jb_fact(struct jw *b, const struct ex_result *r, const struct ex_fact *f,
                     const char *text)
 {
     JB_LIT(b, "{\"subject\":");
@@ -383,7 +327,7 @@ static void jb_fact(struct jbuf *b, const struct ex_result *r, const struct ex_f
     JB_LIT(b, "}");
 }
 
-static void jb_sanction(struct jbuf *b, const struct ex_result *r, const struct ex_sanction *s,
+static void jb_sanction(struct jw *b, const struct ex_result *r, const struct ex_sanction *s,
                         const char *text)
 {
     JB_LIT(b, "{\"imposer\":");
@@ -415,7 +359,7 @@ static void jb_sanction(struct jbuf *b, const struct ex_result *r, const struct 
 enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id,
                                 const char *text, char **out, size_t *len)
 {
-    struct jbuf b = {0};
+    struct jw b = {JBUF_INIT, EX_OK};
     *out = NULL;
     *len = 0;
     JB_LIT(&b, "{\"article\":{\"id\":");
@@ -441,12 +385,12 @@ enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_i
         jb_sanction(&b, r, &r->sanctions[i], text);
     }
     JB_LIT(&b, "]}");
-    jb_put(&b, "", 1); /* NUL */
+    if (b.b.failed && !b.err)
+        b.err = EX_E_NOMEM;
     if (b.err) {
-        free(b.p);
+        jbuf_free(&b.b);
         return b.err;
     }
-    *out = b.p;
-    *len = b.n - 1;
-    return EX_OK;
+    *out = jbuf_steal(&b.b, len);
+    return *out ? EX_OK : EX_E_NOMEM;
 }
