@@ -7,7 +7,9 @@
 // (fact_subj, fact_obj, sanc_imposer, sanc_target) under the prefix `id\0`
 // and get + JSON.parse each listed record; walk ent_articles and build an
 // ArticleRef {id,title} from each article; merge the two sanction lists by
-// id; JSON.stringify the whole EntityDetail; ETag = FNV-1a 64 of the body.
+// id; JSON.stringify the whole EntityDetail; ETag = a hash of the body
+// (SHA-1 from node:crypto, native code, as express's `etag` module does;
+// ecfacts uses XXH3, which Node has no built-in for).
 // No response cache, no record cache (lmdb-js' `cache` option stays off).
 // All reads of one request run in one LMDB read snapshot: the handler is
 // synchronous and lmdb-js keeps its read transaction until the next turn.
@@ -17,6 +19,7 @@
 // sharing the listening port.
 
 const cluster = require('node:cluster');
+const crypto = require('node:crypto');
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf('--' + name);
@@ -124,17 +127,9 @@ function worker() {
     return e;
   }
 
-  // FNV-1a 64 over the UTF-8 body, as two 32-bit halves (prime = 2^40 + 0x1b3)
-  function fnv1a64(buf) {
-    let hi = 0xcbf29ce4, lo = 0x84222325;
-    for (let i = 0; i < buf.length; i++) {
-      lo = (lo ^ buf[i]) >>> 0;
-      const t = lo * 0x1b3;
-      const nhi = (Math.imul(hi, 0x1b3) + Math.floor(t / 4294967296) + (lo << 8)) >>> 0;
-      lo = t >>> 0;
-      hi = nhi;
-    }
-    return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  // 16 hex digits of the body's SHA-1 (node:crypto, native)
+  function bodyTag(buf) {
+    return crypto.createHash('sha1').update(buf).digest('hex').slice(0, 16);
   }
 
   function etagMatch(inm, etag) {
@@ -160,7 +155,7 @@ function worker() {
     const e = ID_RE.test(id) ? entityDetail(id) : null;
     if (!e) return problem(reply, 404, 'Not found', 'not-found', 'no entity with that id', instance);
     const body = Buffer.from(JSON.stringify(e), 'utf8');
-    const etag = `"${fnv1a64(body)}"`;
+    const etag = `"${bodyTag(body)}"`;
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (etagMatch(req.headers['if-none-match'], etag)) return reply.code(304).send();
     return reply.header('content-type', 'application/json; charset=utf-8').send(body);
