@@ -301,7 +301,8 @@ enum fetch_err fetch_engine_add(struct fetch_engine *e, const char *url) ECF_WUR
 enum fetch_err fetch_engine_run(struct fetch_engine *e) ECF_WUR;
 
 /* Asks a running engine to stop within ~100 ms: transfers are aborted and
- * unfinished sources reported with FETCH_E_CANCELLED. Async-signal-safe. */
+ * unfinished sources reported with FETCH_E_CANCELLED. Thread-safe and
+ * async-signal-safe (a lock-free atomic flag). */
 void fetch_engine_cancel(struct fetch_engine *e);
 
 /* A snapshot of the counters. */

@@ -1,7 +1,7 @@
 /* fetcher/transfer.h — one HTTP transfer on a libcurl easy handle: the safe
  * option set, the address check at connect time, the capped body, and the
  * translation of CURLcode + status into fetch_err. CURLcode stays in here
- * and in engine.c; nothing outside fetcher/ sees it. */
+ * and in the engine's files (engine*.c); nothing outside fetcher/ sees it. */
 #ifndef ECF_FETCHER_TRANSFER_H
 #define ECF_FETCHER_TRANSFER_H
 
