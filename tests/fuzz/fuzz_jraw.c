@@ -32,7 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *mv[NKEYS];
     size_t mvn[NKEYS];
     bool all = jraw_members(o, size, KEYS, NKEYS, mv, mvn);
-    json_t *doc = json_loadb(o, size, JSON_REJECT_DUPLICATES, NULL);
+    /* jansson accepts a raw NUL between tokens ({"x":true\0}), which JSON
+     * (RFC 8259) does not and stored records never contain: no oracle then. */
+    json_t *doc = memchr(o, '\0', size) ? NULL
+                                         : json_loadb(o, size, JSON_REJECT_DUPLICATES, NULL);
     for (size_t k = 0; k < NKEYS; k++) {
         const char *v = NULL;
         size_t vn = 0;

@@ -131,6 +131,9 @@ static void scanning(void)
         free(copy);
     }
     ok(none, "malformed and truncated objects yield no member and no over-read");
+    /* fuzz_jraw regression: jansson skips a raw NUL between tokens, JSON does not */
+    ok(!jraw_member("{\"x\":true\0}", 11, "x", &v, &vn) || vn == 4,
+       "a raw NUL after a value: at most the value itself, never past it");
     /* every prefix of a valid record */
     size_t n = strlen(rec);
     int prefixes = 1;
