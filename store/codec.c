@@ -26,16 +26,31 @@ enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
     return rec_parse(&v, out);
 }
 
-enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
+enum store_err rec_raw(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, MDB_val *v)
 {
-    MDB_val k = store_val(id, n), v;
-    int rc = mdb_get(txn, dbi, &k, &v);
+    MDB_val k = store_val(id, n);
+    int rc = mdb_get(txn, dbi, &k, v);
     if (rc != MDB_SUCCESS)
         return store_err_mdb(rc);
-    if (!jraw_is_object(v.mv_data, v.mv_size))
-        return STORE_E_CORRUPT;
-    jbuf_put(out, v.mv_data, v.mv_size);
-    return out->failed ? STORE_E_NOMEM : STORE_OK;
+    return jraw_is_object(v->mv_data, v->mv_size) ? STORE_OK : STORE_E_CORRUPT;
+}
+
+enum store_err rec_end(struct jbuf *out, size_t start, enum store_err err)
+{
+    if (err == STORE_OK && out->failed)
+        err = STORE_E_NOMEM;
+    if (err != STORE_OK && !out->failed)
+        jbuf_truncate(out, start);
+    return err;
+}
+
+enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
+{
+    MDB_val v;
+    enum store_err err = rec_raw(txn, dbi, id, n, &v);
+    if (err == STORE_OK)
+        jbuf_put(out, v.mv_data, v.mv_size);
+    return err == STORE_OK && out->failed ? STORE_E_NOMEM : err;
 }
 
 enum store_err rec_dump(const json_t *v, struct jbuf *out)
@@ -59,8 +74,9 @@ void rec_put_ref(struct jbuf *out, const char *rec, size_t n, const char *const 
         nf++;
     if (!jraw_members(rec, n, fields, nf, v, vn))
         memset(vn, 0, sizeof vn); /* malformed: every member null */
+    /* (at most MAX_FIELDS: refs name two or three) */
     jbuf_putc(out, '{');
-    for (size_t i = 0; fields[i] && i < MAX_FIELDS; i++) {
+    for (size_t i = 0; i < nf; i++) {
         if (i)
             jbuf_putc(out, ',');
         jbuf_put_jstr(out, fields[i], strlen(fields[i]));

@@ -48,14 +48,11 @@ static enum store_err ref_visit(void *ctx, MDB_txn *txn, const MDB_val *k, const
         return STORE_OK;
     if (id.n == 0 || id.n >= STORE_ID_MAX)
         return STORE_E_CORRUPT;
-    MDB_val rk = store_val(id.p, id.n), rec;
-    int rc = mdb_get(txn, c->e.s->dbi[c->e.primary], &rk, &rec);
-    if (rc != MDB_SUCCESS)
-        return rc == MDB_NOTFOUND ? STORE_E_CORRUPT : store_err_mdb(rc);
-    if (!jraw_is_object(rec.mv_data, rec.mv_size))
-        return STORE_E_CORRUPT;
-    rec_put_ref(items, rec.mv_data, rec.mv_size, c->fields);
-    return STORE_OK;
+    MDB_val rec;
+    enum store_err err = rec_raw(txn, c->e.s->dbi[c->e.primary], id.p, id.n, &rec);
+    if (err == STORE_OK)
+        rec_put_ref(items, rec.mv_data, rec.mv_size, c->fields);
+    return err == STORE_E_NOTFOUND ? STORE_E_CORRUPT : err;
 }
 
 static enum store_err collect_refs(struct store_txn *t, enum store_db index, enum store_db primary,
@@ -140,15 +137,11 @@ static enum store_err collect_either(struct store_txn *t, enum store_db ia, enum
     jbuf_putc(out, ']');
     if (err == STORE_OK && rc != MDB_SUCCESS)
         err = store_err_mdb(rc);
-    if (err == STORE_OK && out->failed)
-        err = STORE_E_NOMEM;
     if (ca)
         mdb_cursor_close(ca);
     if (cb)
         mdb_cursor_close(cb);
-    if (err != STORE_OK && !out->failed)
-        jbuf_truncate(out, start);
-    return err;
+    return rec_end(out, start, err);
 }
 
 static const char *const entity_ref_fields[] = {"id", "name", "type", NULL};
@@ -165,9 +158,7 @@ static enum store_err open_record(struct store_txn *t, enum store_db db, const c
         err = STORE_E_CORRUPT; /* "{}": no member to follow */
     if (err == STORE_OK)
         jbuf_truncate(out, out->len - 1); /* rec_append checked it ends in '}' */
-    else if (!out->failed)
-        jbuf_truncate(out, start);
-    return err;
+    return rec_end(out, start, err);
 }
 
 enum store_err store_entity_detail(struct store_txn *t, const char *id, struct jbuf *out)
@@ -192,11 +183,7 @@ enum store_err store_entity_detail(struct store_txn *t, const char *id, struct j
         err = collect_refs(t, DB_ENT_ARTICLES, DB_ARTICLES, id, article_ref_fields, out);
     }
     jbuf_putc(out, '}');
-    if (err == STORE_OK && out->failed)
-        err = STORE_E_NOMEM;
-    if (err != STORE_OK && !out->failed)
-        jbuf_truncate(out, start);
-    return err;
+    return rec_end(out, start, err);
 }
 
 enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
@@ -239,10 +226,6 @@ enum store_err store_article_get(struct store_txn *t, const char *id, struct jbu
         err = collect(t, DB_ART_SANCTIONS, DB_SANCTIONS, id, out);
     }
     jbuf_putc(out, '}');
-    if (err == STORE_OK && out->failed)
-        err = STORE_E_NOMEM;
 out:
-    if (err != STORE_OK && !out->failed)
-        jbuf_truncate(out, start);
-    return err;
+    return rec_end(out, start, err);
 }

@@ -189,14 +189,11 @@ static void put_edge(struct jbuf *out, const struct span m[EDGE_N])
 static enum store_err get_raw(struct store_txn *t, enum store_db db, const char *id,
                               struct span *out)
 {
-    MDB_val k = store_val(id, strlen(id)), v;
-    int rc = mdb_get(t->txn, t->s->dbi[db], &k, &v);
-    if (rc != MDB_SUCCESS)
-        return store_err_mdb(rc);
-    if (!jraw_is_object(v.mv_data, v.mv_size))
-        return STORE_E_CORRUPT;
-    *out = (struct span){v.mv_data, v.mv_size};
-    return STORE_OK;
+    MDB_val v;
+    enum store_err err = rec_raw(t->txn, t->s->dbi[db], id, strlen(id), &v);
+    if (err == STORE_OK)
+        *out = (struct span){v.mv_data, v.mv_size};
+    return err;
 }
 
 enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
@@ -260,11 +257,10 @@ enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned 
     jbuf_puts(out, "],\"edges\":[");
     jbuf_put(out, edges.p, edges.len);
     jbuf_puts(out, "]}");
-    if (out->failed || nd.out.failed || edges.failed)
+    if (nd.out.failed || edges.failed)
         err = STORE_E_NOMEM;
 out:
-    if (err != STORE_OK && !out->failed)
-        jbuf_truncate(out, start);
+    err = rec_end(out, start, err);
     jbuf_free(&nd.out);
     jbuf_free(&edges);
     free(nd.ids);

@@ -86,20 +86,14 @@ enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct
         goto out;
     }
     jbuf_putc(items, ']');
-    if (items->failed) {
-        err = STORE_E_NOMEM;
-        goto out;
-    }
-    if (more) {
+    if (more && !items->failed) {
         *next = keys_cursor_encode(w->tag, last, lastlen);
         if (!*next)
             err = STORE_E_NOMEM;
     }
 out:
     mdb_cursor_close(c);
-    if (err != STORE_OK && !items->failed)
-        jbuf_truncate(items, start);
-    return err;
+    return rec_end(items, start, err);
 }
 
 static enum store_err emit_record(MDB_txn *txn, struct emit_ctx *e, const char *id, size_t n,

@@ -122,6 +122,15 @@ enum store_err rec_parse(const MDB_val *v, json_t **out) __attribute__((warn_unu
 /* Looks up id in db (a primary database) and parses it. */
 enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
     __attribute__((warn_unused_result));
+/* The stored record id[0..n) of dbi, as stored (valid while txn lives). A
+ * missing record is STORE_E_NOTFOUND, one that is not a JSON object
+ * STORE_E_CORRUPT. */
+enum store_err rec_raw(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, MDB_val *v)
+    __attribute__((warn_unused_result));
+/* The end of a read that appended to out since start: a failed append makes
+ * an OK read STORE_E_NOMEM, and a failed read takes back what it appended
+ * (the contract of store.h). Returns the read's result. */
+enum store_err rec_end(struct jbuf *out, size_t start, enum store_err err);
 /* Appends the stored record id[0..n) of dbi, as stored, to out. A missing
  * record is STORE_E_NOTFOUND, one that is not a JSON object STORE_E_CORRUPT. */
 enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
