@@ -5,8 +5,6 @@
 
 #include "store/store_int.h"
 
-#define DETAIL_CAP STORE_MAX_LIMIT /* each list of a detail view */
-
 static enum store_err get_by_id(struct store_txn *t, enum store_db db, const char *id,
                                 struct jbuf *out)
 {
@@ -63,7 +61,7 @@ static enum store_err collect_refs(struct store_txn *t, enum store_db index, enu
     keys_init(&pre);
     keys_put_str(&pre, id);
     struct walk w = {index, 0, pre.b, pre.len, NULL, 0, ref_visit, &c};
-    struct store_page pg = {NULL, DETAIL_CAP};
+    struct store_page pg = {NULL, STORE_DETAIL_CAP};
     char *next = NULL;
     enum store_err err = walk_page(t, &w, &pg, out, &next);
     free(next);
@@ -76,7 +74,7 @@ static enum store_err collect(struct store_txn *t, enum store_db index, enum sto
     struct keybuf pre;
     keys_init(&pre);
     keys_put_str(&pre, id);
-    return walk_collect(t, index, primary, &pre, DETAIL_CAP, out);
+    return walk_collect(t, index, primary, &pre, STORE_DETAIL_CAP, out);
 }
 
 /* The next id under pre in the index c walks (the last key component), or
@@ -175,7 +173,7 @@ enum store_err store_entity_detail(struct store_txn *t, const char *id, struct j
     }
     if (err == STORE_OK) {
         jbuf_puts(out, ",\"sanctions\":");
-        err = collect_either(t, DB_SANC_IMPOSER, DB_SANC_TARGET, DB_SANCTIONS, id, DETAIL_CAP,
+        err = collect_either(t, DB_SANC_IMPOSER, DB_SANC_TARGET, DB_SANCTIONS, id, STORE_DETAIL_CAP,
                              out);
     }
     if (err == STORE_OK) {

@@ -80,6 +80,8 @@ static bool valid_result(const struct store_article *a, const struct ex_result *
 
 /* ---- helpers ---- */
 
+/* a\0b -> v. Most index entries a merge puts are there already, unchanged:
+ * those write nothing. */
 static void put_pair(struct stxn *w, enum store_db db, const char *a, const char *b, const void *v,
                      size_t vn)
 {
@@ -87,7 +89,17 @@ static void put_pair(struct stxn *w, enum store_db db, const char *a, const char
     keys_init(&k);
     keys_put_str(&k, a);
     keys_put_last(&k, b);
-    stxn_put(w, db, &k, v, vn, 0);
+    stxn_put_changed(w, db, &k, v, vn);
+}
+
+/* a\0b -> "" unless present: true when it was not. */
+static bool add_pair(struct stxn *w, enum store_db db, const char *a, const char *b)
+{
+    struct keybuf k;
+    keys_init(&k);
+    keys_put_str(&k, a);
+    keys_put_last(&k, b);
+    return stxn_put(w, db, &k, NULL, 0, MDB_NOOVERWRITE);
 }
 
 static void del_pair(struct stxn *w, enum store_db db, const char *a, const char *b)
@@ -176,6 +188,60 @@ static void union_alias(struct ingest *in, json_t *rec, const char *s)
     add_name(in, rec_str(rec, "id"), s);
 }
 
+/* key < the key at c (LMDB's default order: bytes, then length)? */
+static bool key_below(const struct keybuf *k, const MDB_val *at)
+{
+    size_t n = k->len < at->mv_size ? k->len : at->mv_size;
+    int c = memcmp(k->b, at->mv_data, n);
+    return c < 0 || (c == 0 && k->len < at->mv_size);
+}
+
+/* The sources of an entity (EntityDetail "sources") are the first
+ * STORE_DETAIL_CAP ids, in id order, of the articles it is in, and that is
+ * all ent_articles keeps. Keeping every pair cost each article one
+ * scattered leaf (and its branch path) per entity it names, 24 on average
+ * in the growth corpus, so commits grew with the store; now an entity that
+ * has its sources writes here only when a new id sorts before the last
+ * one, which it then replaces. seen: articles the entity was in before
+ * this one. The index holds the seen smallest ids (all, while fewer than the
+ * cap; stores written before the cap hold more, which keeps it true). */
+static void add_source(struct ingest *in, const char *eid, json_int_t seen)
+{
+    struct keybuf k, end;
+    keys_init(&k);
+    keys_put_str(&k, eid);
+    keys_put_last(&k, in->a->id);
+    if (seen < STORE_DETAIL_CAP) {
+        stxn_put(&in->w, DB_ENT_ARTICLES, &k, NULL, 0, 0);
+        return;
+    }
+    if (in->w.err != STORE_OK)
+        return;
+    keys_init(&end); /* eid\x01: just past every eid\0... key */
+    keys_put_raw(&end, eid, strlen(eid));
+    keys_put_raw(&end, "\x01", 1);
+    MDB_cursor *c = NULL;
+    MDB_val key = store_kval(&end), v;
+    int rc = mdb_cursor_open(in->w.txn, in->w.s->dbi[DB_ENT_ARTICLES], &c);
+    if (rc == MDB_SUCCESS) {
+        rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
+        if (rc == MDB_SUCCESS)
+            rc = mdb_cursor_get(c, &key, &v, MDB_PREV);
+        else if (rc == MDB_NOTFOUND)
+            rc = mdb_cursor_get(c, &key, &v, MDB_LAST);
+    }
+    bool last = rc == MDB_SUCCESS && keys_has_prefix(key.mv_data, key.mv_size, k.b, strlen(eid) + 1);
+    bool insert = !last || key_below(&k, &key); /* none listed (inconsistent): list it */
+    if (last && insert)
+        rc = mdb_cursor_del(c, 0);
+    if (c)
+        mdb_cursor_close(c);
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND)
+        stxn_fail(&in->w, store_err_mdb(rc));
+    else if (insert)
+        stxn_put(&in->w, DB_ENT_ARTICLES, &k, NULL, 0, 0);
+}
+
 static json_t *entity_new(const struct ex_entity *e)
 {
     return json_pack("{s:s,s:s,s:s,s:o,s:[],s:I,s:I}", "id", e->id, "name", e->name, "type",
@@ -220,15 +286,11 @@ static void ingest_entity(struct ingest *in, size_t i)
     for (size_t j = 0; j < e->n_aliases; j++)
         union_alias(in, rec, e->aliases[j]);
     /* Counted once per article even if the result repeated the entity. */
-    struct keybuf k;
-    keys_init(&k);
-    keys_put_str(&k, e->id);
-    keys_put_last(&k, aid);
-    if (stxn_put(&in->w, DB_ENT_ARTICLES, &k, NULL, 0, MDB_NOOVERWRITE)) {
+    if (add_pair(&in->w, DB_ART_ENTITIES, aid, e->id)) {
         json_int_t n = json_integer_value(json_object_get(rec, "articles"));
+        add_source(in, e->id, n);
         json_object_set_new(rec, "articles", json_integer(n + 1));
     }
-    put_pair(&in->w, DB_ART_ENTITIES, aid, e->id, NULL, 0);
     rec_put(&in->w, DB_ENTITIES, e->id, rec);
     in->ents[i] = rec;
     rec = NULL;

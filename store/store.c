@@ -484,6 +484,16 @@ bool stxn_get(struct stxn *w, enum store_db db, const void *k, size_t kn, MDB_va
     return true;
 }
 
+void stxn_put_changed(struct stxn *w, enum store_db db, const struct keybuf *k, const void *v,
+                      size_t vn)
+{
+    MDB_val old;
+    if (!k->over && k->len && stxn_get(w, db, k->b, k->len, &old) && old.mv_size == vn &&
+        (vn == 0 || memcmp(old.mv_data, v, vn) == 0))
+        return;
+    stxn_put(w, db, k, v, vn, 0);
+}
+
 void stxn_del(struct stxn *w, enum store_db db, const struct keybuf *k)
 {
     if (w->err != STORE_OK)

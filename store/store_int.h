@@ -110,8 +110,18 @@ static inline MDB_val store_kval(const struct keybuf *k)
 bool stxn_put(struct stxn *w, enum store_db db, const struct keybuf *k, const void *v, size_t vn,
               unsigned flags);
 bool stxn_get(struct stxn *w, enum store_db db, const void *k, size_t kn, MDB_val *v);
+/* stxn_put (flags 0) that writes nothing when k already holds exactly v[0..vn):
+ * an overwrite with the same bytes still copies the leaf and every branch
+ * page above it into the commit. */
+void stxn_put_changed(struct stxn *w, enum store_db db, const struct keybuf *k, const void *v,
+                      size_t vn);
 void stxn_del(struct stxn *w, enum store_db db, const struct keybuf *k);
 void stxn_fail(struct stxn *w, enum store_err err);
+
+/* Each list of a detail view (EntityDetail, ArticleDetail) has at most this
+ * many entries; ent_articles keeps no more per entity than its sources list
+ * shows (ingest.c add_source). */
+#define STORE_DETAIL_CAP STORE_MAX_LIMIT
 
 /* ---- records (codec.c) ---- */
 

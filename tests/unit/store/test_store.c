@@ -703,6 +703,105 @@ static void test_evidence_bound(const char *base)
     free(f);
 }
 
+/* Entries of the raw ent_articles index under "id\0" (the store closed). */
+static long count_sources_index(const char *dir, const char *id)
+{
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    MDB_cursor *c = NULL;
+    long n = -1;
+    size_t pl = strlen(id) + 1;
+    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 64) ||
+        mdb_env_open(env, dir, MDB_RDONLY | MDB_NOLOCK, 0600) ||
+        mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, "ent_articles", 0, &dbi) ||
+        mdb_cursor_open(txn, dbi, &c))
+        goto out;
+    MDB_val k = {pl, (void *)id}, v;
+    n = 0;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+         rc == 0 && k.mv_size >= pl && memcmp(k.mv_data, id, pl) == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+        n++;
+out:
+    if (c)
+        mdb_cursor_close(c);
+    if (txn)
+        mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return n;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* An entity in more articles than a detail lists: every article counts, the
+ * sources are the first STORE_MAX_LIMIT ids in id order whatever order the
+ * articles came in, and the index behind them keeps no more than that. */
+static void test_sources_cap(const char *base)
+{
+    enum { N = STORE_MAX_LIMIT + 20, STEP = 263 }; /* STEP coprime with N: a permutation */
+    char dir[512], ids[N][16], smic[N][16];
+    size_t n_smic = 0;
+    snprintf(dir, sizeof dir, "%s/sources", base);
+    struct store *s = open_ok(dir, 64u << 20);
+    struct fx *f = malloc(sizeof *f);
+    bool all = s && f;
+    for (int i = 0; i < N && all; i++) {
+        int j = (i * STEP) % N; /* ids arrive out of order */
+        char lead[64];
+        snprintf(ids[i], sizeof ids[i], "s%04d", j);
+        snprintf(lead, sizeof lead, "Report %d. ", j);
+        fx_init(f, lead);
+        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+        if (j % 7 == 0)
+            fx_ent(f, "huawei", "Huawei Technologies", EX_T_COMPANY, "CN", NULL); /* twice */
+        if (j % 3 == 0) {
+            size_t m = fx_ent(f, "smic", "SMIC", EX_T_COMPANY, "CN", NULL);
+            fx_fact(f, m, EX_P_MANUFACTURES, h, NULL, 0.5, EX_S_ASSERTED, "SMIC makes chips.");
+            ecf_strlcpy(smic[n_smic++], ids[i], sizeof smic[0]);
+        }
+        struct store_article a = fx_article(f, ids[i], NULL);
+        all = store_ingest(s, &a, &f->r, NULL) == STORE_OK;
+    }
+    ok(all, "%d articles naming one entity are stored", N);
+    qsort(ids, N, sizeof ids[0], by_str);
+    qsort(smic, n_smic, sizeof smic[0], by_str);
+    struct store_txn *t = NULL;
+    json_t *o = NULL;
+    if (all && store_read_begin(s, &t) == STORE_OK &&
+        tx_entity_detail(t, "huawei", &o) == STORE_OK) {
+        json_t *src = json_object_get(o, "sources");
+        is_int(iget(o, "articles"), N, "articles counts each article once");
+        is_int(json_array_size(src), STORE_MAX_LIMIT, "sources: capped");
+        bool in_order = json_array_size(src) == STORE_MAX_LIMIT;
+        for (size_t i = 0; in_order && i < STORE_MAX_LIMIT; i++)
+            in_order = strcmp(sget(json_array_get(src, i), "id"), ids[i]) == 0;
+        ok(in_order, "sources: the %d smallest ids, in order (last %s)", STORE_MAX_LIMIT,
+           ids[STORE_MAX_LIMIT - 1]);
+        json_decref(o);
+        o = NULL;
+        ok(tx_entity_detail(t, "smic", &o) == STORE_OK, "smic detail");
+        src = json_object_get(o, "sources");
+        is_int(iget(o, "articles"), (long long)n_smic, "under the cap: articles");
+        bool every = json_array_size(src) == n_smic;
+        for (size_t i = 0; every && i < n_smic; i++)
+            every = strcmp(sget(json_array_get(src, i), "id"), smic[i]) == 0;
+        ok(every, "under the cap: every source, in order");
+    } else {
+        ok(0, "read the entity in %d articles", N);
+    }
+    json_decref(o);
+    store_read_end(t);
+    store_close(s);
+    is_int(count_sources_index(dir, "huawei"), STORE_MAX_LIMIT,
+           "ent_articles keeps only the listed sources");
+    is_int(count_sources_index(dir, "smic"), (long)n_smic, "ent_articles: all under the cap");
+    free(f);
+}
+
 int main(void)
 {
     char *base = tmp_dir();
@@ -729,6 +828,7 @@ int main(void)
         store_close(s);
     }
     test_evidence_bound(base);
+    test_sources_cap(base);
     free(f1);
     free(f2);
     free(f3);
