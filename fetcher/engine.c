@@ -18,7 +18,6 @@
 
 #include "fetcher/engine_int.h"
 
-#define ROBOTS_CAP ((size_t)512 * 1024)
 #define POLL_MAX_MS 100
 
 /* ---- lifecycle ----------------------------------------------------------- */
@@ -139,7 +138,6 @@ static void transfer_done(struct fetch_engine *e, struct job *j, CURLcode rc)
     xfer_classify(&j->x, rc, &r);
     (void)curl_multi_remove_handle(e->multi, j->x.easy);
     live_remove(e, j);
-    j->running = false;
     j->host->in_flight--;
     CURL *easy = j->x.easy;
 
@@ -181,7 +179,7 @@ enum fetch_err engine_job_start(struct fetch_engine *e, struct job *j, int64_t n
         v.etag[sizeof(v.etag) - 1] = '\0';
         v.last_modified[sizeof(v.last_modified) - 1] = '\0';
     }
-    size_t cap = j->kind == JOB_ROBOTS ? ROBOTS_CAP : e->s.max_body;
+    size_t cap = j->kind == JOB_ROBOTS ? ROBOTS_MAX_BYTES : e->s.max_body;
     enum fetch_err err = xfer_setup(&j->x, easy, &e->s, j->url, have_v ? &v : NULL, cap,
                                     j->kind == JOB_ROBOTS, &e->prog.bytes);
     if (err == FETCH_OK &&
@@ -196,7 +194,6 @@ enum fetch_err engine_job_start(struct fetch_engine *e, struct job *j, int64_t n
     }
     (void)curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)j);
     e->live[e->n_live++] = j;
-    j->running = true;
     j->attempts++;
     j->host->in_flight++;
     j->host->next_start = now + e->s.host_delay_ms;

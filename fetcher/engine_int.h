@@ -55,7 +55,6 @@ struct job {
     unsigned attempts;
     int64_t not_before;
     struct job *next;
-    bool running;
     struct xfer x;
 };
 

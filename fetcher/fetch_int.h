@@ -106,9 +106,13 @@ struct robots {
     size_t n;
 };
 
+/* RFC 9309 asks crawlers to parse at least 500 KiB: the download cap of a
+ * robots.txt and the part robots_parse reads. */
+#define ROBOTS_MAX_BYTES ((size_t)512 * 1024)
+
 /* Parses robots.txt (RFC 9309) and keeps the rules of the group for agent
  * (a product token, "ecfacts"), or of "*" when no group names it. Only the
- * first 512 KiB are read. Returns false on ENOMEM. */
+ * first ROBOTS_MAX_BYTES are read. Returns false on ENOMEM. */
 bool robots_parse(const char *text, size_t n, const char *agent, struct robots *out) ECF_WUR;
 /* Whether path (path plus query, starting with '/') may be fetched: the
  * longest matching rule wins, Allow on a tie; no match allows. */

@@ -5,7 +5,6 @@
 
 #include "fetcher/fetch_int.h"
 
-#define ROBOTS_MAX_BYTES ((size_t)512 * 1024)
 #define ROBOTS_MAX_RULES 4096u
 #define ROBOTS_MAX_PATTERN 1024u
 
