@@ -234,6 +234,28 @@ bool jraw_members(const char *o, size_t n, const char *const *keys, size_t nk, c
     return false;
 }
 
+size_t jraw_array_len(const char *a, size_t n)
+{
+    size_t i = skip_ws(a, n, 0), count = 0;
+    if (i >= n || a[i] != '[')
+        return (size_t)-1;
+    i = skip_ws(a, n, i + 1);
+    if (i < n && a[i] == ']')
+        return skip_ws(a, n, i + 1) == n ? 0 : (size_t)-1;
+    while (i < n) {
+        if (!skip_value(a, n, &i))
+            return (size_t)-1;
+        count++;
+        i = skip_ws(a, n, i);
+        if (i < n && a[i] == ']')
+            return skip_ws(a, n, i + 1) == n ? count : (size_t)-1;
+        if (i >= n || a[i] != ',')
+            return (size_t)-1;
+        i = skip_ws(a, n, i + 1);
+    }
+    return (size_t)-1;
+}
+
 bool jraw_member(const char *o, size_t n, const char *key, const char **v, size_t *vn)
 {
     return jraw_members(o, n, &key, 1, v, vn) && *vn > 0;

@@ -150,10 +150,36 @@ static void scanning(void)
        "is_object checks the braces");
 }
 
+/* jraw_array_len against jansson's count, and malformed arrays refused. */
+static void array_len(void)
+{
+    static const char *const good[] = {"[]", "[1]", "[ 1 , 2 ]", "[\"a,]\",{\"b\":[1,2]},[],null]",
+                                       "[{\"x\":\"\\\"]\"}]"};
+    int agree = 1;
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        json_t *a = json_loads(good[i], 0, NULL);
+        agree &= a && jraw_array_len(good[i], strlen(good[i])) == json_array_size(a);
+        json_decref(a);
+    }
+    ok(agree, "array length agrees with jansson's");
+    static const char *const bad[] = {"", "[", "]", "{}", "[1,]", "[,1]", "[1 2]", "[1]x",
+                                      "[\"a]", "[[1]", "[1]]"};
+    int none = 1;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t n = strlen(bad[i]);
+        char *copy = malloc(n ? n : 1); /* exact size: ASan sees any over-read */
+        memcpy(copy, bad[i], n);
+        none &= jraw_array_len(copy, n) == (size_t)-1;
+        free(copy);
+    }
+    ok(none, "malformed arrays are refused without over-reads");
+}
+
 int main(void)
 {
     escapes();
     building();
     scanning();
+    array_len();
     return done();
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "fixture.h"
+#include "store/store_int.h" /* STORE_JSON_FLAGS: how records are written */
 
 static const char *const ENTITY_KEYS[] = {"id",      "name",     "type",     "country",
                                           "aliases", "mentions", "articles", NULL};
@@ -646,6 +647,135 @@ static void test_export(struct store *s, const char *base)
     is_int(store_export(s, -1), STORE_E_IO, "write failure: IO");
 }
 
+/* The first record of database name in the (closed) store at dir: a copy in
+ * *out (malloc'd, NUL-terminated), its key in key[0..STORE_ID_MAX); or with
+ * put, that record replaced by put. False when there is none. */
+static bool raw_first(const char *dir, const char *name, char **out, char key[STORE_ID_MAX],
+                      const char *put)
+{
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    bool found = false;
+    *out = NULL;
+    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 64) ||
+        mdb_env_open(env, dir, put ? 0 : MDB_RDONLY, 0600) ||
+        mdb_txn_begin(env, NULL, put ? 0 : MDB_RDONLY, &txn) || mdb_dbi_open(txn, name, 0, &dbi) ||
+        mdb_cursor_open(txn, dbi, &c) || mdb_cursor_get(c, &k, &v, MDB_FIRST) ||
+        k.mv_size >= STORE_ID_MAX || !(*out = malloc(v.mv_size + 1)))
+        goto out;
+    memcpy(*out, v.mv_data, v.mv_size);
+    (*out)[v.mv_size] = '\0';
+    memcpy(key, k.mv_data, k.mv_size);
+    key[k.mv_size] = '\0';
+    found = true;
+    if (put) {
+        MDB_val nv = {strlen(put), (void *)put};
+        mdb_cursor_close(c);
+        c = NULL;
+        found = mdb_put(txn, dbi, &k, &nv, 0) == 0 && mdb_txn_commit(txn) == 0;
+        txn = NULL;
+    }
+out:
+    if (c)
+        mdb_cursor_close(c);
+    if (txn)
+        mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return found;
+}
+
+/* Merged fact and sanction records are spliced, not dumped whole (ingest.c):
+ * each must still be the exact text jansson writes for it, evidence last. */
+static void check_merged_records(const char *dir)
+{
+    static const char *const dbs[] = {"facts", "sanctions"};
+    for (size_t i = 0; i < 2; i++) {
+        char *raw = NULL, key[STORE_ID_MAX];
+        json_t *rec = NULL;
+        char *again = NULL;
+        bool got = raw_first(dir, dbs[i], &raw, key, NULL);
+        if (got && (rec = json_loads(raw, 0, NULL)))
+            again = json_dumps(rec, STORE_JSON_FLAGS);
+        const char *last = NULL;
+        for (void *it = json_object_iter(rec); it; it = json_object_iter_next(rec, it))
+            last = json_object_iter_key(it);
+        ok(again && strcmp(again, raw) == 0, "a merged %s record is canonical compact JSON",
+           dbs[i]);
+        is_int(json_array_size(json_object_get(rec, "evidence")), STORE_EVIDENCE_MAX,
+               "its evidence holds the first ones");
+        is_str(last, "evidence", "and comes last");
+        if (i == 1)
+            is_str(sget(rec, "date"), "2019-05", "the sanction head was merged (finer date)");
+        free(again);
+        json_decref(rec);
+        free(raw);
+    }
+}
+
+/* A fact record whose evidence is not its last member is not ours: the next
+ * merge into it fails as corrupt, and writes nothing. */
+static void test_merge_corrupt(const char *base)
+{
+    char dir[512], key[STORE_ID_MAX], *raw = NULL;
+    snprintf(dir, sizeof dir, "%s/mcorrupt", base);
+    struct store *s = open_ok(dir, 64u << 20);
+    struct fx *f = malloc(sizeof *f);
+    struct store_ingest_info info;
+    bool ok1 = false;
+    if (s && f) {
+        fx_init(f, "First. ");
+        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
+        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.5, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+        struct store_article a = fx_article(f, "mc1", NULL);
+        ok1 = store_ingest(s, &a, &f->r, &info) == STORE_OK;
+    }
+    store_close(s);
+    s = NULL;
+    ok(ok1, "a fact is stored");
+    /* the same members, evidence second: "," before it, more after it */
+    json_t *rec = raw_first(dir, "facts", &raw, key, NULL) ? json_loads(raw, 0, NULL) : NULL;
+    json_t *moved = json_object();
+    json_object_set(moved, "id", json_object_get(rec, "id"));
+    json_object_set(moved, "evidence", json_object_get(rec, "evidence"));
+    json_object_update(moved, rec);
+    char *text = json_dumps(moved, STORE_JSON_FLAGS);
+    char *back = NULL;
+    ok(text && strstr(text, ",\"evidence\":") && raw_first(dir, "facts", &back, key, text),
+       "rewrote it with its evidence second");
+    free(back);
+    s = open_ok(dir, 64u << 20);
+    enum store_err e = STORE_E_IO;
+    if (s && f) {
+        fx_init(f, "Second. ");
+        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
+        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.5, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+        struct store_article a = fx_article(f, "mc2", NULL);
+        e = store_ingest(s, &a, &f->r, &info);
+    }
+    is_int(e, STORE_E_CORRUPT, "merging into it: STORE_E_CORRUPT");
+    struct store_txn *t = NULL;
+    struct store_stats st = {0};
+    ok(s && store_read_begin(s, &t) == STORE_OK && store_stats(t, &st) == STORE_OK &&
+           st.articles == 1,
+       "the failed article is not stored");
+    store_read_end(t);
+    store_close(s);
+    char *after = NULL;
+    ok(raw_first(dir, "facts", &after, key, NULL) && text && strcmp(after, text) == 0,
+       "the record is left as it was");
+    free(after);
+    free(text);
+    json_decref(moved);
+    json_decref(rec);
+    free(raw);
+    free(f);
+}
+
 /* A fact stated by many articles: every mention counts, the evidence list
  * stays bounded, confidence follows 1 - prod(1 - c) incrementally. */
 static void test_evidence_bound(const char *base)
@@ -671,6 +801,9 @@ static void test_evidence_bound(const char *base)
         size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
         size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
         fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.1, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+        size_t us = fx_ent(f, "united-states", "United States", EX_T_COUNTRY, "US", NULL);
+        fx_sanction(f, us, h, EX_M_ENTITY_LISTING, i % 2 ? "2019-05" : "2019", NULL, 0.5,
+                    "The United States listed Huawei in 2019.");
         struct store_article a = fx_article(f, id, NULL);
         struct store_ingest_info info;
         all = all && store_ingest(s, &a, &f->r, &info) == STORE_OK && !info.duplicate;
@@ -701,6 +834,7 @@ static void test_evidence_bound(const char *base)
     store_read_end(t);
     store_close(s);
     free(f);
+    check_merged_records(dir);
 }
 
 /* Entries of the raw ent_articles index under "id\0" (the store closed). */
@@ -828,6 +962,7 @@ int main(void)
         store_close(s);
     }
     test_evidence_bound(base);
+    test_merge_corrupt(base);
     test_sources_cap(base);
     free(f1);
     free(f2);
