@@ -1,13 +1,14 @@
 /* tests/fuzz/fuzz_jraw.c — common/jbuf.c: the compact-object scanner the
  * store uses to splice members out of stored records (jraw_member,
- * jraw_members) and the JSON string writer (jbuf_put_jstr), with jansson
- * as the oracle.
+ * jraw_members), the array counter the ingest merge uses (jraw_array_len)
+ * and the JSON string writer (jbuf_put_jstr), with jansson as the oracle.
  *
  * Properties: no crash and no read outside the input (an exact-size copy);
  * a found member lies inside the input; when jansson parses the input as an
  * object without duplicate keys, every member jansson sees is found and its
  * raw bytes parse to an equal value, and no other key is found;
- * jraw_members agrees with jraw_member key by key; jbuf_put_jstr of valid
+ * jraw_members agrees with jraw_member key by key; jraw_array_len equals
+ * jansson's size for every array jansson parses; jbuf_put_jstr of valid
  * UTF-8 is byte-identical to jansson's compact dump of the same string. */
 #include <stdint.h>
 
@@ -58,6 +59,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(!json_is_object(doc) || all, "a valid object failed jraw_members");
     json_decref(doc);
+
+    /* jraw_array_len: jansson's count on every array it parses */
+    size_t alen = jraw_array_len(o, size);
+    json_t *arr = memchr(o, '\0', size) ? NULL : json_loadb(o, size, 0, NULL);
+    if (json_is_array(arr))
+        FUZZ_CHECK(alen == json_array_size(arr), "array length %zu, jansson %zu", alen,
+                   json_array_size(arr));
+    json_decref(arr);
 
     if (ecf_utf8_valid(o, size, NULL)) {
         struct jbuf b = JBUF_INIT;
