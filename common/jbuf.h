@@ -49,8 +49,10 @@ bool jraw_member(const char *o, size_t n, const char *key, const char **v, size_
 bool jraw_members(const char *o, size_t n, const char *const *keys, size_t nk, const char **v,
                   size_t *vn);
 
-/* The number of elements of the JSON array text a[0..n) (compact, as jansson
- * writes it), or (size_t)-1 when it is not exactly one well-nested array. */
+/* The number of elements of the JSON array text a[0..n), or (size_t)-1 when
+ * its structure is not one array: brackets, strings and separators are
+ * checked as jraw_members checks them, not the tokens themselves ("[tru]"
+ * counts 1), nor whether "{...]" pairs match. For records jansson wrote. */
 size_t jraw_array_len(const char *a, size_t n);
 
 /* Whether o[0..n) looks like a JSON object: '{' ... '}' (no full

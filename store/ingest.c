@@ -331,7 +331,9 @@ static void mrec_free(struct mrec *m)
 }
 
 /* Loads record id of db into m (zeroed): false when there is none (check
- * in->w.err). A record that does not end with its evidence is corrupt. */
+ * in->w.err). A record that does not end with its evidence is corrupt. The
+ * evidence is checked for structure (a well-nested array), not parsed: the
+ * same trust reads give it when they splice it into answers. */
 static bool mrec_load(struct ingest *in, enum store_db db, const char *id, struct mrec *m)
 {
     MDB_val v;
@@ -360,16 +362,20 @@ static bool mrec_load(struct ingest *in, enum store_db db, const char *id, struc
     }
     jbuf_truncate(&m->ev, 0);
     jbuf_put(&m->ev, ev, evn);
+    if (m->ev.failed) {
+        stxn_fail(&in->w, STORE_E_NOMEM);
+        return false;
+    }
     return true;
 }
 
 /* Stores m under id: its head with the evidence put back last. */
 static void mrec_put(struct ingest *in, enum store_db db, const char *id, struct mrec *m)
 {
+    if (in->w.err != STORE_OK)
+        return; /* m may be half-built */
     struct jbuf out = JBUF_INIT;
-    enum store_err err = rec_dump(m->head, &out);
-    if (err == STORE_OK && (out.len < 2 || out.p[out.len - 1] != '}'))
-        err = STORE_E_INVALID;
+    enum store_err err = rec_dump(m->head, &out); /* an object: "{...}" */
     if (err == STORE_OK) {
         jbuf_truncate(&out, out.len - 1);
         /* an empty head ("{") takes no comma */

@@ -154,7 +154,7 @@ static void scanning(void)
 static void array_len(void)
 {
     static const char *const good[] = {"[]", "[1]", "[ 1 , 2 ]", "[\"a,]\",{\"b\":[1,2]},[],null]",
-                                       "[{\"x\":\"\\\"]\"}]"};
+                                       "[{\"x\":\"\\\"]\"}]", "[\"a\\\\\",1]", "[\"},{\",\"\\\\\\\"\"]"};
     int agree = 1;
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         json_t *a = json_loads(good[i], 0, NULL);

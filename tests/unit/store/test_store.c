@@ -800,7 +800,9 @@ static void test_evidence_bound(const char *base)
         fx_init(f, lead);
         size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
         size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
-        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.1, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+        /* quotes, a backslash and "},{" in the spliced evidence text */
+        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.1, EX_S_ASSERTED,
+                "Huawei \"develops\" the Ascend 910C \\ },{ chip.");
         size_t us = fx_ent(f, "united-states", "United States", EX_T_COUNTRY, "US", NULL);
         fx_sanction(f, us, h, EX_M_ENTITY_LISTING, i % 2 ? "2019-05" : "2019", NULL, 0.5,
                     "The United States listed Huawei in 2019.");
