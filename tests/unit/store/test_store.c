@@ -647,23 +647,46 @@ static void test_export(struct store *s, const char *base)
     is_int(store_export(s, -1), STORE_E_IO, "write failure: IO");
 }
 
+/* Raw LMDB on the (closed) store at dir: a cursor on database name, in a
+ * write transaction when write. raw_close ends what raw_open began (the
+ * transaction aborted unless *txn was committed and set to NULL). */
+struct raw {
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    MDB_cursor *c;
+};
+
+static bool raw_open(struct raw *r, const char *dir, const char *name, bool write)
+{
+    unsigned ro = write ? 0 : MDB_RDONLY;
+    *r = (struct raw){NULL, NULL, 0, NULL};
+    return !mdb_env_create(&r->env) && !mdb_env_set_maxdbs(r->env, 64) &&
+           !mdb_env_open(r->env, dir, ro | (write ? 0 : MDB_NOLOCK), 0600) &&
+           !mdb_txn_begin(r->env, NULL, ro, &r->txn) && !mdb_dbi_open(r->txn, name, 0, &r->dbi) &&
+           !mdb_cursor_open(r->txn, r->dbi, &r->c);
+}
+
+static void raw_close(struct raw *r)
+{
+    if (r->c)
+        mdb_cursor_close(r->c);
+    if (r->txn)
+        mdb_txn_abort(r->txn);
+    mdb_env_close(r->env);
+}
+
 /* The first record of database name in the (closed) store at dir: a copy in
  * *out (malloc'd, NUL-terminated), its key in key[0..STORE_ID_MAX); or with
  * put, that record replaced by put. False when there is none. */
 static bool raw_first(const char *dir, const char *name, char **out, char key[STORE_ID_MAX],
                       const char *put)
 {
-    MDB_env *env = NULL;
-    MDB_txn *txn = NULL;
-    MDB_dbi dbi;
-    MDB_cursor *c = NULL;
+    struct raw r;
     MDB_val k, v;
     bool found = false;
     *out = NULL;
-    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 64) ||
-        mdb_env_open(env, dir, put ? 0 : MDB_RDONLY, 0600) ||
-        mdb_txn_begin(env, NULL, put ? 0 : MDB_RDONLY, &txn) || mdb_dbi_open(txn, name, 0, &dbi) ||
-        mdb_cursor_open(txn, dbi, &c) || mdb_cursor_get(c, &k, &v, MDB_FIRST) ||
+    if (!raw_open(&r, dir, name, put != NULL) || mdb_cursor_get(r.c, &k, &v, MDB_FIRST) ||
         k.mv_size >= STORE_ID_MAX || !(*out = malloc(v.mv_size + 1)))
         goto out;
     memcpy(*out, v.mv_data, v.mv_size);
@@ -673,17 +696,13 @@ static bool raw_first(const char *dir, const char *name, char **out, char key[ST
     found = true;
     if (put) {
         MDB_val nv = {strlen(put), (void *)put};
-        mdb_cursor_close(c);
-        c = NULL;
-        found = mdb_put(txn, dbi, &k, &nv, 0) == 0 && mdb_txn_commit(txn) == 0;
-        txn = NULL;
+        mdb_cursor_close(r.c);
+        r.c = NULL;
+        found = mdb_put(r.txn, r.dbi, &k, &nv, 0) == 0 && mdb_txn_commit(r.txn) == 0;
+        r.txn = NULL;
     }
 out:
-    if (c)
-        mdb_cursor_close(c);
-    if (txn)
-        mdb_txn_abort(txn);
-    mdb_env_close(env);
+    raw_close(&r);
     return found;
 }
 
@@ -842,29 +861,18 @@ static void test_evidence_bound(const char *base)
 /* Entries of the raw ent_articles index under "id\0" (the store closed). */
 static long count_sources_index(const char *dir, const char *id)
 {
-    MDB_env *env = NULL;
-    MDB_txn *txn = NULL;
-    MDB_dbi dbi;
-    MDB_cursor *c = NULL;
+    struct raw r;
     long n = -1;
     size_t pl = strlen(id) + 1;
-    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 64) ||
-        mdb_env_open(env, dir, MDB_RDONLY | MDB_NOLOCK, 0600) ||
-        mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, "ent_articles", 0, &dbi) ||
-        mdb_cursor_open(txn, dbi, &c))
-        goto out;
-    MDB_val k = {pl, (void *)id}, v;
-    n = 0;
-    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-         rc == 0 && k.mv_size >= pl && memcmp(k.mv_data, id, pl) == 0;
-         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
-        n++;
-out:
-    if (c)
-        mdb_cursor_close(c);
-    if (txn)
-        mdb_txn_abort(txn);
-    mdb_env_close(env);
+    if (raw_open(&r, dir, "ent_articles", false)) {
+        MDB_val k = {pl, (void *)id}, v;
+        n = 0;
+        for (int rc = mdb_cursor_get(r.c, &k, &v, MDB_SET_RANGE);
+             rc == 0 && k.mv_size >= pl && memcmp(k.mv_data, id, pl) == 0;
+             rc = mdb_cursor_get(r.c, &k, &v, MDB_NEXT))
+            n++;
+    }
+    raw_close(&r);
     return n;
 }
 
