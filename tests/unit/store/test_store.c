@@ -734,6 +734,20 @@ static void check_merged_records(const char *dir)
     }
 }
 
+/* Ingests article id (text lead + the sentence) stating "Huawei develops the
+ * Ascend 910C". */
+static enum store_err ingest_develops(struct store *s, struct fx *f, const char *lead,
+                                      const char *id)
+{
+    struct store_ingest_info info;
+    fx_init(f, lead);
+    size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+    size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
+    fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.5, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+    struct store_article a = fx_article(f, id, NULL);
+    return store_ingest(s, &a, &f->r, &info);
+}
+
 /* A fact record whose evidence is not its last member is not ours: the next
  * merge into it fails as corrupt, and writes nothing. */
 static void test_merge_corrupt(const char *base)
@@ -742,19 +756,9 @@ static void test_merge_corrupt(const char *base)
     snprintf(dir, sizeof dir, "%s/mcorrupt", base);
     struct store *s = open_ok(dir, 64u << 20);
     struct fx *f = malloc(sizeof *f);
-    struct store_ingest_info info;
-    bool ok1 = false;
-    if (s && f) {
-        fx_init(f, "First. ");
-        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
-        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
-        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.5, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
-        struct store_article a = fx_article(f, "mc1", NULL);
-        ok1 = store_ingest(s, &a, &f->r, &info) == STORE_OK;
-    }
+    ok(s && f && ingest_develops(s, f, "First. ", "mc1") == STORE_OK, "a fact is stored");
     store_close(s);
     s = NULL;
-    ok(ok1, "a fact is stored");
     /* the same members, evidence second: "," before it, more after it */
     json_t *rec = raw_first(dir, "facts", &raw, key, NULL) ? json_loads(raw, 0, NULL) : NULL;
     json_t *moved = json_object();
@@ -767,16 +771,8 @@ static void test_merge_corrupt(const char *base)
        "rewrote it with its evidence second");
     free(back);
     s = open_ok(dir, 64u << 20);
-    enum store_err e = STORE_E_IO;
-    if (s && f) {
-        fx_init(f, "Second. ");
-        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
-        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
-        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.5, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
-        struct store_article a = fx_article(f, "mc2", NULL);
-        e = store_ingest(s, &a, &f->r, &info);
-    }
-    is_int(e, STORE_E_CORRUPT, "merging into it: STORE_E_CORRUPT");
+    is_int(s && f ? ingest_develops(s, f, "Second. ", "mc2") : STORE_E_IO, STORE_E_CORRUPT,
+           "merging into it: STORE_E_CORRUPT");
     struct store_txn *t = NULL;
     struct store_stats st = {0};
     ok(s && store_read_begin(s, &t) == STORE_OK && store_stats(t, &st) == STORE_OK &&
