@@ -15,7 +15,7 @@ static const char *const pred_names[EX_P__COUNT] = {
     "variant_of", "rivals",       "powers",       "process_node"};
 static const char *const measure_names[EX_M__COUNT] = {
     "entity_listing",    "export_restriction", "shipment_suspension", "service_withdrawal",
-    "data_transfer_ban", "divestiture_order",  "investment_restriction"};
+    "data_transfer_ban", "divestiture_order",  "investment_restriction", "procurement_ban"};
 static const char *const status_names[EX_S__COUNT] = {"asserted", "hedged", "denied"};
 
 const char *ex_type_name(enum ex_type t) { return t < EX_T__COUNT ? type_names[t] : "unknown"; }
