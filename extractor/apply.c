@@ -299,16 +299,75 @@ static size_t default_country(const struct work *w, size_t imp)
     return best;
 }
 
-static size_t implicit_target(const struct work *w, const struct rule *r, size_t si,
-                              const struct rmatch *m, size_t imp)
+/* A foreign company the measure is tied to by a preposition right after the
+ * cue ("controls, targeting Huawei", "curbs aimed at SMIC"). */
+static size_t tied_company(const struct work *w, const struct tk_sent *ts, size_t from,
+                           size_t imp)
+{
+    static const char *const ties[] = {"on", "against", "targeting", "at", "to", "for"};
+    for (size_t i = from; i < ts->n && i < from + 4; i++) {
+        const struct tok *t = &ts->t[i];
+        if (t->kind == TK_ENT)
+            return (t->tmask & (1u << EX_T_COMPANY)) && i > from &&
+                           ts->t[i - 1].kind == TK_WORD &&
+                           (tk_word_is(&ts->t[i - 1], ties[0], 2) ||
+                            tk_word_is(&ts->t[i - 1], ties[1], 7) ||
+                            tk_word_is(&ts->t[i - 1], ties[2], 9) ||
+                            tk_word_is(&ts->t[i - 1], ties[3], 2) ||
+                            tk_word_is(&ts->t[i - 1], ties[4], 2) ||
+                            tk_word_is(&ts->t[i - 1], ties[5], 3)) &&
+                           foreign(w, t->ent[0], imp)
+                       ? i
+                       : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}
+
+/* The other countries coordinated with country c in the token that holds it
+ * ("China and Russia"): all of them, c first, into out (at most TK_MAXG). */
+static size_t with_list(const struct work *w, const struct tk_sent *ts, size_t c, size_t imp,
+                        size_t *out)
+{
+    size_t k = 0;
+    out[k++] = c;
+    for (size_t i = 0; i < ts->n; i++) {
+        const struct tok *t = &ts->t[i];
+        bool has = false;
+        for (size_t j = 0; j < t->ne && t->kind == TK_ENT; j++)
+            has = has || t->ent[j] == c;
+        if (!has || t->ne < 2)
+            continue;
+        for (size_t j = 0; j < t->ne && k < TK_MAXG; j++)
+            if (t->ent[j] != c && w->ents[t->ent[j]].type == EX_T_COUNTRY &&
+                (imp == SIZE_MAX || foreign(w, t->ent[j], imp)))
+                out[k++] = t->ent[j];
+        break;
+    }
+    return k;
+}
+
+/* The implicit targets of a match: the first strategy that finds one gives
+ * it and the countries coordinated with it. Returns how many (0: none). */
+static size_t implicit_targets(const struct work *w, const struct rule *r, size_t si,
+                               const struct rmatch *m, size_t imp, size_t *out)
 {
     const struct tk_sent *ts = &w->toks[si];
     for (size_t k = 0; k < RULE_MAXSTRAT && r->tstrat[k] != ST_NONE; k++) {
         size_t c = SIZE_MAX;
+        const struct tk_sent *from = ts;
         switch (r->tstrat[k]) {
-        case ST_AFTER:
+        case ST_AFTER: {
+            size_t ti = tied_company(w, ts, m->end, imp);
+            if (ti != SIZE_MAX) {
+                size_t n = 0;
+                for (size_t j = 0; j < ts->t[ti].ne; j++)
+                    if (w->ents[ts->t[ti].ent[j]].type == EX_T_COMPANY)
+                        out[n++] = ts->t[ti].ent[j];
+                return n;
+            }
             c = first_country(w, ts, m->end, imp);
             break;
+        }
         case ST_COMPANY:
             for (size_t i = 0; i < ts->n && c == SIZE_MAX; i++) {
                 const struct tok *t = &ts->t[i];
@@ -322,8 +381,10 @@ static size_t implicit_target(const struct work *w, const struct rule *r, size_t
             break;
         case ST_PREV: {
             size_t p = prev_evidence(w, si);
-            if (p != SIZE_MAX)
-                c = first_country(w, &w->toks[p], 0, imp);
+            if (p != SIZE_MAX) {
+                from = &w->toks[p];
+                c = first_country(w, from, 0, imp);
+            }
             break;
         }
         case ST_DEFAULT:
@@ -333,14 +394,18 @@ static size_t implicit_target(const struct work *w, const struct rule *r, size_t
             break;
         }
         if (c != SIZE_MAX)
-            return c;
+            return r->tstrat[k] == ST_DEFAULT || r->tstrat[k] == ST_COMPANY
+                       ? (out[0] = c, 1)
+                       : with_list(w, from, c, imp, out);
     }
-    return SIZE_MAX;
+    return 0;
 }
 
+/* Bodies impose; officials only announce (annotation.md: speakers are not
+ * imposers), so a person is never taken as an implicit imposer. */
 static bool imposer_tok(const struct tok *t)
 {
-    unsigned mask = (1u << EX_T_AGENCY) | (1u << EX_T_COUNTRY) | (1u << EX_T_PERSON);
+    unsigned mask = (1u << EX_T_AGENCY) | (1u << EX_T_COUNTRY);
     return t->kind == TK_ENT && (t->tmask & mask) && !(t->flags & TF_GROUP);
 }
 
@@ -533,6 +598,70 @@ static enum ex_err push_sanc(struct work *w, struct wsanc *s)
     return EX_OK;
 }
 
+/* "13 Chinese entities, among them A and B": the named members are the
+ * targets and the group gets no record (annotation.md). Returns how many. */
+static size_t named_members(const struct work *w, const struct tk_sent *ts, size_t g,
+                            size_t *out)
+{
+    const struct lexicon *like = rules_known(w->x->rules, LX_COLIKE);
+    size_t k = 0;
+    for (size_t i = g + 1; i < ts->n && i <= g + 4 && !k; i++) {
+        size_t c = lex_match(like, ts->t, ts->n, i);
+        if (!c && tk_word_is(&ts->t[i], "among", 5))
+            c = i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "them", 4) ? 2 : 1;
+        if (tk_word_is(&ts->t[i], "such", 4) && i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "as", 2))
+            c = 2;
+        if (!c || i + c >= ts->n)
+            continue;
+        const struct tok *t = &ts->t[i + c];
+        if (t->kind != TK_ENT || !(t->tmask & (1u << EX_T_COMPANY)))
+            continue;
+        for (size_t j = 0; j < t->ne && k < TK_MAXG; j++)
+            if (w->ents[t->ent[j]].type == EX_T_COMPANY)
+                out[k++] = t->ent[j];
+    }
+    return k;
+}
+
+/* A known person (a head of state or minister has a country in the
+ * gazetteer) who signs or orders the measure imposes it (annotation.md). */
+static bool head_acts(const struct work *w, const struct tk_sent *ts, size_t at, size_t e)
+{
+    static const char *const acts[] = {"signed", "signs", "ordered", "orders", "issued",
+                                       "issues", "imposed", "imposes", "enacted", "vetoed",
+                                       "approved", "authorized", "authorised", "directed"};
+    if (!w->ents[e].country[0])
+        return false;
+    for (size_t i = at + 1; i < ts->n && i <= at + 3; i++)
+        for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++)
+            if (tk_word_is(&ts->t[i], acts[k], strlen(acts[k])))
+                return true;
+    return false;
+}
+
+/* The body person *out (at token at) speaks for (annotation.md: speakers
+ * are not imposers): the agency or country named nearest to them in the
+ * sentence, else their country, else none (*out = SIZE_MAX). */
+static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t at, size_t tgt,
+                                size_t *out)
+{
+    size_t best = SIZE_MAX, bd = SIZE_MAX;
+    for (size_t i = 0; i < ts->n; i++) {
+        if (!imposer_tok(&ts->t[i]) || !imposer_fits(w, ts->t[i].ent[0], tgt))
+            continue;
+        size_t d = i < at ? at - i : i - at;
+        if (d < bd) {
+            bd = d;
+            best = ts->t[i].ent[0];
+        }
+    }
+    const char *cc = cc_of(w, *out); /* the person */
+    *out = best;
+    if (best != SIZE_MAX || !cc[0])
+        return EX_OK;
+    return country_by_code(w, cc, out);
+}
+
 static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si,
                                  const struct rmatch *m, bool hedged)
 {
@@ -542,26 +671,40 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
     if (m->role[RR_T] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_T]];
-        for (size_t i = 0; i < t->ne; i++)
-            tgts[nt++] = t->ent[i];
+        nt = (t->flags & TF_GROUP) ? named_members(w, ts, m->role[RR_T], tgts) : 0;
+        if (!nt)
+            for (size_t i = 0; i < t->ne; i++)
+                tgts[nt++] = t->ent[i];
     }
     if (m->role[RR_I] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_I]];
-        for (size_t i = 0; i < t->ne; i++)
-            imps[ni++] = t->ent[i];
+        for (size_t i = 0; i < t->ne; i++) {
+            size_t e = t->ent[i];
+            if (w->ents[e].type == EX_T_PERSON && !head_acts(w, ts, m->role[RR_I], e) &&
+                (err = speaker_body(w, ts, m->role[RR_I], nt ? tgts[0] : SIZE_MAX, &e)))
+                return err;
+            if (e != SIZE_MAX)
+                imps[ni++] = e;
+        }
+        if (!ni)
+            return EX_OK;
     } else {
-        size_t imp;
+        size_t imp, probe[TK_MAXG];
         err = implicit_imposer(w, r, si, m, nt ? tgts[0] : SIZE_MAX, &imp);
+        /* the article's main country may be the imposer itself ("Japan's
+         * ministry said the controls were aimed at Chinese fabs"): then the
+         * target the rule finds decides */
+        if (!err && imp == SIZE_MAX && !nt && implicit_targets(w, r, si, m, SIZE_MAX, probe))
+            err = implicit_imposer(w, r, si, m, probe[0], &imp);
         if (err || imp == SIZE_MAX)
             return err;
         imps[ni++] = imp;
         conf *= IMPLICIT_FACTOR;
     }
     if (!nt) {
-        size_t t = implicit_target(w, r, si, m, imps[0]);
-        if (t == SIZE_MAX)
+        nt = implicit_targets(w, r, si, m, imps[0], tgts);
+        if (!nt)
             return EX_OK;
-        tgts[nt++] = t;
         conf *= IMPLICIT_FACTOR;
     }
     struct wsanc s;

@@ -136,12 +136,17 @@ static enum ex_err tokenize_all(struct work *w)
     w->toks = calloc(w->nsents ? w->nsents : 1, sizeof *w->toks);
     if (!w->etype || !w->toks)
         return EX_E_NOMEM;
-    for (size_t i = 0; i < w->nents; i++)
+    char(*ecc)[3] = malloc((w->nents ? w->nents : 1) * sizeof *ecc);
+    if (!ecc)
+        return EX_E_NOMEM;
+    for (size_t i = 0; i < w->nents; i++) {
         w->etype[i] = w->ents[i].type;
+        memcpy(ecc[i], w->ents[i].country, 3);
+    }
     struct tk_vec scratch[2] = {{0}, {0}};
     struct tk_in in = {.low = w->tx.low, .norm = w->tx.norm, .m = w->m, .nm = w->nm,
-                       .etype = w->etype, .rules = w->x->rules, .scratch = scratch,
-                       .wid = w->wid, .nwid = w->nwid};
+                       .etype = w->etype, .ecc = (const char(*)[3])ecc, .rules = w->x->rules,
+                       .scratch = scratch, .wid = w->wid, .nwid = w->nwid};
     enum ex_err err = EX_OK;
     /* references look back over the last prose sentences only */
     struct tk_sent prev[2];
@@ -160,6 +165,7 @@ static enum ex_err tokenize_all(struct work *w)
     }
     free(scratch[0].t);
     free(scratch[1].t);
+    free(ecc);
     return err;
 }
 
