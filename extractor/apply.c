@@ -47,12 +47,77 @@ static size_t next_rule(const struct rules *R, const struct rsig *sig, enum rule
     return R->nr;
 }
 
-/* Whether sentence si has a hedge cue, looked for once per sentence. */
-static bool hedged_at(struct work *w, size_t si, const struct lexicon *hedge)
+/* w->cuetmp with room for n tokens. */
+static enum ex_err scratch_for(struct work *w, size_t n)
 {
-    if (!w->hedge_st[si])
-        w->hedge_st[si] = sent_has(&w->toks[si], hedge, 0) ? 2 : 1;
-    return w->hedge_st[si] == 2;
+    if (n <= w->ncuetmp)
+        return EX_OK;
+    struct tok *t = realloc(w->cuetmp, (n + 16) * sizeof *t);
+    if (!t)
+        return EX_E_NOMEM;
+    w->cuetmp = t;
+    w->ncuetmp = n + 16;
+    return EX_OK;
+}
+
+/* ---- modality by scope ----
+ * A hedge, hypothetical or negation cue governs the clause it is in, not the
+ * whole sentence, and adverbs inside it do not hide it ("is also said to",
+ * "threatened again to"). */
+
+/* Whether t[i] is a clause boundary: ';', 'but', 'while', ... */
+static bool clause_break(const struct rules *R, const struct tok *t, size_t n, size_t i)
+{
+    return lex_match(rules_known(R, LX_CLAUSE), t, n, i) != 0;
+}
+
+/* The clause around tokens [s, e): *cs and *ce, between boundaries. */
+static void clause_of(const struct rules *R, const struct tk_sent *ts, size_t s, size_t e,
+                      size_t *cs, size_t *ce)
+{
+    size_t a = s, b = e;
+    while (a > 0 && !clause_break(R, ts->t, ts->n, a - 1))
+        a--;
+    while (b < ts->n && !clause_break(R, ts->t, ts->n, b))
+        b++;
+    *cs = a;
+    *ce = b;
+}
+
+/* Whether an entry of lx starts at a token in [from, to) of ts, the words of
+ * cue_adverb skipped. tmp holds ts->n tokens (scratch). */
+static bool cue_in(const struct rules *R, const struct tk_sent *ts, const struct lexicon *lx,
+                   size_t from, size_t to, struct tok *tmp)
+{
+    if (!lx)
+        return false;
+    const struct lexicon *adv = rules_known(R, LX_CUE_ADVERB);
+    size_t k = 0, kfrom = SIZE_MAX, kto = 0;
+    for (size_t i = 0; i < ts->n && i < to; i++) {
+        const struct tok *t = &ts->t[i];
+        if (t->kind == TK_WORD && adv && lex_has_id(adv, t->id, t->w, t->wl) &&
+            !lex_match(lx, ts->t, ts->n, i))
+            continue;
+        if (i >= from && kfrom == SIZE_MAX)
+            kfrom = k;
+        tmp[k++] = *t;
+    }
+    kto = k;
+    for (size_t i = to; i < ts->n; i++) /* a cue may end past the clause */
+        tmp[k++] = ts->t[i];
+    for (size_t i = kfrom; kfrom != SIZE_MAX && i < kto; i++)
+        if (lex_match(lx, tmp, k, i))
+            return true;
+    return false;
+}
+
+/* Whether a cue of lx governs match m (is in the clause m is in). */
+static bool governs(const struct work *w, const struct tk_sent *ts, const struct lexicon *lx,
+                    const struct rmatch *m, struct tok *tmp)
+{
+    size_t cs, ce;
+    clause_of(w->x->rules, ts, m->start, m->end ? m->end - 1 : 0, &cs, &ce);
+    return cue_in(w->x->rules, ts, lx, cs, ce, tmp);
 }
 
 static int status_rank(enum ex_status s)
@@ -178,7 +243,6 @@ enum ex_err apply_facts(struct work *w)
         if (!w->sents[si].evidence)
             continue;
         const struct tk_sent *ts = &w->toks[si];
-        bool hedged = hedged_at(w, si, hedge);
         const struct rsig *sig = sig_at(w, si);
         for (size_t ri = next_rule(R, sig, RS_FACTS, 0); ri < R->nr;
              ri = next_rule(R, sig, RS_FACTS, ri + 1)) {
@@ -186,6 +250,7 @@ enum ex_err apply_facts(struct work *w)
             for (size_t st = rule_next_start(r, ts->t, ts->n, 0); st < ts->n;
                  st = rule_next_start(r, ts->t, ts->n, st + 1)) {
                 struct rmatch m;
+                enum ex_err err;
                 if (!rule_match_at(r, ts->t, ts->n, st, &m))
                     continue;
                 /* "stopped shipping chips to X", "no longer uses Y" */
@@ -194,7 +259,8 @@ enum ex_err apply_facts(struct work *w)
                     neg = lex_match(negator, ts->t, m.end, q) != 0;
                 if (neg)
                     continue;
-                enum ex_err err = emit_fact(w, r, ts, &m, si, hedged);
+                if (!(err = scratch_for(w, ts->n)))
+                    err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
                 if (err)
                     return err;
             }
@@ -742,6 +808,24 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     return EX_OK;
 }
 
+/* "not", "never" or "no longer" inside the match, unless the rule itself
+ * says it ("has never licensed ... for export"). */
+static bool negated(const struct rules *R, const struct rule *r, const struct tk_sent *ts,
+                    const struct rmatch *m)
+{
+    (void)R;
+    for (size_t e = 0; e < r->nel; e++)
+        for (size_t a = 0; r->el[e].kind == RE_WORD && a < r->el[e].nalt; a++)
+            if (!strcmp(r->el[e].alts[a], "not") || !strcmp(r->el[e].alts[a], "never"))
+                return false;
+    for (size_t q = m->start; q < m->end; q++)
+        if (tk_word_is(&ts->t[q], "not", 3) || tk_word_is(&ts->t[q], "never", 5) ||
+            (tk_word_is(&ts->t[q], "no", 2) && q + 1 < m->end &&
+             tk_word_is(&ts->t[q + 1], "longer", 6)))
+            return true;
+    return false;
+}
+
 /* Pass 0 runs the rules that name their imposer: they tell which actors
  * impose measures in this article, which the implicit rules (pass 1) then
  * rely on. */
@@ -754,12 +838,18 @@ static enum ex_err sanction_pass(struct work *w, int pass)
         if (!w->sents[si].evidence)
             continue;
         const struct tk_sent *ts = &w->toks[si];
-        bool hedged = hedged_at(w, si, hedge);
         const struct rsig *sig = sig_at(w, si);
+        enum ex_err err = scratch_for(w, ts->n);
+        if (err)
+            return err;
         const enum rule_set set = pass == 0 ? RS_SANC_NAMED : RS_SANC_IMPLICIT;
         for (size_t ri = next_rule(R, sig, set, 0); ri < R->nr;
              ri = next_rule(R, sig, set, ri + 1)) {
             const struct rule *r = &R->r[ri];
+            /* headlines drop words ("China chip curbs" are curbs on China):
+             * there a measure counts only with both ends named */
+            if (si == 0 && w->headline && (r->istrat[0] != ST_NONE || r->tstrat[0] != ST_NONE))
+                continue;
             for (size_t st = rule_next_start(r, ts->t, ts->n, 0); st < ts->n;
                  st = rule_next_start(r, ts->t, ts->n, st + 1)) {
                 struct rmatch m;
@@ -767,13 +857,11 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue;
                 if (m.role[RR_I] != SIZE_MAX && (ts->t[m.role[RR_I]].flags & TF_GROUP))
                     continue; /* "Chinese firms" impose nothing */
-                /* "is weighing whether to add X": a measure not taken */
-                bool hyp = false;
-                for (size_t q = 0; hypo && q < m.end && !hyp; q++)
-                    hyp = lex_match(hypo, ts->t, m.end, q) != 0;
-                if (hyp)
+                /* "is weighing whether to add X": a measure not taken;
+                 * "X, which is not on the Entity List": none at all */
+                if (governs(w, ts, hypo, &m, w->cuetmp) || negated(R, r, ts, &m))
                     continue;
-                enum ex_err err = emit_sanction(w, r, si, &m, hedged);
+                err = emit_sanction(w, r, si, &m, governs(w, ts, hedge, &m, w->cuetmp));
                 if (err)
                     return err;
             }

@@ -126,6 +126,7 @@ static void work_free(struct work *w)
     free(w->sdate);
     free(w->sdate_st);
     free(w->hedge_st);
+    free(w->cuetmp);
     tx_free(&w->tx);
 }
 
@@ -362,6 +363,11 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
         w.gzent[i] = -1;
     if ((err = tx_split(&w.tx, &w.sents, &w.nsents)))
         goto out;
+    /* annotation.md: the headline is a sentence like any other */
+    if (w.nsents) {
+        w.headline = !w.sents[0].evidence;
+        w.sents[0].evidence = true;
+    }
     if ((err = ents_gazetteer(&w)))
         goto out;
     work_sort_mentions(&w);

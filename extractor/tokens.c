@@ -432,6 +432,27 @@ static bool listable(const struct tok *t, uint16_t mask)
     return t->kind == TK_ENT && same && !(t->flags & TF_GROUP);
 }
 
+/* The words of a descriptor noun phrase at i ("search rival", "chipmaker",
+ * "Chinese server maker"): up to two modifiers and a cocue head, followed by
+ * a name. 0 when there is none. */
+static size_t descriptor(const struct tk_in *in, const struct tk_vec *v, size_t i)
+{
+    const struct lexicon *cue = rules_known(in->rules, LX_COCUE);
+    const struct lexicon *stop = rules_known(in->rules, LX_STOPWORD);
+    for (size_t j = i; j < v->n && j < i + 3; j++) {
+        const struct tok *t = &v->t[j];
+        if (t->kind != TK_WORD)
+            return 0;
+        size_t k = lex_match(cue, v->t, v->n, j);
+        if (k && j + k < v->n && v->t[j + k].kind == TK_ENT)
+            return j + k - i;
+        if (!(t->flags & TF_DEMONYM) &&
+            (!t->wl || !tx_isalnum(t->w[0]) || lex_has_id(stop, t->id, t->w, t->wl)))
+            return 0;
+    }
+    return 0;
+}
+
 /* "H100 and H20", "Tencent, Alibaba, and Huawei" -> one ENT token. */
 static void mark_lists(const struct tk_in *in, struct tk_vec *v)
 {
@@ -454,6 +475,9 @@ static void mark_lists(const struct tk_in *in, struct tk_vec *v)
                 c = 1;
             size_t cj = lex_match(conj, v->t, v->n, j + c);
             size_t nxt = j + c + cj;
+            /* "Baidu and search rival Sogou", "A, B and chipmaker C" */
+            if ((c || cj) && nxt < v->n && v->t[nxt].kind == TK_WORD)
+                nxt += descriptor(in, v, nxt);
             if (nxt >= v->n || !listable(&v->t[nxt], tmask) || poss_after(v, nxt))
                 break;
             if (!c && !cj)
