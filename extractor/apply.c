@@ -47,12 +47,77 @@ static size_t next_rule(const struct rules *R, const struct rsig *sig, enum rule
     return R->nr;
 }
 
-/* Whether sentence si has a hedge cue, looked for once per sentence. */
-static bool hedged_at(struct work *w, size_t si, const struct lexicon *hedge)
+/* w->cuetmp with room for n tokens. */
+static enum ex_err scratch_for(struct work *w, size_t n)
 {
-    if (!w->hedge_st[si])
-        w->hedge_st[si] = sent_has(&w->toks[si], hedge, 0) ? 2 : 1;
-    return w->hedge_st[si] == 2;
+    if (n <= w->ncuetmp)
+        return EX_OK;
+    struct tok *t = realloc(w->cuetmp, (n + 16) * sizeof *t);
+    if (!t)
+        return EX_E_NOMEM;
+    w->cuetmp = t;
+    w->ncuetmp = n + 16;
+    return EX_OK;
+}
+
+/* ---- modality by scope ----
+ * A hedge, hypothetical or negation cue governs the clause it is in, not the
+ * whole sentence, and adverbs inside it do not hide it ("is also said to",
+ * "threatened again to"). */
+
+/* Whether t[i] is a clause boundary: ';', 'but', 'while', ... */
+static bool clause_break(const struct rules *R, const struct tok *t, size_t n, size_t i)
+{
+    return lex_match(rules_known(R, LX_CLAUSE), t, n, i) != 0;
+}
+
+/* The clause around tokens [s, e): *cs and *ce, between boundaries. */
+static void clause_of(const struct rules *R, const struct tk_sent *ts, size_t s, size_t e,
+                      size_t *cs, size_t *ce)
+{
+    size_t a = s, b = e;
+    while (a > 0 && !clause_break(R, ts->t, ts->n, a - 1))
+        a--;
+    while (b < ts->n && !clause_break(R, ts->t, ts->n, b))
+        b++;
+    *cs = a;
+    *ce = b;
+}
+
+/* Whether an entry of lx starts at a token in [from, to) of ts, the words of
+ * cue_adverb skipped. tmp holds ts->n tokens (scratch). */
+static bool cue_in(const struct rules *R, const struct tk_sent *ts, const struct lexicon *lx,
+                   size_t from, size_t to, struct tok *tmp)
+{
+    if (!lx)
+        return false;
+    const struct lexicon *adv = rules_known(R, LX_CUE_ADVERB);
+    size_t k = 0, kfrom = SIZE_MAX, kto = 0;
+    for (size_t i = 0; i < ts->n && i < to; i++) {
+        const struct tok *t = &ts->t[i];
+        if (t->kind == TK_WORD && adv && lex_has_id(adv, t->id, t->w, t->wl) &&
+            !lex_match(lx, ts->t, ts->n, i))
+            continue;
+        if (i >= from && kfrom == SIZE_MAX)
+            kfrom = k;
+        tmp[k++] = *t;
+    }
+    kto = k;
+    for (size_t i = to; i < ts->n; i++) /* a cue may end past the clause */
+        tmp[k++] = ts->t[i];
+    for (size_t i = kfrom; kfrom != SIZE_MAX && i < kto; i++)
+        if (lex_match(lx, tmp, k, i))
+            return true;
+    return false;
+}
+
+/* Whether a cue of lx governs match m (is in the clause m is in). */
+static bool governs(const struct work *w, const struct tk_sent *ts, const struct lexicon *lx,
+                    const struct rmatch *m, struct tok *tmp)
+{
+    size_t cs, ce;
+    clause_of(w->x->rules, ts, m->start, m->end ? m->end - 1 : 0, &cs, &ce);
+    return cue_in(w->x->rules, ts, lx, cs, ce, tmp);
 }
 
 static int status_rank(enum ex_status s)
@@ -178,7 +243,6 @@ enum ex_err apply_facts(struct work *w)
         if (!w->sents[si].evidence)
             continue;
         const struct tk_sent *ts = &w->toks[si];
-        bool hedged = hedged_at(w, si, hedge);
         const struct rsig *sig = sig_at(w, si);
         for (size_t ri = next_rule(R, sig, RS_FACTS, 0); ri < R->nr;
              ri = next_rule(R, sig, RS_FACTS, ri + 1)) {
@@ -186,6 +250,7 @@ enum ex_err apply_facts(struct work *w)
             for (size_t st = rule_next_start(r, ts->t, ts->n, 0); st < ts->n;
                  st = rule_next_start(r, ts->t, ts->n, st + 1)) {
                 struct rmatch m;
+                enum ex_err err;
                 if (!rule_match_at(r, ts->t, ts->n, st, &m))
                     continue;
                 /* "stopped shipping chips to X", "no longer uses Y" */
@@ -194,7 +259,8 @@ enum ex_err apply_facts(struct work *w)
                     neg = lex_match(negator, ts->t, m.end, q) != 0;
                 if (neg)
                     continue;
-                enum ex_err err = emit_fact(w, r, ts, &m, si, hedged);
+                if (!(err = scratch_for(w, ts->n)))
+                    err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
                 if (err)
                     return err;
             }
@@ -299,16 +365,75 @@ static size_t default_country(const struct work *w, size_t imp)
     return best;
 }
 
-static size_t implicit_target(const struct work *w, const struct rule *r, size_t si,
-                              const struct rmatch *m, size_t imp)
+/* A foreign company the measure is tied to by a preposition right after the
+ * cue ("controls, targeting Huawei", "curbs aimed at SMIC"). */
+static size_t tied_company(const struct work *w, const struct tk_sent *ts, size_t from,
+                           size_t imp)
+{
+    static const char *const ties[] = {"on", "against", "targeting", "at", "to", "for"};
+    for (size_t i = from; i < ts->n && i < from + 4; i++) {
+        const struct tok *t = &ts->t[i];
+        if (t->kind == TK_ENT)
+            return (t->tmask & (1u << EX_T_COMPANY)) && i > from &&
+                           ts->t[i - 1].kind == TK_WORD &&
+                           (tk_word_is(&ts->t[i - 1], ties[0], 2) ||
+                            tk_word_is(&ts->t[i - 1], ties[1], 7) ||
+                            tk_word_is(&ts->t[i - 1], ties[2], 9) ||
+                            tk_word_is(&ts->t[i - 1], ties[3], 2) ||
+                            tk_word_is(&ts->t[i - 1], ties[4], 2) ||
+                            tk_word_is(&ts->t[i - 1], ties[5], 3)) &&
+                           foreign(w, t->ent[0], imp)
+                       ? i
+                       : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}
+
+/* The other countries coordinated with country c in the token that holds it
+ * ("China and Russia"): all of them, c first, into out (at most TK_MAXG). */
+static size_t with_list(const struct work *w, const struct tk_sent *ts, size_t c, size_t imp,
+                        size_t *out)
+{
+    size_t k = 0;
+    out[k++] = c;
+    for (size_t i = 0; i < ts->n; i++) {
+        const struct tok *t = &ts->t[i];
+        bool has = false;
+        for (size_t j = 0; j < t->ne && t->kind == TK_ENT; j++)
+            has = has || t->ent[j] == c;
+        if (!has || t->ne < 2)
+            continue;
+        for (size_t j = 0; j < t->ne && k < TK_MAXG; j++)
+            if (t->ent[j] != c && w->ents[t->ent[j]].type == EX_T_COUNTRY &&
+                (imp == SIZE_MAX || foreign(w, t->ent[j], imp)))
+                out[k++] = t->ent[j];
+        break;
+    }
+    return k;
+}
+
+/* The implicit targets of a match: the first strategy that finds one gives
+ * it and the countries coordinated with it. Returns how many (0: none). */
+static size_t implicit_targets(const struct work *w, const struct rule *r, size_t si,
+                               const struct rmatch *m, size_t imp, size_t *out)
 {
     const struct tk_sent *ts = &w->toks[si];
     for (size_t k = 0; k < RULE_MAXSTRAT && r->tstrat[k] != ST_NONE; k++) {
         size_t c = SIZE_MAX;
+        const struct tk_sent *from = ts;
         switch (r->tstrat[k]) {
-        case ST_AFTER:
+        case ST_AFTER: {
+            size_t ti = tied_company(w, ts, m->end, imp);
+            if (ti != SIZE_MAX) {
+                size_t n = 0;
+                for (size_t j = 0; j < ts->t[ti].ne; j++)
+                    if (w->ents[ts->t[ti].ent[j]].type == EX_T_COMPANY)
+                        out[n++] = ts->t[ti].ent[j];
+                return n;
+            }
             c = first_country(w, ts, m->end, imp);
             break;
+        }
         case ST_COMPANY:
             for (size_t i = 0; i < ts->n && c == SIZE_MAX; i++) {
                 const struct tok *t = &ts->t[i];
@@ -322,8 +447,10 @@ static size_t implicit_target(const struct work *w, const struct rule *r, size_t
             break;
         case ST_PREV: {
             size_t p = prev_evidence(w, si);
-            if (p != SIZE_MAX)
-                c = first_country(w, &w->toks[p], 0, imp);
+            if (p != SIZE_MAX) {
+                from = &w->toks[p];
+                c = first_country(w, from, 0, imp);
+            }
             break;
         }
         case ST_DEFAULT:
@@ -333,14 +460,18 @@ static size_t implicit_target(const struct work *w, const struct rule *r, size_t
             break;
         }
         if (c != SIZE_MAX)
-            return c;
+            return r->tstrat[k] == ST_DEFAULT || r->tstrat[k] == ST_COMPANY
+                       ? (out[0] = c, 1)
+                       : with_list(w, from, c, imp, out);
     }
-    return SIZE_MAX;
+    return 0;
 }
 
+/* Bodies impose; officials only announce (annotation.md: speakers are not
+ * imposers), so a person is never taken as an implicit imposer. */
 static bool imposer_tok(const struct tok *t)
 {
-    unsigned mask = (1u << EX_T_AGENCY) | (1u << EX_T_COUNTRY) | (1u << EX_T_PERSON);
+    unsigned mask = (1u << EX_T_AGENCY) | (1u << EX_T_COUNTRY);
     return t->kind == TK_ENT && (t->tmask & mask) && !(t->flags & TF_GROUP);
 }
 
@@ -533,6 +664,70 @@ static enum ex_err push_sanc(struct work *w, struct wsanc *s)
     return EX_OK;
 }
 
+/* "13 Chinese entities, among them A and B": the named members are the
+ * targets and the group gets no record (annotation.md). Returns how many. */
+static size_t named_members(const struct work *w, const struct tk_sent *ts, size_t g,
+                            size_t *out)
+{
+    const struct lexicon *like = rules_known(w->x->rules, LX_COLIKE);
+    size_t k = 0;
+    for (size_t i = g + 1; i < ts->n && i <= g + 4 && !k; i++) {
+        size_t c = lex_match(like, ts->t, ts->n, i);
+        if (!c && tk_word_is(&ts->t[i], "among", 5))
+            c = i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "them", 4) ? 2 : 1;
+        if (tk_word_is(&ts->t[i], "such", 4) && i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "as", 2))
+            c = 2;
+        if (!c || i + c >= ts->n)
+            continue;
+        const struct tok *t = &ts->t[i + c];
+        if (t->kind != TK_ENT || !(t->tmask & (1u << EX_T_COMPANY)))
+            continue;
+        for (size_t j = 0; j < t->ne && k < TK_MAXG; j++)
+            if (w->ents[t->ent[j]].type == EX_T_COMPANY)
+                out[k++] = t->ent[j];
+    }
+    return k;
+}
+
+/* A known person (a head of state or minister has a country in the
+ * gazetteer) who signs or orders the measure imposes it (annotation.md). */
+static bool head_acts(const struct work *w, const struct tk_sent *ts, size_t at, size_t e)
+{
+    static const char *const acts[] = {"signed", "signs", "ordered", "orders", "issued",
+                                       "issues", "imposed", "imposes", "enacted", "vetoed",
+                                       "approved", "authorized", "authorised", "directed"};
+    if (!w->ents[e].country[0])
+        return false;
+    for (size_t i = at + 1; i < ts->n && i <= at + 3; i++)
+        for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++)
+            if (tk_word_is(&ts->t[i], acts[k], strlen(acts[k])))
+                return true;
+    return false;
+}
+
+/* The body person *out (at token at) speaks for (annotation.md: speakers
+ * are not imposers): the agency or country named nearest to them in the
+ * sentence, else their country, else none (*out = SIZE_MAX). */
+static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t at, size_t tgt,
+                                size_t *out)
+{
+    size_t best = SIZE_MAX, bd = SIZE_MAX;
+    for (size_t i = 0; i < ts->n; i++) {
+        if (!imposer_tok(&ts->t[i]) || !imposer_fits(w, ts->t[i].ent[0], tgt))
+            continue;
+        size_t d = i < at ? at - i : i - at;
+        if (d < bd) {
+            bd = d;
+            best = ts->t[i].ent[0];
+        }
+    }
+    const char *cc = cc_of(w, *out); /* the person */
+    *out = best;
+    if (best != SIZE_MAX || !cc[0])
+        return EX_OK;
+    return country_by_code(w, cc, out);
+}
+
 static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si,
                                  const struct rmatch *m, bool hedged)
 {
@@ -542,26 +737,40 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
     if (m->role[RR_T] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_T]];
-        for (size_t i = 0; i < t->ne; i++)
-            tgts[nt++] = t->ent[i];
+        nt = (t->flags & TF_GROUP) ? named_members(w, ts, m->role[RR_T], tgts) : 0;
+        if (!nt)
+            for (size_t i = 0; i < t->ne; i++)
+                tgts[nt++] = t->ent[i];
     }
     if (m->role[RR_I] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_I]];
-        for (size_t i = 0; i < t->ne; i++)
-            imps[ni++] = t->ent[i];
+        for (size_t i = 0; i < t->ne; i++) {
+            size_t e = t->ent[i];
+            if (w->ents[e].type == EX_T_PERSON && !head_acts(w, ts, m->role[RR_I], e) &&
+                (err = speaker_body(w, ts, m->role[RR_I], nt ? tgts[0] : SIZE_MAX, &e)))
+                return err;
+            if (e != SIZE_MAX)
+                imps[ni++] = e;
+        }
+        if (!ni)
+            return EX_OK;
     } else {
-        size_t imp;
+        size_t imp, probe[TK_MAXG];
         err = implicit_imposer(w, r, si, m, nt ? tgts[0] : SIZE_MAX, &imp);
+        /* the article's main country may be the imposer itself ("Japan's
+         * ministry said the controls were aimed at Chinese fabs"): then the
+         * target the rule finds decides */
+        if (!err && imp == SIZE_MAX && !nt && implicit_targets(w, r, si, m, SIZE_MAX, probe))
+            err = implicit_imposer(w, r, si, m, probe[0], &imp);
         if (err || imp == SIZE_MAX)
             return err;
         imps[ni++] = imp;
         conf *= IMPLICIT_FACTOR;
     }
     if (!nt) {
-        size_t t = implicit_target(w, r, si, m, imps[0]);
-        if (t == SIZE_MAX)
+        nt = implicit_targets(w, r, si, m, imps[0], tgts);
+        if (!nt)
             return EX_OK;
-        tgts[nt++] = t;
         conf *= IMPLICIT_FACTOR;
     }
     struct wsanc s;
@@ -599,6 +808,24 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     return EX_OK;
 }
 
+/* "not", "never" or "no longer" inside the match, unless the rule itself
+ * says it ("has never licensed ... for export"). */
+static bool negated(const struct rules *R, const struct rule *r, const struct tk_sent *ts,
+                    const struct rmatch *m)
+{
+    (void)R;
+    for (size_t e = 0; e < r->nel; e++)
+        for (size_t a = 0; r->el[e].kind == RE_WORD && a < r->el[e].nalt; a++)
+            if (!strcmp(r->el[e].alts[a], "not") || !strcmp(r->el[e].alts[a], "never"))
+                return false;
+    for (size_t q = m->start; q < m->end; q++)
+        if (tk_word_is(&ts->t[q], "not", 3) || tk_word_is(&ts->t[q], "never", 5) ||
+            (tk_word_is(&ts->t[q], "no", 2) && q + 1 < m->end &&
+             tk_word_is(&ts->t[q + 1], "longer", 6)))
+            return true;
+    return false;
+}
+
 /* Pass 0 runs the rules that name their imposer: they tell which actors
  * impose measures in this article, which the implicit rules (pass 1) then
  * rely on. */
@@ -611,12 +838,18 @@ static enum ex_err sanction_pass(struct work *w, int pass)
         if (!w->sents[si].evidence)
             continue;
         const struct tk_sent *ts = &w->toks[si];
-        bool hedged = hedged_at(w, si, hedge);
         const struct rsig *sig = sig_at(w, si);
+        enum ex_err err = scratch_for(w, ts->n);
+        if (err)
+            return err;
         const enum rule_set set = pass == 0 ? RS_SANC_NAMED : RS_SANC_IMPLICIT;
         for (size_t ri = next_rule(R, sig, set, 0); ri < R->nr;
              ri = next_rule(R, sig, set, ri + 1)) {
             const struct rule *r = &R->r[ri];
+            /* headlines drop words ("China chip curbs" are curbs on China):
+             * there a measure counts only with both ends named */
+            if (si == 0 && w->headline && (r->istrat[0] != ST_NONE || r->tstrat[0] != ST_NONE))
+                continue;
             for (size_t st = rule_next_start(r, ts->t, ts->n, 0); st < ts->n;
                  st = rule_next_start(r, ts->t, ts->n, st + 1)) {
                 struct rmatch m;
@@ -624,13 +857,11 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue;
                 if (m.role[RR_I] != SIZE_MAX && (ts->t[m.role[RR_I]].flags & TF_GROUP))
                     continue; /* "Chinese firms" impose nothing */
-                /* "is weighing whether to add X": a measure not taken */
-                bool hyp = false;
-                for (size_t q = 0; hypo && q < m.end && !hyp; q++)
-                    hyp = lex_match(hypo, ts->t, m.end, q) != 0;
-                if (hyp)
+                /* "is weighing whether to add X": a measure not taken;
+                 * "X, which is not on the Entity List": none at all */
+                if (governs(w, ts, hypo, &m, w->cuetmp) || negated(R, r, ts, &m))
                     continue;
-                enum ex_err err = emit_sanction(w, r, si, &m, hedged);
+                err = emit_sanction(w, r, si, &m, governs(w, ts, hedge, &m, w->cuetmp));
                 if (err)
                     return err;
             }

@@ -15,7 +15,7 @@ static const char *const pred_names[EX_P__COUNT] = {
     "variant_of", "rivals",       "powers",       "process_node"};
 static const char *const measure_names[EX_M__COUNT] = {
     "entity_listing",    "export_restriction", "shipment_suspension", "service_withdrawal",
-    "data_transfer_ban", "divestiture_order",  "investment_restriction"};
+    "data_transfer_ban", "divestiture_order",  "investment_restriction", "procurement_ban"};
 static const char *const status_names[EX_S__COUNT] = {"asserted", "hedged", "denied"};
 
 const char *ex_type_name(enum ex_type t) { return t < EX_T__COUNT ? type_names[t] : "unknown"; }
@@ -126,6 +126,7 @@ static void work_free(struct work *w)
     free(w->sdate);
     free(w->sdate_st);
     free(w->hedge_st);
+    free(w->cuetmp);
     tx_free(&w->tx);
 }
 
@@ -136,12 +137,17 @@ static enum ex_err tokenize_all(struct work *w)
     w->toks = calloc(w->nsents ? w->nsents : 1, sizeof *w->toks);
     if (!w->etype || !w->toks)
         return EX_E_NOMEM;
-    for (size_t i = 0; i < w->nents; i++)
+    char(*ecc)[3] = malloc((w->nents ? w->nents : 1) * sizeof *ecc);
+    if (!ecc)
+        return EX_E_NOMEM;
+    for (size_t i = 0; i < w->nents; i++) {
         w->etype[i] = w->ents[i].type;
+        memcpy(ecc[i], w->ents[i].country, 3);
+    }
     struct tk_vec scratch[2] = {{0}, {0}};
     struct tk_in in = {.low = w->tx.low, .norm = w->tx.norm, .m = w->m, .nm = w->nm,
-                       .etype = w->etype, .rules = w->x->rules, .scratch = scratch,
-                       .wid = w->wid, .nwid = w->nwid};
+                       .etype = w->etype, .ecc = (const char(*)[3])ecc, .rules = w->x->rules,
+                       .scratch = scratch, .wid = w->wid, .nwid = w->nwid};
     enum ex_err err = EX_OK;
     /* references look back over the last prose sentences only */
     struct tk_sent prev[2];
@@ -160,6 +166,7 @@ static enum ex_err tokenize_all(struct work *w)
     }
     free(scratch[0].t);
     free(scratch[1].t);
+    free(ecc);
     return err;
 }
 
@@ -356,6 +363,11 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
         w.gzent[i] = -1;
     if ((err = tx_split(&w.tx, &w.sents, &w.nsents)))
         goto out;
+    /* annotation.md: the headline is a sentence like any other */
+    if (w.nsents) {
+        w.headline = !w.sents[0].evidence;
+        w.sents[0].evidence = true;
+    }
     if ((err = ents_gazetteer(&w)))
         goto out;
     work_sort_mentions(&w);

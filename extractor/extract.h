@@ -51,6 +51,7 @@ enum ex_measure {
     EX_M_DATA_TRANSFER_BAN,
     EX_M_DIVESTITURE_ORDER,
     EX_M_INVESTMENT_RESTRICTION,
+    EX_M_PROCUREMENT_BAN, /* a government bars its agencies or firms from buying a target's products */
     EX_M__COUNT
 };
 

@@ -154,6 +154,11 @@ static const char *const known_names[LX__COUNT] = {
     [LX_COCUE_PLURAL] = "cocue_plural",
     [LX_COLIKE] = "colike",
     [LX_CHIPWORD] = "chipword",
+    [LX_COREF_PRON] = "coref_pron",
+    [LX_DESC_COMPANY] = "desc_company",
+    [LX_DESC_GOV] = "desc_gov",
+    [LX_CUE_ADVERB] = "cue_adverb",
+    [LX_CLAUSE] = "clause_break",
 };
 
 /* The rule prefilter. A feature is something a sentence has or lacks: "a

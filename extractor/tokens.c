@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extractor/coref.h"
 #include "extractor/rules.h"
 #include "extractor/text.h"
 
@@ -262,25 +263,12 @@ static void mark_groups(const struct tk_in *in, struct tk_vec *v)
     v->n = k;
 }
 
-static bool prep_before(const struct tok *t, size_t i)
-{
-    static const char *const preps[] = {"of",   "from",  "by", "with",  "like",  "as",
-                                        "than", "to",    "for", "on",   "in",    "at",
-                                        "among", "including", "against", "over", "via"};
-    if (i == 0 || t[i - 1].kind != TK_WORD)
-        return false;
-    if (tk_word_is(&t[i - 1], "(", 1))
-        return true; /* "(SMIC)": a re-mention, not a new subject */
-    for (size_t k = 0; k < sizeof preps / sizeof preps[0]; k++)
-        if (tk_word_is(&t[i - 1], preps[k], strlen(preps[k])))
-            return true;
-    return false;
-}
-
-/* Salience-ranked antecedent of a singular reference: an ENT of a type in
- * mask before position upto in cur, else in the previous sentences. */
-static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent *prev, size_t np,
-                        unsigned mask, uint32_t *ent)
+/* Salience-ranked antecedent of a reference (coref.c says what fits and how
+ * salient it is): an ENT before position upto in cur, else in the previous
+ * sentences. *src receives the token it came from (a list, for "they"). */
+static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t upto,
+                        const struct tk_sent *prev, size_t np, const struct cr_ref *ref,
+                        uint32_t *ent, const struct tok **src)
 {
     int best = -1000;
     bool found = false;
@@ -293,29 +281,14 @@ static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent
                 continue;
             bool was_first = first;
             first = false;
-            if (t[i].ne != 1 || (t[i].flags & TF_GROUP) || !(t[i].tmask & mask))
+            uint32_t e;
+            if (!coref_fits(&t[i], ref, in->etype, in->ecc, &e))
                 continue;
-            int sc = sidx == 0 ? 0 : -3 - 2 * (int)sidx;
-            /* "Baidu develops its own ...": the subject right before the
-             * reference, with no comma or other name between, is meant */
-            if (sidx == 0 && upto - i <= 5) {
-                bool clear = true;
-                for (size_t q = i + 1; q < upto; q++)
-                    clear = clear && t[q].kind == TK_WORD && !tk_word_is(&t[q], ",", 1);
-                sc += clear ? 3 : 0;
-            }
-            sc += was_first ? 2 : 0;
-            /* "A did this, and B ... its": the subject of the later clause */
-            if (sidx == 0 && i >= 2 && tk_word_is(&t[i - 2], ",", 1) &&
-                (tk_word_is(&t[i - 1], "and", 3) || tk_word_is(&t[i - 1], "but", 3) ||
-                 tk_word_is(&t[i - 1], "while", 5)))
-                sc += 2;
-            sc -= prep_before(t, i) ? 2 : 0;
-            if (i + 2 < n && tk_word_is(&t[i + 1], "'s", 2) && t[i + 2].kind == TK_ENT)
-                sc -= 1;
+            int sc = coref_score(t, n, i, upto, sidx, was_first);
             if (sc >= best) {
                 best = sc;
-                *ent = t[i].ent[0];
+                *ent = e;
+                *src = &t[i];
                 found = true;
             }
         }
@@ -350,38 +323,27 @@ static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_s
     return 0;
 }
 
-struct coref_kind {
-    enum lx_known lex;
-    unsigned mask;
-    bool many;
-};
+/* Whether a reference may start at t: a known lexicon entry or "the". */
+static bool coref_may_start(const struct rules *R, const struct tok *t)
+{
+    const uint32_t any = (1u << LX_COREF_ITS) | (1u << LX_COREF_COMPANY) |
+                         (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS) |
+                         (1u << LX_COREF_PRON);
+    return rules_may_start(R, any, t) || tk_word_is(t, "the", 3);
+}
 
 /* Rewrites v into o (both scratch arrays), then swaps them. */
 static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct tk_vec *o,
                                const struct tk_sent *prev, size_t np)
 {
-    static const struct coref_kind kinds[] = {
-        {LX_COREF_ITS, (1u << EX_T_COMPANY) | (1u << EX_T_ORGANIZATION) | (1u << EX_T_AGENCY) |
-                          (1u << EX_T_COUNTRY), false},
-        {LX_COREF_COMPANY, (1u << EX_T_COMPANY), false},
-        {LX_COREF_COUNTRY, (1u << EX_T_COUNTRY), false},
-        {LX_COREF_CHIPS, (1u << EX_T_CHIP), true},
-    };
     enum ex_err err = EX_OK;
+    struct cr_ref ref;
     /* most sentences have no reference: leave them as they are */
-    const uint32_t any = (1u << LX_COREF_ITS) | (1u << LX_COREF_COMPANY) |
-                         (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS);
     size_t i0 = 0;
-    for (; i0 < v->n; i0++) {
-        if (!rules_may_start(in->rules, any, &v->t[i0]))
-            continue;
-        size_t kind = 0;
-        while (kind < sizeof kinds / sizeof kinds[0] &&
-               !lex_match(rules_known(in->rules, kinds[kind].lex), v->t, v->n, i0))
-            kind++;
-        if (kind < sizeof kinds / sizeof kinds[0])
+    for (; i0 < v->n; i0++)
+        if (coref_may_start(in->rules, &v->t[i0]) &&
+            coref_detect(in->rules, v->t, v->n, i0, &ref))
             break;
-    }
     if (i0 == v->n)
         return EX_OK;
     if ((err = tv_reserve(o, v->n + 8)))
@@ -389,21 +351,17 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
     memcpy(o->t, v->t, i0 * sizeof *o->t);
     o->n = i0;
     for (size_t i = i0; i < v->n; i++) {
-        size_t k = 0, kind = 0;
-        for (kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++) {
-            k = lex_match(rules_known(in->rules, kinds[kind].lex), v->t, v->n, i);
-            if (k)
-                break;
-        }
+        size_t k = 0;
+        if (coref_may_start(in->rules, &v->t[i]) && coref_detect(in->rules, v->t, v->n, i, &ref))
+            k = ref.len;
         /* "ByteDance, the company behind ..." is an apposition, not a reference */
         bool appos = i >= 2 && tk_word_is(&v->t[i - 1], ",", 1) && v->t[i - 2].kind == TK_ENT;
-        if (!k || (appos && kind != 0)) {
+        if (!k || (appos && ref.desc)) {
             err = tv_push(o, &v->t[i]);
             if (err)
                 goto out;
             continue;
         }
-        const struct coref_kind *ck = &kinds[kind];
         struct tok t;
         memset(&t, 0, sizeof t);
         t.kind = TK_ENT;
@@ -413,15 +371,23 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
         t.w = v->t[i].w;
         t.wl = t.e - t.s;
         bool ok;
-        if (ck->many) {
-            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ck->mask, t.ent);
+        if (ref.plural && ref.mask == (1u << EX_T_CHIP)) {
+            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ref.mask, t.ent);
             ok = t.ne > 0;
-            if (ok && t.ne > 1)
-                t.flags |= TF_LIST;
         } else {
-            ok = resolve_one(o->t, o->n, prev, np, ck->mask, &t.ent[0]);
+            const struct tok *src = NULL;
+            ok = resolve_one(in, o->t, o->n, prev, np, &ref, &t.ent[0], &src);
             t.ne = 1;
+            if (ok && ref.plural && src->ne > 1) {
+                /* "they", "their": every member of the list that fits */
+                t.ne = 0;
+                for (size_t q = 0; q < src->ne; q++)
+                    if ((1u << in->etype[src->ent[q]]) & ref.mask)
+                        t.ent[t.ne++] = src->ent[q];
+            }
         }
+        if (ok && t.ne > 1)
+            t.flags |= TF_LIST;
         if (!ok) {
             for (size_t q = 0; q < k; q++) {
                 err = tv_push(o, &v->t[i + q]);
@@ -431,11 +397,12 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
             i += k - 1;
             continue;
         }
-        t.tmask = (uint16_t)(1u << in->etype[t.ent[0]]);
+        for (size_t q = 0; q < t.ne; q++)
+            t.tmask |= (uint16_t)(1u << in->etype[t.ent[q]]);
         err = tv_push(o, &t);
         if (err)
             goto out;
-        if (kind == 0) { /* "its" is "<entity> 's" */
+        if (ref.poss) { /* "its" is "<entity> 's" */
             struct tok poss = {.kind = TK_WORD, .s = t.e, .e = t.e, .w = "'s", .wl = 2,
                                .id = rules_word_id(in->rules, "'s", 2)};
             err = tv_push(o, &poss);
@@ -465,6 +432,27 @@ static bool listable(const struct tok *t, uint16_t mask)
     return t->kind == TK_ENT && same && !(t->flags & TF_GROUP);
 }
 
+/* The words of a descriptor noun phrase at i ("search rival", "chipmaker",
+ * "Chinese server maker"): up to two modifiers and a cocue head, followed by
+ * a name. 0 when there is none. */
+static size_t descriptor(const struct tk_in *in, const struct tk_vec *v, size_t i)
+{
+    const struct lexicon *cue = rules_known(in->rules, LX_COCUE);
+    const struct lexicon *stop = rules_known(in->rules, LX_STOPWORD);
+    for (size_t j = i; j < v->n && j < i + 3; j++) {
+        const struct tok *t = &v->t[j];
+        if (t->kind != TK_WORD)
+            return 0;
+        size_t k = lex_match(cue, v->t, v->n, j);
+        if (k && j + k < v->n && v->t[j + k].kind == TK_ENT)
+            return j + k - i;
+        if (!(t->flags & TF_DEMONYM) &&
+            (!t->wl || !tx_isalnum(t->w[0]) || lex_has_id(stop, t->id, t->w, t->wl)))
+            return 0;
+    }
+    return 0;
+}
+
 /* "H100 and H20", "Tencent, Alibaba, and Huawei" -> one ENT token. */
 static void mark_lists(const struct tk_in *in, struct tk_vec *v)
 {
@@ -487,6 +475,9 @@ static void mark_lists(const struct tk_in *in, struct tk_vec *v)
                 c = 1;
             size_t cj = lex_match(conj, v->t, v->n, j + c);
             size_t nxt = j + c + cj;
+            /* "Baidu and search rival Sogou", "A, B and chipmaker C" */
+            if ((c || cj) && nxt < v->n && v->t[nxt].kind == TK_WORD)
+                nxt += descriptor(in, v, nxt);
             if (nxt >= v->n || !listable(&v->t[nxt], tmask) || poss_after(v, nxt))
                 break;
             if (!c && !cj)
@@ -529,13 +520,17 @@ static void mark_lists(const struct tk_in *in, struct tk_vec *v)
     v->n = k;
 }
 
-/* "the U.S.", "the Entity List": the article adds nothing to a name */
-static void drop_articles(struct tk_vec *v)
+/* "the U.S.", "the Entity List": the article adds nothing to a name (but
+ * "the US chip giant" is a description, kept whole for mark_corefs) */
+static void drop_articles(const struct tk_in *in, struct tk_vec *v)
 {
     size_t k = 0;
+    struct cr_ref ref;
     for (size_t i = 0; i < v->n; i++) {
         if (tk_word_is(&v->t[i], "the", 3) && i + 1 < v->n && v->t[i + 1].kind == TK_ENT &&
-            !(v->t[i + 1].flags & TF_COREF))
+            !(v->t[i + 1].flags & TF_COREF) &&
+            !((v->t[i + 1].tmask & (1u << EX_T_COUNTRY)) &&
+              coref_detect(in->rules, v->t, v->n, i, &ref)))
             continue;
         if (k != i)
             v->t[k] = v->t[i];
@@ -559,12 +554,14 @@ enum ex_err tk_sentence(const struct tk_in *in, size_t s, size_t e, const struct
         mark_nodes(in, v);
     if (seen & RAW_DEMONYM)
         mark_groups(in, v);
+    /* articles go first, so that a reference's antecedent is seen right
+     * after its preposition ("a report to the SEC") */
+    if (seen & RAW_THE)
+        drop_articles(in, v);
     err = mark_corefs(in, v, &in->scratch[1], prev, np);
     if (err)
         return err;
     v = &in->scratch[0]; /* mark_corefs swapped the arrays */
-    if (seen & RAW_THE)
-        drop_articles(v);
     mark_lists(in, v);
     out->t = malloc((v->n ? v->n : 1) * sizeof *out->t);
     if (!out->t)

@@ -65,6 +65,7 @@ struct tk_in {
     const struct mention *m; /* all mentions, sorted by s */
     size_t nm;
     const unsigned *etype;  /* enum ex_type of each working entity */
+    const char (*ecc)[3];   /* country code of each working entity ("" unknown; may be NULL) */
     const struct rules *rules;
     struct tk_vec *scratch; /* two work arrays reused from sentence to sentence; the
                              * caller owns them (frees scratch[0].t and scratch[1].t) */

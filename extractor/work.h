@@ -77,6 +77,9 @@ struct work {
     char (*sdate)[11]; /* per sentence: its date (dates_format), when sdate_st is 2 */
     uint8_t *sdate_st; /* per sentence: 0 not looked for yet, 1 none, 2 found */
     uint8_t *hedge_st; /* per sentence: 0 not looked for yet, 1 not hedged, 2 hedged */
+    bool headline;      /* sentence 0 is a headline (no terminal punctuation) */
+    struct tok *cuetmp; /* apply.c: scratch tokens for cue scans (ncuetmp of them) */
+    size_t ncuetmp;
     struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the ids) */
     size_t nwid, capwid;
 };

@@ -396,6 +396,9 @@ class Api:
         page = self.json200(q("/v1/sanctions", measure="investment_restriction",
                               target="no-such-entity")) or {}
         t.eq(page, {"items": [], "next_cursor": None}, "filters matching nothing: empty page")
+        page = self.json200(q("/v1/sanctions", measure="procurement_ban",
+                              target="no-such-entity")) or {}
+        t.eq(page, {"items": [], "next_cursor": None}, "procurement_ban is a known measure")
         r = self.get("/v1/sanctions/s-0000000000000000")
         self.problem(r, 404, "not-found", "GET /v1/sanctions/<unknown> -> 404")
 

@@ -26,11 +26,18 @@ static void test_names(void)
        "predicate parse");
     ok(ex_measure_parse("data_transfer_ban", &m) == 0 && m == EX_M_DATA_TRANSFER_BAN,
        "measure parse");
+    ok(ex_measure_parse("procurement_ban", &m) == 0 && m == EX_M_PROCUREMENT_BAN &&
+           !strcmp(ex_measure_name(EX_M_PROCUREMENT_BAN), "procurement_ban"),
+       "procurement_ban is a measure");
     ok(ex_type_parse("gadget", &t) == -1 && ex_pred_parse(NULL, &p) == -1, "unknown names");
     int all = 1;
     for (int i = 0; i < EX_P__COUNT; i++)
         all = all && ex_pred_parse(ex_pred_name((enum ex_pred)i), &p) == 0 && (int)p == i;
     ok(all, "every predicate name round-trips");
+    all = 1;
+    for (int i = 0; i < EX_M__COUNT; i++)
+        all = all && ex_measure_parse(ex_measure_name((enum ex_measure)i), &m) == 0 && (int)m == i;
+    ok(all, "every measure name round-trips");
     is_str(ex_status_name(EX_S_DENIED), "denied", "status name");
 }
 
