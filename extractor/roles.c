@@ -338,17 +338,20 @@ size_t rl_role_words(const struct rl_ctx *c, size_t t, char pos, enum fr_src src
             for (size_t j = 0; j < nch; j++)
                 pp_of(c, ch[j], "MV", prep, out, &n);
         }
-        /* one level down: "a ban on exports to X", "restricts sales of chips to X" */
-        static const char *const inner[] = {"on", "of", "for", "in", "against"};
-        for (size_t h = 0; h < nh; h++) {
-            size_t mid[RL_MAXW], nm = 0;
-            for (size_t q = 0; q < sizeof inner / sizeof inner[0]; q++) {
-                pp_of(c, heads[h], pos == 'v' && h == 0 ? "MV" : "M", inner[q], mid, &nm);
-            }
-            if (h > 0)
-                add(mid, &nm, RL_MAXW, heads[h]);
-            for (size_t m = 0; m < nm; m++)
-                pp_of(c, mid[m], "M", prep, out, &n);
+        /* inside the phrase: "a ban by X on exports to Y", "restricts sales of chips to Y"
+         * (the parser attaches such PPs to any noun before them) */
+        size_t mid[RL_MAXW], nm = 0;
+        for (size_t h = 0; h < nh; h++)
+            add(mid, &nm, RL_MAXW, heads[h]);
+        for (size_t q = 0; q < nm; q++) {
+            size_t before = nm;
+            static const char *const inner[] = {"on", "of", "for", "in", "against", "by"};
+            for (size_t k = 0; k < sizeof inner / sizeof inner[0]; k++)
+                pp_of(c, mid[q], pos == 'v' && mid[q] == t ? "MV" : "M", inner[k], mid, &nm);
+            if (q > 0 || pos != 'v')
+                pp_of(c, mid[q], "M", prep, out, &n);
+            if (nm > 6)
+                nm = before > 6 ? before : 6;
         }
         break;
     }
