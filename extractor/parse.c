@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <link-grammar/link-includes.h>
 
@@ -157,12 +158,16 @@ enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, str
     sent = sentence_create(s, p->dict);
     if (!sent)
         goto out;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int nl = sentence_parse(sent, po);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     out->timed_out = parse_options_timer_expired(po);
-    if (nl <= 0 && !out->timed_out && sentence_length(sent) > 0) {
-        /* the null-link fallback: the best linkage that skips some words */
+    if (nl <= 0 && !out->timed_out && ms < PZ_RETRY_MS && sentence_length(sent) > 0) {
+        /* the null-link fallback: the best linkage that skips a few words */
         parse_options_set_min_null_count(po, 1);
-        parse_options_set_max_null_count(po, sentence_length(sent));
+        parse_options_set_max_null_count(po, PZ_MAX_NULLS);
         parse_options_reset_resources(po);
         nl = sentence_parse(sent, po);
         out->timed_out = parse_options_timer_expired(po);

@@ -13,7 +13,9 @@
 
 #include "extractor/extract.h"
 
-#define PZ_MAX_WORDS 48   /* longer sentences are not parsed (the gate's cap) */
+#define PZ_MAX_WORDS 40   /* longer sentences are not parsed (the gate's cap) */
+#define PZ_MAX_NULLS 3    /* the null-link fallback skips at most this many words */
+#define PZ_RETRY_MS 300   /* ... and runs only when the complete attempt took less */
 #define PZ_MAX_SECONDS 1  /* Link Grammar's max_parse_time, per parse attempt */
 #define PZ_NONE UINT32_MAX
 
@@ -51,8 +53,8 @@ enum ex_err pz_new(struct pz **out, char *errbuf, size_t errcap) __attribute__((
 void pz_free(struct pz *p);
 
 /* Parses words[0..n) (each a NUL-terminated word without spaces). A complete
- * linkage is tried first, then one with null links (unparsable words
- * skipped); each attempt is bounded by PZ_MAX_SECONDS. Returns EX_OK with
+ * linkage is tried first, then (when that was quick) one with up to
+ * PZ_MAX_NULLS null links; each attempt is bounded by PZ_MAX_SECONDS. Returns EX_OK with
  * out->nw == 0 when there is no linkage (or n > PZ_MAX_WORDS); free out with
  * pz_result_free either way. Thread-safe on a shared p. */
 enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, struct pz_result *out)

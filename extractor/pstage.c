@@ -21,6 +21,8 @@
 #define PS_HEDGE 0.6
 #define PS_COREF 0.85
 #define PS_MAXE 8
+#define PS_MAX_PARSES 200     /* sentences parsed per article at most */
+#define PS_BUDGET_MS 5000.0   /* and parse time per article at most */
 
 __attribute__((format(printf, 2, 3))) static void xp(struct work *w, const char *fmt, ...)
 {
@@ -423,6 +425,8 @@ enum ex_err parse_stage(struct work *w)
 {
     const struct rules *R = w->x->rules;
     const struct frames *fs = w->x->frames;
+    size_t parses = 0;
+    double spent = 0;
     if (w->xp && !w->x->pz)
         xp(w, "parse layer: off\n");
     for (size_t si = 0; si < w->nsents; si++) {
@@ -450,6 +454,10 @@ enum ex_err parse_stage(struct work *w)
             xp(w, "  parse: not a candidate (no frame's trigger word)\n");
             continue;
         }
+        if (parses >= PS_MAX_PARSES || spent >= PS_BUDGET_MS) {
+            xp(w, "  parse: skipped (the article's parse budget is spent)\n");
+            continue;
+        }
         struct words ws;
         if (!build_words(w, ts, &ws)) {
             xp(w, "  parse: skipped (longer than %d words)\n", PZ_MAX_WORDS);
@@ -459,6 +467,8 @@ enum ex_err parse_stage(struct work *w)
         double t0 = now_ms();
         enum ex_err err = pz_parse(w->x->pz, ws.wd, ws.n, &p);
         double ms = now_ms() - t0;
+        parses++;
+        spent += ms;
         if (err)
             return err;
         if (w->xp) {
