@@ -8,14 +8,28 @@
 
 enum ex_err pipeline_extractor_default(struct extractor **out, char *errbuf, size_t cap)
 {
+    return pipeline_extractor_new(true, out, errbuf, cap);
+}
+
+enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf, size_t cap)
+{
     const struct ecf_embedded *g = ecf_embedded_find("gazetteer.tsv");
     const struct ecf_embedded *r = ecf_embedded_find("rules.tsv");
-    if (!g || !r) {
-        snprintf(errbuf, cap, "embedded gazetteer or rules missing from the build");
+    const struct ecf_embedded *f = ecf_embedded_find("frames.tsv");
+    if (!g || !r || !f) {
+        snprintf(errbuf, cap, "embedded gazetteer, rules or frames missing from the build");
         return EX_E_DATA;
     }
-    return extractor_new((const char *)g->data, g->len, (const char *)r->data, r->len, out,
-                         errbuf, cap);
+    enum ex_err e = extractor_new((const char *)g->data, g->len, (const char *)r->data, r->len,
+                                  out, errbuf, cap);
+    if (e || !parse)
+        return e;
+    e = extractor_parse_open(*out, (const char *)f->data, f->len, errbuf, cap);
+    if (e) {
+        extractor_free(*out);
+        *out = NULL;
+    }
+    return e;
 }
 
 static bool id_char(char c)

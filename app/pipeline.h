@@ -20,8 +20,12 @@ enum pipeline_err {
     PL_E_STORE    /* see *serr */
 };
 
-/* The extractor built from the embedded gazetteer and rules. */
+/* The extractor built from the embedded gazetteer and rules, with the parse
+ * layer (embedded frames, Link Grammar's dictionary). */
 enum ex_err pipeline_extractor_default(struct extractor **out, char *errbuf, size_t cap)
+    __attribute__((warn_unused_result));
+/* The same, with the parse layer only when parse is true (`--no-parse`). */
+enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf, size_t cap)
     __attribute__((warn_unused_result));
 
 /* Whether id is a valid article id. */

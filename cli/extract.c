@@ -1,5 +1,6 @@
-/* ecfacts extract [--json] FILE... — the extractor alone: one JSON line per
- * article on stdout, nothing stored. */
+/* ecfacts extract [--json] [--no-parse] [--explain] FILE... — the extractor
+ * alone: one JSON line per article on stdout (or, with --explain, why each
+ * fact exists or does not), nothing stored. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "common/util.h"
 #include "server/config.h"
 
-static int extract_one(const struct extractor *x, const char *path)
+static int extract_one(const struct extractor *x, const char *path, bool explain)
 {
     char *text = NULL, err[256], id[STORE_ID_MAX];
     size_t len = 0, bad = 0;
@@ -21,7 +22,9 @@ static int extract_one(const struct extractor *x, const char *path)
         fprintf(stderr, "ecfacts: extract: %s: %s\n", path, err);
         goto out;
     }
-    enum ex_err e = extract_run(x, text, len, NULL, &r);
+    char *why = NULL;
+    enum ex_err e = explain ? extract_explain(x, text, len, NULL, &r, &why)
+                            : extract_run(x, text, len, NULL, &r);
     if (e == EX_E_UTF8) {
         /* the extractor validates; look for the offset only to report it */
         (void)ecf_utf8_valid(text, len, &bad);
@@ -33,6 +36,12 @@ static int extract_one(const struct extractor *x, const char *path)
         goto out;
     }
     pipeline_id_from_path(strcmp(path, "-") ? path : "stdin", id, sizeof id);
+    if (explain) {
+        printf("article %s\n%s", id, why);
+        free(why);
+        rc = 0;
+        goto out;
+    }
     /* the JSON line written directly: the same bytes as json_dumps of
      * ex_result_to_json, without building the tree */
     char *line = NULL;
@@ -60,7 +69,7 @@ int cmd_extract(int argc, char **argv)
     if (cr != CONFIG_OK)
         return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
     if (c.help) {
-        config_usage(CMD_EXTRACT, "extract [--json] FILE...",
+        config_usage(CMD_EXTRACT, "extract [--json] [--no-parse] [--explain] FILE...",
                      "Runs the extractor on each article file (\"-\" reads stdin) and prints one "
                      "JSON object per article per line:\n{\"article\":{\"id\",\"title\"},"
                      "\"entities\":[...],\"facts\":[...],\"sanctions\":[...]}. "
@@ -74,13 +83,13 @@ int cmd_extract(int argc, char **argv)
     }
     struct extractor *x = NULL;
     char err[256];
-    if (pipeline_extractor_default(&x, err, sizeof err) != EX_OK) {
+    if (pipeline_extractor_new(!c.no_parse, &x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: extract: %s\n", err);
         return EXIT_FAIL;
     }
     int failed = 0;
     for (int i = 0; i < nfiles; i++)
-        failed += extract_one(x, files[i]);
+        failed += extract_one(x, files[i], c.explain);
     extractor_free(x);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "ecfacts: extract: writing stdout failed\n");

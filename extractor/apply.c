@@ -125,7 +125,7 @@ static int status_rank(enum ex_status s)
     return s == EX_S_ASSERTED ? 2 : s == EX_S_HEDGED ? 1 : 0;
 }
 
-static enum ex_err push_fact(struct work *w, const struct wfact *f)
+enum ex_err push_fact(struct work *w, const struct wfact *f)
 {
     for (size_t i = 0; i < w->nfacts; i++) {
         struct wfact *o = &w->facts[i];
@@ -618,7 +618,7 @@ static void free_items(struct wsanc *s)
     s->nitems = 0;
 }
 
-static enum ex_err push_sanc(struct work *w, struct wsanc *s)
+enum ex_err push_sanc(struct work *w, struct wsanc *s)
 {
     for (size_t i = 0; i < w->nsanc; i++) {
         struct wsanc *o = &w->sanc[i];

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "extractor/frames.h"
+#include "extractor/parse.h"
 #include "extractor/work.h"
 
 static const char *const type_names[EX_T__COUNT] = {
@@ -95,7 +97,28 @@ void extractor_free(struct extractor *x)
         return;
     gz_free(x->gz);
     rules_free(x->rules);
+    frames_free(x->frames);
+    pz_free(x->pz);
     free(x);
+}
+
+enum ex_err extractor_parse_open(struct extractor *x, const char *frames, size_t flen,
+                                 char *errbuf, size_t errcap)
+{
+    struct frames *fs = NULL;
+    struct pz *pz = NULL;
+    enum ex_err err = frames_new(frames ? frames : "", frames ? flen : 0, &fs, errbuf, errcap);
+    if (!err)
+        err = pz_new(&pz, errbuf, errcap);
+    if (err) {
+        frames_free(fs);
+        return err;
+    }
+    frames_free(x->frames);
+    pz_free(x->pz);
+    x->frames = fs;
+    x->pz = pz;
+    return EX_OK;
 }
 
 static void work_free(struct work *w)
@@ -327,8 +350,8 @@ static int cmp_fact(const void *a, const void *b)
     return (int)x->pred - (int)y->pred;
 }
 
-enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
-                        const char *article_date, struct ex_result **out)
+static enum ex_err run(const struct extractor *x, const char *text, size_t len,
+                       const char *article_date, struct ex_result **out, struct xbuf *xb)
 {
     enum ex_err err = EX_OK;
     struct work w;
@@ -344,6 +367,7 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
     if (!tx_utf8_valid(text, len))
         return EX_E_UTF8;
     w.x = x;
+    w.xp = xb;
     r = calloc(1, sizeof *r);
     if (!r)
         return EX_E_NOMEM;
@@ -385,7 +409,7 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
         err = EX_E_NOMEM;
         goto out;
     }
-    if ((err = apply_facts(&w)) || (err = apply_sanctions(&w)))
+    if ((err = apply_facts(&w)) || (err = apply_sanctions(&w)) || (err = parse_stage(&w)))
         goto out;
     if (w.nfacts > 1)
         qsort(w.facts, w.nfacts, sizeof *w.facts, cmp_fact);
@@ -398,6 +422,32 @@ out:
     }
     *out = r;
     return err;
+}
+
+enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
+                        const char *article_date, struct ex_result **out)
+{
+    return run(x, text, len, article_date, out, NULL);
+}
+
+enum ex_err extract_explain(const struct extractor *x, const char *text, size_t len,
+                            const char *article_date, struct ex_result **out, char **explain)
+{
+    struct xbuf xb = {0};
+    *explain = NULL;
+    enum ex_err err = run(x, text, len, article_date, out, &xb);
+    if (!err && !xb.s)
+        xb.s = strdup("");
+    if (!err && !xb.s)
+        err = EX_E_NOMEM;
+    if (err) {
+        free(xb.s);
+        ex_result_free(*out);
+        *out = NULL;
+        return err;
+    }
+    *explain = xb.s;
+    return EX_OK;
 }
 
 void ex_result_free(struct ex_result *r)

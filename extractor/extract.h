@@ -148,6 +148,15 @@ enum ex_err extractor_new(const char *gazetteer, size_t glen, const char *rules,
     __attribute__((warn_unused_result));
 void extractor_free(struct extractor *x);
 
+/* Adds the parse layer (a second stage after the token rules, see
+ * extractor/pstage.c): the frames (data/frames.tsv) and Link Grammar's English
+ * dictionary, loaded once and shared by all threads. Call before x is shared;
+ * not thread-safe (the library may set LC_CTYPE to a UTF-8 locale). On
+ * EX_E_DATA errbuf names the frames line or the missing dictionary, and x
+ * stays as it was (token rules only). */
+enum ex_err extractor_parse_open(struct extractor *x, const char *frames, size_t flen,
+                                 char *errbuf, size_t errcap) __attribute__((warn_unused_result));
+
 /* Runs the extractor on text[0..len). article_date ("YYYY-MM-DD" or NULL) anchors
  * relative dates ("last week", "October 22" without a year); when NULL the
  * extractor looks for a date in the text itself. Thread-safe on a shared x. */
@@ -155,6 +164,14 @@ enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
                         const char *article_date, struct ex_result **out)
     __attribute__((warn_unused_result));
 void ex_result_free(struct ex_result *r);
+
+/* extract_run that also explains itself: *explain (malloc'd, the caller
+ * frees) says per sentence the mentions, the rules that fired, whether the
+ * sentence went to the parser (and why not), the links and roles read, each
+ * frame that fired and why a candidate was dropped. Capped at 8 MB. */
+enum ex_err extract_explain(const struct extractor *x, const char *text, size_t len,
+                            const char *article_date, struct ex_result **out, char **explain)
+    __attribute__((warn_unused_result));
 
 /* The `ecfacts extract --json` line for one article (the contract
  * ../shared/eval/score.py reads):

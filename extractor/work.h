@@ -18,9 +18,21 @@
 /* uint64_t words of one sentence's struct rsig buffer (cand). */
 #define SIG_WORDS(R) ((R)->nrw ? (R)->nrw : 1)
 
+struct pz;
+struct frames;
+
 struct extractor {
     struct gz *gz;
     struct rules *rules;
+    struct pz *pz;         /* the parse layer (NULL when off), see extractor_parse_open */
+    struct frames *frames;
+};
+
+/* The --explain text of one run (a hard cap keeps it bounded). */
+struct xbuf {
+    char *s;
+    size_t n, cap;
+    bool full;
 };
 
 struct went {
@@ -82,6 +94,7 @@ struct work {
     size_t ncuetmp;
     struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the ids) */
     size_t nwid, capwid;
+    struct xbuf *xp; /* NULL unless the caller asked for an explanation */
 };
 
 /* Finds (by slug of name) or creates a working entity; *idx receives it. */
@@ -108,5 +121,10 @@ enum ex_err ents_discover(struct work *w) __attribute__((warn_unused_result));
 /* apply.c: fact and sanction rules over the tokenized sentences */
 enum ex_err apply_facts(struct work *w) __attribute__((warn_unused_result));
 enum ex_err apply_sanctions(struct work *w) __attribute__((warn_unused_result));
+/* apply.c: adds a fact / sanction, merging with an equal key (steals s's items) */
+enum ex_err push_fact(struct work *w, const struct wfact *f) __attribute__((warn_unused_result));
+enum ex_err push_sanc(struct work *w, struct wsanc *s) __attribute__((warn_unused_result));
+/* pstage.c: the parse layer's stage on candidate sentences, and --explain */
+enum ex_err parse_stage(struct work *w) __attribute__((warn_unused_result));
 
 #endif
