@@ -298,12 +298,12 @@ static bool refuse_early(struct request *rq, struct reply *rp, enum router_resul
     if (has_body(rq) && !(rq->route && (rq->route->flags & ROUTE_BODY))) {
         if (rr == ROUTER_NOT_FOUND) {
             reply_problem(rp, 404, NULL, "no resource at this path");
-        } else if (rr == ROUTER_BAD_METHOD) {
+        } else if (rr == ROUTER_BAD_METHOD && rq->method != HTTP_OPTIONS) {
             reply_problem(rp, 405, NULL, "this path does not accept that method");
             rp->allow = allow;
         } else {
             reply_problem(rp, 413, NULL, "%s %s takes no request body", rq->method_str,
-                          rq->route->pattern);
+                          rq->route ? rq->route->pattern : "on this path");
         }
         return true;
     }
