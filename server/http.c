@@ -278,6 +278,16 @@ static bool has_body(const struct request *rq)
     return *cl != '\0';
 }
 
+static bool refuse_target(struct request *rq, struct reply *rp)
+{
+    size_t target = strlen(rq->path);
+    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
+    if (target <= URI_MAX)
+        return false;
+    reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
+    return true;
+}
+
 /* Checks made when the headers are in, before any body is read. Returns
  * true and fills rp when the request is refused right away (the caller
  * closes the connection: the body, if any, is left unread). */
@@ -286,12 +296,8 @@ static bool refuse_early(struct request *rq, struct reply *rp, enum router_resul
 {
     if (refuse_framing(rq, rp))
         return true;
-    size_t target = strlen(rq->path);
-    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
-    if (target > URI_MAX) {
-        reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
-        return true;
-    }
+    if (has_body(rq) && refuse_target(rq, rp))
+        return true; /* else answered on the final call, keeping the connection */
     /* A body on a route that takes none would be read and thrown away at
      * whatever pace the client likes, past the header deadline: refuse it
      * before reading, whatever the path. */
@@ -350,6 +356,8 @@ static bool refuse_early(struct request *rq, struct reply *rp, enum router_resul
 
 static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
 {
+    if (refuse_target(rq, rp))
+        return;
     if (rr == ROUTER_NOT_FOUND) {
         reply_problem(rp, 404, NULL, "no resource at this path");
         return;
