@@ -1,6 +1,7 @@
 #include "server/http.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,12 +18,25 @@
 #include "common/util.h"
 #include "server/cache.h"
 #include "server/holder.h"
+#include "server/linger.h"
 #include "store/store.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/reply.h"
 
-#define URI_MAX 4096 /* longer request targets are 414 */
+#define URI_MAX 4096      /* longer request targets are 414 */
+#define HEADERS_MAX 16384 /* larger header blocks are 431 */
+/* libmicrohttpd's memory per connection. It answers on its own (HTML, no
+ * CORS) when a request line or header block does not fit: half the pool is
+ * the first read buffer, and every header and query parameter takes 56 bytes
+ * more. 512 KiB lets us read and refuse with our own problem+json anything
+ * up to about 256 KiB (a 200 KiB request line, 5000 query parameters).
+ * Requests above HEADERS_MAX/URI_MAX are refused, so the pool only fills for
+ * one request at a time. Pools over 32 KiB are mmap'd: a connection uses
+ * only the pages its bytes touched (about 8 KiB for an ordinary request);
+ * 1024 connections all sending 500 KiB headers would hold 512 MiB until the
+ * header deadline closes them. */
+#define CONN_MEMORY (512 * 1024)
 
 /* One accepted connection, watched for the header deadline (see "header
  * deadline" below). Allocated on MHD's STARTED notification, freed on CLOSED. */
@@ -33,6 +47,9 @@ struct conn_track {
      * in; 0: none (a request is being served, or the socket was shut down).
      * Written by the connection's MHD thread, swapped to 0 by the reaper. */
     atomic_llong deadline_ms;
+    /* Answered with its body unread: linger before the close (linger.h).
+     * Written and read by the connection's MHD thread. */
+    bool linger;
 };
 
 struct http_server {
@@ -44,7 +61,8 @@ struct http_server {
     unsigned inflight;
     unsigned long started;   /* requests started, ever: tells a quiet period */
     MHD_socket listen_fd;
-    long long header_ms;     /* --header-timeout in ms; 0: connections are not tracked */
+    long long header_ms;     /* --header-timeout in ms; 0: no header deadline, no reaper */
+    struct lingerer *lingerer; /* NULL when its thread could not start */
     pthread_mutex_t conn_mu; /* conns, reaper_stop; held by CLOSED and by each reaper pass */
     pthread_cond_t reaper_cv; /* CLOCK_MONOTONIC; wakes the reaper to stop */
     struct conn_track *conns;
@@ -82,8 +100,8 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 {
     (void)kind;
     struct query_check *q = cls;
-    if (q->bad_name)
-        return MHD_YES;
+    if (q->bad_name || (key_size == 0 && !value))
+        return MHD_YES; /* an empty segment ("?&a=1", "a=1&&b=2", "a=1&"): nothing */
     if (!value && router_param_allowed(q->route, key)) {
         q->bad_name = key;
         q->why = "needs a value (name=value)";
@@ -139,15 +157,59 @@ struct framing {
     unsigned host, content_length, transfer_encoding;
     const char *cl_first;
     bool cl_differ;
+    const char *bad_name; /* first header name that is not a token */
+    bool folded;          /* an obs-fold continuation line was joined */
+    size_t bytes;         /* the header block, as "name: value\r\n" lines */
 };
+
+/* RFC 9110 section 5.6.2: a field name is a token. */
+static bool is_tchar(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* libmicrohttpd 0.9.75 (connection.c: process_header_line and
+ * process_broken_line) keeps a header's name and value where they were read:
+ * "name\0[SP/HTAB...]value" in one line of the read buffer. It accepts
+ * whitespace before the colon (the name keeps it: "Transfer-Encoding ")
+ * and, for an obs-fold continuation line, copies the NAME to a new pool
+ * block and appends the continuation to it ("Transfer-Encodingchunked",
+ * value ""). No option of 0.9.75 refuses either (MHD_OPTION_STRICT_FOR_CLIENT
+ * only checks the request target and Host; at -1 it refuses whitespace
+ * before the colon, with its own HTML page). So: a name that is not a token
+ * is refused below, and a value that does not follow its name in memory
+ * marks a folded line. tests/integration/test_malformed.py pins both. */
+static bool header_folded(const char *key, size_t key_size, const char *value)
+{
+    uintptr_t after = (uintptr_t)key + key_size + 1, v = (uintptr_t)value;
+    if (!value || v < after || v - after > 4096)
+        return true;
+    for (const char *p = key + key_size + 1; p < value; p++) {
+        if (*p != ' ' && *p != '\t')
+            return true;
+    }
+    return false;
+}
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                     size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
-    (void)key_size;
-    (void)value_size;
     struct framing *f = cls;
+    f->bytes += key_size + value_size + 4;
+    if (!f->bad_name) {
+        for (size_t i = 0; i < key_size; i++) {
+            if (!is_tchar((unsigned char)key[i])) {
+                f->bad_name = key;
+                break;
+            }
+        }
+        if (!key_size)
+            f->bad_name = key;
+    }
+    if (!f->folded && header_folded(key, key_size, value))
+        f->folded = true;
     if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
         f->host++;
     } else if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
@@ -161,15 +223,25 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-/* Message framing (RFC 9112 sections 3.2 and 6): one Host on HTTP/1.1;
+/* Message framing (RFC 9112 sections 3.2, 5 and 6): field names are tokens
+ * with no whitespace before the colon, no obs-fold, one Host on HTTP/1.1;
  * Content-Length and Transfer-Encoding never ambiguous, since a proxy in
- * front may read them differently (request smuggling). */
+ * front may read them differently (request smuggling). Also the size of
+ * the header block (431). */
 static bool refuse_framing(struct request *rq, struct reply *rp)
 {
     struct framing f = {0};
     MHD_get_connection_values_n(rq->conn, MHD_HEADER_KIND, count_header, &f);
     const char *te = request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    if (f.host > 1 || (f.host == 0 && rq->http11)) {
+    if (f.folded) {
+        reply_problem(rp, 400, NULL, "a header field is folded over two lines (obs-fold)");
+    } else if (f.bad_name) {
+        reply_problem(rp, 400, NULL,
+                      "header name '%.64s' is not a token (whitespace before the colon?)",
+                      f.bad_name);
+    } else if (f.bytes > HEADERS_MAX) {
+        reply_problem(rp, 431, NULL, "the request header fields are over %d bytes", HEADERS_MAX);
+    } else if (f.host > 1 || (f.host == 0 && rq->http11)) {
         reply_problem(rp, 400, NULL, "an HTTP/1.1 request needs exactly one Host header");
     } else if (f.cl_differ) {
         reply_problem(rp, 400, NULL, "Content-Length headers disagree");
@@ -183,19 +255,66 @@ static bool refuse_framing(struct request *rq, struct reply *rp)
     return true;
 }
 
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                               size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    (void)key;
+    (void)value;
+    *(size_t *)cls += key_size + value_size + 2;
+    return MHD_YES;
+}
+
+/* A body announced: a Content-Length other than 0, or any Transfer-Encoding
+ * (refuse_framing has made sure the two do not come together). */
+static bool has_body(const struct request *rq)
+{
+    const char *cl = request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+        return true;
+    if (!cl)
+        return false;
+    cl += strspn(cl, "0");
+    return *cl != '\0';
+}
+
+static bool refuse_target(struct request *rq, struct reply *rp)
+{
+    size_t target = strlen(rq->path);
+    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
+    if (target <= URI_MAX)
+        return false;
+    reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
+    return true;
+}
+
 /* Checks made when the headers are in, before any body is read. Returns
- * true and fills rp when the request is refused right away. */
-static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
+ * true and fills rp when the request is refused right away (the caller
+ * closes the connection: the body, if any, is left unread). */
+static bool refuse_early(struct request *rq, struct reply *rp, enum router_result rr,
+                         unsigned allow)
 {
     if (refuse_framing(rq, rp))
         return true;
-    if (rq->method == HTTP_OPTIONS) {
-        return false;
+    if (has_body(rq) && refuse_target(rq, rp))
+        return true; /* else answered on the final call, keeping the connection */
+    /* A body on a route that takes none would be read and thrown away at
+     * whatever pace the client likes, past the header deadline: refuse it
+     * before reading, whatever the path. */
+    if (has_body(rq) && !(rq->route && (rq->route->flags & ROUTE_BODY))) {
+        if (rr == ROUTER_NOT_FOUND) {
+            reply_problem(rp, 404, NULL, "no resource at this path");
+        } else if (rr == ROUTER_BAD_METHOD && rq->method != HTTP_OPTIONS) {
+            reply_problem(rp, 405, NULL, "this path does not accept that method");
+            rp->allow = allow;
+        } else {
+            reply_problem(rp, 413, NULL, "%s %s takes no request body", rq->method_str,
+                          rq->route ? rq->route->pattern : "on this path");
+        }
+        return true;
     }
-    if (!rq->route) {
-        return false; /* 404/405 are answered on the final call */
-    }
-    (void)allow;
+    if (rq->method == HTTP_OPTIONS || !rq->route)
+        return false; /* 204, 404 and 405 are answered on the final call */
     if (rq->route->flags & ROUTE_AUTH && !token_ok(rq)) {
         reply_problem(rp, 401, NULL,
                       rq->app->cfg->token ? "a valid bearer token is required"
@@ -235,24 +354,10 @@ static bool refuse_early(struct request *rq, struct reply *rp, unsigned allow)
     return false;
 }
 
-static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
-                               size_t key_size, const char *value, size_t value_size)
-{
-    (void)kind;
-    (void)key;
-    (void)value;
-    *(size_t *)cls += key_size + value_size + 2;
-    return MHD_YES;
-}
-
 static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
 {
-    size_t target = strlen(rq->path);
-    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
-    if (target > URI_MAX) {
-        reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
+    if (refuse_target(rq, rp))
         return;
-    }
     if (rr == ROUTER_NOT_FOUND) {
         reply_problem(rp, 404, NULL, "no resource at this path");
         return;
@@ -299,6 +404,8 @@ static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k
 {
     (void)kind;
     struct key_buf *k = cls;
+    if (key_size == 0 && !value)
+        return MHD_YES; /* empty segment, as check_arg */
     key_add(k, key, key_size, '\x1f');
     if (value)
         key_add(k, value, value_size, '\x1e');
@@ -383,8 +490,7 @@ static long long now_ms(void)
 
 static struct conn_track *track_of(const struct http_server *h, struct MHD_Connection *conn)
 {
-    if (!h->header_ms)
-        return NULL;
+    (void)h;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return ci ? ci->socket_context : NULL;
@@ -402,7 +508,7 @@ static void track_headers_in(const struct http_server *h, struct MHD_Connection 
 static void track_response_sent(const struct http_server *h, struct MHD_Connection *conn)
 {
     struct conn_track *t = track_of(h, conn);
-    if (t)
+    if (t && h->header_ms)
         atomic_store_explicit(&t->deadline_ms, now_ms() + h->header_ms, memory_order_relaxed);
 }
 
@@ -422,6 +528,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         if (t->next)
             t->next->prev = t->prev;
         pthread_mutex_unlock(&h->conn_mu);
+        /* MHD closes the socket right after this notification; a duplicate
+         * keeps it open for the lingerer. */
+        if (t->linger) {
+            int fd = fcntl(t->fd, F_DUPFD_CLOEXEC, 0);
+            if (fd >= 0)
+                linger_add(h->lingerer, fd);
+        }
         free(t);
         *socket_context = NULL;
         return;
@@ -434,7 +547,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         return; /* untracked: only --timeout applies to this one */
     t->fd = ci->connect_fd;
     t->prev = NULL;
-    atomic_init(&t->deadline_ms, now_ms() + h->header_ms);
+    t->linger = false;
+    atomic_init(&t->deadline_ms, h->header_ms ? now_ms() + h->header_ms : 0);
     pthread_mutex_lock(&h->conn_mu);
     t->next = h->conns;
     if (t->next)
@@ -549,13 +663,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A request with a body may be refused before the body is read. */
         unsigned allow = 0;
         const struct route *r = NULL;
-        if (router_match(url, rq->method, &r, rq->caps, &allow) == ROUTER_MATCH) {
+        enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);
+        if (rr == ROUTER_MATCH) {
             rq->route = r;
             rq->slot = (size_t)(r - router_routes);
         }
         reply_init(&rp, url);
-        if (refuse_early(rq, &rp, allow)) {
+        if (refuse_early(rq, &rp, rr, allow)) {
             rp.close = true;
+            struct conn_track *t = has_body(rq) ? track_of(h, conn) : NULL;
+            if (t)
+                t->linger = true;
             enum MHD_Result res = reply_queue(rq, &rp, NULL);
             reply_free(&rp);
             return res;
@@ -772,6 +890,7 @@ static struct http_server *server_new(struct app *app)
     h->header_ms = (long long)app->cfg->header_timeout * 1000;
     if (app->cfg->cache_size)
         h->cache = cache_new(4096, app->cfg->cache_size);
+    h->lingerer = linger_start(); /* without it, refused uploads close at once */
     app->cache = h->cache;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
@@ -793,6 +912,7 @@ static void server_free(struct http_server *h)
     pthread_mutex_destroy(&h->conn_mu);
     pthread_cond_destroy(&h->reaper_cv);
     pthread_mutex_destroy(&h->log_mu);
+    linger_stop(h->lingerer);
     cache_free(h->cache);
     free(h);
 }
@@ -819,10 +939,9 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-        /* no tracking at all when the header deadline is off */
-        MHD_OPTION_NOTIFY_CONNECTION, h->header_ms ? on_connection : NULL, h,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!h->d) {
         snprintf(errbuf, cap, "cannot listen on %s: %s", c->listen, strerror(errno));

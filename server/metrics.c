@@ -9,8 +9,8 @@
 #include "server/cache.h"
 #include "server/router.h"
 
-static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 404, 405, 409,
-                                    411, 413, 414, 415, 500, 503, 507};
+static const unsigned statuses[] = {200, 201, 202, 204, 304, 400, 401, 404, 405, 409,
+                                    411, 413, 414, 415, 431, 499, 500, 503, 507};
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
 #define OTHER_STATUS NSTATUS /* anything else */
 

@@ -25,6 +25,7 @@ static const struct {
     {413, "payload-too-large", "Payload too large"},
     {414, "uri-too-long", "URI too long"},
     {415, "unsupported-media-type", "Unsupported media type"},
+    {431, "header-fields-too-large", "Request header fields too large"},
     {500, "internal", "Internal server error"},
     {503, "not-ready", "Service unavailable"},
     {507, "insufficient-storage", "Insufficient storage"},
@@ -83,8 +84,10 @@ void reply_problem(struct reply *rp, unsigned status, const char *parameter, con
             title = problems[i].title;
         }
     }
-    if (status == 400 && !parameter)
-        slug = "bad-body";
+    if (status == 400 && !parameter) {
+        slug = "bad-body"; /* the body (or a header), not a parameter */
+        title = "Bad request";
+    }
     char detail[512];
     va_list ap;
     va_start(ap, fmt);
@@ -97,7 +100,9 @@ void reply_problem(struct reply *rp, unsigned status, const char *parameter, con
     snprintf(type, sizeof type, "urn:ecfacts:problem:%s", slug);
     json_t *p = json_pack("{s:s, s:s, s:I, s:s}", "type", type, "title", title, "status",
                           (json_int_t)status, "detail", detail);
-    if (p && rp->instance && ecf_utf8_valid(rp->instance, strlen(rp->instance), NULL))
+    /* a 414's path can be 200 KB: not echoed back */
+    if (p && rp->instance && strlen(rp->instance) <= 1024 &&
+        ecf_utf8_valid(rp->instance, strlen(rp->instance), NULL))
         json_object_set_new(p, "instance", json_string(rp->instance));
     if (p && parameter && ecf_utf8_valid(parameter, strlen(parameter), NULL))
         json_object_set_new(p, "parameter", json_string(parameter));
@@ -212,8 +217,11 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
         if (inm && reply_etag_match(inm, etag))
             status = 304;
     }
+    /* A 304 is built from the 200's body, which MHD does not send: its
+     * Content-Length is then the 200's length, as RFC 9110 section 8.6
+     * allows; from an empty buffer 0.9.75 would send "Content-Length: 0". */
     struct MHD_Response *resp;
-    if (status == 304 || status == 204 || !rp->body) {
+    if (status == 204 || !rp->body) {
         resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     } else {
         resp = MHD_create_response_from_buffer(rp->len, rp->body, MHD_RESPMEM_MUST_FREE);
@@ -242,10 +250,13 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
     if (rp->close)
         ADD(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     const char *origin = request_header(rq, "Origin");
-    const char *acao = reply_cors_origin(rq->app->cfg->cors_origin, origin);
+    const char *conf = rq->app->cfg->cors_origin;
+    const char *acao = reply_cors_origin(conf, origin);
+    /* With a list, the answer depends on Origin even when it allows none. */
+    if (conf[0] && strcmp(conf, "*") != 0)
+        ADD(resp, MHD_HTTP_HEADER_VARY, "Origin");
     if (acao) {
         ADD(resp, "Access-Control-Allow-Origin", acao);
-        ADD(resp, MHD_HTTP_HEADER_VARY, "Origin");
         ADD(resp, "Access-Control-Expose-Headers", "ETag, Location");
         if (rq->method == HTTP_OPTIONS && rp->allow) {
             char allow[96];

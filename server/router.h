@@ -29,7 +29,8 @@ enum route_flags {
     ROUTE_AUTH = 1 << 0,      /* bearer token required */
     ROUTE_BODY = 1 << 1,      /* takes a request body: application/json */
     ROUTE_TEXT_OK = 1 << 3,   /* ... or text/plain */
-    ROUTE_NO_CACHE = 1 << 2   /* never 304, no ETag (metrics, health) */
+    ROUTE_NO_CACHE = 1 << 2   /* never in the response cache: the answer does not come
+                                 from the store alone (health, metrics, fetch jobs) */
 };
 
 typedef void (*route_handler)(struct request *rq, struct reply *rp);

@@ -19,7 +19,7 @@ const struct route router_routes[] = {
     {HTTP_GET, "/v1/articles/{id}", h_article_get, 0, NULL },
     {HTTP_GET, "/v1/search", h_search, 0, "q,limit" },
     {HTTP_POST, "/v1/fetch", h_fetch_post, ROUTE_AUTH | ROUTE_BODY | ROUTE_TEXT_OK, NULL },
-    {HTTP_GET, "/v1/jobs/{id}", h_job_get, 0, NULL },
+    {HTTP_GET, "/v1/jobs/{id}", h_job_get, ROUTE_NO_CACHE, NULL }, /* in memory, not the store */
     {HTTP_GET, "/v1/sources", h_sources_list, 0, PAGE },
     {HTTP_GET, "/v1/stats", h_stats, 0, NULL },
     {HTTP_GET, "/healthz", h_healthz, ROUTE_NO_CACHE, NULL },

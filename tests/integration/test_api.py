@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import time
 import unicodedata
 import urllib.parse
 
@@ -812,6 +813,66 @@ class Api:
              % (cl.connections, closes, sorted(set(statuses))))
         cl.close()
 
+    def round2(self):
+        """Issue 13, items 11 and 18: jobs are never served from the response
+        cache; empty query segments; Vary: Origin; 304 framing; metrics labels."""
+        t = self.t
+        # 11: a job's answer comes from fetchd's memory, not the store
+        r = self.cl.request("POST", "/v1/fetch", json.dumps({"url": "http://127.0.0.1:1/x"}).encode(),
+                            {"Content-Type": "application/json",
+                             "Authorization": "Bearer " + E.TOKEN})
+        t.eq(r.status, 202, "POST /v1/fetch of an unreachable URL -> 202")
+        loc = r.h("location") or "/v1/jobs/none"
+        dl = E.Deadline(60)
+        state = None
+        while not dl.passed():
+            j = self.get(loc)
+            state = j.json().get("state") if j.status == 200 else j.status
+            if state not in ("queued", "running"):
+                break
+            time.sleep(0.05)  # polling a job: the state is what is waited for
+        t.ok(state == "failed", "the job ends failed without a store write", "failed", state)
+
+        def hits():
+            m = re.search(r"^ecfacts_cache_hits_total (\d+)$",
+                          self.get("/metrics").body.decode(), re.M)
+            return int(m.group(1)) if m else None
+        h0 = hits()
+        a, b = self.get(loc), self.get(loc)
+        t.ok(a.status == b.status == 200 and hits() == h0,
+             "GET /v1/jobs/{id} twice: never answered from the response cache",
+             "cache hits unchanged (%s)" % h0, (a.status, b.status, hits()))
+        # 18: empty query segments are nothing, wherever they are
+        for q in ("?&limit=2", "?limit=2&&", "?&&", "?limit=2&", "?&limit=2&&type=company&"):
+            r = self.get("/v1/entities" + q)
+            t.eq(r.status, 200, "GET /v1/entities%s -> 200 (empty segments ignored)" % q)
+        self.problem(self.get("/v1/entities?=x"), 400, "bad-parameter",
+                     "GET /v1/entities?=x: an empty name with a value is still a 400")
+        # 18: with an origin list, every answer varies by Origin
+        for hdrs in ({}, {"Origin": "https://other.example"}, {"Origin": ORIGIN}):
+            r = self.get("/v1/stats", hdrs)
+            t.ok("origin" in (r.h("vary") or "").lower(),
+                 "--cors-origin list: Vary: Origin with Origin=%s" % hdrs.get("Origin"),
+                 "Origin", r.h("vary"))
+        # 18: a 304 carries no Content-Length: 0 (RFC 9110 8.6)
+        r = self.get("/v1/stats")
+        r2 = self.get("/v1/stats", {"If-None-Match": r.h("etag") or '"x"'})
+        cl = r2.h("content-length")
+        t.ok(r2.status == 304 and cl in (None, str(len(r.body))),
+             "304: Content-Length absent or the 200's length, never 0",
+             "None or %d" % len(r.body), (r2.status, cl))
+        # 18: 202 and 499 have their own status label
+        text = self.get("/metrics").body.decode()
+        t.ok('route="/v1/fetch",status="202"' in text and 'status="other"' not in text,
+             "metrics: the 202 of POST /v1/fetch is labelled 202, not other", "202",
+             [ln for ln in text.splitlines() if "/v1/fetch" in ln or "other" in ln][:5])
+        # 18: a 400 about the body is not titled "Bad parameter"
+        r = self.cl.request("POST", "/v1/articles", b"{", {"Content-Type": "application/json",
+                                                          "Authorization": "Bearer " + E.TOKEN})
+        title = r.json().get("title") if r.status == 400 else r.status
+        t.ok(title not in ("Bad parameter", None) and r.json().get("type", "").endswith("bad-body"),
+             "a bad-body problem is not titled 'Bad parameter'", "Bad request", title)
+
     def metrics(self):
         t = self.t
         r = self.get("/metrics")
@@ -994,6 +1055,7 @@ def main(tap):
         run("post", api.post)
         run("errors", api.errors)
         run("http", api.http_semantics)
+        run("round 2", api.round2)
         run("metrics", api.metrics)
         run("every response", api.every_response)
         api.cl.close()
