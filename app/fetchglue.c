@@ -261,8 +261,13 @@ size_t fetchglue_local(struct fetchglue *g, const char *path)
     size_t n = 0, cap = 0, failed = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
+        struct stat est;
         if (e->d_name[0] == '.' ||
             !(ends_with(e->d_name, ".txt") || is_html(e->d_name)))
+            continue;
+        /* Only regular files (symlinks followed): a FIFO named *.txt would
+         * block the run; cli_read_file refuses it when named directly. */
+        if (fstatat(dirfd(d), e->d_name, &est, 0) != 0 || !S_ISREG(est.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
