@@ -72,15 +72,20 @@ static enum fetch_store_result store_article(void *user, const struct fetch_arti
 {
     struct fetchglue *g = user;
     char id[24], when[21], err[512];
+    char etag[FETCH_ETAG_MAX], lm[FETCH_LASTMOD_MAX], ctype[FETCH_ERRMSG_MAX];
     const char *url = fa->canonical_url && *fa->canonical_url ? fa->canonical_url : fa->url;
     fetchglue_url_id(url, id);
     iso_time(fa->fetched_at, when);
+    /* Header values may carry obs-text (bytes >= 0x80, RFC 9110) that is not
+     * UTF-8: the record gets them escaped rather than losing the article. */
     struct store_fetch_meta meta = {.source = fa->source_url,
                                     .fetched_at = when,
                                     .http_status = (unsigned)fa->http_status,
-                                    .etag = fa->etag,
-                                    .last_modified = fa->last_modified,
-                                    .content_type = fa->content_type};
+                                    .etag = fetch_text_clean(fa->etag, etag, sizeof etag),
+                                    .last_modified = fetch_text_clean(fa->last_modified, lm,
+                                                                      sizeof lm),
+                                    .content_type = fetch_text_clean(fa->content_type, ctype,
+                                                                     sizeof ctype)};
     struct store_article a = {.id = id,
                               .title = fa->title && *fa->title ? fa->title : NULL,
                               .url = url,
@@ -95,7 +100,8 @@ static enum fetch_store_result store_article(void *user, const struct fetch_arti
             g->fatal = serr;
         return FETCH_STORE_ERROR;
     }
-    /* Remember validators for the next conditional GET of this URL. */
+    /* Remember validators for the next conditional GET of this URL, as the
+     * server sent them (they go back in If-None-Match byte for byte). */
     if ((fa->etag && *fa->etag) || (fa->last_modified && *fa->last_modified)) {
         enum store_err e = store_http_put(g->store, fa->url, fa->etag ? fa->etag : "",
                                           fa->last_modified ? fa->last_modified : "");
@@ -115,13 +121,14 @@ static void report_source(void *user, const struct fetch_source_report *orig)
         adj.items_not_modified = 1;
     }
     const struct fetch_source_report *r = &adj;
-    char now[21];
+    char now[21], error[FETCH_ERRMSG_MAX], note[FETCH_ERRMSG_MAX];
     ecf_now_iso(now);
     struct store_source src = {.url = r->url,
                                .is_feed = r->is_feed,
                                .last_fetch = now,
                                .http_status = (unsigned)(r->http_status > 0 ? r->http_status : 0),
-                               .error = r->error,
+                               .error = fetch_text_clean(r->error, error, sizeof error),
+                               .note = fetch_text_clean(r->note, note, sizeof note),
                                .not_modified = r->not_modified,
                                .found = (unsigned)r->items_found,
                                .stored = (unsigned)r->items_stored,
@@ -129,9 +136,9 @@ static void report_source(void *user, const struct fetch_source_report *orig)
                                .unchanged = (unsigned)r->items_not_modified,
                                .failed = (unsigned)r->items_failed,
                                .seconds = r->seconds};
-    char etag[256] = "", lm[64] = "";
+    char etag[256] = "", lm[64] = "", clean[256];
     if (store_http_get(g->store, r->url, etag, lm) == STORE_OK)
-        src.etag = etag;
+        src.etag = fetch_text_clean(etag, clean, sizeof clean);
     enum store_err e = store_source_put(g->store, &src);
     (void)e; /* the articles are stored; at worst /v1/sources shows the previous run */
     g->stored += r->items_stored;
@@ -254,8 +261,13 @@ size_t fetchglue_local(struct fetchglue *g, const char *path)
     size_t n = 0, cap = 0, failed = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
+        struct stat est;
         if (e->d_name[0] == '.' ||
             !(ends_with(e->d_name, ".txt") || is_html(e->d_name)))
+            continue;
+        /* Only regular files (symlinks followed): a FIFO named *.txt would
+         * block the run; cli_read_file refuses it when named directly. */
+        if (fstatat(dirfd(d), e->d_name, &est, 0) != 0 || !S_ISREG(est.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;

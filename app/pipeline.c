@@ -56,11 +56,76 @@ void pipeline_id_from_path(const char *path, char *out, size_t cap)
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    if (n >= cap)
-        n = cap - 1;
+    bool wide = false; /* a byte >= 0x80: a non-ASCII (UTF-8) name */
     for (size_t i = 0; i < n; i++)
-        out[i] = id_char(base[i]) ? base[i] : '-';
-    out[n] = '\0';
+        wide |= (unsigned char)base[i] >= 0x80;
+    if (!wide) {
+        /* ASCII names keep the ids they always had */
+        if (n >= cap)
+            n = cap - 1;
+        for (size_t i = 0; i < n; i++)
+            out[i] = id_char(base[i]) ? base[i] : '-';
+        out[n] = '\0';
+        return;
+    }
+    /* Non-ASCII letters are outside the id grammar ([A-Za-z0-9._-], see
+     * openapi.yaml ArticleId): each run of them becomes one '-', and 12 hex
+     * digits of the name's SHA-256 keep "華為" and "中芯" apart, the same on
+     * every run ("華為.txt" -> "h-1b2c...", "Huawei 華為.txt" -> "Huawei-h-..."). */
+    char hex[65];
+    ecf_sha256_hex(base, n, hex);
+    size_t o = 0, keep = cap > 16 ? cap - 16 : 0; /* room for "h-" + 12 hex + NUL */
+    for (size_t i = 0; i < n && o < keep; i++) {
+        char c = id_char(base[i]) ? base[i] : '-';
+        if (c == '-' && o > 0 && out[o - 1] == '-')
+            continue;
+        out[o++] = c;
+    }
+    while (o > 0 && out[o - 1] == '-')
+        o--;
+    size_t start = 0;
+    while (start < o && (out[start] == '-' || out[start] == '.'))
+        start++;
+    memmove(out, out + start, o - start);
+    o -= start;
+    (void)snprintf(out + o, cap - o, "%sh-%.12s", o ? "-" : "", hex);
+}
+
+/* Bytes of s[0..n) that end at a UTF-8 character boundary at or below max. */
+static size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--; /* s[k] is a continuation byte: the character starts before k */
+    return k;
+}
+
+void pipeline_title(const char *text, size_t len, char *out, size_t cap)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && text[e] != '\n' && text[e] != '\r')
+            e++; /* LF, CRLF and a lone CR all end a line */
+        size_t s = i, t = e;
+        while (s < t && (text[s] == ' ' || text[s] == '\t'))
+            s++;
+        while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
+            t--;
+        if (t > s) {
+            size_t n = utf8_cut(text + s, t - s, cap - 1 < PIPELINE_TITLE_MAX ? cap - 1
+                                                                              : PIPELINE_TITLE_MAX);
+            memcpy(out, text + s, n);
+            out[n] = '\0';
+            return;
+        }
+        i = e + 1;
+    }
+    out[0] = '\0';
 }
 
 enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
@@ -87,13 +152,28 @@ enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
         snprintf(errbuf, cap, "%s: not UTF-8 (invalid byte at offset %zu)", a->id, bad);
         return PL_E_UTF8;
     }
+    /* A leading byte order mark is not text: it would open the title. */
+    struct store_article art = *a;
+    if (art.len >= 3 && memcmp(art.text, "\xEF\xBB\xBF", 3) == 0) {
+        art.text += 3;
+        art.len -= 3;
+    }
     size_t i = 0;
-    while (i < a->len && strchr(" \t\r\n\f\v", a->text[i]) && a->text[i])
+    while (i < art.len && strchr(" \t\r\n\f\v", art.text[i]) && art.text[i])
         i++;
-    if (i == a->len) {
+    if (i == art.len) {
         snprintf(errbuf, cap, "%s: the article is empty", a->id);
         return PL_E_EMPTY;
     }
+    /* The title: the one given, else the first line; at most
+     * PIPELINE_TITLE_MAX bytes either way. */
+    char title[PIPELINE_TITLE_MAX + 1];
+    if (art.title)
+        pipeline_title(art.title, strlen(art.title), title, sizeof title);
+    else
+        pipeline_title(art.text, art.len, title, sizeof title);
+    art.title = title;
+    a = &art;
     enum ex_err xe = extract_run(x, a->text, a->len, a->date, &r);
     if (xe != EX_OK) {
         snprintf(errbuf, cap, "%s: extraction failed (%s)", a->id,

@@ -32,8 +32,20 @@ enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *err
 bool pipeline_id_valid(const char *id);
 
 /* Derives an article id from a file path: the base name without its last
- * extension, with characters outside [A-Za-z0-9._-] replaced by '-'. */
+ * extension, with characters outside [A-Za-z0-9._-] replaced by '-'. A name
+ * with non-ASCII (UTF-8) bytes gets each run of them as one '-' and
+ * "h-" + 12 hex digits of the name's SHA-256 appended, so distinct names
+ * give distinct, stable ids. cap >= 17. */
 void pipeline_id_from_path(const char *path, char *out, size_t cap);
+
+/* Longest stored title, in bytes (cut at a UTF-8 character boundary). */
+#define PIPELINE_TITLE_MAX 300
+
+/* The title of text[0..len) into out[cap]: the first line that is not blank
+ * (a leading BOM skipped; LF, CRLF and CR end lines; spaces and tabs
+ * trimmed), cut to PIPELINE_TITLE_MAX bytes at a character boundary. Also
+ * caps a given title (its first line). "" when there is none. */
+void pipeline_title(const char *text, size_t len, char *out, size_t cap);
 
 /* Extracts a->text and stores it. *res (if non-NULL) receives the extraction
  * (caller frees with ex_result_free), also for duplicates. errbuf explains any

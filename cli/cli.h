@@ -19,7 +19,8 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 
 /* Reads a whole file (or stdin for "-") of at most cap bytes into a malloc'd,
- * NUL-terminated buffer. On failure returns -1 with a reason in err. */
+ * NUL-terminated buffer. Only regular files (and "-"): a FIFO, socket or
+ * device is refused at once. On failure returns -1 with a reason in err. */
 int cli_read_file(const char *path, size_t cap, char **buf, size_t *len, char *err, size_t errcap);
 
 #endif

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,10 @@
 
 int cli_read_file(const char *path, size_t cap, char **buf, size_t *len, char *err, size_t errcap)
 {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO without a writer must not wait for one
+     * (the type check below refuses it); it changes nothing for a file. */
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     char *b = NULL;
     size_t n = 0, bcap = 0;
     int rc = -1;
@@ -22,6 +26,11 @@ int cli_read_file(const char *path, size_t cap, char **buf, size_t *len, char *e
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(err, errcap, "is a directory");
+        goto out;
+    }
+    if (!is_stdin && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errcap, "not a regular file (%s); use \"-\" to read stdin",
+                 S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
         goto out;
     }
     for (;;) {

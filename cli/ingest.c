@@ -62,6 +62,14 @@ static bool article_name(const char *n)
     return l > 4 && !strcmp(n + l - 4, ".txt");
 }
 
+/* A directory entry that is a regular file (not a FIFO, socket or device
+ * named *.txt, which would block or never end); symlinks are followed. */
+static bool regular_file(int dfd, const char *name)
+{
+    struct stat st;
+    return fstatat(dfd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
+}
+
 /* A directory: its *.txt files in name order (not recursive). */
 static void ingest_dir(struct store *s, const struct extractor *x, const char *dir, struct tally *t)
 {
@@ -77,6 +85,11 @@ static void ingest_dir(struct store *s, const struct extractor *x, const char *d
     while ((e = readdir(d))) {
         if (!article_name(e->d_name))
             continue;
+        if (!regular_file(dirfd(d), e->d_name)) {
+            fprintf(stderr, "ecfacts: ingest: %s/%s: not a regular file, skipped\n", dir,
+                    e->d_name);
+            continue;
+        }
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             char **nn = realloc(names, cap * sizeof *nn);

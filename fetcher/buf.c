@@ -200,3 +200,73 @@ void strset_free(struct strset *s)
     free(s->slot);
     memset(s, 0, sizeof(*s));
 }
+
+/* ---- text for reports and metadata ------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629: no
+ * overlongs, no surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+char *fetch_text_clean(const char *in, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)(in ? in : "");
+    size_t n = strlen((const char *)s), o = 0;
+    if (cap == 0)
+        return out;
+    for (size_t i = 0; i < n;) {
+        char piece[4];
+        const char *src = piece;
+        size_t len = utf8_seq(s + i, n - i), plen, adv = len ? len : 1;
+        if (len == 1 && (s[i] < 0x20 || s[i] == 0x7f)) {
+            piece[0] = '\\'; /* a control character, visible and on one line */
+            piece[1] = 'x';
+            piece[2] = hex[s[i] >> 4];
+            piece[3] = hex[s[i] & 15];
+            plen = 4;
+        } else if (len == 0) {
+            src = "\xEF\xBF\xBD"; /* U+FFFD REPLACEMENT CHARACTER for each bad byte */
+            plen = 3;
+        } else {
+            src = (const char *)s + i;
+            plen = len;
+        }
+        if (o + plen > cap - 1)
+            break; /* cut before a character, never inside one */
+        memcpy(out + o, src, plen);
+        o += plen;
+        i += adv;
+    }
+    out[o] = '\0';
+    return out;
+}

@@ -67,7 +67,15 @@ void engine_handle_article(struct fetch_engine *e, struct job *j, long status)
                                                : "out of memory");
         return;
     }
-    const char *canon = doc.canonical[0] ? doc.canonical : final;
+    /* A canonical URL names the article's id and blocks that URL for the run:
+     * only the page's own site may claim one. */
+    const char *canon = final;
+    if (doc.canonical[0] && fetch_url_same_site(final, doc.canonical))
+        canon = doc.canonical;
+    else if (doc.canonical[0])
+        (void)snprintf(j->src->note, sizeof(j->src->note),
+                       "%.80s: canonical URL on another site ignored (%.120s)", final,
+                       doc.canonical);
     int r = strset_add(&e->handed, canon);
     if (r <= 0) {
         fetch_doc_free(&doc);

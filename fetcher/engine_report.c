@@ -19,6 +19,7 @@ static void source_report(struct fetch_engine *e, struct source *s)
         .http_status = s->status,
         .err = s->err,
         .error = s->msg,
+        .note = s->note,
         .is_feed = s->is_feed,
         .not_modified = s->not_modified,
         .items_found = s->found,
@@ -46,7 +47,8 @@ void engine_job_done(struct fetch_engine *e, struct job *j, enum outcome o, enum
     if (own) {
         s->status = status;
         s->err = err;
-        ecf_strlcpy(s->msg, msg ? msg : "", sizeof(s->msg));
+        /* Messages quote servers (Content-Type, curl's text): valid UTF-8 from here on. */
+        fetch_text_clean(msg, s->msg, sizeof(s->msg));
         if (o == OUT_NOTMOD)
             s->not_modified = true;
     }
@@ -64,12 +66,13 @@ void engine_job_done(struct fetch_engine *e, struct job *j, enum outcome o, enum
     e->prog.not_modified += o == OUT_NOTMOD;
     e->prog.errors += o == OUT_ERROR;
     if (e->cb.report_item) {
+        char clean[FETCH_ERRMSG_MAX];
         struct fetch_item_report r = {
             .source_url = s->url,
             .url = j->url,
             .http_status = status,
             .err = err,
-            .error = msg ? msg : "",
+            .error = fetch_text_clean(msg, clean, sizeof(clean)),
             .not_modified = o == OUT_NOTMOD,
             .duplicate = o == OUT_DUP,
             .attempts = j->attempts,

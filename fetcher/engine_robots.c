@@ -73,7 +73,11 @@ void engine_robots_done(struct job *j, const struct xfer_result *r)
     struct host *h = j->host;
     h->robots_state = ROBOTS_READY;
     if (r->err == FETCH_OK && !r->not_modified && r->status >= 200 && r->status < 300) {
-        if (!robots_parse(j->x.body.p ? j->x.body.p : "", j->x.body.len, "ecfacts", &h->robots)) {
+        size_t n = j->x.body.len;
+        if (j->x.truncated) /* the cut line may be half a rule: parse whole lines only */
+            while (n && j->x.body.p[n - 1] != '\n')
+                n--;
+        if (!robots_parse(j->x.body.p ? j->x.body.p : "", n, "ecfacts", &h->robots)) {
             h->robots_err = FETCH_E_NOMEM;
             ecf_strlcpy(h->robots_msg, "out of memory reading robots.txt", sizeof(h->robots_msg));
         }

@@ -62,6 +62,12 @@ const char *fetch_strerror(enum fetch_err e);
 enum fetch_err fetch_global_init(void) ECF_WUR;
 void fetch_global_cleanup(void);
 
+/* Copies in (NULL = "") into out[cap] as valid UTF-8 for error texts and
+ * header values that get recorded (JSON, LMDB): each byte of an invalid
+ * sequence becomes U+FFFD, control characters (C0, DEL) become "\xNN", and
+ * the copy is cut at a character boundary to fit cap-1 bytes. Returns out. */
+char *fetch_text_clean(const char *in, char *out, size_t cap);
+
 /* ---- URLs and sources files --------------------------------------------- */
 
 /* Validates an absolute http(s) URL and normalises it for dedup: scheme and
@@ -69,6 +75,13 @@ void fetch_global_cleanup(void);
  * (caller frees). FETCH_E_INVALID for anything else (too long, no host,
  * other scheme, control characters or spaces). */
 enum fetch_err fetch_url_normalize(const char *url, char **out) ECF_WUR;
+
+/* Whether a page at url may name canonical as its canonical URL: the same
+ * host, or the same registrable domain by the Public Suffix List (libpsl;
+ * "news.example.co.uk" and "www.example.co.uk" are one site, "a.github.io"
+ * and "b.github.io" are two). IP addresses must match exactly. Either URL
+ * unparsable: false. */
+bool fetch_url_same_site(const char *url, const char *canonical);
 
 struct fetch_line_error {
     unsigned line; /* 1-based */
@@ -211,7 +224,8 @@ struct fetch_article {
     const char *source_url;    /* the sources-file entry this came from */
     const char *url;           /* the URL requested */
     const char *final_url;     /* after redirects */
-    const char *canonical_url; /* <link rel=canonical>/og:url, else final_url */
+    const char *canonical_url; /* <link rel=canonical>/og:url on the page's own site
+                                  (fetch_url_same_site), else final_url */
     const char *title;         /* page title, else the feed item's; may be "" */
     const char *date;          /* "YYYY-MM-DD" from the page, else the feed item's; or "" */
     const char *text;          /* UTF-8: title line, blank line, body */
@@ -234,6 +248,8 @@ struct fetch_source_report {
     long http_status;   /* of the source itself; 0 when no response */
     enum fetch_err err; /* of the source itself */
     const char *error;  /* "" on success, else one line naming the cause */
+    const char *note;   /* "" or one line about a page that was stored anyway
+                           (a canonical URL on another site, ignored) */
     bool is_feed;
     bool not_modified;  /* the source answered 304 */
     size_t items_found; /* feed items (1 for an article page) */

@@ -22,7 +22,16 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
             x->too_big = true;
             return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
         }
-        /* keep the prefix, drop the rest (robots.txt) */
+        /* Keep the prefix up to the cap and stop reading (robots.txt): a
+         * body that never ends must not run into the timeout. */
+        size_t room = x->body.max - x->body.len;
+        if (room && !fbuf_append(&x->body, p, room)) {
+            x->nomem = true;
+            return 0;
+        }
+        *x->bytes += room;
+        x->truncated = true;
+        return 0; /* CURLE_WRITE_ERROR, classified as success */
     }
     *x->bytes += n;
     return n;
@@ -151,6 +160,8 @@ void xfer_classify(struct xfer *x, CURLcode rc, struct xfer_result *r)
     const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
     char num[32];
 
+    if (x->truncated && rc == CURLE_WRITE_ERROR)
+        rc = CURLE_OK; /* we stopped it at the cap: the prefix is the body */
     if (rc == CURLE_OK) {
         if (r->status == 304) {
             r->not_modified = true;

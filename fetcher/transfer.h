@@ -14,6 +14,7 @@ struct xfer {
     struct curl_slist *hdrs; /* owned */
     struct fbuf body;        /* decoded body, capped */
     bool truncate;           /* keep the first cap bytes instead of failing */
+    bool truncated;          /* ...and the transfer was stopped there */
     bool too_big, nomem;
     bool addr_refused;
     char refused[128]; /* "127.0.0.1 is loopback" */

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,54 @@ out:
     curl_free(full);
     curl_url_cleanup(h);
     return err;
+}
+
+/* The host of url, lowercased (curl_free it), or NULL. */
+static char *host_of(const char *url)
+{
+    CURLU *h = curl_url();
+    char *host = NULL;
+    if (h && (curl_url_set(h, CURLUPART_URL, url, 0) != CURLUE_OK ||
+              curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK)) {
+        curl_free(host);
+        host = NULL;
+    }
+    curl_url_cleanup(h);
+    for (char *c = host; c && *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return host;
+}
+
+/* An IPv6 literal ("[::1]") or a dotted IPv4 address: no registrable domain. */
+static bool host_is_ip(const char *h)
+{
+    if (h[0] == '[')
+        return true;
+    for (; *h; h++)
+        if (!isdigit((unsigned char)*h) && *h != '.')
+            return false;
+    return true;
+}
+
+bool fetch_url_same_site(const char *url, const char *canonical)
+{
+    char *a = host_of(url), *b = host_of(canonical);
+    bool same = false;
+    if (a && b && a[0] && b[0]) {
+        if (strcmp(a, b) == 0) {
+            same = true;
+        } else if (!host_is_ip(a) && !host_is_ip(b)) {
+            /* The list compiled into libpsl: no file to load, nothing to free,
+             * safe to share between threads. */
+            const psl_ctx_t *psl = psl_builtin();
+            const char *ra = psl ? psl_registrable_domain(psl, a) : NULL;
+            const char *rb = psl ? psl_registrable_domain(psl, b) : NULL;
+            same = ra && rb && strcmp(ra, rb) == 0;
+        }
+    }
+    curl_free(a);
+    curl_free(b);
+    return same;
 }
 
 /* Whether s is a fragment-only or empty reference ("#x", ""): the base itself. */

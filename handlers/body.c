@@ -24,14 +24,21 @@ static bool str_field(json_t *doc, const char *key, size_t max, const char **out
 
 static bool date_valid(const char *d)
 {
-    /* YYYY-MM-DD with digits in place; the extractor only anchors on it. */
+    /* YYYY-MM-DD, a day that exists (2024-02-29 yes, 2023-02-29 and
+     * 2024-02-31 no); the extractor anchors relative dates on it. */
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
         return false;
     for (int i = 0; i < 10; i++) {
         if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
             return false;
     }
-    return true;
+    int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+    int m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+    if (m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && day == 29 && !leap);
 }
 
 bool body_parse_article(const char *body, size_t len, json_t **doc, struct article_post *p,
@@ -70,7 +77,7 @@ bool body_parse_article(const char *body, size_t len, json_t **doc, struct artic
         return false;
     }
     if (p->date && !date_valid(p->date)) {
-        snprintf(why, cap, "field 'date' must be YYYY-MM-DD");
+        snprintf(why, cap, "field 'date' must be a calendar date YYYY-MM-DD");
         return false;
     }
     return true;

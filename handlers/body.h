@@ -19,7 +19,7 @@ struct article_post {
 /* Parses body[0..len). On failure returns false with a one-line reason in
  * why (for a 400 problem). Checks: a JSON object, no duplicate or unknown
  * members, string types and sizes, text present without NULs, date
- * YYYY-MM-DD. The id's syntax is the pipeline's to check. */
+ * YYYY-MM-DD and a real calendar day (leap years). The id's syntax is the pipeline's to check. */
 bool body_parse_article(const char *body, size_t len, json_t **doc, struct article_post *p,
                         char *why, size_t cap);
 

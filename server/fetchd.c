@@ -25,7 +25,7 @@ struct job {
     bool have_result;
     long http_status;
     size_t found, stored, duplicates, unchanged, failed;
-    char error[256];
+    char error[256], note[256]; /* valid UTF-8 (fetch_text_clean): they become JSON */
 };
 
 struct fetchd {
@@ -54,11 +54,12 @@ static json_t *job_json(const struct job *j)
     snprintf(id, sizeof id, "j-%lu", j->seq);
     json_t *res = json_null();
     if (j->have_result)
-        res = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "http_status",
+        res = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "http_status",
                         (json_int_t)j->http_status, "found", (json_int_t)j->found, "stored",
                         (json_int_t)j->stored, "duplicates", (json_int_t)j->duplicates,
                         "unchanged", (json_int_t)j->unchanged, "failed", (json_int_t)j->failed,
-                        "error", j->error[0] ? json_string(j->error) : json_null());
+                        "error", j->error[0] ? json_string(j->error) : json_null(), "note",
+                        j->note[0] ? json_string(j->note) : json_null());
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id", id, "url", j->url, "state",
                      state_names[j->state], "created_at", j->created, "started_at",
                      j->started[0] ? json_string(j->started) : json_null(), "finished_at",
@@ -79,7 +80,8 @@ static void on_source(void *user, const struct fetch_source_report *r)
         j->duplicates = r->items_duplicate;
         j->unchanged = r->items_not_modified;
         j->failed = r->items_failed;
-        ecf_strlcpy(j->error, r->error ? r->error : "", sizeof j->error);
+        fetch_text_clean(r->error, j->error, sizeof j->error);
+        fetch_text_clean(r->note, j->note, sizeof j->note);
     }
     pthread_mutex_unlock(&f->mu);
     if (r->err != FETCH_OK)

@@ -251,15 +251,17 @@ enum store_err store_source_put(struct store *s, const struct store_source *src)
     struct keybuf k;
     if (!s || !src || !keys_url(&k, src->url) || !utf8_ok(src->url) ||
         !utf8_ok(src->last_fetch) || !opt_ok(src->etag) || !opt_ok(src->error) ||
+        !opt_ok(src->note) ||
         !isfinite(src->seconds) || src->seconds < 0.0)
         return STORE_E_INVALID;
     json_t *rec = json_pack(
-        "{s:s,s:b,s:s,s:I,s:o,s:b,s:{s:I,s:I,s:I,s:I,s:I},s:o,s:f}", "url", src->url, "is_feed",
+        "{s:s,s:b,s:s,s:I,s:o,s:b,s:{s:I,s:I,s:I,s:I,s:I},s:o,s:o,s:f}", "url", src->url, "is_feed",
         src->is_feed, "last_fetch", src->last_fetch, "http_status", (json_int_t)src->http_status,
         "etag", str_or_null(src->etag), "not_modified", src->not_modified, "counts", "found",
         (json_int_t)src->found, "stored", (json_int_t)src->stored, "duplicates",
         (json_int_t)src->duplicates, "unchanged", (json_int_t)src->unchanged, "failed",
-        (json_int_t)src->failed, "last_error", str_or_null(src->error), "seconds",
+        (json_int_t)src->failed, "last_error", str_or_null(src->error), "note",
+        str_or_null(src->note), "seconds",
         round3(src->seconds));
     char *buf = rec ? json_dumps(rec, STORE_JSON_FLAGS) : NULL;
     json_decref(rec);

@@ -129,6 +129,7 @@ struct store_source {
     unsigned http_status;   /* 0: no response */
     const char *etag;       /* "" or NULL when none */
     const char *error;      /* "" or NULL on success */
+    const char *note;       /* "" or NULL, else a page stored with a caveat */
     bool not_modified;
     unsigned found, stored, duplicates, unchanged, failed;
     double seconds;

@@ -177,6 +177,7 @@ class FixtureServer:
         self.port = None
         self.base = None
         self.pages = {}         # path -> (body bytes, content type)
+        self.raw = {}           # path -> (status, body bytes, [(header, value)]) sent as is
         self._build()
 
     # --- content -----------------------------------------------------------
@@ -326,6 +327,10 @@ class FixtureServer:
                     if first:
                         return self._send(500, b"<html><body><p>Try again.</p></body></html>",
                                           "text/html; charset=utf-8", head=head)
+                raw = fx.raw.get(path)
+                if raw is not None:
+                    # header values are sent as latin-1: chr(0xe9) is the byte 0xe9
+                    return self._send(raw[0], raw[1], None, raw[2], head=head)
                 page = fx.pages.get(path)
                 if page is None:
                     return self._send(404, b"not found\n", "text/plain", head=head)

@@ -420,6 +420,7 @@ def server_main(tap, exe, fx, spec, tmp):
     server_env(tap, c, exe, sources, tmp)
     server_private(tap, c, exe, fx, tmp)
     server_replica(tap, c, exe, data, tmp)
+    server_odd_pages(tap, c, exe, fx, tmp)
     unseen = sorted((p, m, s) for p, item in spec["paths"].items()
                     if p in ("/v1/fetch", "/v1/jobs/{id}", "/v1/sources")
                     for m, op in item.items() if m in TC.METHODS
@@ -789,6 +790,81 @@ def server_replica(tap, c, exe, data, tmp):
         c.check(r, "GET /v1/sources on a replica")
         tap.ok(r.status == 200 and len(r.json().get("items", [])) >= 4,
                "a replica of the fetched store lists its sources", ">= 4 sources", r)
+        cl.close()
+    finally:
+        srv.stop()
+
+
+def server_odd_pages(tap, c, exe, fx, tmp):
+    """Pages whose headers or errors are not UTF-8, and a canonical URL on
+    another site (issue 13 items 8, 11, 12)."""
+    html_page = F.page_html("Odd headers story", "2026-02-10",
+                            ["SMIC said its new fab would ship in 2026 despite the rules."])
+    canon_page = F.page_html("Claims another site's story", "2026-02-11",
+                             ["Huawei said the page names somebody else's URL."],
+                             canonical="https://victim.example.com/story")
+    fx.raw["/odd/ctype"] = (200, b"%PDF-1.4", [("Content-Type", "application/x-caf\xe9\x01")])
+    fx.raw["/odd/meta.html"] = (200, html_page, [
+        ("Content-Type", "text/html; charset=utf-8; x=caf\xe9"),
+        ("ETag", '"\xe9t\xe9"'),
+        ("Last-Modified", "Tue, 10 Feb 2026 08:00:00 GMT\xff")])
+    fx.raw["/odd/canon.html"] = (200, canon_page, [("Content-Type", "text/html; charset=utf-8")])
+    data = os.path.join(tmp, "srv-odd")
+    srv = E.Server(exe, data, workdir=tmp,
+                   args=["--no-sample", "--allow-private", "--host-delay", "0"])
+    try:
+        srv.start()
+    except E.ServerError as e:
+        tap.ok(False, "serve --allow-private starts (odd pages)", "listening", str(e))
+        return
+    try:
+        cl = E.Client(srv.port)
+        jobs = {}
+        for path in ("/odd/ctype", "/odd/meta.html", "/odd/canon.html"):
+            r = cl.request("POST", "/v1/fetch", json.dumps({"url": fx.url(path)}).encode(),
+                           {"Authorization": AUTH, "Content-Type": "application/json"})
+            c.check(r, "POST /v1/fetch %s -> 202" % path)
+            rj = wait_job(cl, c, r.h("location")) if r.status == 202 and r.h("location") else r
+            jobs[path] = rj
+        rj = jobs["/odd/ctype"]
+        j = rj.json() if rj.status == 200 else {}
+        err = str((j.get("result") or {}).get("error"))
+        tap.ok(rj.status == 200 and j.get("state") == "failed" and "caf\ufffd\\x01" in err,
+               "a non-UTF-8 Content-Type in the error: GET /v1/jobs/{id} is 200, the job failed, "
+               "the byte is U+FFFD and the control character \\x01", "200 failed caf\ufffd\\x01",
+               rj)
+        rj = jobs["/odd/meta.html"]
+        j = rj.json() if rj.status == 200 else {}
+        res = j.get("result") or {}
+        tap.ok(j.get("state") == "done" and res.get("stored") == 1,
+               "obs-text in ETag, Last-Modified and Content-Type: the article is stored",
+               "done, 1 stored", rj)
+        r = cl.get("/v1/articles/" + url_id(fx.url("/odd/meta.html")))
+        c.check(r, "GET the article with odd headers")
+        f = (r.json().get("fetch") or {}) if r.status == 200 else {}
+        tap.eq((f.get("etag"), f.get("last_modified"), f.get("content_type")),
+               ('"\ufffdt\ufffd"', "Tue, 10 Feb 2026 08:00:00 GMT\ufffd",
+                "text/html; charset=utf-8; x=caf\ufffd"),
+               "the article's fetch metadata keeps the header values with U+FFFD for bad bytes")
+        rj = jobs["/odd/canon.html"]
+        j = rj.json() if rj.status == 200 else {}
+        res = j.get("result") or {}
+        note = str(res.get("note"))
+        tap.ok(j.get("state") == "done" and res.get("stored") == 1 and
+               "victim.example.com" in note and "another site" in note,
+               "a canonical URL on another site: the job is done, its note says it was ignored",
+               "done, note ... another site ...", rj)
+        own = cl.get("/v1/articles/" + url_id(fx.url("/odd/canon.html")))
+        victim = cl.get("/v1/articles/" + url_id("https://victim.example.com/story"))
+        tap.eq((own.status, victim.status, (own.json() if own.status == 200 else {}).get("url")),
+               (200, 404, fx.url("/odd/canon.html")),
+               "...and the page is stored under its own URL, not under the other site's")
+        r = cl.get("/v1/sources")
+        c.check(r, "GET /v1/sources with odd pages")
+        by = {s.get("url"): s for s in (r.json().get("items", []) if r.status == 200 else [])}
+        tap.ok("\ufffd" in str((by.get(fx.url("/odd/ctype")) or {}).get("last_error")) and
+               "another site" in str((by.get(fx.url("/odd/canon.html")) or {}).get("note")),
+               "/v1/sources records the sanitised error and the note", "U+FFFD, note", by)
         cl.close()
     finally:
         srv.stop()

@@ -82,6 +82,12 @@ static const char canon_page[] =
     "<link rel=\"canonical\" href=\"/canon\"></head><body>"
     "<p>One story, two addresses, one canonical URL.</p></body></html>";
 
+/* Names another site's URL as its canonical URL. */
+static const char canon_evil_page[] =
+    "<html><head><title>Claims another site's story</title>"
+    "<link rel=\"canonical\" href=\"https://victim.example.com/story\"></head><body>"
+    "<p>This page says it is somebody else's article.</p></body></html>";
+
 static const char notitle_page[] = "<html><body><div><p>A page without any title at all.</p>"
                                    "<p>Second paragraph.</p></div></body></html>";
 
@@ -220,6 +226,37 @@ static ssize_t read_reset(void *cls, uint64_t pos, char *buf, size_t max)
     return 100;
 }
 
+/* robots.txt far past the 512 KiB the fetcher reads: the rules, 600 KiB of
+ * comments at once, then a comment line every 50 ms for up to 10 s. */
+#define BIG_ROBOTS_FAST ((uint64_t)600 * 1024)
+static ssize_t read_robots_big(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    static const char head[] = "User-agent: ecfacts\nDisallow: /private/\n";
+    static const char pad[] = "# padding padding padding padding padding padding padding\n";
+    const size_t plen = sizeof(pad) - 1;
+    struct fixture *f = cls;
+    if (pos == 0 && max >= sizeof(head)) {
+        memcpy(buf, head, sizeof(head) - 1);
+        return (ssize_t)(sizeof(head) - 1);
+    }
+    size_t n = 0;
+    if (pos + plen > BIG_ROBOTS_FAST) { /* the trickle: one line per call */
+        if (atomic_load(&f->stopping) || pos >= BIG_ROBOTS_FAST + 200 * plen)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        nap_ms(50);
+        if (max >= plen) {
+            memcpy(buf, pad, plen);
+            n = plen;
+        }
+    } else {
+        while (n + plen <= max && pos + n + plen <= BIG_ROBOTS_FAST) {
+            memcpy(buf + n, pad, plen);
+            n += plen;
+        }
+    }
+    return n ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
 static enum MHD_Result send_cb(struct MHD_Connection *c, uint64_t size,
                                MHD_ContentReaderCallback cb, void *cls)
 {
@@ -270,6 +307,8 @@ static enum MHD_Result route(struct fixture *f, struct MHD_Connection *c, const 
     size_t seen = record(f, c, path);
     char url[128];
 
+    if (strcmp(path, "/robots.txt") == 0 && atomic_load(&f->big_robots))
+        return send_cb(c, MHD_SIZE_UNKNOWN, read_robots_big, f);
     if (strcmp(path, "/robots.txt") == 0)
         return send_str(c, 200, "text/plain", robots_txt);
     if (strcmp(path, "/feed.rss") == 0)
@@ -289,6 +328,8 @@ static enum MHD_Result route(struct fixture *f, struct MHD_Connection *c, const 
     if (strcmp(path, "/canon-a") == 0 || strcmp(path, "/canon-b") == 0 ||
         strcmp(path, "/canon") == 0)
         return send_str(c, 200, html, canon_page);
+    if (strcmp(path, "/canon-evil") == 0)
+        return send_str(c, 200, html, canon_evil_page);
     if (strcmp(path, "/doc.pdf") == 0)
         return send_str(c, 200, "application/pdf", "%PDF-1.4 binary");
     if (strcmp(path, "/notitle") == 0)
@@ -390,6 +431,7 @@ int fx_start(struct fixture *f)
     memset(f, 0, sizeof(*f));
     pthread_mutex_init(&f->mu, NULL);
     atomic_store(&f->stopping, 0);
+    atomic_store(&f->big_robots, 0);
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;

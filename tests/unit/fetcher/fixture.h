@@ -28,6 +28,9 @@ struct fixture {
     size_t n_hits;
     int active, max_active; /* concurrent requests to /slow/ */
     atomic_int stopping;
+    /* Set after fx_start: /robots.txt is 600 KiB at once, then a trickle that
+     * only ends when the client leaves (or after 10 s). */
+    atomic_int big_robots;
 };
 
 /* Starts the server; 0 on success. */

@@ -1,6 +1,7 @@
 /* tests/unit/fetcher/test_engine.c — the fetch engine against the in-process
  * fixture server on 127.0.0.1 (no other network). Callbacks keep everything
  * in memory. Timing is only ever asserted as a lower bound. */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ struct art {
 };
 
 struct rep {
-    char *url, *error;
+    char *url, *error, *note;
     enum fetch_err err;
     long status;
     bool is_feed, not_modified;
@@ -96,6 +97,7 @@ static void cb_report(void *user, const struct fetch_source_report *r)
     struct rep *p = &m->reps[m->n_reps++];
     p->url = dup_s(r->url);
     p->error = dup_s(r->error);
+    p->note = dup_s(r->note);
     p->err = r->err;
     p->status = r->http_status;
     p->is_feed = r->is_feed;
@@ -146,6 +148,7 @@ static void mem_clear(struct mem *m)
     for (size_t i = 0; i < m->n_reps; i++) {
         free(m->reps[i].url);
         free(m->reps[i].error);
+        free(m->reps[i].note);
     }
     for (size_t i = 0; i < m->n_items; i++) {
         free(m->items[i].url);
@@ -505,6 +508,64 @@ static void test_dups(void)
     is_int(fx_count(&fx, "/canon"), 0, "canonical: the canonical URL itself is not fetched again");
 }
 
+/* A page may not claim another site's URL as its canonical URL. */
+static void test_canonical_site(void)
+{
+    struct fetch_settings s;
+    char want[256];
+    test_settings(&s);
+    const char *src[] = {"/canon-evil", "/canon", NULL};
+    is_int(run(&s, src, false), FETCH_OK, "canonical site: run ok");
+    const struct art *a = art_for("/canon-evil");
+    ok(a && strcmp(a->canon, fx_url(&fx, "/canon-evil", want, sizeof(want))) == 0,
+       "canonical on another site: ignored, the page goes under its own URL");
+    if (a)
+        printf("# canonical handed over: %s\n", a->canon);
+    const struct rep *r = rep_for("/canon-evil");
+    ok(r && r->err == FETCH_OK && r->stored == 1 && has(r->note, "another site") &&
+           has(r->note, "victim.example.com"),
+       "canonical on another site: stored, and the source report says it was ignored");
+    if (r)
+        printf("# note: %s\n", r->note);
+    const struct art *c = art_for("/canon");
+    ok(c && strcmp(c->canon, fx_url(&fx, "/canon", want, sizeof(want))) == 0,
+       "canonical on the same host: still trusted");
+    const struct rep *rc = rep_for("/canon");
+    ok(rc && rc->note[0] == '\0', "canonical on the same host: no note");
+}
+
+/* robots.txt past 512 KiB: the prefix is parsed, the transfer is not read to
+ * the timeout (which would disallow the whole host). */
+static void test_robots_big(void)
+{
+    struct fetch_settings s;
+    char page[256], priv[256];
+    test_settings(&s);
+    s.timeout_ms = 3000;
+    s.max_attempts = 1;
+    atomic_store(&fx2.big_robots, 1);
+    fx_url(&fx2, "/a/77", page, sizeof(page));
+    fx_url(&fx2, "/private/x", priv, sizeof(priv));
+    const char *src[] = {page, priv, NULL};
+    int64_t t0 = fx_now_us();
+    is_int(run(&s, src, false), FETCH_OK, "big robots.txt: run ok");
+    printf("# big robots.txt: the run took %ld ms (timeout %u ms)\n",
+           (long)((fx_now_us() - t0) / 1000), s.timeout_ms);
+    const struct rep *r = NULL, *p = NULL;
+    for (size_t i = 0; i < mem.n_reps; i++) {
+        if (strcmp(mem.reps[i].url, page) == 0)
+            r = &mem.reps[i];
+        if (strcmp(mem.reps[i].url, priv) == 0)
+            p = &mem.reps[i];
+    }
+    ok(r && r->err == FETCH_OK && r->stored == 1,
+       "big robots.txt: cut at the cap and parsed, the host is not disallowed");
+    if (r && r->err)
+        printf("# %s\n", r->error);
+    ok(p && p->err == FETCH_E_ROBOTS, "big robots.txt: the rules in the prefix apply");
+    atomic_store(&fx2.big_robots, 0);
+}
+
 static void test_mixed_feed(void)
 {
     struct fetch_settings s;
@@ -598,6 +659,8 @@ int main(void)
     test_robots();
     test_dups();
     test_mixed_feed();
+    test_canonical_site();
+    test_robots_big();
     test_politeness();
     test_cancel();
     mem_clear(&mem);

@@ -265,6 +265,54 @@ static void test_feeds(void)
        "sniff: atom root");
 }
 
+/* Error texts and header values on their way into JSON and LMDB. */
+static void test_text_clean(void)
+{
+    char out[64], small[8];
+    is_str(fetch_text_clean("plain \xc3\xa9t\xc3\xa9", out, sizeof(out)), "plain \xc3\xa9t\xc3\xa9",
+           "clean: valid UTF-8 is kept");
+    is_str(fetch_text_clean("not an HTML page: x/\xff\xfe", out, sizeof(out)),
+           "not an HTML page: x/\xef\xbf\xbd\xef\xbf\xbd", "clean: each bad byte is U+FFFD");
+    is_str(fetch_text_clean("a\xe9" "b", out, sizeof(out)), "a\xef\xbf\xbd" "b",
+           "clean: a latin-1 byte inside ASCII is U+FFFD");
+    is_str(fetch_text_clean("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80", out, sizeof(out)),
+           "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+           "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+           "clean: overlong, surrogate and > U+10FFFF sequences are replaced");
+    is_str(fetch_text_clean("line1\r\nline2\t\x7f", out, sizeof(out)), "line1\\x0d\\x0aline2\\x09\\x7f",
+           "clean: control characters are escaped as \\xNN");
+    is_str(fetch_text_clean("ab\xe2\x82\xac", small, 5), "ab", "clean: cut before a character, never inside");
+    is_str(fetch_text_clean("abc\x01", small, 6), "abc", "clean: cut before an escape, never inside");
+    is_str(fetch_text_clean(NULL, out, sizeof(out)), "", "clean: NULL is empty");
+    ok(ecf_utf8_valid(fetch_text_clean("\xe4\xb8\xad\xe4\xb8", small, sizeof(small)), strlen(small),
+                      NULL),
+       "clean: a truncated sequence at the end is replaced, the result is valid");
+}
+
+/* Whose canonical URL a page may name. */
+static void test_same_site(void)
+{
+    ok(fetch_url_same_site("http://example.com/a", "https://example.com/b"),
+       "same site: same host (scheme may differ)");
+    ok(fetch_url_same_site("https://www.example.com/a", "https://example.com/b"),
+       "same site: www and the bare domain");
+    ok(fetch_url_same_site("https://news.example.co.uk/a", "https://www.example.co.uk/b"),
+       "same site: one registrable domain under a two-label public suffix");
+    ok(!fetch_url_same_site("https://example.co.uk/a", "https://other.co.uk/a"),
+       "other site: two domains under co.uk");
+    ok(!fetch_url_same_site("https://evil.example/a", "https://victim.example.com/story"),
+       "other site: another domain");
+    ok(!fetch_url_same_site("https://alice.github.io/a", "https://bob.github.io/a"),
+       "other site: two users of a private suffix (github.io)");
+    ok(fetch_url_same_site("http://127.0.0.1:8080/a", "http://127.0.0.1:9090/b"),
+       "same site: the same IP address");
+    ok(!fetch_url_same_site("http://127.0.0.1/a", "http://10.0.0.1/b"),
+       "other site: two IP addresses sharing no domain (not '0.1')");
+    ok(!fetch_url_same_site("http://localhost/a", "http://127.0.0.1/b"),
+       "other site: localhost and 127.0.0.1");
+    ok(!fetch_url_same_site("http://example.com/a", "not a url"), "unparsable: not the same site");
+}
+
 int main(void)
 {
     if (fetch_global_init() != FETCH_OK) {
@@ -276,6 +324,8 @@ int main(void)
     test_robots();
     test_dates();
     test_feeds();
+    test_text_clean();
+    test_same_site();
     fetch_global_cleanup();
     return done();
 }

@@ -19,7 +19,8 @@ static const char *const FETCH_KEYS[] = {"source",        "fetched_at",   "http_
                                          "last_modified", "content_type", NULL};
 static const char *const SOURCE_KEYS[] = {"url",          "is_feed",  "last_fetch",
                                           "http_status",  "etag",     "not_modified",
-                                          "counts",       "last_error", "seconds", NULL};
+                                          "counts",       "last_error", "note",
+                                          "seconds",      NULL};
 static const char *const SOURCE_COUNT_KEYS[] = {"found",     "stored", "duplicates",
                                                 "unchanged", "failed", NULL};
 
@@ -385,6 +386,7 @@ static void test_sources(struct store *s)
     struct store_source upd = source("https://a.example/1", 0);
     upd.etag = "";
     upd.error = "HTTP 503";
+    upd.note = "http://a.example/1: canonical URL on another site ignored (https://b.example/)";
     upd.http_status = 503;
     upd.is_feed = false;
     upd.not_modified = true;
@@ -395,6 +397,8 @@ static void test_sources(struct store *s)
            json_array_size(items) == 4,
        "still four sources");
     x = json_array_get(items, 0);
+    ok(json_is_string(json_object_get(x, "note")) && strstr(sget(x, "note"), "another site"),
+       "the note is recorded");
     ok(json_is_null(json_object_get(x, "etag")) && strcmp(sget(x, "last_error"), "HTTP 503") == 0 &&
            iget(x, "http_status") == 503 && json_is_false(json_object_get(x, "is_feed")) &&
            json_is_true(json_object_get(x, "not_modified")) &&
@@ -432,6 +436,9 @@ static void test_sources(struct store *s)
     inv = source("https://a.example/1", 0);
     inv.error = "\xc3";
     is_int(store_source_put(s, &inv), STORE_E_INVALID, "error not UTF-8: INVALID");
+    inv = source("https://a.example/1", 0);
+    inv.note = "\xff";
+    is_int(store_source_put(s, &inv), STORE_E_INVALID, "note not UTF-8: INVALID");
     inv = source("", 0);
     is_int(store_source_put(s, &inv), STORE_E_INVALID, "empty URL: INVALID");
 }
