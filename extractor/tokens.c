@@ -277,10 +277,20 @@ static bool prep_before(const struct tok *t, size_t i)
     return false;
 }
 
+/* The next token index after i that a reference looks at in a sentence of n
+ * tokens: the first TK_HEAD, then the last TK_TAIL. */
+static inline size_t look_next(size_t i, size_t n)
+{
+    i++;
+    if (i == TK_HEAD && n > TK_HEAD + TK_TAIL)
+        i = n - TK_TAIL;
+    return i;
+}
+
 /* Salience-ranked antecedent of a singular reference: an ENT of a type in
  * mask before position upto in cur, else in the previous sentences. */
 static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent *prev, size_t np,
-                        unsigned mask, uint32_t *ent)
+                        unsigned mask, uint32_t *ent, size_t *steps)
 {
     int best = -1000;
     bool found = false;
@@ -288,7 +298,9 @@ static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
         size_t n = sidx == 0 ? upto : prev[np - sidx].n;
         bool first = true;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i = look_next(i, n)) {
+            if (steps)
+                ++*steps;
             if (t[i].kind != TK_ENT)
                 continue;
             bool was_first = first;
@@ -327,13 +339,15 @@ static bool resolve_one(const struct tok *cur, size_t upto, const struct tk_sent
 
 /* "these chips": the chips named in the nearest earlier sentence. */
 static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_sent *prev,
-                           size_t np, unsigned mask, uint32_t *ents)
+                           size_t np, unsigned mask, uint32_t *ents, size_t *steps)
 {
     for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
         size_t n = sidx == 0 ? upto : prev[np - sidx].n;
         size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i = look_next(i, n)) {
+            if (steps)
+                ++*steps;
             if (t[i].kind != TK_ENT || !(t[i].tmask & mask) || (t[i].flags & TF_COREF))
                 continue;
             for (size_t j = 0; j < t[i].ne && k < TK_MAXG; j++) {
@@ -414,12 +428,12 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
         t.wl = t.e - t.s;
         bool ok;
         if (ck->many) {
-            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ck->mask, t.ent);
+            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ck->mask, t.ent, in->steps);
             ok = t.ne > 0;
             if (ok && t.ne > 1)
                 t.flags |= TF_LIST;
         } else {
-            ok = resolve_one(o->t, o->n, prev, np, ck->mask, &t.ent[0]);
+            ok = resolve_one(o->t, o->n, prev, np, ck->mask, &t.ent[0], in->steps);
             t.ne = 1;
         }
         if (!ok) {

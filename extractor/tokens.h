@@ -70,7 +70,17 @@ struct tk_in {
                              * caller owns them (frees scratch[0].t and scratch[1].t) */
     const struct tk_wid *wid; /* words with known ids, sorted by s (may be NULL) */
     size_t nwid;
+    size_t *steps; /* when not NULL, += the tokens reference resolution looked at
+                    * (tests bound it: it grows linearly with the sentence) */
 };
+
+/* A reference looks back over the first TK_HEAD and the last TK_TAIL tokens
+ * of its sentence and of each of the two sentences before: the whole
+ * sentence for anything shorter than TK_HEAD + TK_TAIL tokens (prose is; a
+ * sentence is at most TX_SENT_MAX bytes anyway), a constant amount of work
+ * per reference otherwise. */
+#define TK_HEAD 64
+#define TK_TAIL 256
 
 struct tk_sent {
     struct tok *t;
