@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "extractor/extract.h"
 
@@ -35,8 +36,8 @@ void tx_free(struct tx *t);
 /* One sentence in code points [s, e), trimmed. evidence is false for
  * headline-like pieces (a line without terminal punctuation, a caption). */
 struct tx_sent {
-    size_t s, e;
-    size_t line; /* 0-based line number */
+    uint32_t s, e; /* 16 bytes: texts are < EX_MAX_TEXT */
+    uint32_t line; /* 0-based line number */
     bool evidence;
 };
 

@@ -60,7 +60,7 @@ struct work {
     struct tx tx;
     struct tx_sent *sents;
     size_t nsents;
-    struct mention *m;
+    struct mention *m; /* freed (NULL, nm 0) once tokenized: the tokens carry them */
     size_t nm, capm;
     struct went *ents;
     size_t nents, capents;
@@ -77,7 +77,8 @@ struct work {
     char (*sdate)[11]; /* per sentence: its date (dates_format), when sdate_st is 2 */
     uint8_t *sdate_st; /* per sentence: 0 not looked for yet, 1 none, 2 found */
     uint8_t *hedge_st; /* per sentence: 0 not looked for yet, 1 not hedged, 2 hedged */
-    struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the ids) */
+    struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the
+                         * ids); freed (NULL, nwid 0) once tokenized */
     size_t nwid, capwid;
 };
 

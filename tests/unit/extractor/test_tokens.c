@@ -1,6 +1,7 @@
 /* Unit tests: the tokenizer's reference resolution does a bounded amount of
  * work per reference (issue 13 item 4: it scanned every earlier token of the
- * sentence, quadratic in its length). Counted, not timed. */
+ * sentence, quadratic in its length; counted, not timed), and the per-token
+ * structures stay small (item 5). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,21 @@ static void test_lookback(const struct extractor *x)
     free(text);
 }
 
+/* Issue 13 item 5: an article's tokens, mentions and sentences are all kept
+ * while the rules run, one of each per few bytes of text, so their sizes set
+ * the extractor's memory (170x the input before; the budget is 20x). */
+static void test_sizes(void)
+{
+    ok(sizeof(struct tok) <= 64, "a token is at most 64 bytes (%zu)", sizeof(struct tok));
+    ok(sizeof(struct mention) <= 16, "a mention is at most 16 bytes (%zu)",
+       sizeof(struct mention));
+    ok(sizeof(struct tx_sent) <= 16, "a sentence is at most 16 bytes (%zu)",
+       sizeof(struct tx_sent));
+}
+
 int main(void)
 {
+    test_sizes();
     struct extractor *x = ex_load_shipped();
     ok(x != NULL, "shipped data compiles");
     if (x)
