@@ -171,8 +171,8 @@ static void test_giant_sentence(const struct extractor *x)
                                                   : &r->sanctions[i - r->n_facts].ev.sentence;
         longest = sp->end - sp->start > longest ? sp->end - sp->start : longest;
     }
-    ok(r->n_facts > 100 && r->n_sanctions > 0, "the clauses still give facts (%zu) and sanctions (%zu)",
-       r->n_facts, r->n_sanctions);
+    ok(r->n_facts > 100 && r->n_sanctions > 0,
+       "the clauses still give facts (%zu) and sanctions (%zu)", r->n_facts, r->n_sanctions);
     ok(longest <= TX_SENT_MAX, "every evidence is at most %d bytes (longest %zu)", TX_SENT_MAX,
        longest);
     ex_result_free(r);
