@@ -400,6 +400,14 @@ static enum ex_err run(const struct extractor *x, const char *text, size_t len,
     work_sort_mentions(&w);
     if ((err = tokenize_all(&w)))
         goto out;
+    /* nothing after tokenizing reads mentions or word ids: their memory goes
+     * before the per-sentence rule state below is allocated (issue 13) */
+    free(w.m);
+    w.m = NULL;
+    w.nm = w.capm = 0;
+    free(w.wid);
+    w.wid = NULL;
+    w.nwid = w.capwid = 0;
     w.sigbuf = calloc((w.nsents ? w.nsents : 1) * SIG_WORDS(x->rules), sizeof *w.sigbuf);
     w.sigs = calloc(w.nsents ? w.nsents : 1, sizeof *w.sigs);
     w.sdate = calloc(w.nsents ? w.nsents : 1, sizeof *w.sdate);

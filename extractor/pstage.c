@@ -393,7 +393,7 @@ static double now_ms(void)
 static void explain_sentence(struct work *w, size_t si, const struct tk_sent *ts)
 {
     const struct tx_sent *s = &w->sents[si];
-    xp(w, "sentence %zu [%zu,%zu): %.*s\n", si, s->s, s->e,
+    xp(w, "sentence %zu [%zu,%zu): %.*s\n", si, (size_t)s->s, (size_t)s->e,
        (int)(tx_byte(&w->tx, s->e) - tx_byte(&w->tx, s->s)), w->tx.orig + tx_byte(&w->tx, s->s));
     xp(w, "  mentions:");
     size_t k = 0;

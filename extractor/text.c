@@ -306,8 +306,8 @@ static bool is_boundary(const struct tx *t, size_t ls, size_t le, size_t i, size
     return true;
 }
 
-static enum ex_err push_sent(struct tx_sent **v, size_t *n, size_t *cap, const struct tx *t,
-                             size_t s, size_t e, size_t line, bool ev)
+static enum ex_err push_one(struct tx_sent **v, size_t *n, size_t *cap, const struct tx *t,
+                            size_t s, size_t e, size_t line, bool ev)
 {
     while (s < e && tx_isspace(t->norm[s]))
         s++;
@@ -325,6 +325,40 @@ static enum ex_err push_sent(struct tx_sent **v, size_t *n, size_t *cap, const s
     }
     (*v)[(*n)++] = (struct tx_sent){.s = s, .e = e, .line = line, .evidence = ev};
     return EX_OK;
+}
+
+/* Where a sentence from code point s that is too long ends: the last space
+ * in the second half of its first TX_SENT_MAX bytes, else the last code
+ * point boundary within them. Returns a code point in (s, e). */
+static size_t cut_at(const struct tx *t, size_t s, size_t e)
+{
+    size_t b0 = tx_byte(t, s);
+    size_t c = s + TX_SENT_MAX < e ? s + TX_SENT_MAX : e - 1; /* a byte is at most a code point */
+    while (c > s + 1 && tx_byte(t, c) - b0 > TX_SENT_MAX)
+        c--;
+    for (size_t q = c; q > s && tx_byte(t, q) - b0 > TX_SENT_MAX / 2; q--)
+        if (tx_isspace(t->norm[q]))
+            return q;
+    return c;
+}
+
+/* Adds sentence [s, e), trimmed, cut into pieces of at most TX_SENT_MAX
+ * bytes when longer. */
+static enum ex_err push_sent(struct tx_sent **v, size_t *n, size_t *cap, const struct tx *t,
+                             size_t s, size_t e, size_t line, bool ev)
+{
+    while (s < e && tx_byte(t, e) - tx_byte(t, s) > TX_SENT_MAX) {
+        while (s < e && tx_isspace(t->norm[s]))
+            s++;
+        if (s >= e || tx_byte(t, e) - tx_byte(t, s) <= TX_SENT_MAX)
+            break;
+        size_t c = cut_at(t, s, e);
+        enum ex_err err = push_one(v, n, cap, t, s, c, line, ev);
+        if (err)
+            return err;
+        s = c;
+    }
+    return push_one(v, n, cap, t, s, e, line, ev);
 }
 
 static size_t count_words(const char *p, size_t s, size_t e)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "extractor/extract.h"
 
@@ -35,14 +36,23 @@ void tx_free(struct tx *t);
 /* One sentence in code points [s, e), trimmed. evidence is false for
  * headline-like pieces (a line without terminal punctuation, a caption). */
 struct tx_sent {
-    size_t s, e;
-    size_t line; /* 0-based line number */
+    uint32_t s, e; /* 16 bytes: texts are < EX_MAX_TEXT */
+    uint32_t line; /* 0-based line number */
     bool evidence;
 };
 
+/* Longest sentence, in bytes of the original text. A longer one (a page
+ * with no full stops) is cut at its last space past TX_SENT_MAX / 2, or at
+ * the last code point that fits when there is none: every sentence-scoped
+ * pass, and every evidence, then stays bounded whatever the input. Prose
+ * sentences are far shorter (the longest line of the seed corpus and devset
+ * is under 800 bytes). */
+#define TX_SENT_MAX 1024
+
 /* Splits the folded text into sentences (abbreviations such as U.S., Corp.,
- * No. 5, initials and decimals do not end a sentence). *out is malloc'd
- * (caller frees) and may be NULL when *n == 0. */
+ * No. 5, initials and decimals do not end a sentence), none longer than
+ * TX_SENT_MAX bytes. *out is malloc'd (caller frees) and may be NULL when
+ * *n == 0. */
 enum ex_err tx_split(const struct tx *t, struct tx_sent **out, size_t *n)
     __attribute__((warn_unused_result));
 

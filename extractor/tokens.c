@@ -263,9 +263,20 @@ static void mark_groups(const struct tk_in *in, struct tk_vec *v)
     v->n = k;
 }
 
+/* The next token index after i that a reference looks at in a sentence of n
+ * tokens: the first TK_HEAD, then the last TK_TAIL. */
+static inline size_t look_next(size_t i, size_t n)
+{
+    i++;
+    if (i == TK_HEAD && n > TK_HEAD + TK_TAIL)
+        i = n - TK_TAIL;
+    return i;
+}
+
 /* Salience-ranked antecedent of a reference (coref.c says what fits and how
  * salient it is): an ENT before position upto in cur, else in the previous
- * sentences. *src receives the token it came from (a list, for "they"). */
+ * sentences, looking at most TK_HEAD + TK_TAIL tokens of each. *src receives
+ * the token it came from (a list, for "they"). */
 static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t upto,
                         const struct tk_sent *prev, size_t np, const struct cr_ref *ref,
                         uint32_t *ent, const struct tok **src)
@@ -276,7 +287,9 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
         size_t n = sidx == 0 ? upto : prev[np - sidx].n;
         bool first = true;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i = look_next(i, n)) {
+            if (in->steps)
+                ++*in->steps;
             if (t[i].kind != TK_ENT)
                 continue;
             bool was_first = first;
@@ -300,13 +313,15 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
 
 /* "these chips": the chips named in the nearest earlier sentence. */
 static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_sent *prev,
-                           size_t np, unsigned mask, uint32_t *ents)
+                           size_t np, unsigned mask, uint32_t *ents, size_t *steps)
 {
     for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
         size_t n = sidx == 0 ? upto : prev[np - sidx].n;
         size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i = look_next(i, n)) {
+            if (steps)
+                ++*steps;
             if (t[i].kind != TK_ENT || !(t[i].tmask & mask) || (t[i].flags & TF_COREF))
                 continue;
             for (size_t j = 0; j < t[i].ne && k < TK_MAXG; j++) {
@@ -372,7 +387,7 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
         t.wl = t.e - t.s;
         bool ok;
         if (ref.plural && ref.mask == (1u << EX_T_CHIP)) {
-            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ref.mask, t.ent);
+            t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ref.mask, t.ent, in->steps);
             ok = t.ne > 0;
         } else {
             const struct tok *src = NULL;

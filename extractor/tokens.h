@@ -25,7 +25,8 @@ enum tk_flag {
     TF_LIST = 16,   /* ENT merged from a coordination */
 };
 
-/* 80 bytes: an article's tokens stay small (texts are < EX_MAX_TEXT, so
+/* 64 bytes: every token of an article is kept until the rules have run, so
+ * their size is most of the extractor's memory (texts are < EX_MAX_TEXT, so
  * offsets and entity indexes fit 32 bits). */
 struct tok {
     uint8_t kind, flags, ne;
@@ -34,14 +35,17 @@ struct tok {
     uint32_t s, e;  /* code points in the article */
     uint32_t wl;
     const char *w;  /* lowercased text (borrowed from the tx) */
-    uint32_t ent[TK_MAXG]; /* working entity indexes */
-    char val[12];
+    union {         /* a token is either a node or has entities, never both */
+        uint32_t ent[TK_MAXG]; /* working entity indexes: ENT, or a TF_DEMONYM word */
+        char val[12];          /* TF_NODE words only */
+    };
 };
 
-/* A mention of a working entity (or of a demonym) at code points [s, e). */
+/* A mention of a working entity (or of a demonym) at code points [s, e);
+ * 16 bytes, for the same reason as struct tok. */
 struct mention {
-    size_t s, e;
-    size_t ent;
+    uint32_t s, e;
+    uint32_t ent;
     bool demonym;
 };
 
@@ -71,7 +75,17 @@ struct tk_in {
                              * caller owns them (frees scratch[0].t and scratch[1].t) */
     const struct tk_wid *wid; /* words with known ids, sorted by s (may be NULL) */
     size_t nwid;
+    size_t *steps; /* when not NULL, += the tokens reference resolution looked at
+                    * (tests bound it: it grows linearly with the sentence) */
 };
+
+/* A reference looks back over the first TK_HEAD and the last TK_TAIL tokens
+ * of its sentence and of each of the two sentences before: the whole
+ * sentence for anything shorter than TK_HEAD + TK_TAIL tokens (prose is; a
+ * sentence is at most TX_SENT_MAX bytes anyway), a constant amount of work
+ * per reference otherwise. */
+#define TK_HEAD 64
+#define TK_TAIL 256
 
 struct tk_sent {
     struct tok *t;

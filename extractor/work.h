@@ -72,7 +72,7 @@ struct work {
     struct tx tx;
     struct tx_sent *sents;
     size_t nsents;
-    struct mention *m;
+    struct mention *m; /* freed (NULL, nm 0) once tokenized: the tokens carry them */
     size_t nm, capm;
     struct went *ents;
     size_t nents, capents;
@@ -92,7 +92,8 @@ struct work {
     bool headline;      /* sentence 0 is a headline (no terminal punctuation) */
     struct tok *cuetmp; /* apply.c: scratch tokens for cue scans (ncuetmp of them) */
     size_t ncuetmp;
-    struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the ids) */
+    struct tk_wid *wid; /* the words discovery looked up, by position (tokens reuse the
+                         * ids); freed (NULL, nwid 0) once tokenized */
     size_t nwid, capwid;
     struct xbuf *xp; /* NULL unless the caller asked for an explanation */
 };

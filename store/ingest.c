@@ -298,12 +298,28 @@ out:
     json_decref(rec);
 }
 
+/* The evidence's sentence text is at most STORE_EVIDENCE_TEXT_MAX bytes: one
+ * run-on "sentence" (a page without full stops) used to be stored whole with
+ * every fact found in it, so a 256 KiB page grew the store by 64 MB. */
 static json_t *evidence_new(const struct ingest *in, const struct ex_evidence *ev, double conf)
 {
+    static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
     const struct ex_span *sp = &ev->sentence;
-    return json_pack("{s:s,s:s%,s:I,s:I,s:s,s:f}", "article", in->a->id, "sentence",
-                     in->a->text + sp->start, sp->end - sp->start, "start", (json_int_t)sp->cstart,
-                     "end", (json_int_t)sp->cend, "rule", ev->rule, "confidence", rec_round(conf));
+    const char *text = in->a->text + sp->start;
+    size_t n = sp->end - sp->start;
+    char cut[STORE_EVIDENCE_TEXT_MAX];
+    if (n > STORE_EVIDENCE_TEXT_MAX) {
+        size_t k = STORE_EVIDENCE_TEXT_MAX - (sizeof ellipsis - 1);
+        while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+            k--; /* text[k] starts a code point: text[0..k) is whole ones */
+        memcpy(cut, text, k);
+        memcpy(cut + k, ellipsis, sizeof ellipsis - 1);
+        text = cut;
+        n = k + sizeof ellipsis - 1;
+    }
+    return json_pack("{s:s,s:s%,s:I,s:I,s:s,s:f}", "article", in->a->id, "sentence", text, n,
+                     "start", (json_int_t)sp->cstart, "end", (json_int_t)sp->cend, "rule",
+                     ev->rule, "confidence", rec_round(conf));
 }
 
 /* ---- facts and sanctions: merged without parsing their evidence ----

@@ -25,6 +25,9 @@
 #define STORE_MAX_LIMIT 500
 #define STORE_ID_MAX 128
 #define STORE_EVIDENCE_MAX 20 /* evidences kept per fact or sanction; mentions count them all */ /* ids (article, entity, fact, sanction) are < this many bytes */
+/* Bytes of an evidence's sentence text kept: a longer one is cut at a UTF-8
+ * boundary and ends with "\u2026" (its start/end still span the whole sentence) */
+#define STORE_EVIDENCE_TEXT_MAX 1024
 
 enum store_err {
     STORE_OK = 0,

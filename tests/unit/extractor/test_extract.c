@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "extractor/text.h"
 #include "tests/tap.h"
+#include "tests/unit/extractor/advgen.h"
 #include "tests/unit/extractor/exhelp.h"
 
 static const char article[] =
@@ -158,6 +160,32 @@ static void test_threads(const struct extractor *x)
     ok(all, "one extractor shared by four threads");
 }
 
+/* Issue 13: on a 256 KiB page without a full stop every fact's evidence was
+ * the whole page; now it is one piece of at most TX_SENT_MAX bytes. */
+static void test_giant_sentence(const struct extractor *x)
+{
+    const size_t len = 256 * 1024;
+    char *text = adv_giant_sentence(len);
+    struct ex_result *r = NULL;
+    if (!text || extract_run(x, text, len, NULL, &r) != EX_OK) {
+        ok(0, "extract the giant sentence");
+        free(text);
+        return;
+    }
+    size_t longest = 0, n = r->n_facts + r->n_sanctions;
+    for (size_t i = 0; i < n; i++) {
+        const struct ex_span *sp = i < r->n_facts ? &r->facts[i].ev.sentence
+                                                  : &r->sanctions[i - r->n_facts].ev.sentence;
+        longest = sp->end - sp->start > longest ? sp->end - sp->start : longest;
+    }
+    ok(r->n_facts > 100 && r->n_sanctions > 0,
+       "the clauses still give facts (%zu) and sanctions (%zu)", r->n_facts, r->n_sanctions);
+    ok(longest <= TX_SENT_MAX, "every evidence is at most %d bytes (longest %zu)", TX_SENT_MAX,
+       longest);
+    ex_result_free(r);
+    free(text);
+}
+
 int main(void)
 {
     test_names();
@@ -167,6 +195,7 @@ int main(void)
         test_errors(x);
         test_article(x);
         test_threads(x);
+        test_giant_sentence(x);
     }
     extractor_free(x);
     return done();

@@ -1,8 +1,10 @@
 /* Unit tests: folding with offsets, and the sentence splitter. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "extractor/text.h"
 #include "tests/tap.h"
+#include "tests/unit/extractor/advgen.h"
 
 static void split(const char *text, struct tx *t, struct tx_sent **s, size_t *n)
 {
@@ -95,9 +97,80 @@ static void test_split(void)
     tx_free(&t);
 }
 
+/* Checks the pieces of a text with no sentence break: each at most
+ * TX_SENT_MAX bytes, starting on a code point, in order, and together all of
+ * the text but whitespace. Returns the number of pieces (0 on failure). */
+static size_t check_pieces(const char *text, const char *what, bool spaces)
+{
+    struct tx t;
+    struct tx_sent *s = NULL;
+    size_t n = 0, len = strlen(text);
+    if (tx_build(&t, text, len) != EX_OK || tx_split(&t, &s, &n) != EX_OK || n == 0) {
+        ok(0, "%s: split", what);
+        tx_free(&t);
+        return 0;
+    }
+    size_t longest = 0, shortest = SIZE_MAX, prev = 0;
+    bool order = true, starts = true, gaps = true;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = tx_byte(&t, s[i].s), e = tx_byte(&t, s[i].e);
+        longest = e - b > longest ? e - b : longest;
+        if (i > 0 && i + 1 < n && e - b < shortest) /* not the title, not the rest */
+            shortest = e - b;
+        order = order && b >= prev && e > b;
+        starts = starts && ((unsigned char)text[b] & 0xC0) != 0x80;
+        for (size_t q = prev; q < b && gaps; q++)
+            gaps = text[q] == ' ' || text[q] == '\n' || i == 0;
+        prev = e;
+    }
+    ok(longest <= TX_SENT_MAX, "%s: %zu pieces, the longest %zu bytes (cap %d)", what, n, longest,
+       TX_SENT_MAX);
+    ok(order && starts && gaps && tx_byte(&t, s[n - 1].e) == len,
+       "%s: pieces in order, on code points, covering the text", what);
+    if (spaces)
+        ok(shortest > TX_SENT_MAX / 2, "%s: cut at a space in the second half (shortest %zu)",
+           what, shortest);
+    free(s);
+    tx_free(&t);
+    return n;
+}
+
+/* Issue 13: a page without full stops was one sentence, and every fact's
+ * evidence; now no sentence is longer than TX_SENT_MAX bytes. */
+static void test_sentence_cap(void)
+{
+    const size_t len = 256 * 1024;
+    char *giant = adv_giant_sentence(len);
+    if (!giant) {
+        ok(0, "generate the giant sentence");
+        return;
+    }
+    check_pieces(giant, "256 KiB without a full stop", true);
+    /* no space at all, two- and three-byte code points: cut between them */
+    for (size_t i = 0; i + 5 <= len; i += 5)
+        memcpy(giant + i, "\xC3\xA9\xE4\xB8\xAD", 5); /* e-acute, a CJK ideograph */
+    giant[len - len % 5] = '\0';
+    check_pieces(giant, "256 KiB of multi-byte letters, no space", false);
+    free(giant);
+
+    struct tx t;
+    struct tx_sent *s = NULL;
+    size_t n = 0;
+    char line[TX_SENT_MAX + 1];
+    memset(line, 'a', sizeof line - 1);
+    line[sizeof line - 1] = '\0';
+    for (size_t i = 50; i < sizeof line - 1; i += 50)
+        line[i] = ' ';
+    split(line, &t, &s, &n);
+    is_int(n, 1, "a line of exactly TX_SENT_MAX bytes stays whole");
+    free(s);
+    tx_free(&t);
+}
+
 int main(void)
 {
     test_fold();
     test_split();
+    test_sentence_cap();
     return done();
 }

@@ -854,6 +854,66 @@ static void test_evidence_bound(const char *base)
     check_merged_records(dir);
 }
 
+/* Issue 13: an evidence's sentence text is cut to STORE_EVIDENCE_TEXT_MAX
+ * bytes on a code point, with an ellipsis; its offsets still span the whole
+ * sentence in the article. */
+static void test_evidence_text_cap(const char *base)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/evtext", base);
+    struct store *s = open_ok(dir, 64u << 20);
+    struct fx *f = malloc(sizeof *f);
+    char *sent = malloc(4096);
+    if (!s || !f || !sent) {
+        ok(0, "open the evidence text store");
+        goto out;
+    }
+    /* 3000 bytes: two-byte letters put a continuation byte where a cut at
+     * STORE_EVIDENCE_TEXT_MAX - 3 would fall */
+    size_t n = (size_t)snprintf(sent, 4096, "Huawei develops the Ascend 910C ");
+    while (n + 2 < 3000) {
+        memcpy(sent + n, "\xC3\xA9", 2); /* e-acute */
+        n += 2;
+    }
+    sent[n] = '\0';
+    fx_init(f, "Lead. ");
+    size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+    size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
+    fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.8, EX_S_ASSERTED, sent);
+    const struct ex_span sp = f->facts[0].ev.sentence;
+    struct store_article a = fx_article(f, "evtext", NULL);
+    struct store_ingest_info info;
+    ok(store_ingest(s, &a, &f->r, &info) == STORE_OK, "an article with a 3000-byte sentence");
+    struct store_txn *t = NULL;
+    json_t *facts = NULL;
+    char *next = NULL;
+    struct store_fact_filter ff = {"huawei", "develops", "ascend-910c"};
+    struct store_page pg = {NULL, 10};
+    if (store_read_begin(s, &t) == STORE_OK &&
+        tx_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1) {
+        json_t *ev = json_array_get(json_object_get(json_array_get(facts, 0), "evidence"), 0);
+        const char *txt = sget(ev, "sentence");
+        size_t l = txt ? strlen(txt) : 0;
+        ok(txt && l <= STORE_EVIDENCE_TEXT_MAX && ecf_utf8_valid(txt, l, NULL),
+           "the stored sentence is at most %d bytes of valid UTF-8 (%zu)",
+           STORE_EVIDENCE_TEXT_MAX, l);
+        ok(l > 3 && l > STORE_EVIDENCE_TEXT_MAX - 8 && !memcmp(txt + l - 3, "\xE2\x80\xA6", 3) &&
+               !memcmp(txt, sent, l - 3),
+           "it is the sentence's beginning and an ellipsis");
+        ok(iget(ev, "start") == (long long)sp.cstart && iget(ev, "end") == (long long)sp.cend,
+           "start/end span the whole sentence (%lld-%lld)", iget(ev, "start"), iget(ev, "end"));
+    } else {
+        ok(0, "read the fact");
+    }
+    json_decref(facts);
+    free(next);
+    store_read_end(t);
+out:
+    store_close(s);
+    free(f);
+    free(sent);
+}
+
 /* Entries of the raw ent_articles index under "id\0" (the store closed). */
 static long count_sources_index(const char *dir, const char *id)
 {
@@ -968,6 +1028,7 @@ int main(void)
         store_close(s);
     }
     test_evidence_bound(base);
+    test_evidence_text_cap(base);
     test_merge_corrupt(base);
     test_sources_cap(base);
     free(f1);
