@@ -117,6 +117,14 @@ static void test_sanctions(const struct extractor *x)
     }
 }
 
+static void test_entities(const struct extractor *x)
+{
+    struct ex_result *r = run(x, "Baidu released Ernie 4.5 in March.");
+    ok(ex_find_entity(r, "ERNIE 4.5") >= 0 && ex_find_fact(r, "Baidu", "develops", "ERNIE 4.5"),
+       "a model version with a decimal point is one name");
+    ex_result_free(r);
+}
+
 int main(void)
 {
     struct extractor *x = ex_load_shipped();
@@ -124,6 +132,7 @@ int main(void)
     if (x) {
         test_facts(x);
         test_sanctions(x);
+        test_entities(x);
     }
     extractor_free(x);
     return done();
