@@ -16,8 +16,8 @@
 /* Verb classes (lexicons of data/rules.tsv) that tell who a pronoun subject
  * is: companies develop, use, make, supply and stop shipping; governments
  * impose, add to lists and curb. */
-static const char *const co_verbs[] = {"devverb", "useverb",  "makeverb",
-                                       "supplyverb", "suspverb", "chooseverb"};
+static const char *const co_verbs[] = {"devverb",  "useverb",    "makeverb", "supplyverb",
+                                       "suspverb", "chooseverb", "ownverb"};
 static const char *const gov_verbs[] = {"imposeverb", "addverb", "curbverb"};
 /* Verbs whose object "it"/"them" is a company or a product. */
 static const char *const obj_verbs[] = {"buyerverb", "useverb", "addverb", "curbverb",
@@ -83,6 +83,13 @@ static unsigned poss_mask(const struct rules *R, const struct tok *t, size_t n, 
     return M_ACTOR;
 }
 
+static bool gov_body(const struct tok *t)
+{
+    static const char *const body[] = {"agency", "bureau", "department", "commission",
+                                       "regulator", "watchdog"};
+    return word_in(t, body, NELEM(body));
+}
+
 /* "the [modifiers] head": modifiers are plain words, "-", a country or a
  * demonym; the head says the kind. Returns the tokens covered or 0. */
 static size_t description(const struct rules *R, const struct tok *t, size_t n, size_t i,
@@ -108,7 +115,10 @@ static size_t description(const struct rules *R, const struct tok *t, size_t n, 
         if ((k = lex_match(gov, t, n, j))) {
             if (j + k < n && t[j + k].kind == TK_ENT)
                 return 0;
-            ref->mask = M_GOV;
+            /* "the agency", "the bureau", "the department" is a body; "the
+             * government", "the ministry", "the authorities" may stand for
+             * its country when the body itself was not named */
+            ref->mask = gov_body(&t[j]) ? T_BIT(EX_T_AGENCY) : M_GOV;
             return j + k - i;
         }
         const struct tok *m = &t[j];

@@ -174,8 +174,11 @@ static size_t extend_model(const struct work *w, const struct gz_entry *ge, size
             break;
         size_t s = i + 1;
         size_t t = s;
-        while (t < limit && (tx_isalnum(p[t]) || (p[t] == '-' && t + 1 < limit &&
-                                                  tx_isalnum(p[t + 1]) && t > s)))
+        /* "Ernie 4.5", "HiBL 1.0": a decimal point between digits is part of it */
+        while (t < limit && (tx_isalnum(p[t]) ||
+                             (p[t] == '-' && t + 1 < limit && tx_isalnum(p[t + 1]) && t > s) ||
+                             (p[t] == '.' && t > s && tx_isdigit(p[t - 1]) && t + 1 < limit &&
+                              tx_isdigit(p[t + 1]))))
             t++;
         bool digit;
         if (t == s || !model_token(w, s, t, &digit))

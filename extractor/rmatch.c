@@ -243,6 +243,44 @@ static bool m_word(struct mstate *st, size_t ei, size_t ti, const struct relem *
     return el->quant && m_el(st, ei + 1, ti, ps, pt);
 }
 
+/* Words that open a parenthetical: a determiner or quantity of a noun
+ * phrase, or a relative pronoun. An entity ("Huawei's unit") opens one too. */
+static const char *const ap_open[] = {"a", "an", "the", "its", "their", "one", "two",
+                                      "three", "another", "both", "which", "who", "whose",
+                                      "former", "now", "then", "once", "itself", "also"};
+/* Words that end the parenthetical's candidacy: a new clause of the main
+ * sentence, or a quote. */
+static const char *const ap_stop[] = {"said", "says", "but", "while", "when", "where",
+                                      "after", "before", "because", "although", ";", "\"",
+                                      "(", ")"};
+#define AP_MAX 14 /* tokens inside the commas */
+
+static bool ap_word(const struct tok *t, const char *const *list, size_t nl)
+{
+    for (size_t k = 0; k < nl; k++)
+        if (tk_word_is(t, list[k], strlen(list[k])))
+            return true;
+    return false;
+}
+
+/* The end (the token after the closing comma) of a parenthetical at ti, or 0. */
+static size_t appos_end(const struct tok *t, size_t n, size_t ti)
+{
+    if (ti + 2 >= n || !tk_word_is(&t[ti], ",", 1))
+        return 0;
+    const struct tok *o = &t[ti + 1];
+    if (o->kind != TK_ENT && !(o->flags & TF_DEMONYM) &&
+        !ap_word(o, ap_open, sizeof ap_open / sizeof *ap_open))
+        return 0;
+    for (size_t j = ti + 2; j < n && j <= ti + 1 + AP_MAX; j++) {
+        if (tk_word_is(&t[j], ",", 1))
+            return j + 1;
+        if (ap_word(&t[j], ap_stop, sizeof ap_stop / sizeof *ap_stop))
+            return 0;
+    }
+    return 0;
+}
+
 static bool m_el(struct mstate *st, size_t ei, size_t ti, const struct relem *ps, size_t pt)
 {
     const struct rule *r = st->r;
@@ -266,6 +304,12 @@ static bool m_el(struct mstate *st, size_t ei, size_t ti, const struct relem *ps
                 return true;
         }
         return false;
+    case RE_APPOS: {
+        if (m_el(st, ei + 1, ti, ps, pt))
+            return true;
+        size_t e = appos_end(st->t, st->n, ti);
+        return e && m_el(st, ei + 1, e, ps, pt);
+    }
     case RE_SLOT:
     case RE_NODE:
         if (ti < st->n && m_slot(st, ei, ti, el))

@@ -157,6 +157,10 @@ static enum ex_err parse_elem(struct parse *p, const char *s, size_t n, struct r
             el->role = RR_ANON;
             return EX_OK;
         }
+        if (n == 7 && strncmp(s, "<appos>", 7) == 0) {
+            el->kind = RE_APPOS;
+            return EX_OK;
+        }
         if (n == 8 && strncmp(s, "<node:V>", 8) == 0) {
             el->kind = RE_NODE;
             el->role = RR_V;

@@ -14,7 +14,10 @@
 #include "extractor/extract.h"
 #include "extractor/tokens.h"
 
-enum re_kind { RE_WORD, RE_SLOT, RE_GAP, RE_NODE };
+/* RE_APPOS: nothing, or one parenthetical between commas right after a slot:
+ * an apposition (", China's largest toolmaker,") or a non-restrictive
+ * relative clause (", which ... ,"), skipped whatever entities it holds. */
+enum re_kind { RE_WORD, RE_SLOT, RE_GAP, RE_NODE, RE_APPOS };
 
 /* ---- the compiled form (built by rules_new, see rmatch.c) ----
  * Every word of the lexicons and patterns is interned into a vocabulary
