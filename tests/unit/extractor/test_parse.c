@@ -4,6 +4,7 @@
  * --explain text; a bad frames file; the word cap; and one extractor shared by
  * threads. Sentences are written for these tests. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "tests/tap.h"
@@ -54,21 +55,23 @@ static const char *sanc_rule(const struct extractor *x, const char *text, const 
 
 struct fcase {
     const char *what, *text, *s, *p, *o, *frame;
+    bool token_too; /* the token rules' <appos> finds it first: any rule will do */
 };
 
-/* Each is missed by the token rules (checked below) and found by a frame. */
+/* Each is found by a frame and, unless token_too, missed by the token rules
+ * (checked below). */
 static const struct fcase facts[] = {
     {"passive with a by-agent and an adverb", "Title\nThe Kirin 9010 is produced entirely by SMIC.\n",
-     "SMIC", "manufactures", "Kirin 9010", "frame:manufacture"},
+     "SMIC", "manufactures", "Kirin 9010", "frame:manufacture", false},
     {"apposition with a possessor", "Title\nThe BR100, Biren's first product, rivals the A100.\n",
-     "Biren Technology", "develops", "BR100", "frame:product"},
+     "Biren Technology", "develops", "BR100", "frame:product", true},
     {"the subject beyond an apposition", "Title\nThe BR100, Biren's first product, rivals the A100.\n",
-     "BR100", "rivals", "A100", "frame:rival"},
+     "BR100", "rivals", "A100", "frame:rival", true},
     {"copula with a possessor", "Title\nAlibaba's main inference part is the Hanguang 800.\n",
-     "Alibaba", "develops", "Hanguang 800", "frame:product"},
+     "Alibaba", "develops", "Hanguang 800", "frame:product", false},
     {"passive perfect with an inserted phrase",
      "Title\nThe Ascend 910C has, according to the filing, been fabricated by SMIC since May.\n",
-     "SMIC", "manufactures", "Ascend 910C", "frame:manufacture"},
+     "SMIC", "manufactures", "Ascend 910C", "frame:manufacture", false},
 };
 
 static void test_constructions(const struct extractor *x, const struct extractor *plain)
@@ -76,10 +79,14 @@ static void test_constructions(const struct extractor *x, const struct extractor
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
         const struct fcase *c = &facts[i];
         const char *r = fact_rule(x, c->text, c->s, c->p, c->o);
-        ok(r && !strcmp(r, c->frame), "%s: %s %s %s by %s (got %s)", c->what, c->s, c->p, c->o,
-           c->frame, r ? r : "nothing");
-        ok(!fact_rule(plain, c->text, c->s, c->p, c->o), "%s: not found without the layer",
-           c->what);
+        ok(r && (c->token_too || !strcmp(r, c->frame)), "%s: %s %s %s by %s (got %s)", c->what,
+           c->s, c->p, c->o, c->frame, r ? r : "nothing");
+        if (c->token_too)
+            ok(fact_rule(plain, c->text, c->s, c->p, c->o) != NULL,
+               "%s: found by the token rules too", c->what);
+        else
+            ok(!fact_rule(plain, c->text, c->s, c->p, c->o), "%s: not found without the layer",
+               c->what);
     }
     const char *ban = "Title\nA ban by Japan on photoresist exports to South Korea lasted four years.\n";
     const char *r = sanc_rule(x, ban, "Japan", "South Korea", "export_restriction");
