@@ -13,7 +13,8 @@
 
 #include "extractor/extract.h"
 
-#define PZ_MAX_WORDS 40   /* longer sentences are not parsed (the gate's cap) */
+#define PZ_MAX_WORDS 32   /* longer sentences are not parsed (the gate's cap: parse time
+                             grows with the cube of the length) */
 #define PZ_MAX_NULLS 3    /* the null-link fallback skips at most this many words */
 #define PZ_RETRY_MS 300   /* ... and runs only when the complete attempt took less */
 #define PZ_RETRY_WORDS 30 /* ... on a sentence of at most this many words (longer ones are
