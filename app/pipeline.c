@@ -1,6 +1,7 @@
 #include "app/pipeline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/embedded.h"
@@ -24,8 +25,19 @@ enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *err
                                   out, errbuf, cap);
     if (e || !parse)
         return e;
-    e = extractor_parse_open(*out, (const char *)f->data, f->len, errbuf, cap);
+    /* ECFACTS_LG_DATA: where Link Grammar's en/ dictionary is, when not in
+     * the library's default place (/usr/share/link-grammar) */
+    const char *dir = getenv("ECFACTS_LG_DATA");
+    e = extractor_parse_open(*out, (const char *)f->data, f->len, dir && *dir ? dir : NULL, errbuf,
+                             cap);
     if (e) {
+        /* an operator asked for the parse layer (the default) and it is not
+         * there: refuse to start rather than extract less than configured */
+        size_t n = strlen(errbuf);
+        if (e == EX_E_DATA && n < cap)
+            snprintf(errbuf + n, cap - n, "; install it (Debian: link-grammar), set "
+                                          "ECFACTS_LG_DATA to its directory, or run with "
+                                          "--no-parse (ECFACTS_NO_PARSE=1) for the token rules only");
         extractor_free(*out);
         *out = NULL;
     }

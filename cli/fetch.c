@@ -115,7 +115,7 @@ int cmd_fetch(int argc, char **argv)
         fprintf(stderr, "ecfacts: fetch: %s\n", err);
         goto out;
     }
-    if (pipeline_extractor_default(&x, err, sizeof err) != EX_OK) {
+    if (pipeline_extractor_new(!c.no_parse, &x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: fetch: %s\n", err);
         goto out;
     }

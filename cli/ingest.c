@@ -144,7 +144,7 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "ecfacts: ingest: %s\n", err);
         return EXIT_FAIL;
     }
-    if (pipeline_extractor_default(&x, err, sizeof err) != EX_OK) {
+    if (pipeline_extractor_new(!c.no_parse, &x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: ingest: %s\n", err);
         store_close(s);
         return EXIT_FAIL;

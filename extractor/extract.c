@@ -103,13 +103,13 @@ void extractor_free(struct extractor *x)
 }
 
 enum ex_err extractor_parse_open(struct extractor *x, const char *frames, size_t flen,
-                                 char *errbuf, size_t errcap)
+                                 const char *data_dir, char *errbuf, size_t errcap)
 {
     struct frames *fs = NULL;
     struct pz *pz = NULL;
     enum ex_err err = frames_new(frames ? frames : "", frames ? flen : 0, &fs, errbuf, errcap);
     if (!err)
-        err = pz_new(&pz, errbuf, errcap);
+        err = pz_new(data_dir, &pz, errbuf, errcap);
     if (err) {
         frames_free(fs);
         return err;
@@ -119,6 +119,11 @@ enum ex_err extractor_parse_open(struct extractor *x, const char *frames, size_t
     x->frames = fs;
     x->pz = pz;
     return EX_OK;
+}
+
+void extractor_parse_all(struct extractor *x, bool all)
+{
+    x->parse_all = all;
 }
 
 static void work_free(struct work *w)

@@ -7,6 +7,7 @@
 #ifndef ECF_EXTRACT_H
 #define ECF_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -151,11 +152,16 @@ void extractor_free(struct extractor *x);
 /* Adds the parse layer (a second stage after the token rules, see
  * extractor/pstage.c): the frames (data/frames.tsv) and Link Grammar's English
  * dictionary, loaded once and shared by all threads. Call before x is shared;
- * not thread-safe (the library may set LC_CTYPE to a UTF-8 locale). On
- * EX_E_DATA errbuf names the frames line or the missing dictionary, and x
- * stays as it was (token rules only). */
+ * not thread-safe (the library may set LC_CTYPE to a UTF-8 locale). data_dir:
+ * the directory holding Link Grammar's en/ dictionary (NULL: the library's
+ * default). On EX_E_DATA errbuf names the frames line or the missing
+ * dictionary, and x stays as it was (token rules only). */
 enum ex_err extractor_parse_open(struct extractor *x, const char *frames, size_t flen,
-                                 char *errbuf, size_t errcap) __attribute__((warn_unused_result));
+                                 const char *data_dir, char *errbuf, size_t errcap)
+    __attribute__((warn_unused_result));
+/* For bench/extract-throughput only: parse every evidence sentence (up to
+ * 120 words), without the gate or the per-article budget. Before sharing x. */
+void extractor_parse_all(struct extractor *x, bool all);
 
 /* Runs the extractor on text[0..len). article_date ("YYYY-MM-DD" or NULL) anchors
  * relative dates ("last week", "October 22" without a year); when NULL the

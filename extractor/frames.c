@@ -99,6 +99,10 @@ static int parse_role(const char *s, size_t n, struct fr_role *r)
             src = FS_POSS;
         else if (l == 4 && !strncmp(w, "self", 4))
             src = FS_SELF;
+        else if (l == 8 && !strncmp(w, "implicit", 8))
+            src = FS_IMPLICIT;
+        else if (l == 5 && !strncmp(w, "after", 5))
+            src = FS_AFTER;
         else if (l > 3 && l < 3 + sizeof r->prep[0] && !strncmp(w, "pp:", 3)) {
             src = FS_PP;
             memcpy(r->prep[r->nsrc], w + 3, l - 3);

@@ -19,6 +19,11 @@ enum fr_src {
     FS_PP,    /* a prepositional phrase of the trigger (or of its theme/PP nouns) */
     FS_POSS,  /* noun: its possessor ("Biren's first product") */
     FS_SELF,  /* noun: the entity it is said to be (apposition, copula) */
+    FS_AFTER, /* the first entity of the role's types after the trigger (the list of "add X
+                 ... to the Entity List" when the parser loses the PP) */
+    FS_IMPLICIT, /* sanctions' imposer left unsaid (passive without "by", nominalisation):
+                    a body named in the sentence, the list's country, the article's
+                    main imposer, one named in the previous sentence */
 };
 
 #define FR_MAXSRC 4

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <link-grammar/link-includes.h>
 
@@ -25,19 +26,35 @@ static void pz_quiet(lg_errinfo *e, void *data)
     (void)data;
 }
 
-enum ex_err pz_new(struct pz **out, char *errbuf, size_t errcap)
+enum ex_err pz_new(const char *data_dir, struct pz **out, char *errbuf, size_t errcap)
 {
     *out = NULL;
+    bool own = data_dir && data_dir[0];
+    if (own) {
+        /* the library would fall back to its own search path: a named
+         * directory without the dictionary is an error, not a silent switch */
+        char probe[4096];
+        int k = snprintf(probe, sizeof probe, "%s/en/4.0.dict", data_dir);
+        if (k < 0 || (size_t)k >= sizeof probe || access(probe, R_OK) != 0) {
+            if (errbuf && errcap)
+                snprintf(errbuf, errcap, "Link Grammar's English dictionary not found: "
+                                         "no readable %s/en/4.0.dict", data_dir);
+            return EX_E_DATA;
+        }
+    }
     struct pz *p = calloc(1, sizeof *p);
     if (!p)
         return EX_E_NOMEM;
     (void)lg_error_set_handler(pz_quiet, NULL);
+    if (own)
+        dictionary_set_data_dir(data_dir);
     p->dict = dictionary_create_lang("en");
     (void)lg_error_clearall();
     if (!p->dict) {
         if (errbuf && errcap)
-            snprintf(errbuf, errcap, "Link Grammar: cannot load the English dictionary "
-                                     "(package link-grammar's data, /usr/share/link-grammar/en)");
+            snprintf(errbuf, errcap, "Link Grammar's English dictionary cannot be loaded from %s/en "
+                                     "(Debian package link-grammar)",
+                     own ? data_dir : "/usr/share/link-grammar");
         free(p);
         return EX_E_DATA;
     }
@@ -115,11 +132,17 @@ static enum ex_err copy_linkage(Linkage lk, const size_t *start, size_t n, size_
     return EX_OK;
 }
 
-enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, struct pz_result *out)
+enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, size_t max_words,
+                       struct pz_result *out, size_t k, size_t *nout)
 {
     enum ex_err err = EX_OK;
-    memset(out, 0, sizeof *out);
-    if (!p || n == 0 || n > PZ_MAX_WORDS)
+    if (k > PZ_TOPK)
+        k = PZ_TOPK;
+    memset(out, 0, k * sizeof *out);
+    *nout = 0;
+    if (max_words > 3 * PZ_MAX_WORDS)
+        max_words = 3 * PZ_MAX_WORDS;
+    if (!p || n == 0 || n > max_words || k == 0)
         return EX_OK;
     size_t len = 0;
     for (size_t i = 0; i < n; i++)
@@ -150,7 +173,7 @@ enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, str
     }
     parse_options_set_verbosity(po, 0);
     parse_options_set_max_parse_time(po, PZ_MAX_SECONDS);
-    parse_options_set_linkage_limit(po, 50);
+    parse_options_set_linkage_limit(po, PZ_LINKAGES);
     parse_options_set_spell_guess(po, 0);
     parse_options_set_islands_ok(po, false);
     parse_options_set_min_null_count(po, 0);
@@ -164,7 +187,8 @@ enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, str
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     out->timed_out = parse_options_timer_expired(po);
-    if (nl <= 0 && !out->timed_out && ms < PZ_RETRY_MS && sentence_length(sent) > 0) {
+    if (nl <= 0 && !out->timed_out && ms < PZ_RETRY_MS && n <= PZ_RETRY_WORDS &&
+        sentence_length(sent) > 0) {
         /* the null-link fallback: the best linkage that skips a few words */
         parse_options_set_min_null_count(po, 1);
         parse_options_set_max_null_count(po, PZ_MAX_NULLS);
@@ -174,10 +198,24 @@ enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, str
     }
     if (nl <= 0)
         goto out;
-    out->nulls = sentence_null_count(sent);
-    lk = linkage_create(0, sent, po);
-    if (lk)
-        err = copy_linkage(lk, start, n, o, out);
+    bool expired = parse_options_timer_expired(po);
+    /* the library sorts linkages by cost; a timed-out parse's are not
+     * worth a second look */
+    int nv = sentence_num_valid_linkages(sent);
+    size_t want = expired ? 1 : k, avail = (size_t)(nv > 0 && nv < nl ? nv : nl);
+    for (size_t i = 0; i < avail && *nout < want && !err; i++) {
+        lk = linkage_create((LinkageIdx)i, sent, po);
+        if (!lk)
+            continue;
+        struct pz_result *r = &out[*nout];
+        r->nulls = sentence_null_count(sent);
+        r->timed_out = out->timed_out;
+        err = copy_linkage(lk, start, n, o, r);
+        linkage_delete(lk);
+        lk = NULL;
+        if (!err)
+            (*nout)++;
+    }
 out:
     if (lk)
         linkage_delete(lk);
@@ -188,7 +226,19 @@ out:
     (void)lg_error_clearall();
     free(s);
     free(start);
-    if (err)
-        pz_result_free(out);
+    if (err) {
+        for (size_t i = 0; i < k; i++)
+            pz_result_free(&out[i]);
+        *nout = 0;
+    }
+    return err;
+}
+
+enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, struct pz_result *out)
+{
+    size_t got = 0;
+    struct pz_result r = {0};
+    enum ex_err err = pz_parse_k(p, words, n, PZ_MAX_WORDS, &r, 1, &got);
+    *out = r;
     return err;
 }

@@ -13,10 +13,15 @@
 
 #include "extractor/extract.h"
 
-#define PZ_MAX_WORDS 40   /* longer sentences are not parsed (the gate's cap) */
+#define PZ_MAX_WORDS 32   /* longer sentences are not parsed (the gate's cap: parse time
+                             grows with the cube of the length) */
 #define PZ_MAX_NULLS 3    /* the null-link fallback skips at most this many words */
 #define PZ_RETRY_MS 300   /* ... and runs only when the complete attempt took less */
+#define PZ_RETRY_WORDS 30 /* ... on a sentence of at most this many words (longer ones are
+                             the slow tail and rarely give usable roles) */
 #define PZ_MAX_SECONDS 1  /* Link Grammar's max_parse_time, per parse attempt */
+#define PZ_LINKAGES 1000 /* linkages the library post-processes and ranks (fewer: a random sample) */
+#define PZ_TOPK 3      /* linkages read per parse: the best, then the next ones by cost */
 #define PZ_NONE UINT32_MAX
 
 struct pz;
@@ -34,7 +39,7 @@ struct pz_link {
     const char *lab;  /* "Ss*s", "MVp", ... */
 };
 
-/* A parse: words and links of the best linkage. All strings live in arena. */
+/* A parse: words and links of one linkage. All strings live in arena. */
 struct pz_result {
     struct pz_word *w;
     size_t nw;
@@ -45,18 +50,27 @@ struct pz_result {
     char *arena;
 };
 
-/* Loads the English dictionary (data dir: LG's default, /usr/share/link-grammar).
+/* Loads the English dictionary from data_dir (a directory holding en/4.0.dict;
+ * NULL or "": the library's own search, /usr/share/link-grammar on Debian).
  * Not thread-safe (the library may set the process's LC_CTYPE to a UTF-8
- * locale): call once at start-up, before threads. EX_E_DATA with errbuf
- * filled when the dictionary cannot be loaded. */
-enum ex_err pz_new(struct pz **out, char *errbuf, size_t errcap) __attribute__((warn_unused_result));
+ * locale, and its data dir is a process global): call once at start-up,
+ * before threads. EX_E_DATA with errbuf naming where it looked when the
+ * dictionary cannot be loaded. */
+enum ex_err pz_new(const char *data_dir, struct pz **out, char *errbuf, size_t errcap)
+    __attribute__((warn_unused_result));
 void pz_free(struct pz *p);
 
 /* Parses words[0..n) (each a NUL-terminated word without spaces). A complete
  * linkage is tried first, then (when that was quick) one with up to
- * PZ_MAX_NULLS null links; each attempt is bounded by PZ_MAX_SECONDS. Returns EX_OK with
- * out->nw == 0 when there is no linkage (or n > PZ_MAX_WORDS); free out with
- * pz_result_free either way. Thread-safe on a shared p. */
+ * PZ_MAX_NULLS null links; each attempt is bounded by PZ_MAX_SECONDS. Fills
+ * out[0..*nout) with at most k (<= PZ_TOPK) linkages, best first (the
+ * library's cost order); *nout == 0 when there is no linkage (or n > max_words,
+ * itself at most 3 * PZ_MAX_WORDS). Free each out[i] with pz_result_free
+ * (all k of them may be freed). Thread-safe on a shared p. */
+enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, size_t max_words,
+                       struct pz_result *out, size_t k, size_t *nout)
+    __attribute__((warn_unused_result));
+/* The best linkage only, at most PZ_MAX_WORDS words: out->nw == 0 when none. */
 enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, struct pz_result *out)
     __attribute__((warn_unused_result));
 void pz_result_free(struct pz_result *r);

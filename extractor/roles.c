@@ -361,6 +361,9 @@ size_t rl_role_words(const struct rl_ctx *c, size_t t, char pos, enum fr_src src
     case FS_SELF:
         equated(c, t, out, &n);
         break;
+    case FS_IMPLICIT: /* not in the linkage: pstage.c fills these */
+    case FS_AFTER:
+        break;
     }
     return n;
 }

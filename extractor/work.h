@@ -26,6 +26,7 @@ struct extractor {
     struct rules *rules;
     struct pz *pz;         /* the parse layer (NULL when off), see extractor_parse_open */
     struct frames *frames;
+    bool parse_all;        /* bench: parse every sentence, no gate (extractor_parse_all) */
 };
 
 /* The --explain text of one run (a hard cap keeps it bounded). */

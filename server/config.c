@@ -84,8 +84,9 @@ static const struct opt opts[] = {
      "2", "retries after a timeout, 5xx or 429 (with backoff, honouring Retry-After)"},
     {"json", NULL, NULL, K_BOOL, OFF(json), 0, 0, 0, CMD_EXTRACT, "1",
      "JSON lines output (the only format; accepted for clarity)"},
-    {"no-parse", "ECFACTS_NO_PARSE", NULL, K_BOOL, OFF(no_parse), 0, 0, 0, CMD_EXTRACT, "0",
-     "token rules only: skip the parse layer (Link Grammar and data/frames.tsv)"},
+    {"no-parse", "ECFACTS_NO_PARSE", NULL, K_BOOL, OFF(no_parse), 0, 0, 0,
+     CMD_SERVE | CMD_INGEST | CMD_FETCH | CMD_EXTRACT, "0",
+     "token rules only: do not load the parse layer (Link Grammar and data/frames.tsv)"},
     {"explain", NULL, NULL, K_BOOL, OFF(explain), 0, 0, 0, CMD_EXTRACT, "0",
      "instead of JSON, explain per sentence: mentions, rules and frames that fired, the parse "
      "roles read, and why candidates were dropped"},

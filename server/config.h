@@ -43,7 +43,7 @@ struct config {
     unsigned per_ip_connections; /* simultaneous connections per client address; 0: no limit */
     unsigned grace;         /* seconds to finish in-flight requests on SIGTERM */
     bool json;              /* extract --json (the default output anyway) */
-    bool no_parse;          /* extract --no-parse: token rules only */
+    bool no_parse;          /* --no-parse (serve, ingest, fetch, extract): token rules only */
     bool explain;           /* extract --explain: the explanation instead of JSON */
     char sources[CONFIG_PATH_MAX]; /* sources file: one URL per line */
     unsigned fetch_interval; /* seconds between polls of the sources (serve) */

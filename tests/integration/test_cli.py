@@ -310,13 +310,47 @@ def ingest(tap, exe, tmp):
     tap.skip("schema-version mismatch refused", "needs the store's internal layout to forge")
 
 
+def parse_layer(tap, exe, tmp):
+    """--no-parse / ECFACTS_NO_PARSE on every command that extracts; a missing
+    Link Grammar dictionary is a start-up error that says how to go on."""
+    d = os.path.join(tmp, "parse")
+    os.mkdir(d)
+    a = write(os.path.join(d, "cli-c.txt"), ARTICLES["cli-c"])
+    gone = os.path.join(d, "no-such-dictionary")
+    for cmd in ("serve", "ingest", "fetch", "extract"):
+        rc, out, err = E.run([exe, cmd, "--help"])
+        tap.ok(rc == 0 and "--no-parse" in out and "ECFACTS_NO_PARSE" in out,
+               cmd + " --help lists --no-parse [env ECFACTS_NO_PARSE]", "listed", out[-400:])
+    runs = (("ingest", [exe, "ingest", "--data", os.path.join(d, "s1"), a]),
+            ("extract", [exe, "extract", "--json", a]),
+            ("serve", [exe, "serve", "--listen", "127.0.0.1:0", "--no-sample",
+                       "--data", os.path.join(d, "s2")]))
+    for name, cmd in runs:
+        rc, out, err = E.run(cmd, timeout=60, env=E.clean_env(ECFACTS_LG_DATA=gone))
+        tap.ok(rc == 1 and gone in err and "dictionary" in err and "--no-parse" in err,
+               name + " without the dictionary: exit 1 at start-up, saying where it looked and "
+               "naming --no-parse", "1 + message", (rc, err[-400:]))
+    rc, out, err = E.run([exe, "ingest", "--no-parse", "--data", os.path.join(d, "s3"), a],
+                         env=E.clean_env(ECFACTS_LG_DATA=gone))
+    tap.ok(rc == 0, "ingest --no-parse runs without the dictionary", 0, (rc, err[-300:]))
+    rc, out, err = E.run([exe, "extract", "--json", a],
+                         env=E.clean_env(ECFACTS_LG_DATA=gone, ECFACTS_NO_PARSE=1))
+    tap.ok(rc == 0 and out.count("\n") == 1, "ECFACTS_NO_PARSE=1: extract runs without the "
+           "dictionary", 0, (rc, err[-300:]))
+    rc, out, err = E.run([exe, "extract", "--json", a],
+                         env=E.clean_env(ECFACTS_LG_DATA="/usr/share/link-grammar"))
+    tap.ok(rc == 0 or "dictionary" in err, "ECFACTS_LG_DATA naming the installed dictionary "
+           "works", 0, (rc, err[-300:]))
+
+
 def main(tap):
     exe, shared = E.binary_from_argv()
     tmp = E.tempdir("cli")
     try:
         for name, fn, args in (("help", help_and_usage, (tap, exe)), ("routes", routes, (tap, exe)),
                                ("extract", extract, (tap, exe, tmp, shared)),
-                               ("ingest", ingest, (tap, exe, tmp))):
+                               ("ingest", ingest, (tap, exe, tmp)),
+                               ("parse layer", parse_layer, (tap, exe, tmp))):
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001

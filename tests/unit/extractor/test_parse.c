@@ -22,7 +22,7 @@ static struct extractor *load_with_parse(void)
     struct extractor *x = ex_load_shipped();
     size_t fl = 0;
     char *f = frames_data(&fl), err[256] = "";
-    if (!x || !f || extractor_parse_open(x, f, fl, err, sizeof err) != EX_OK) {
+    if (!x || !f || extractor_parse_open(x, f, fl, NULL, err, sizeof err) != EX_OK) {
         fprintf(stderr, "# parse layer: %s\n", err);
         extractor_free(x);
         x = NULL;
@@ -57,6 +57,43 @@ struct fcase {
     const char *what, *text, *s, *p, *o, *frame;
     bool token_too; /* the token rules' <appos> finds it first: any rule will do */
 };
+
+struct scase {
+    const char *what, *text, *i, *t, *m, *frame;
+    bool token_too; /* the token rules find it first: any rule will do */
+};
+
+/* Sanction constructions, each missed by the token rules (checked below). */
+static const struct scase sancs[] = {
+    {"relative clause under \"one of the N that\" with an inserted phrase",
+     "Title\nNaura is one of the toolmakers that the Commerce Department, after a lengthy review, "
+     "added to the Entity List.\n",
+     "U.S. Department of Commerce", "Naura", "entity_listing", "frame:list_add", false},
+    {"coordinated objects beyond an apposition with a hyphenated noun",
+     "Title\nWashington added Moore Threads and Biren Technology, two Chinese start-ups, to the "
+     "Entity List on Tuesday.\n",
+     "United States", "Biren Technology", "entity_listing", "frame:list_add", true},
+    {"relative clause with the subject inside",
+     "Title\nInspur, one of the server makers that Washington blacklisted last year, sells to "
+     "Alibaba.\n",
+     "United States", "Inspur", "entity_listing", "frame:blacklist", false},
+};
+
+static void test_sanctions(const struct extractor *x, const struct extractor *plain)
+{
+    for (size_t i = 0; i < sizeof sancs / sizeof sancs[0]; i++) {
+        const struct scase *c = &sancs[i];
+        const char *r = sanc_rule(x, c->text, c->i, c->t, c->m);
+        ok(r && (c->token_too || !strcmp(r, c->frame)), "%s: %s -> %s %s by %s (got %s)", c->what,
+           c->i, c->t, c->m, c->frame, r ? r : "nothing");
+        if (c->token_too)
+            ok(sanc_rule(plain, c->text, c->i, c->t, c->m) != NULL,
+               "%s: found by the token rules too", c->what);
+        else
+            ok(!sanc_rule(plain, c->text, c->i, c->t, c->m), "%s: not found without the layer",
+               c->what);
+    }
+}
 
 /* Each is found by a frame and, unless token_too, missed by the token rules
  * (checked below). */
@@ -119,7 +156,7 @@ static void test_explain(const struct extractor *x)
        "explain: the roles read");
     ok(why && strstr(why, "frame:manufacture FIRED: fact SMIC manufactures Kirin 9010"),
        "explain: the frame that fired");
-    ok(why && strstr(why, "not a candidate (fewer than two entities)"),
+    ok(why && strstr(why, "not a candidate (no frame's trigger word)"),
        "explain: why a sentence is not parsed");
     ok(r && r->n_facts >= 1, "explain returns the result too");
     free(why);
@@ -137,7 +174,7 @@ static void test_bounds(const struct extractor *x)
     }
     o += (size_t)snprintf(t + o, cap - o, "Title\nSMIC produced ");
     for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(t + o, cap - o, "%s", i % 50 == 0 ? "Huawei " : "and chips ");
+        o += (size_t)snprintf(t + o, cap - o, "%s", i % 50 == 0 ? "the Kirin 9010 for Huawei " : "and chips ");
     o += (size_t)snprintf(t + o, cap - o, ".\n");
     struct ex_result *r = NULL;
     char *why = NULL;
@@ -149,7 +186,7 @@ static void test_bounds(const struct extractor *x)
     free(t);
     struct extractor *y = ex_load_shipped();
     char err[128] = "";
-    ok(y && extractor_parse_open(y, "F\tx\tmakes\t0.5\tv\tmake\n", 22, err, sizeof err) ==
+    ok(y && extractor_parse_open(y, "F\tx\tmakes\t0.5\tv\tmake\n", 22, NULL, err, sizeof err) ==
                 EX_E_DATA &&
            strstr(err, "frames.tsv:1"),
        "a malformed frame is EX_E_DATA naming the line (%s)", err);
@@ -202,6 +239,7 @@ int main(void)
         return 0;
     }
     test_constructions(x, plain);
+    test_sanctions(x, plain);
     test_drops(x);
     test_explain(x);
     test_bounds(x);
