@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <link-grammar/link-includes.h>
@@ -181,13 +180,9 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
     sent = sentence_create(s, p->dict);
     if (!sent)
         goto out;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     int nl = sentence_parse(sent, po);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     out->timed_out = parse_options_timer_expired(po);
-    if (nl <= 0 && !out->timed_out && ms < PZ_RETRY_MS && n <= PZ_RETRY_WORDS &&
+    if (nl <= 0 && !out->timed_out && n <= PZ_RETRY_WORDS &&
         sentence_length(sent) > 0) {
         /* the null-link fallback: the best linkage that skips a few words */
         parse_options_set_min_null_count(po, 1);

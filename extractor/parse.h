@@ -16,8 +16,8 @@
 #define PZ_MAX_WORDS 32   /* longer sentences are not parsed (the gate's cap: parse time
                              grows with the cube of the length) */
 #define PZ_MAX_NULLS 3    /* the null-link fallback skips at most this many words */
-#define PZ_RETRY_MS 300   /* ... and runs only when the complete attempt took less */
-#define PZ_RETRY_WORDS 30 /* ... on a sentence of at most this many words (longer ones are
+#define PZ_RETRY_WORDS 30 /* ... runs when the complete attempt did not time out, on a
+                             sentence of at most this many words (longer ones are
                              the slow tail and rarely give usable roles) */
 #define PZ_MAX_SECONDS 1  /* Link Grammar's max_parse_time, per parse attempt */
 #define PZ_LINKAGES 1000 /* linkages the library post-processes and ranks (fewer: a random sample) */
