@@ -127,8 +127,10 @@ static int status_rank(enum ex_status s)
 
 enum ex_err push_fact(struct work *w, const struct wfact *f)
 {
+    ex_wcount.fact_push++;
     for (size_t i = 0; i < w->nfacts; i++) {
         struct wfact *o = &w->facts[i];
+        ex_wcount.fact_probe++;
         if (o->s != f->s || o->o != f->o || o->pred != f->pred || strcmp(o->value, f->value))
             continue;
         int a = status_rank(f->status), b = status_rank(o->status);
@@ -222,8 +224,10 @@ static void apply_denials(struct work *w, const struct lexicon *deny)
             for (size_t i = 0; i < ts->n && denier == SIZE_MAX; i++)
                 if (ts->t[i].kind == TK_ENT && (ts->t[i].tmask & (1u << EX_T_COMPANY)))
                     denier = ts->t[i].ent[0];
+            ex_wcount.deny_sent += denier != SIZE_MAX;
             for (size_t k = 0; k < w->nfacts && denier != SIZE_MAX; k++) {
                 struct wfact *f = &w->facts[k];
+                ex_wcount.deny_scan++;
                 if (f->s != denier)
                     continue;
                 if (f->sent == si || (f->sent == prev && f->status == EX_S_HEDGED))
@@ -342,13 +346,15 @@ static size_t default_country(const struct work *w, size_t imp)
 {
     size_t best = SIZE_MAX;
     uint32_t bm = 0;
+    ex_wcount.ctry_call++;
     for (size_t i = 0; i < w->nsanc; i++) {
         size_t t = w->sanc[i].tgt;
+        ex_wcount.ctry_scan++;
         if (w->ents[t].type != EX_T_COUNTRY || !foreign(w, t, imp))
             continue;
         uint32_t c = 0;
         for (size_t j = 0; j < w->nsanc; j++)
-            c += w->sanc[j].tgt == t;
+            c += (ex_wcount.ctry_scan++, w->sanc[j].tgt == t);
         if (c > bm) {
             best = t;
             bm = c;
@@ -357,6 +363,7 @@ static size_t default_country(const struct work *w, size_t imp)
     if (best != SIZE_MAX)
         return best;
     for (size_t i = 0; i < w->nents; i++) {
+        ex_wcount.ctry_scan++;
         if (w->ents[i].type != EX_T_COUNTRY || w->ents[i].mentions <= bm || !foreign(w, i, imp))
             continue;
         best = i;
@@ -480,8 +487,10 @@ static bool imposer_tok(const struct tok *t)
 static bool known_imposer(const struct work *w, size_t e)
 {
     bool any = false;
+    ex_wcount.ctry_call++;
     for (size_t i = 0; i < w->nsanc; i++) {
         size_t k = w->sanc[i].imp;
+        ex_wcount.ctry_scan++;
         any = true;
         if (k == e || (w->ents[e].country[0] && !strcmp(w->ents[k].country, w->ents[e].country)))
             return true;
@@ -620,8 +629,10 @@ static void free_items(struct wsanc *s)
 
 enum ex_err push_sanc(struct work *w, struct wsanc *s)
 {
+    ex_wcount.sanc_push++;
     for (size_t i = 0; i < w->nsanc; i++) {
         struct wsanc *o = &w->sanc[i];
+        ex_wcount.sanc_probe++;
         if (o->imp != s->imp || o->tgt != s->tgt || o->measure != s->measure)
             continue;
         int a = status_rank(s->status), b = status_rank(o->status);

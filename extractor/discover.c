@@ -134,6 +134,7 @@ static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
     if (err)
         return err == EX_E_DATA ? EX_OK : err;
     w->ents[idx].mentions++;
+    ex_wcount.ment_add++;
     err = work_mention(w, s, e, idx, false);
     if (err)
         return err;
@@ -164,7 +165,9 @@ static enum ex_err by_suffix(struct dctx *c)
             /* "Moore Threads Technology": a known name plus a suffix is that name */
             if (co && c->d[k - 1].covered && c->d[k - 1].cap) {
                 struct work *w = c->w;
+                ex_wcount.ment_find++;
                 for (size_t i = 0; i < w->nm; i++) {
+                    ex_wcount.ment_scan++;
                     if (w->m[i].e == c->d[k - 1].e && !w->m[i].demonym) {
                         w->m[i].e = c->d[k].e;
                         if (i + 1 < w->nm && w->m[i + 1].s < w->m[i].e)
@@ -334,8 +337,9 @@ static bool model_number(const char *p, size_t s, size_t e)
 
 static bool is_chip_mention(const struct work *w, size_t pos)
 {
+    ex_wcount.ment_find++;
     for (size_t i = 0; i < w->nm; i++)
-        if (w->m[i].s <= pos && pos < w->m[i].e)
+        if (ex_wcount.ment_scan++, w->m[i].s <= pos && pos < w->m[i].e)
             return !w->m[i].demonym && w->ents[w->m[i].ent].type == EX_T_CHIP;
     return false;
 }
@@ -350,8 +354,10 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
     const struct dword *d = &c->d[k];
     size_t ml = d->e - d->s;
     *done = false;
+    ex_wcount.fam_find++;
     for (size_t i = 0; i < w->nents; i++) {
         const struct went *en = &w->ents[i];
+        ex_wcount.fam_scan++;
         size_t nl = strlen(en->name);
         if (en->type != EX_T_CHIP || nl <= ml + 1 || en->name[nl - ml - 1] != ' ' ||
             memcmp(en->name + nl - ml, p + d->s, ml) != 0)
@@ -381,7 +387,9 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
         return EX_OK;
     while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
         q--;
+    ex_wcount.ment_find++;
     for (size_t i = 0; i < w->nm; i++) {
+        ex_wcount.ment_scan++;
         if (w->m[i].e != q || w->m[i].demonym)
             continue;
         const struct went *en = &w->ents[w->m[i].ent];
@@ -438,8 +446,9 @@ static enum ex_err by_chip_shape(struct dctx *c)
         bool ctx = dw_in(c, LX_CHIPWORD, k + 1);
         /* "Nvidia's H20": a possessive company right before */
         if (!ctx && d->s >= 3 && p[d->s - 1] == ' ' && p[d->s - 2] == 's' && p[d->s - 3] == '\'') {
+            ex_wcount.ment_find++;
             for (size_t i = 0; i < w->nm; i++)
-                if (w->m[i].e == d->s - 3 && !w->m[i].demonym &&
+                if (ex_wcount.ment_scan++, w->m[i].e == d->s - 3 && !w->m[i].demonym &&
                     w->ents[w->m[i].ent].type == EX_T_COMPANY)
                     ctx = true;
         }

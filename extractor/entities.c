@@ -7,6 +7,8 @@
 
 #include "common/util.h"
 
+_Thread_local struct wcount ex_wcount;
+
 enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
                         const char *country, size_t *idx)
 {
@@ -20,7 +22,9 @@ enum ex_err work_entity_id(struct work *w, const char *id, const char *name, siz
 {
     if (!id[0])
         return EX_E_DATA;
+    ex_wcount.ent_find++;
     for (size_t i = 0; i < w->nents; i++) {
+        ex_wcount.ent_probe++;
         if (strcmp(w->ents[i].id, id) == 0) {
             *idx = i;
             return EX_OK;
@@ -109,6 +113,7 @@ static void sort_mentions(struct work *w)
         while (at > 0 && cmp_mention(&w->m[at - 1], &last) > 0)
             at--;
         memmove(&w->m[at + 1], &w->m[at], (n - 1 - at) * sizeof *w->m);
+        ex_wcount.ment_moved += n - 1 - at;
         w->m[at] = last;
         return;
     }
@@ -120,6 +125,7 @@ void work_sort_mentions(struct work *w)
     if (w->nm > 1)
         sort_mentions(w);
     size_t k = 0, last = 0;
+    ex_wcount.ment_moved += w->nm;
     for (size_t i = 0; i < w->nm; i++) {
         if (k && w->m[i].s < last)
             continue;

@@ -98,6 +98,22 @@ struct work {
     struct xbuf *xp; /* NULL unless the caller asked for an explanation */
 };
 
+/* Work counters of the loops whose cost grows with the article (issue 13:
+ * some were quadratic): deterministic, so tests bound them instead of timing
+ * extraction. Per thread, only ever added to; a test zeroes them, runs one
+ * extraction and reads them. */
+struct wcount {
+    size_t ent_find, ent_probe;   /* entity id look-ups, entries compared */
+    size_t ment_add, ment_moved;  /* mentions discovery added, mentions moved or compared */
+    size_t ment_find, ment_scan;  /* discovery's look-ups of a mention by position, mentions looked at */
+    size_t fam_find, fam_scan;    /* bare model numbers looked up, entities compared */
+    size_t fact_push, fact_probe; /* push_fact calls, facts compared */
+    size_t sanc_push, sanc_probe; /* push_sanc calls, sanctions compared */
+    size_t deny_sent, deny_scan;  /* denial sentences with a denier, facts looked at */
+    size_t ctry_call, ctry_scan;  /* default_country/known_imposer calls, items looked at */
+};
+extern _Thread_local struct wcount ex_wcount;
+
 /* Finds (by slug of name) or creates a working entity; *idx receives it. */
 enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
                         const char *country, size_t *idx) __attribute__((warn_unused_result));
