@@ -624,7 +624,8 @@ static void note_dropped(struct work *w)
     struct xbuf *b = w->xp;
     char line[160];
     int k = snprintf(line, sizeof line,
-                     "entities: %zu names not kept: an article makes at most %d entities by name\n",
+                     "entities: %zu name mentions not kept: an article makes at most %d "
+                     "entities by name\n",
                      w->ndropped, WORK_MAX_NAMED);
     if (!b || b->full || !w->ndropped || k < 0 || (size_t)k >= sizeof line)
         return;

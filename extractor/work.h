@@ -136,7 +136,7 @@ struct work {
     char (*icc)[3];      /* the countries of imposers (non-empty codes), distinct */
     size_t nicc, capicc;
     size_t nnamed;       /* entities made by name (capped at WORK_MAX_NAMED) */
-    size_t ndropped;     /* names not made an entity because of the cap */
+    size_t ndropped;     /* mentions of names not made an entity because of the cap */
 };
 
 /* Frees the look-up indexes above (work_free calls it). */
@@ -149,7 +149,7 @@ void work_index_free(struct work *w);
 struct wcount {
     size_t ent_find, ent_probe;   /* entity id look-ups, entries compared */
     size_t ment_add, ment_moved;  /* mentions discovery added, mentions moved or compared */
-    size_t ment_find, ment_scan;  /* discovery's look-ups of a mention by position, mentions looked at */
+    size_t ment_find, ment_scan;  /* discovery's mention look-ups by position, mentions seen */
     size_t fam_find, fam_scan;    /* bare model numbers looked up, entities compared */
     size_t fact_push, fact_probe; /* push_fact calls, facts compared */
     size_t sanc_push, sanc_probe; /* push_sanc calls, sanctions compared */

@@ -104,7 +104,7 @@ static void test_linear(const struct extractor *x)
     /* each loop is exercised, and its work at most doubles with the input
      * (a quadratic loop quadruples) */
 #define CHECK(calls, work)                                                                         \
-    ok(a.calls > 0 && b.calls >= a.calls, #calls ": %zu then %zu", a.calls, b.calls);               \
+    ok(a.calls > 0 && b.calls >= a.calls, #calls ": %zu then %zu", a.calls, b.calls);              \
     ok(b.work <= a.work * 5 / 2 + 64, #work " grows linearly: %zu then %zu (%.2fx; quadratic 4x)", \
        a.work, b.work, a.work ? (double)b.work / (double)a.work : 0.0);
     PAIRS(CHECK)
@@ -153,7 +153,7 @@ static void test_cap(const struct extractor *x)
     ok(ex_wcount.ents_dropped == n - kept, "%zu names counted as dropped", ex_wcount.ents_dropped);
     ok(listed == kept, "%zu entity listings, one per kept name", listed);
     char want[128];
-    snprintf(want, sizeof want, "entities: %zu names not kept", n - kept);
+    snprintf(want, sizeof want, "entities: %zu name mentions not kept", n - kept);
     ok(why && strstr(why, want), "the explanation says '%s'", want);
     /* a short list is not touched */
     ex_result_free(r);
