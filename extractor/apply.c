@@ -125,10 +125,22 @@ static int status_rank(enum ex_status s)
     return s == EX_S_ASSERTED ? 2 : s == EX_S_HEDGED ? 1 : 0;
 }
 
+static uint64_t fact_key(const struct wfact *f)
+{
+    uint64_t h = work_hash(WORK_HASH0, &f->s, sizeof f->s);
+    h = work_hash(h, &f->o, sizeof f->o);
+    h = work_hash(h, &f->pred, sizeof f->pred);
+    return work_hash(h, f->value, strnlen(f->value, sizeof f->value));
+}
+
 enum ex_err push_fact(struct work *w, const struct wfact *f)
 {
-    for (size_t i = 0; i < w->nfacts; i++) {
+    ex_wcount.fact_push++;
+    uint64_t h = fact_key(f);
+    size_t pos = SIZE_MAX, i;
+    while ((i = hidx_next(&w->fix, h, &pos)) != SIZE_MAX) {
         struct wfact *o = &w->facts[i];
+        ex_wcount.fact_probe++;
         if (o->s != f->s || o->o != f->o || o->pred != f->pred || strcmp(o->value, f->value))
             continue;
         int a = status_rank(f->status), b = status_rank(o->status);
@@ -144,6 +156,9 @@ enum ex_err push_fact(struct work *w, const struct wfact *f)
         w->facts = nf;
         w->capfacts = nc;
     }
+    enum ex_err err = hidx_add(&w->fix, h, w->nfacts);
+    if (err)
+        return err;
     w->facts[w->nfacts++] = *f;
     return EX_OK;
 }
@@ -209,10 +224,25 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
 }
 
 /* The subject of a denial ("X denied these reports", "X's spokesperson
- * denied ...") loses the hedged claims of the sentence before. */
-static void apply_denials(struct work *w, const struct lexicon *deny)
+ * denied ...") loses the hedged claims of the sentence before. The facts
+ * are looked at by subject (bysub: facts of entity e are
+ * bysub[first[e]..first[e + 1])), not all of them per denial. */
+static enum ex_err apply_denials(struct work *w, const struct lexicon *deny)
 {
     size_t prev = SIZE_MAX;
+    size_t *first = calloc(w->nents + 2, sizeof *first);
+    size_t *bysub = malloc((w->nfacts ? w->nfacts : 1) * sizeof *bysub);
+    if (!first || !bysub) {
+        free(first);
+        free(bysub);
+        return EX_E_NOMEM;
+    }
+    for (size_t k = 0; k < w->nfacts; k++)
+        first[w->facts[k].s + 2]++;
+    for (size_t e = 0; e < w->nents; e++)
+        first[e + 2] += first[e + 1];
+    for (size_t k = 0; k < w->nfacts; k++)
+        bysub[first[w->facts[k].s + 1]++] = k;
     for (size_t si = 0; si < w->nsents; si++) {
         if (!w->sents[si].evidence)
             continue;
@@ -222,16 +252,20 @@ static void apply_denials(struct work *w, const struct lexicon *deny)
             for (size_t i = 0; i < ts->n && denier == SIZE_MAX; i++)
                 if (ts->t[i].kind == TK_ENT && (ts->t[i].tmask & (1u << EX_T_COMPANY)))
                     denier = ts->t[i].ent[0];
-            for (size_t k = 0; k < w->nfacts && denier != SIZE_MAX; k++) {
-                struct wfact *f = &w->facts[k];
-                if (f->s != denier)
-                    continue;
+            ex_wcount.deny_sent += denier != SIZE_MAX;
+            for (size_t j = denier != SIZE_MAX ? first[denier] : 0;
+                 denier != SIZE_MAX && j < first[denier + 1]; j++) {
+                struct wfact *f = &w->facts[bysub[j]];
+                ex_wcount.deny_scan++;
                 if (f->sent == si || (f->sent == prev && f->status == EX_S_HEDGED))
                     f->status = EX_S_DENIED;
             }
         }
         prev = si;
     }
+    free(first);
+    free(bysub);
+    return EX_OK;
 }
 
 enum ex_err apply_facts(struct work *w)
@@ -266,8 +300,7 @@ enum ex_err apply_facts(struct work *w)
             }
         }
     }
-    apply_denials(w, rules_known(R, LX_DENY));
-    return EX_OK;
+    return apply_denials(w, rules_known(R, LX_DENY));
 }
 
 /* ---- sanctions ---- */
@@ -337,27 +370,28 @@ static size_t prev_evidence(const struct work *w, size_t si)
 }
 
 /* The article's main foreign country for imposer imp: the most frequent
- * country target of the measures found so far, else the most mentioned. */
+ * country target of the measures found so far (the first such, in the order
+ * of the measures), else the most mentioned. push_sanc keeps the country
+ * targets (w->ttgt, in order of their first measure) and their counts. */
 static size_t default_country(const struct work *w, size_t imp)
 {
     size_t best = SIZE_MAX;
     uint32_t bm = 0;
-    for (size_t i = 0; i < w->nsanc; i++) {
-        size_t t = w->sanc[i].tgt;
-        if (w->ents[t].type != EX_T_COUNTRY || !foreign(w, t, imp))
+    ex_wcount.ctry_call++;
+    for (size_t i = 0; i < w->nttgt; i++) {
+        size_t t = w->ttgt[i];
+        ex_wcount.ctry_scan++;
+        if (!foreign(w, t, imp) || w->ents[t].ntgt <= bm)
             continue;
-        uint32_t c = 0;
-        for (size_t j = 0; j < w->nsanc; j++)
-            c += w->sanc[j].tgt == t;
-        if (c > bm) {
-            best = t;
-            bm = c;
-        }
+        best = t;
+        bm = w->ents[t].ntgt;
     }
     if (best != SIZE_MAX)
         return best;
-    for (size_t i = 0; i < w->nents; i++) {
-        if (w->ents[i].type != EX_T_COUNTRY || w->ents[i].mentions <= bm || !foreign(w, i, imp))
+    for (size_t k = 0; k < w->nctry; k++) {
+        size_t i = w->ctry[k];
+        ex_wcount.ctry_scan++;
+        if (w->ents[i].mentions <= bm || !foreign(w, i, imp))
             continue;
         best = i;
         bm = w->ents[i].mentions;
@@ -479,14 +513,15 @@ static bool imposer_tok(const struct tok *t)
  * same country): implicit imposers are taken from these when there are any. */
 static bool known_imposer(const struct work *w, size_t e)
 {
-    bool any = false;
-    for (size_t i = 0; i < w->nsanc; i++) {
-        size_t k = w->sanc[i].imp;
-        any = true;
-        if (k == e || (w->ents[e].country[0] && !strcmp(w->ents[k].country, w->ents[e].country)))
+    ex_wcount.ctry_call++;
+    if (!w->nsanc || w->ents[e].imposer)
+        return true;
+    for (size_t i = 0; w->ents[e].country[0] && i < w->nicc; i++) {
+        ex_wcount.ctry_scan++;
+        if (!strcmp(w->icc[i], w->ents[e].country))
             return true;
     }
-    return !any;
+    return false;
 }
 
 static bool imposer_fits(const struct work *w, size_t e, size_t tgt)
@@ -618,10 +653,56 @@ static void free_items(struct wsanc *s)
     s->nitems = 0;
 }
 
+static uint64_t sanc_key(const struct wsanc *s)
+{
+    uint64_t h = work_hash(WORK_HASH0, &s->imp, sizeof s->imp);
+    h = work_hash(h, &s->tgt, sizeof s->tgt);
+    return work_hash(h, &s->measure, sizeof s->measure);
+}
+
+/* Keeps what default_country and known_imposer read: target counts, the
+ * country targets in order, imposers and their countries. */
+static enum ex_err note_sanc(struct work *w, const struct wsanc *s)
+{
+    struct went *t = &w->ents[s->tgt], *i = &w->ents[s->imp];
+    if (t->type == EX_T_COUNTRY && t->ntgt == 0) {
+        if (w->nttgt == w->capttgt) {
+            size_t nc = w->capttgt ? w->capttgt * 2 : 16;
+            size_t *nv = realloc(w->ttgt, nc * sizeof *nv);
+            if (!nv)
+                return EX_E_NOMEM;
+            w->ttgt = nv;
+            w->capttgt = nc;
+        }
+        w->ttgt[w->nttgt++] = s->tgt;
+    }
+    bool known = !i->country[0];
+    for (size_t k = 0; k < w->nicc && !known; k++)
+        known = !strcmp(w->icc[k], i->country);
+    if (!known) {
+        if (w->nicc == w->capicc) {
+            size_t nc = w->capicc ? w->capicc * 2 : 8;
+            char(*nv)[3] = realloc(w->icc, nc * sizeof *nv);
+            if (!nv)
+                return EX_E_NOMEM;
+            w->icc = nv;
+            w->capicc = nc;
+        }
+        memcpy(w->icc[w->nicc++], i->country, 3);
+    }
+    t->ntgt++;
+    i->imposer = true;
+    return EX_OK;
+}
+
 enum ex_err push_sanc(struct work *w, struct wsanc *s)
 {
-    for (size_t i = 0; i < w->nsanc; i++) {
+    ex_wcount.sanc_push++;
+    uint64_t h = sanc_key(s);
+    size_t pos = SIZE_MAX, i;
+    while ((i = hidx_next(&w->six, h, &pos)) != SIZE_MAX) {
         struct wsanc *o = &w->sanc[i];
+        ex_wcount.sanc_probe++;
         if (o->imp != s->imp || o->tgt != s->tgt || o->measure != s->measure)
             continue;
         int a = status_rank(s->status), b = status_rank(o->status);
@@ -659,6 +740,9 @@ enum ex_err push_sanc(struct work *w, struct wsanc *s)
         w->sanc = ns;
         w->capsanc = nc;
     }
+    enum ex_err err = note_sanc(w, s);
+    if (err || (err = hidx_add(&w->six, h, w->nsanc)))
+        return err;
     w->sanc[w->nsanc++] = *s;
     s->nitems = 0;
     return EX_OK;

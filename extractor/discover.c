@@ -18,13 +18,162 @@ struct dword {
     uint32_t km;  /* rules_kmask: the known lexicons it is an entry of */
 };
 
+/* While discovery runs, the article's mention list (sorted, no overlaps) is
+ * kept in three parts: out (the sentences done), cur (this sentence's, where
+ * discovery adds and extends) and w->m[r..nm) (the sentences to come, as the
+ * gazetteer found them). Adding a mention only sorts cur, so the work is
+ * linear in the article, not in mentions times names (issue 13); out
+ * becomes w->m at the end. */
 struct dctx {
     struct work *w;
     struct dword d[DW_MAX];
     size_t n;
-    bool unsorted; /* a mention was extended in place: ends may be out of order */
+    bool unsorted; /* a mention of cur was extended in place: it may overlap the next */
     uint32_t km_any; /* the known lexicons some word of the sentence is in */
+    struct mention *out, *cur;
+    size_t nout, capout, ncur, capcur;
+    size_t r; /* the first mention of w->m not yet in out or cur */
 };
+
+static enum ex_err push_m(struct mention **v, size_t *n, size_t *cap, const struct mention *m)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        struct mention *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv)
+            return EX_E_NOMEM;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = *m;
+    ex_wcount.ment_moved++;
+    return EX_OK;
+}
+
+/* Drops the mentions of cur that overlap an earlier one (work_sort_mentions). */
+static void cur_dedup(struct dctx *c)
+{
+    size_t k = 0, last = 0;
+    ex_wcount.ment_moved += c->ncur;
+    for (size_t i = 0; i < c->ncur; i++) {
+        if (k && c->cur[i].s < last)
+            continue;
+        c->cur[k++] = c->cur[i];
+        last = c->cur[i].e;
+    }
+    c->ncur = k;
+    c->unsorted = false;
+}
+
+/* Starts sentence [s, e): cur receives its mentions (and one of the sentence
+ * before that reaches into it). */
+static enum ex_err cur_begin(struct dctx *c, size_t s, size_t e)
+{
+    struct work *w = c->w;
+    c->ncur = 0;
+    c->unsorted = false;
+    size_t j = c->nout;
+    while (j > 0 && c->out[j - 1].e > s)
+        j--;
+    for (size_t i = j; i < c->nout; i++) {
+        enum ex_err err = push_m(&c->cur, &c->ncur, &c->capcur, &c->out[i]);
+        if (err)
+            return err;
+    }
+    c->nout = j;
+    for (; c->r < w->nm && w->m[c->r].s < e; c->r++) {
+        enum ex_err err = push_m(&c->cur, &c->ncur, &c->capcur, &w->m[c->r]);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
+static enum ex_err cur_end(struct dctx *c)
+{
+    if (c->unsorted)
+        cur_dedup(c);
+    for (size_t i = 0; i < c->ncur; i++) {
+        enum ex_err err = push_m(&c->out, &c->nout, &c->capout, &c->cur[i]);
+        if (err)
+            return err;
+    }
+    c->ncur = 0;
+    return EX_OK;
+}
+
+/* Inserts m into cur where a stable sort would put it, then drops overlaps. */
+static enum ex_err cur_insert(struct dctx *c, struct mention m)
+{
+    size_t lo = 0, hi = c->ncur;
+    while (lo < hi) { /* the first mention that sorts after m */
+        size_t mid = lo + (hi - lo) / 2;
+        const struct mention *x = &c->cur[mid];
+        if (x->s < m.s || (x->s == m.s && x->e >= m.e))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    enum ex_err err = push_m(&c->cur, &c->ncur, &c->capcur, &m);
+    if (err)
+        return err;
+    memmove(&c->cur[lo + 1], &c->cur[lo], (c->ncur - 1 - lo) * sizeof *c->cur);
+    ex_wcount.ment_moved += c->ncur - 1 - lo;
+    c->cur[lo] = m;
+    cur_dedup(c);
+    return EX_OK;
+}
+
+/* The first of a sorted, non-overlapping v[0..n) that ends after i. */
+static size_t ends_after(const struct mention *v, size_t n, size_t i)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].e <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The mention list in order: out, cur, the rest of w->m. */
+static const struct mention *part(const struct dctx *c, int k, size_t *n)
+{
+    if (k == 0)
+        return *n = c->nout, c->out;
+    if (k == 1)
+        return *n = c->ncur, c->cur;
+    return *n = c->w->nm - c->r, c->w->m + c->r;
+}
+
+/* The first mention, in list order, that contains code point pos (end) or
+ * ends at pos (!contains), is no demonym for the latter and, with company, is
+ * of a company. Only cur can be out of order, and is then scanned whole. */
+static const struct mention *find_m(const struct dctx *c, size_t pos, bool contains, bool company)
+{
+    ex_wcount.ment_find++;
+    for (int k = 0; k < 3; k++) {
+        size_t n;
+        const struct mention *v = part(c, k, &n);
+        size_t i = 0;
+        if (!(k == 1 && c->unsorted))
+            i = ends_after(v, n, contains ? pos : pos ? pos - 1 : 0);
+        for (; i < n; i++) {
+            ex_wcount.ment_scan++;
+            const struct mention *m = &v[i];
+            bool hit = contains ? m->s <= pos && pos < m->e
+                                : m->e == pos && !m->demonym &&
+                                      (!company || c->w->ents[m->ent].type == EX_T_COMPANY);
+            if (hit)
+                return m;
+            if (!(k == 1 && c->unsorted))
+                break; /* sorted: only the first one can hold pos */
+        }
+    }
+    return NULL;
+}
 
 /* Word k is an entry of the known lexicon lx. */
 static inline bool dw_in(const struct dctx *c, enum lx_known lx, size_t k)
@@ -37,26 +186,14 @@ static bool name_word(const struct dctx *c, size_t k)
     return k < c->n && c->d[k].cap && !c->d[k].covered && !dw_in(c, LX_CAPSTOP, k);
 }
 
-/* First mention (sorted, non-overlapping) ending after code point i. */
-static size_t mention_after(const struct work *w, size_t i)
+/* Whether code point i is in a mention, for increasing i of this sentence
+ * (only cur holds its mentions, sorted when split_words runs): *mi is a
+ * cursor into cur. */
+static bool covered_from(const struct dctx *c, size_t *mi, size_t i)
 {
-    size_t lo = 0, hi = w->nm;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->m[mid].e <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* work_covered for increasing positions: *mi is a cursor into the mentions. */
-static bool covered_from(const struct work *w, size_t *mi, size_t i)
-{
-    while (*mi < w->nm && w->m[*mi].e <= i)
+    while (*mi < c->ncur && c->cur[*mi].e <= i)
         (*mi)++;
-    return *mi < w->nm && w->m[*mi].s <= i;
+    return *mi < c->ncur && c->cur[*mi].s <= i;
 }
 
 /* Remembers the id of word [s, e) for the tokenizer. */
@@ -79,7 +216,7 @@ static enum ex_err split_words(struct dctx *c, size_t s, size_t e)
     const char *p = c->w->tx.norm;
     c->n = 0;
     c->km_any = 0;
-    size_t i = s, mi = mention_after(c->w, s);
+    size_t i = s, mi = ends_after(c->cur, c->ncur, s);
     while (i < e && c->n < DW_MAX) {
         if (!tx_isalnum(p[i])) {
             i++;
@@ -103,12 +240,8 @@ static enum ex_err split_words(struct dctx *c, size_t s, size_t e)
         if (!d->cap && tx_isdigit(p[b])) /* a digit-led name like 01.AI */
             for (size_t q = b; q < i && !d->cap; q++)
                 d->cap = tx_isupper(p[q]);
-        if (c->unsorted) {
-            d->covered = work_covered(c->w, b) || work_covered(c->w, i - 1);
-        } else {
-            bool cb = covered_from(c->w, &mi, b);
-            d->covered = cb || covered_from(c->w, &mi, i - 1);
-        }
+        bool cb = covered_from(c, &mi, b);
+        d->covered = cb || covered_from(c, &mi, i - 1);
         d->adj = i < e && p[i] == ' ' && i + 1 < e && tx_isalnum(p[i + 1]);
         const struct rules *r = c->w->x->rules;
         const char *lw = c->w->tx.low + b;
@@ -134,11 +267,10 @@ static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
     if (err)
         return err == EX_E_DATA ? EX_OK : err;
     w->ents[idx].mentions++;
-    err = work_mention(w, s, e, idx, false);
+    ex_wcount.ment_add++;
+    err = cur_insert(c, (struct mention){.s = (uint32_t)s, .e = (uint32_t)e, .ent = (uint32_t)idx});
     if (err)
         return err;
-    work_sort_mentions(w);
-    c->unsorted = false;
     for (size_t k = ws; k <= we; k++)
         c->d[k].covered = true;
     return EX_OK;
@@ -164,18 +296,18 @@ static enum ex_err by_suffix(struct dctx *c)
             /* "Moore Threads Technology": a known name plus a suffix is that name */
             if (co && c->d[k - 1].covered && c->d[k - 1].cap) {
                 struct work *w = c->w;
-                for (size_t i = 0; i < w->nm; i++) {
-                    if (w->m[i].e == c->d[k - 1].e && !w->m[i].demonym) {
-                        w->m[i].e = c->d[k].e;
-                        if (i + 1 < w->nm && w->m[i + 1].s < w->m[i].e)
-                            c->unsorted = true; /* now overlaps the next one */
-                        enum ex_err err = work_alias(w, w->m[i].ent, w->tx.norm + w->m[i].s,
-                                                     w->m[i].e - w->m[i].s);
-                        if (err)
-                            return err;
-                        c->d[k].covered = true;
-                        break;
-                    }
+                /* the word ends in this sentence: only cur can hold the mention */
+                const struct mention *f = find_m(c, c->d[k - 1].e, false, false);
+                if (f && f >= c->cur && f < c->cur + c->ncur) {
+                    size_t i = (size_t)(f - c->cur);
+                    c->cur[i].e = (uint32_t)c->d[k].e;
+                    if (i + 1 < c->ncur && c->cur[i + 1].s < c->cur[i].e)
+                        c->unsorted = true; /* now overlaps the next one */
+                    enum ex_err err = work_alias(w, c->cur[i].ent, w->tx.norm + c->cur[i].s,
+                                                 c->cur[i].e - c->cur[i].s);
+                    if (err)
+                        return err;
+                    c->d[k].covered = true;
                 }
             }
             continue;
@@ -332,12 +464,10 @@ static bool model_number(const char *p, size_t s, size_t e)
     return n >= 3 && n <= 5;
 }
 
-static bool is_chip_mention(const struct work *w, size_t pos)
+static bool is_chip_mention(const struct dctx *c, size_t pos)
 {
-    for (size_t i = 0; i < w->nm; i++)
-        if (w->m[i].s <= pos && pos < w->m[i].e)
-            return !w->m[i].demonym && w->ents[w->m[i].ent].type == EX_T_CHIP;
-    return false;
+    const struct mention *m = find_m(c, pos, true, false);
+    return m && !m->demonym && c->w->ents[m->ent].type == EX_T_CHIP;
 }
 
 /* A bare model that belongs to a family named in the article: "the 910B"
@@ -350,19 +480,27 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
     const struct dword *d = &c->d[k];
     size_t ml = d->e - d->s;
     *done = false;
-    for (size_t i = 0; i < w->nents; i++) {
+    ex_wcount.fam_find++;
+    /* the first chip entity whose last word is this one (w->chipsfx) */
+    size_t best = SIZE_MAX, pos = SIZE_MAX, i;
+    uint64_t h = work_hash(WORK_HASH0, p + d->s, ml);
+    while ((i = hidx_next(&w->chipsfx, h, &pos)) != SIZE_MAX) {
         const struct went *en = &w->ents[i];
+        ex_wcount.fam_scan++;
         size_t nl = strlen(en->name);
-        if (en->type != EX_T_CHIP || nl <= ml + 1 || en->name[nl - ml - 1] != ' ' ||
+        if (i > best || en->type != EX_T_CHIP || nl <= ml + 1 || en->name[nl - ml - 1] != ' ' ||
             memcmp(en->name + nl - ml, p + d->s, ml) != 0)
             continue;
-        enum ex_err err = work_mention(w, d->s, d->e, i, false);
+        best = i;
+    }
+    if (best != SIZE_MAX) {
+        enum ex_err err = cur_insert(c, (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e,
+                                                         .ent = (uint32_t)best});
         if (err)
             return err;
-        w->ents[i].mentions++;
-        if ((err = work_alias(w, i, p + d->s, ml)))
+        w->ents[best].mentions++;
+        if ((err = work_alias(w, best, p + d->s, ml)))
             return err;
-        work_sort_mentions(w);
         c->d[k].covered = true;
         *done = true;
         return EX_OK;
@@ -381,10 +519,9 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
         return EX_OK;
     while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
         q--;
-    for (size_t i = 0; i < w->nm; i++) {
-        if (w->m[i].e != q || w->m[i].demonym)
-            continue;
-        const struct went *en = &w->ents[w->m[i].ent];
+    const struct mention *cm = find_m(c, q, false, false);
+    if (cm) {
+        const struct went *en = &w->ents[cm->ent];
         const char *sp = strrchr(en->name, ' ');
         if (en->type != EX_T_CHIP || !sp || sp == en->name)
             return EX_OK;
@@ -404,11 +541,11 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
         if (err)
             return err == EX_E_DATA ? EX_OK : err;
         w->ents[idx].mentions++;
-        if ((err = work_mention(w, d->s, d->e, idx, false)))
+        if ((err = cur_insert(c, (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e,
+                                                  .ent = (uint32_t)idx})))
             return err;
         if ((err = work_alias(w, idx, p + d->s, ml)))
             return err;
-        work_sort_mentions(w);
         c->d[k].covered = true;
         *done = true;
         return EX_OK;
@@ -438,10 +575,7 @@ static enum ex_err by_chip_shape(struct dctx *c)
         bool ctx = dw_in(c, LX_CHIPWORD, k + 1);
         /* "Nvidia's H20": a possessive company right before */
         if (!ctx && d->s >= 3 && p[d->s - 1] == ' ' && p[d->s - 2] == 's' && p[d->s - 3] == '\'') {
-            for (size_t i = 0; i < w->nm; i++)
-                if (w->m[i].e == d->s - 3 && !w->m[i].demonym &&
-                    w->ents[w->m[i].ent].type == EX_T_COMPANY)
-                    ctx = true;
+            ctx = find_m(c, d->s - 3, false, true) != NULL;
         }
         /* "H100 and H20": coordinated with a known chip */
         if (!ctx && k > 0) {
@@ -452,7 +586,7 @@ static enum ex_err by_chip_shape(struct dctx *c)
                 q -= 3;
             while (q > 0 && p[q - 1] == ' ')
                 q--;
-            ctx = q > 0 && q < d->s && is_chip_mention(w, q - 1);
+            ctx = q > 0 && q < d->s && is_chip_mention(c, q - 1);
         }
         if (!ctx && k + 1 < c->n) {
             size_t q = d->e;
@@ -460,7 +594,7 @@ static enum ex_err by_chip_shape(struct dctx *c)
                 q++;
             if (!strncmp(w->tx.low + q, "and ", 4) || !strncmp(w->tx.low + q, "or ", 3))
                 q += w->tx.low[q] == 'a' ? 4 : 3;
-            ctx = q > d->e && is_chip_mention(w, q);
+            ctx = q > d->e && is_chip_mention(c, q);
         }
         if (!ctx)
             continue;
@@ -484,6 +618,31 @@ static bool title_case(const struct dctx *c)
     return words >= 2 && caps * 10 >= words * 7;
 }
 
+/* Says in the --explain text how many names the entity cap dropped. */
+static void note_dropped(struct work *w)
+{
+    struct xbuf *b = w->xp;
+    char line[160];
+    int k = snprintf(line, sizeof line,
+                     "entities: %zu name mentions not kept: an article makes at most %d "
+                     "entities by name\n",
+                     w->ndropped, WORK_MAX_NAMED);
+    if (!b || b->full || !w->ndropped || k < 0 || (size_t)k >= sizeof line)
+        return;
+    if (b->n + (size_t)k + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 4096;
+        char *ns = realloc(b->s, nc);
+        if (!ns) {
+            b->full = true;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, line, (size_t)k + 1);
+    b->n += (size_t)k;
+}
+
 enum ex_err ents_discover(struct work *w)
 {
     enum ex_err err = EX_OK;
@@ -492,6 +651,10 @@ enum ex_err ents_discover(struct work *w)
         return EX_E_NOMEM;
     c->w = w;
     for (size_t si = 0; si < w->nsents; si++) {
+        if (si && (err = cur_end(c)))
+            goto out;
+        if ((err = cur_begin(c, w->sents[si].s, w->sents[si].e)))
+            goto out;
         if ((err = split_words(c, w->sents[si].s, w->sents[si].e)))
             goto out;
         bool headline = !w->sents[si].evidence && title_case(c);
@@ -511,7 +674,20 @@ enum ex_err ents_discover(struct work *w)
         if (err)
             goto out;
     }
+    if ((err = cur_end(c)))
+        goto out;
+    for (; c->r < w->nm; c->r++)
+        if ((err = push_m(&c->out, &c->nout, &c->capout, &w->m[c->r])))
+            goto out;
+    free(w->m);
+    w->m = c->out;
+    w->nm = c->nout;
+    w->capm = c->capout;
+    c->out = NULL;
+    note_dropped(w);
 out:
+    free(c->out);
+    free(c->cur);
     free(c);
     return err;
 }

@@ -1,30 +1,150 @@
 /* extractor/entities.c — the working entity table and gazetteer mentions. */
 #include "extractor/work.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/util.h"
 
-enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
-                        const char *country, size_t *idx)
+_Thread_local struct wcount ex_wcount;
+
+uint64_t work_hash(uint64_t h, const void *p, size_t n)
 {
-    char id[128];
-    ecf_slug(name, nl, id, sizeof id);
-    return work_entity_id(w, id, name, nl, type, country, idx);
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
 }
 
-enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
-                           enum ex_type type, const char *country, size_t *idx)
+size_t hidx_next(const struct hidx *x, uint64_t h, size_t *pos)
+{
+    if (!x->cap)
+        return SIZE_MAX;
+    size_t mask = x->cap - 1;
+    size_t p = *pos == SIZE_MAX ? (size_t)(h ^ (h >> 29)) & mask : (*pos + 1) & mask;
+    for (; x->v[p]; p = (p + 1) & mask) {
+        if (x->h[p] == h) {
+            *pos = p;
+            return x->v[p] - 1;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static void hidx_put(uint64_t *hs, uint32_t *vs, size_t cap, uint64_t h, uint32_t v)
+{
+    size_t mask = cap - 1, p = (size_t)(h ^ (h >> 29)) & mask;
+    while (vs[p])
+        p = (p + 1) & mask;
+    hs[p] = h;
+    vs[p] = v;
+}
+
+enum ex_err hidx_add(struct hidx *x, uint64_t h, size_t item)
+{
+    if (item >= UINT32_MAX)
+        return EX_E_NOMEM;
+    if ((x->n + 1) * 2 > x->cap) {
+        size_t nc = x->cap ? x->cap * 2 : 64;
+        uint64_t *nh = malloc(nc * sizeof *nh);
+        uint32_t *nv = calloc(nc, sizeof *nv);
+        if (!nh || !nv) {
+            free(nh);
+            free(nv);
+            return EX_E_NOMEM;
+        }
+        for (size_t i = 0; i < x->cap; i++)
+            if (x->v[i])
+                hidx_put(nh, nv, nc, x->h[i], x->v[i]);
+        free(x->h);
+        free(x->v);
+        x->h = nh;
+        x->v = nv;
+        x->cap = nc;
+    }
+    hidx_put(x->h, x->v, x->cap, h, (uint32_t)item + 1);
+    x->n++;
+    return EX_OK;
+}
+
+void hidx_free(struct hidx *x)
+{
+    free(x->h);
+    free(x->v);
+    memset(x, 0, sizeof *x);
+}
+
+void work_index_free(struct work *w)
+{
+    hidx_free(&w->eix);
+    hidx_free(&w->chipsfx);
+    hidx_free(&w->fix);
+    hidx_free(&w->six);
+    free(w->ctry);
+    free(w->ttgt);
+    free(w->icc);
+    w->ctry = w->ttgt = NULL;
+    w->icc = NULL;
+    w->nctry = w->capctry = w->nttgt = w->capttgt = w->nicc = w->capicc = 0;
+}
+
+static size_t find_id(const struct work *w, const char *id, uint64_t h)
+{
+    ex_wcount.ent_find++;
+    size_t pos = SIZE_MAX, i;
+    while ((i = hidx_next(&w->eix, h, &pos)) != SIZE_MAX) {
+        ex_wcount.ent_probe++;
+        if (strcmp(w->ents[i].id, id) == 0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Indexes the new entity idx: by id, a chip by its last word, a country. */
+static enum ex_err index_entity(struct work *w, size_t idx, uint64_t h)
+{
+    const struct went *e = &w->ents[idx];
+    enum ex_err err = hidx_add(&w->eix, h, idx);
+    if (err)
+        return err;
+    const char *sp = strrchr(e->name, ' ');
+    if (e->type == EX_T_CHIP && sp && sp > e->name &&
+        (err = hidx_add(&w->chipsfx, work_hash(WORK_HASH0, sp + 1, strlen(sp + 1)), idx)))
+        return err;
+    if (e->type == EX_T_COUNTRY) {
+        if (w->nctry == w->capctry) {
+            size_t nc = w->capctry ? w->capctry * 2 : 16;
+            size_t *nv = realloc(w->ctry, nc * sizeof *nv);
+            if (!nv)
+                return EX_E_NOMEM;
+            w->ctry = nv;
+            w->capctry = nc;
+        }
+        w->ctry[w->nctry++] = idx;
+    }
+    return EX_OK;
+}
+
+static enum ex_err entity(struct work *w, const char *id, const char *name, size_t nl,
+                          enum ex_type type, const char *country, bool capped, size_t *idx)
 {
     if (!id[0])
         return EX_E_DATA;
-    for (size_t i = 0; i < w->nents; i++) {
-        if (strcmp(w->ents[i].id, id) == 0) {
-            *idx = i;
-            return EX_OK;
+    uint64_t h = work_hash(WORK_HASH0, id, strlen(id));
+    size_t at = find_id(w, id, h);
+    if (at != SIZE_MAX) {
+        *idx = at;
+        return EX_OK;
+    }
+    if (capped && type != EX_T_COUNTRY) {
+        if (w->nnamed >= WORK_MAX_NAMED) {
+            w->ndropped++;
+            ex_wcount.ents_dropped++;
+            return EX_E_DATA;
         }
+        w->nnamed++;
     }
     if (w->nents == w->capents) {
         size_t nc = w->capents ? w->capents * 2 : 64;
@@ -46,8 +166,28 @@ enum ex_err work_entity_id(struct work *w, const char *id, const char *name, siz
     e->type = type;
     if (country && strlen(country) == 2)
         memcpy(e->country, country, 3);
+    enum ex_err err = index_entity(w, w->nents, h);
+    if (err) {
+        free(e->id);
+        free(e->name);
+        return err;
+    }
     *idx = w->nents++;
     return EX_OK;
+}
+
+enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
+                        const char *country, size_t *idx)
+{
+    char id[128];
+    ecf_slug(name, nl, id, sizeof id);
+    return entity(w, id, name, nl, type, country, true, idx);
+}
+
+enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
+                           enum ex_type type, const char *country, size_t *idx)
+{
+    return entity(w, id, name, nl, type, country, false, idx);
 }
 
 enum ex_err work_alias(struct work *w, size_t idx, const char *surf, size_t n)
@@ -109,6 +249,7 @@ static void sort_mentions(struct work *w)
         while (at > 0 && cmp_mention(&w->m[at - 1], &last) > 0)
             at--;
         memmove(&w->m[at + 1], &w->m[at], (n - 1 - at) * sizeof *w->m);
+        ex_wcount.ment_moved += n - 1 - at;
         w->m[at] = last;
         return;
     }
@@ -120,6 +261,7 @@ void work_sort_mentions(struct work *w)
     if (w->nm > 1)
         sort_mentions(w);
     size_t k = 0, last = 0;
+    ex_wcount.ment_moved += w->nm;
     for (size_t i = 0; i < w->nm; i++) {
         if (k && w->m[i].s < last)
             continue;
@@ -241,6 +383,10 @@ enum ex_err ents_gazetteer(struct work *w)
                 memcpy(name, ge->name, nl);
                 memcpy(name + nl, w->tx.norm + e, ml);
                 err = work_entity(w, name, nl + ml, (enum ex_type)ge->type, ge->country, &idx);
+                if (err == EX_E_DATA) { /* past WORK_MAX_NAMED */
+                    err = EX_OK;
+                    continue;
+                }
                 if (err)
                     goto out;
                 w->ents[idx].mentions++;

@@ -155,6 +155,7 @@ static void work_free(struct work *w)
     free(w->sdate_st);
     free(w->hedge_st);
     free(w->cuetmp);
+    work_index_free(w);
     tx_free(&w->tx);
 }
 

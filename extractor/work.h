@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "extractor/dates.h"
 #include "extractor/extract.h"
@@ -36,6 +37,31 @@ struct xbuf {
     bool full;
 };
 
+/* The most entities one article may make by name (discovered names, model
+ * numbers after a family): real articles have fewer than 40 entities in all;
+ * a list of 10k names would otherwise add 10k entities, their sanctions and
+ * ~25 search keys each to the store (issue 13 item 3). Gazetteer entries and
+ * countries are not counted (the gazetteer bounds them). */
+#define WORK_MAX_NAMED 200
+
+/* An open-addressing index from a 64-bit hash to item numbers (entities,
+ * facts, sanctions): a probe yields every item added with that hash, and the
+ * caller compares the items themselves. */
+struct hidx {
+    uint64_t *h;
+    uint32_t *v; /* item + 1; 0 is an empty slot */
+    size_t cap, n;
+};
+
+/* The next item added with hash h after *pos (start with *pos = SIZE_MAX), or
+ * SIZE_MAX when there is none. */
+size_t hidx_next(const struct hidx *x, uint64_t h, size_t *pos);
+enum ex_err hidx_add(struct hidx *x, uint64_t h, size_t item) __attribute__((warn_unused_result));
+void hidx_free(struct hidx *x);
+/* FNV-1a over n bytes, continuing from h (start with WORK_HASH0). */
+#define WORK_HASH0 0xcbf29ce484222325ull
+uint64_t work_hash(uint64_t h, const void *p, size_t n);
+
 struct went {
     char *id, *name;
     enum ex_type type;
@@ -43,7 +69,9 @@ struct went {
     char **al;
     size_t nal;
     uint32_t mentions;
+    uint32_t ntgt; /* sanctions with this target (push_sanc keeps it) */
     bool used;
+    bool imposer;  /* the imposer of some sanction (push_sanc keeps it) */
 };
 
 struct wfact {
@@ -97,12 +125,48 @@ struct work {
                          * ids); freed (NULL, nwid 0) once tokenized */
     size_t nwid, capwid;
     struct xbuf *xp; /* NULL unless the caller asked for an explanation */
+    /* look-up indexes, so that no loop is quadratic in the article (issue 13) */
+    struct hidx eix;     /* entity id -> entity */
+    struct hidx chipsfx; /* a chip's last word (after a space) -> chip entities */
+    struct hidx fix;     /* (s, o, pred, value) -> fact */
+    struct hidx six;     /* (imp, tgt, measure) -> sanction */
+    size_t *ctry;        /* the country entities, in order */
+    size_t nctry, capctry;
+    size_t *ttgt;        /* the country targets of sanctions, in order of their first one */
+    size_t nttgt, capttgt;
+    char (*icc)[3];      /* the countries of imposers (non-empty codes), distinct */
+    size_t nicc, capicc;
+    size_t nnamed;       /* entities made by name (capped at WORK_MAX_NAMED) */
+    size_t ndropped;     /* mentions of names not made an entity because of the cap */
 };
 
-/* Finds (by slug of name) or creates a working entity; *idx receives it. */
+/* Frees the look-up indexes above (work_free calls it). */
+void work_index_free(struct work *w);
+
+/* Work counters of the loops whose cost grows with the article (issue 13:
+ * some were quadratic): deterministic, so tests bound them instead of timing
+ * extraction. Per thread, only ever added to; a test zeroes them, runs one
+ * extraction and reads them. */
+struct wcount {
+    size_t ent_find, ent_probe;   /* entity id look-ups, entries compared */
+    size_t ment_add, ment_moved;  /* mentions discovery added, mentions moved or compared */
+    size_t ment_find, ment_scan;  /* discovery's mention look-ups by position, mentions seen */
+    size_t fam_find, fam_scan;    /* bare model numbers looked up, entities compared */
+    size_t fact_push, fact_probe; /* push_fact calls, facts compared */
+    size_t sanc_push, sanc_probe; /* push_sanc calls, sanctions compared */
+    size_t deny_sent, deny_scan;  /* denial sentences with a denier, facts looked at */
+    size_t ctry_call, ctry_scan;  /* default_country/known_imposer calls, items looked at */
+    size_t ents_dropped;          /* names not made an entity (WORK_MAX_NAMED) */
+};
+extern _Thread_local struct wcount ex_wcount;
+
+/* Finds (by slug of name) or creates a working entity; *idx receives it.
+ * EX_E_DATA when name has no slug, or when it would be a new entity past
+ * WORK_MAX_NAMED (not a country; counted in ndropped): callers skip the name. */
 enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
                         const char *country, size_t *idx) __attribute__((warn_unused_result));
-/* work_entity with the slug of name already known (id, "" when none). */
+/* work_entity with the slug of name already known (id, "" when none); not
+ * capped (gazetteer entries). */
 enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
                            enum ex_type type, const char *country, size_t *idx)
     __attribute__((warn_unused_result));
