@@ -297,6 +297,20 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
         errf(errbuf, errcap, "store directory not given");
         return STORE_E_INVALID;
     }
+    if (opts->must_exist || opts->no_mkdir) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/data.mdb", dir);
+        int e = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (e != 0) {
+            errf(errbuf, errcap, "%s: %s (check --data): no store was created", dir, strerror(e));
+            return STORE_E_IO;
+        }
+        if (opts->must_exist && stat(path, &st) != 0) {
+            errf(errbuf, errcap, "%s: no store here (no data.mdb; check --data)", dir);
+            return STORE_E_IO;
+        }
+    }
     if (!opts->read_only) {
         int e = make_dirs(dir);
         if (e != 0) {

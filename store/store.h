@@ -49,6 +49,9 @@ struct store_opts {
     unsigned max_readers; /* 0 = default (126) */
     bool no_lock;    /* with read_only: MDB_NOLOCK, for a snapshot nobody writes (replicas,
                         read-only volumes); never for a directory a writer uses */
+    bool must_exist; /* refuse a directory without a data.mdb instead of creating a store
+                        (commands that only read: a mistyped --data is an error) */
+    bool no_mkdir;   /* create a store only in a directory that exists (fetch) */
 };
 
 struct store;
@@ -59,6 +62,7 @@ struct store_txn; /* a read transaction */
 enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
                           char *errbuf, size_t errcap) __attribute__((warn_unused_result));
 void store_close(struct store *s);
+
 
 /* The id of the last committed write transaction, from any process (read
  * from LMDB's shared lock region without a transaction): a response built

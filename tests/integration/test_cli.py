@@ -310,13 +310,44 @@ def ingest(tap, exe, tmp):
     tap.skip("schema-version mismatch refused", "needs the store's internal layout to forge")
 
 
+def no_store(tap, exe, tmp):
+    """Commands that only read refuse a --data without a store (a mistyped path,
+    an unmounted volume) instead of creating an empty one and exiting 0; fetch,
+    a writer, refuses a directory that does not exist."""
+    art = write(os.path.join(tmp, "nostore-art.txt"), ARTICLES["cli-a"])
+    missing = os.path.join(tmp, "no-such-data")
+    empty = os.path.join(tmp, "empty-data")
+    os.mkdir(empty)
+    for data, what in ((missing, "a missing directory"), (empty, "a directory without a store")):
+        for cmd in (["stats"], ["export"], ["snapshot", os.path.join(tmp, "nostore-snap")]):
+            rc, out, err = E.run([exe, cmd[0], "--data", data] + cmd[1:])
+            tap.ok(rc == 1 and data in err and not out.strip(),
+                   "%s on %s: exit 1 naming the path" % (cmd[0], what), "1 + " + data,
+                   (rc, out[:200], err[-300:]))
+        tap.ok(not os.path.exists(os.path.join(data, "data.mdb")),
+               "... and no store was created in %s" % what)
+    tap.ok(not os.path.exists(os.path.join(tmp, "nostore-snap", "data.mdb")),
+           "snapshot published nothing")
+    rc, out, err = E.run([exe, "fetch", "--data", missing, art])
+    tap.ok(rc == 1 and missing in err and not os.path.exists(missing),
+           "fetch into a --data directory that does not exist: exit 1 naming it, nothing created",
+           "1 + " + missing, (rc, err[-300:], os.path.exists(missing)))
+    rc, out, err = E.run([exe, "fetch", "--data", empty, art])
+    tap.ok(rc == 0 and "created a new one" in err and os.path.exists(os.path.join(empty, "data.mdb")),
+           "fetch into an existing empty directory creates the store and says so", "0",
+           (rc, err[-300:]))
+    rc, st, err = stats(exe, empty)
+    tap.eq((st or {}).get("articles"), 1, "stats then reads the fetched article")
+
+
 def main(tap):
     exe, shared = E.binary_from_argv()
     tmp = E.tempdir("cli")
     try:
         for name, fn, args in (("help", help_and_usage, (tap, exe)), ("routes", routes, (tap, exe)),
                                ("extract", extract, (tap, exe, tmp, shared)),
-                               ("ingest", ingest, (tap, exe, tmp))):
+                               ("ingest", ingest, (tap, exe, tmp)),
+                               ("no store", no_store, (tap, exe, tmp))):
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001
