@@ -215,6 +215,28 @@ static enum config_result load_token(struct config *c, FILE *err)
     }
     if (!line)
         return CONFIG_OK;
+    char from[CONFIG_PATH_MAX + 16];
+    snprintf(from, sizeof from, "%s%s", c->token_file[0] ? "token file " : "",
+             c->token_file[0] ? c->token_file : "ECFACTS_TOKEN");
+    if (!memcmp(line, "\xEF\xBB\xBF", 3)) {
+        /* Refused, not stripped: the file's encoding is the operator's to fix,
+         * and a token that silently differs from the file's bytes is worse. */
+        fprintf(err, "ecfacts: the token in %s starts with a UTF-8 byte order mark (EF BB BF): save "
+                "it without one (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)\n", from);
+        return CONFIG_ERROR;
+    }
+    for (size_t i = 0; line[i]; i++) {
+        unsigned char ch = (unsigned char)line[i];
+        /* A client sends it in an Authorization header: whitespace at either
+         * end is stripped by HTTP, control and non-ASCII bytes are not portable. */
+        if (ch <= 0x20 || ch >= 0x7F) {
+            fprintf(err, "ecfacts: the token in %s has %s at byte %zu: a bearer token must be "
+                    "printable ASCII without spaces (HTTP strips them at the ends of a header, so "
+                    "such a token would never match)\n", from,
+                    ch == ' ' || ch == '\t' ? "whitespace" : "a control or non-ASCII byte", i + 1);
+            return CONFIG_ERROR;
+        }
+    }
     if (strlen(line) < 16) {
         fprintf(err, "ecfacts: the bearer token must be at least 16 characters\n");
         return CONFIG_ERROR;

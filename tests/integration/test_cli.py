@@ -340,6 +340,35 @@ def no_store(tap, exe, tmp):
     tap.eq((st or {}).get("articles"), 1, "stats then reads the fetched article")
 
 
+def serve_refused(exe, tmp, args, env=None):
+    """`serve` that must refuse to start: (exit code or 'still running', stderr)."""
+    data = os.path.join(tmp, "refused-data")
+    try:
+        rc, out, err = E.run([exe, "serve", "--listen", "127.0.0.1:0", "--data", data,
+                              "--no-sample"] + args, timeout=20, env=env)
+    except subprocess.TimeoutExpired:
+        return "still running after 20 s", ""
+    return rc, err
+
+
+def tokens(tap, exe, tmp):
+    """Tokens that could never match an Authorization header are refused at start."""
+    cases = ((b" " * 16 + b"\n", "whitespace", "a token of 16 spaces"),
+             (b"\xef\xbb\xbf" + b"cli-token-0123456789abcdef\n", "byte order mark",
+              "a token file with a UTF-8 BOM"),
+             (b"cli-token-0123456789 abcdef\n", "whitespace", "a token with a space inside"),
+             (b"cli-token-0123456789abcdef \n", "whitespace", "a token with a trailing space"))
+    for raw, needle, what in cases:
+        tf = write(os.path.join(tmp, "token-case"), raw, "wb")
+        rc, err = serve_refused(exe, tmp, ["--token-file", tf])
+        tap.ok(rc == 1 and needle in err and tf in err,
+               "serve with %s: exit 1, the message names the file and says %r" % (what, needle),
+               "1 + " + needle, (rc, err[-300:]))
+    rc, err = serve_refused(exe, tmp, [], env=E.clean_env(ECFACTS_TOKEN=" " * 16))
+    tap.ok(rc == 1 and "ECFACTS_TOKEN" in err and "whitespace" in err,
+           "ECFACTS_TOKEN of 16 spaces: exit 1 naming the variable", "1", (rc, err[-300:]))
+
+
 def main(tap):
     exe, shared = E.binary_from_argv()
     tmp = E.tempdir("cli")
@@ -347,7 +376,8 @@ def main(tap):
         for name, fn, args in (("help", help_and_usage, (tap, exe)), ("routes", routes, (tap, exe)),
                                ("extract", extract, (tap, exe, tmp, shared)),
                                ("ingest", ingest, (tap, exe, tmp)),
-                               ("no store", no_store, (tap, exe, tmp))):
+                               ("no store", no_store, (tap, exe, tmp)),
+                               ("tokens", tokens, (tap, exe, tmp))):
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001
