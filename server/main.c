@@ -61,6 +61,16 @@ static bool same_file(const struct file_id *a, const struct file_id *b)
            a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
+/* Reader slots for a writer: one per request thread, the fetch thread, and
+ * headroom for the CLI (ingest, stats, export, snapshot) and for stale slots
+ * of crashed processes; never fewer than LMDB's default, so a lock table this
+ * server creates is never smaller than one a CLI command would create. */
+static unsigned reader_slots(unsigned threads)
+{
+    unsigned n = threads + 1 + 64;
+    return n < 126 ? 126 : n;
+}
+
 /* Opens the store in c->data_dir; *id receives the data file it opened. A
  * snapshot renamed into place between the two stats makes it retry, so *id
  * is always the file the environment maps. */
@@ -68,7 +78,7 @@ static enum store_err open_store(const struct config *c, struct store **out, str
                                  char *err, size_t cap)
 {
     struct store_opts so = {.map_size = c->map_size, .read_only = c->read_only,
-                            .no_lock = c->read_only};
+                            .no_lock = c->read_only, .max_readers = reader_slots(c->threads)};
     enum store_err e = STORE_OK;
     for (int attempt = 0; attempt < 5; attempt++) {
         struct file_id before = store_file_id(c->data_dir);
@@ -235,6 +245,15 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
     }
+    if (c.read_only)
+        log_event("threads", "%u worker threads (read-only: no reader table)", c.threads);
+    else
+        log_event("threads", "%u worker threads, %u LMDB reader slots", c.threads,
+                  store_max_readers(s));
+    if (!c.read_only && store_max_readers(s) < reader_slots(c.threads))
+        log_event("readers", "WARNING: the store has %u LMDB reader slots for %u threads: its "
+                  "lock table was created by another process; restart the server with nothing "
+                  "else using the store", store_max_readers(s), c.threads);
     if (pipeline_extractor_default(&x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;

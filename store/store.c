@@ -415,6 +415,14 @@ uint64_t store_last_txn(struct store *s)
     return (uint64_t)info.me_last_txnid;
 }
 
+unsigned store_max_readers(struct store *s)
+{
+    unsigned n = 0;
+    if (mdb_env_get_maxreaders(s->env, &n) != MDB_SUCCESS)
+        return 0;
+    return n;
+}
+
 void store_close(struct store *s)
 {
     if (!s)

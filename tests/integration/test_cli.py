@@ -369,6 +369,38 @@ def tokens(tap, exe, tmp):
            "ECFACTS_TOKEN of 16 spaces: exit 1 naming the variable", "1", (rc, err[-300:]))
 
 
+def threads(tap, exe, tmp):
+    """--threads defaults to the online CPUs, and LMDB's reader table has a
+    slot for every thread (126 by default: 503s beyond ~120 threads)."""
+    data = os.path.join(tmp, "threads-data")
+    srv = E.Server(exe, data, args=["--threads", "200", "--no-sample"], workdir=tmp)
+    try:
+        srv.start()
+        size = os.path.getsize(os.path.join(data, "lock.mdb"))
+        # 64 bytes per reader slot (LMDB's MDB_reader, one cache line)
+        tap.ok(size >= 64 * 201, "--threads 200: lock.mdb has a reader slot per thread and more",
+               ">= %d bytes" % (64 * 201), size)
+        line = [ln for ln in srv.lines if "worker threads" in ln]
+        tap.ok(line and "200 worker threads" in line[0], "the start-up log says 200 worker threads",
+               "200 worker threads", line)
+    except E.ServerError as e:
+        tap.ok(False, "serve --threads 200 starts", "listening", str(e))
+    finally:
+        srv.stop()
+    cpus = os.sysconf("SC_NPROCESSORS_ONLN")
+    srv = E.Server(exe, data, args=["--no-sample"], workdir=tmp)
+    try:
+        srv.start()
+        line = [ln for ln in srv.lines if "worker threads" in ln]
+        tap.ok(line and (" %d worker threads" % cpus) in line[0],
+               "without --threads: one worker thread per online CPU (%d)" % cpus,
+               "%d worker threads" % cpus, line)
+    except E.ServerError as e:
+        tap.ok(False, "serve without --threads starts", "listening", str(e))
+    finally:
+        srv.stop()
+
+
 def main(tap):
     exe, shared = E.binary_from_argv()
     tmp = E.tempdir("cli")
@@ -377,7 +409,8 @@ def main(tap):
                                ("extract", extract, (tap, exe, tmp, shared)),
                                ("ingest", ingest, (tap, exe, tmp)),
                                ("no store", no_store, (tap, exe, tmp)),
-                               ("tokens", tokens, (tap, exe, tmp))):
+                               ("tokens", tokens, (tap, exe, tmp)),
+                               ("threads", threads, (tap, exe, tmp))):
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001
