@@ -90,7 +90,7 @@ static enum store_err open_store(const struct config *c, struct store **out, str
             return STORE_OK;
         store_close(*out);
         *out = NULL;
-        snprintf(err, cap, "%s/data.mdb was replaced while it was being opened", c->data_dir);
+        snprintf(err, cap, "data.mdb was replaced while it was being opened");
         e = STORE_E_BUSY;
     }
     return e;
