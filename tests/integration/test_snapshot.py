@@ -226,7 +226,8 @@ def many_snapshots(tap, exe, tmp):
         tap.ok(not missed, "each of %d renames was swapped in within 30 s" % (len(order) - 1),
                [], missed)
         tap.ok(not stale, "after %d swaps among %d snapshots, %d probes all answer from the "
-               "current snapshot" % (len(order) - 1, N_SNAP, probes), [], stale[:5])
+               "current snapshot" % (len(order) - 1, N_SNAP, probes), [],
+               "%d stale, first: %r" % (len(stale), stale[:5]))
         inplace(tap, srv, snaps, replica)
         tap.eq(srv.stop(), 0, "the replica exits 0 on SIGTERM")
     except E.ServerError as e:
