@@ -7,11 +7,6 @@
 #include "common/embedded.h"
 #include "common/util.h"
 
-enum ex_err pipeline_extractor_default(struct extractor **out, char *errbuf, size_t cap)
-{
-    return pipeline_extractor_new(true, out, errbuf, cap);
-}
-
 enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf, size_t cap)
 {
     const struct ecf_embedded *g = ecf_embedded_find("gazetteer.tsv");

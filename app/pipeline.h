@@ -21,10 +21,7 @@ enum pipeline_err {
 };
 
 /* The extractor built from the embedded gazetteer and rules, with the parse
- * layer (embedded frames, Link Grammar's dictionary). */
-enum ex_err pipeline_extractor_default(struct extractor **out, char *errbuf, size_t cap)
-    __attribute__((warn_unused_result));
-/* The same, with the parse layer only when parse is true (`--no-parse`).
+ * layer (embedded frames) only when parse is true (`--no-parse`).
  * Link Grammar's dictionary is looked for in $ECFACTS_LG_DATA when set, else
  * in the library's default place; when it cannot be loaded this fails
  * (EX_E_DATA) with errbuf saying where it looked and how to run without the

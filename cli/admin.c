@@ -27,7 +27,8 @@ static int open_store(const char *cmd, int argc, char **argv, struct config *c, 
         fprintf(stderr, "ecfacts: %s: unexpected argument '%s'\n", cmd, pos[0]);
         return EXIT_USAGE;
     }
-    struct store_opts so = {.map_size = c->map_size};
+    /* Read-only commands never create a store: a mistyped --data is an error. */
+    struct store_opts so = {.map_size = c->map_size, .must_exist = true};
     if (store_open(c->data_dir, &so, s, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "ecfacts: %s: %s\n", cmd, err);
         return EXIT_FAIL;
@@ -128,7 +129,8 @@ int cmd_snapshot(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct store *s = NULL;
-    struct store_opts so = {.map_size = c.map_size};
+    /* A snapshot of a store created here would publish an empty knowledge base. */
+    struct store_opts so = {.map_size = c.map_size, .must_exist = true};
     if (store_open(c.data_dir, &so, &s, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "ecfacts: snapshot: %s\n", err);
         return EXIT_FAIL;

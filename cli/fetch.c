@@ -111,10 +111,18 @@ int cmd_fetch(int argc, char **argv)
         fprintf(stderr, "ecfacts: fetch: cannot initialise libcurl\n");
         goto out;
     }
+    /* An unattended writer (the CronJob): a mistyped or unmounted --data must
+     * not become a new store; an existing empty directory is a first run. */
+    so.no_mkdir = true;
+    char mdb[CONFIG_PATH_MAX + 16];
+    snprintf(mdb, sizeof mdb, "%s/data.mdb", c.data_dir);
+    bool fresh = access(mdb, F_OK) != 0;
     if (store_open(c.data_dir, &so, &s, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "ecfacts: fetch: %s\n", err);
         goto out;
     }
+    if (fresh)
+        fprintf(stderr, "ecfacts: fetch: %s held no store: created a new one\n", c.data_dir);
     if (pipeline_extractor_new(!c.no_parse, &x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: fetch: %s\n", err);
         goto out;

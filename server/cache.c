@@ -12,7 +12,7 @@
 struct entry {
     char *key;
     size_t klen;
-    const void *store;
+    uint64_t gen; /* store generation */
     uint64_t txn;
     struct MHD_Response *resp; /* one reference owned by the cache */
     size_t bytes;
@@ -74,7 +74,7 @@ static size_t slot_of(const struct resp_cache *c, const char *key, size_t klen)
     return (size_t)ecf_fnv1a64(key, klen) & (c->nslots - 1);
 }
 
-bool cache_serve(struct resp_cache *c, const char *key, size_t klen, const void *store,
+bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
                  uint64_t txn, struct MHD_Connection *conn)
 {
     size_t i = slot_of(c, key, klen);
@@ -82,7 +82,7 @@ bool cache_serve(struct resp_cache *c, const char *key, size_t klen, const void 
     bool served = false;
     pthread_mutex_lock(mu);
     struct entry *e = &c->slots[i];
-    if (e->resp && e->store == store && e->txn == txn && e->klen == klen &&
+    if (e->resp && e->gen == gen && e->txn == txn && e->klen == klen &&
         memcmp(e->key, key, klen) == 0) {
         /* queued under the lock: an eviction cannot free it meanwhile */
         served = MHD_queue_response(conn, MHD_HTTP_OK, e->resp) == MHD_YES;
@@ -92,7 +92,7 @@ bool cache_serve(struct resp_cache *c, const char *key, size_t klen, const void 
     return served;
 }
 
-void cache_put(struct resp_cache *c, const char *key, size_t klen, const void *store,
+void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
                uint64_t txn, struct MHD_Response *resp, size_t body_len)
 {
     size_t i = slot_of(c, key, klen);
@@ -112,7 +112,7 @@ void cache_put(struct resp_cache *c, const char *key, size_t klen, const void *s
         MHD_destroy_response(resp);
         return;
     }
-    *e = (struct entry){.key = k, .klen = klen, .store = store, .txn = txn, .resp = resp,
+    *e = (struct entry){.key = k, .klen = klen, .gen = gen, .txn = txn, .resp = resp,
                         .bytes = body_len};
     atomic_fetch_add(&c->used, body_len);
     pthread_mutex_unlock(mu);

@@ -1,7 +1,9 @@
 /* server/cache.h — rendered 200 responses, reused while the store has not
- * changed. An entry is valid for one store handle and one LMDB transaction
- * id (store_last_txn): any write, by this process or another, makes every
- * older entry a miss, and a snapshot swap changes the store handle. The
+ * changed. An entry is valid for one store generation (holder_generation,
+ * never reused: store addresses are, and every compacted snapshot has
+ * transaction id 1) and one LMDB transaction id (store_last_txn): any write,
+ * by this process or another, makes every older entry a miss, and so does a
+ * snapshot swap. The
  * cached MHD response object is queued as is (MHD counts its references),
  * so a hit costs a hash, a lock and MHD_queue_response: no LMDB read, no
  * JSON. Direct-mapped: a colliding entry replaces the older one; bodies over
@@ -26,12 +28,12 @@ void cache_free(struct resp_cache *c);
 
 /* Queues the cached response for key on conn when there is a valid one.
  * Returns true when it did (the request is answered with 200). */
-bool cache_serve(struct resp_cache *c, const char *key, size_t klen, const void *store,
+bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
                  uint64_t txn, struct MHD_Connection *conn);
 
 /* Stores resp (taking over the caller's reference) for key; body_len counts
  * against the budget. When it is not kept, the reference is released. */
-void cache_put(struct resp_cache *c, const char *key, size_t klen, const void *store,
+void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
                uint64_t txn, struct MHD_Response *resp, size_t body_len);
 
 /* Hits and misses since start (for /metrics). */

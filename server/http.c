@@ -726,10 +726,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     char key[CACHE_KEY_MAX];
     size_t klen = 0;
     uint64_t txn = 0;
-    bool cacheable = h->cache && cache_key(rq, key, &klen);
+    bool cacheable = h->cache && rq->store && cache_key(rq, key, &klen);
     if (cacheable) {
         txn = store_last_txn(rq->store);
-        if (cache_serve(h->cache, key, klen, rq->store, txn, conn)) {
+        if (cache_serve(h->cache, key, klen, holder_generation(rq->store_ref), txn, conn)) {
             rq->status = 200;
             rq->answered = true;
             return MHD_YES;
@@ -739,7 +739,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     const struct route *r = NULL;
     enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);
     reply_init(&rp, url);
-    dispatch(rq, &rp, rr, allow);
+    if (rq->store)
+        dispatch(rq, &rp, rr, allow);
+    else /* a replica's data.mdb was rewritten in place: reopening (server/main.c) */
+        reply_problem(&rp, 503, NULL, "the snapshot is being reopened: retry shortly");
     struct MHD_Response *keep = NULL;
     size_t body_len = rp.len;
     enum MHD_Result res = reply_queue(rq, &rp, cacheable ? &keep : NULL);
@@ -748,8 +751,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
      * reader sees while another process commits, and an answer filed under
      * the newer id would stay stale until the next write. */
     if (keep)
-        cache_put(h->cache, key, klen, rq->store, rq->snap_txn ? rq->snap_txn : txn, keep,
-                  body_len);
+        cache_put(h->cache, key, klen, holder_generation(rq->store_ref),
+                  rq->snap_txn ? rq->snap_txn : txn, keep, body_len);
     reply_free(&rp);
     return res;
 }

@@ -26,38 +26,144 @@
 #include "server/metrics.h"
 #include "store/store.h"
 
-/* The identity of the store file: a new snapshot moved into place has a new
- * inode, while ordinary writes to the same file keep it. */
-static bool store_file_id(const char *dir, dev_t *dev, ino_t *ino)
+/* What identifies the contents of data.mdb: a snapshot moved into place has
+ * a new inode, a file rewritten in place (cp, rsync --inplace) keeps its
+ * inode but not its size or mtime. A read-only replica writes nothing to it. */
+struct file_id {
+    bool ok;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
+static struct file_id store_file_id(const char *dir)
 {
     char path[CONFIG_PATH_MAX + 16];
     struct stat st;
+    struct file_id id = {0};
     snprintf(path, sizeof path, "%s/data.mdb", dir);
     if (stat(path, &st) != 0)
-        return false;
-    *dev = st.st_dev;
-    *ino = st.st_ino;
-    return true;
+        return id;
+    id = (struct file_id){.ok = true, .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
+                          .mtime = st.st_mtim};
+    return id;
 }
 
-/* Opens the data directory again and swaps it in; on failure the server
- * keeps serving what it has. */
-static void reopen(struct store_holder *h, const struct config *c, const char *why)
+static bool same_inode(const struct file_id *a, const struct file_id *b)
+{
+    return a->ok && b->ok && a->dev == b->dev && a->ino == b->ino;
+}
+
+static bool same_file(const struct file_id *a, const struct file_id *b)
+{
+    return same_inode(a, b) && a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+           a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* Reader slots for a writer: one per request thread, the fetch thread, and
+ * headroom for the CLI (ingest, stats, export, snapshot) and for stale slots
+ * of crashed processes; never fewer than LMDB's default, so a lock table this
+ * server creates is never smaller than one a CLI command would create. */
+static unsigned reader_slots(unsigned threads)
+{
+    unsigned n = threads + 1 + 64;
+    return n < 126 ? 126 : n;
+}
+
+/* Opens the store in c->data_dir; *id receives the data file it opened. A
+ * snapshot renamed into place between the two stats makes it retry, so *id
+ * is always the file the environment maps. */
+static enum store_err open_store(const struct config *c, struct store **out, struct file_id *id,
+                                 char *err, size_t cap)
 {
     struct store_opts so = {.map_size = c->map_size, .read_only = c->read_only,
-                            .no_lock = c->read_only};
+                            .no_lock = c->read_only, .max_readers = reader_slots(c->threads)};
+    enum store_err e = STORE_OK;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        struct file_id before = store_file_id(c->data_dir);
+        e = store_open(c->data_dir, &so, out, err, cap);
+        if (e != STORE_OK)
+            return e;
+        *id = store_file_id(c->data_dir);
+        if (!c->read_only || same_inode(&before, id))
+            return STORE_OK;
+        store_close(*out);
+        *out = NULL;
+        snprintf(err, cap, "data.mdb was replaced while it was being opened");
+        e = STORE_E_BUSY;
+    }
+    return e;
+}
+
+/* A replica's view of its data file (the server thread only). */
+struct watch {
+    struct file_id served; /* the file of the store being served */
+    bool retired;          /* rewritten in place: the store is withdrawn until reopened */
+    struct file_id seen;   /* while retired: the file at the previous look */
+    bool told;             /* while retired: a failed reopen was logged */
+};
+
+/* Swaps in a new store when data.mdb was replaced (a new inode). A file
+ * rewritten in place is the same inode: LMDB must not open it again while
+ * the old environment is open, and that mapping may now point past the end
+ * of the file (SIGBUS). So the store is withdrawn (requests get 503), and
+ * reopened once its last user has closed it and the file stopped changing.
+ * why is "SIGHUP" or NULL (the periodic look); nothing here blocks. */
+static void replica_check(struct watch *w, struct store_holder *h, struct metrics *m,
+                          const struct config *c, const char *why)
+{
+    struct file_id now = store_file_id(c->data_dir);
     struct store *ns = NULL;
+    struct file_id id;
     char err[512];
-    if (store_open(c->data_dir, &so, &ns, err, sizeof err) != STORE_OK) {
-        log_event("reopen", "%s: keeping the current store: %s", why, err);
+    if (w->retired) {
+        bool settled = same_file(&now, &w->seen);
+        w->seen = now;
+        if (!settled || holder_draining(h) > 0)
+            return;
+        if (open_store(c, &ns, &id, err, sizeof err) != STORE_OK) {
+            if (!w->told)
+                log_event("reopen", "data.mdb rewritten in place cannot be opened yet (retrying "
+                          "until it can): %s", err);
+            w->told = true;
+            w->seen.ok = false; /* look again at the next tick */
+            return;
+        }
+    } else if (!now.ok || same_file(&now, &w->served)) {
+        if (why)
+            log_event("reopen", "%s: %s/data.mdb is %s: nothing to reopen", why, c->data_dir,
+                      now.ok ? "unchanged since it was opened" : "missing");
+        return;
+    } else if (same_inode(&now, &w->served)) {
+        log_event("reopen",
+                  "WARNING: %s/data.mdb was rewritten in place (same inode, %lld -> %lld bytes): "
+                  "a replica may die of SIGBUS while that happens. Publish snapshots by "
+                  "renaming a new file over data.mdb (mv), never cp or rsync --inplace. "
+                  "Requests get 503 until it is reopened.",
+                  c->data_dir, (long long)w->served.size, (long long)now.size);
+        metrics_count_inplace_rewrite(m);
+        holder_retire(h);
+        w->retired = true;
+        w->told = false;
+        w->seen = now;
+        return;
+    } else if (open_store(c, &ns, &id, err, sizeof err) != STORE_OK) {
+        log_event("reopen", "%s: keeping the current store: %s", why ? why : "data.mdb was replaced",
+                  err);
+        w->served = now; /* do not retry the same file every second */
         return;
     }
     if (holder_swap(h, ns) != 0) {
         store_close(ns);
-        log_event("reopen", "%s: out of memory, keeping the current store", why);
+        log_event("reopen", "out of memory, keeping the current store");
         return;
     }
-    log_event("reopen", "%s: now serving the store reopened from %s", why, c->data_dir);
+    log_event("reopen", "%s: now serving the store reopened from %s",
+              w->retired ? "data.mdb rewritten in place" : why ? why : "data.mdb was replaced",
+              c->data_dir);
+    w->served = id;
+    w->retired = false;
 }
 
 static void print_listen_url(const char *listen, unsigned port)
@@ -134,12 +240,20 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAIL;
     }
 
-    struct store_opts so = {.map_size = c.map_size, .read_only = c.read_only,
-                            .no_lock = c.read_only};
-    if (store_open(c.data_dir, &so, &s, err, sizeof err) != STORE_OK) {
+    struct watch w = {0};
+    if (open_store(&c, &s, &w.served, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
     }
+    if (c.read_only)
+        log_event("threads", "%u worker threads (read-only: no reader table)", c.threads);
+    else
+        log_event("threads", "%u worker threads, %u LMDB reader slots", c.threads,
+                  store_max_readers(s));
+    if (!c.read_only && store_max_readers(s) < reader_slots(c.threads))
+        log_event("readers", "WARNING: the store has %u LMDB reader slots for %u threads: its "
+                  "lock table was created by another process; restart the server with nothing "
+                  "else using the store", store_max_readers(s), c.threads);
     if (pipeline_extractor_new(!c.no_parse, &x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
@@ -176,29 +290,28 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     print_listen_url(c.listen, port);
-    dev_t dev = 0;
-    ino_t ino = 0;
-    bool have_id = store_file_id(c.data_dir, &dev, &ino);
     for (;;) {
-        /* Wake every second to notice a snapshot moved into place. */
-        struct timespec tick = {.tv_sec = 1};
+        /* Wake every second to notice a snapshot moved into place, every
+         * tenth of one while a store rewritten in place waits to be reopened. */
+        struct timespec tick = {.tv_sec = w.retired ? 0 : 1, .tv_nsec = w.retired ? 100000000 : 0};
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig < 0) {
-            dev_t d2;
-            ino_t i2;
             /* Only replicas watch: a writer's store is never replaced under it. */
-            if (errno == EAGAIN && c.read_only && store_file_id(c.data_dir, &d2, &i2) &&
-                (!have_id || d2 != dev || i2 != ino)) {
-                dev = d2;
-                ino = i2;
-                have_id = true;
-                reopen(holder, &c, "data.mdb was replaced");
-            }
+            if (errno == EAGAIN && c.read_only)
+                replica_check(&w, holder, m, &c, NULL);
+            continue;
+        }
+        if (sig == SIGHUP && c.read_only) {
+            replica_check(&w, holder, m, &c, "SIGHUP");
             continue;
         }
         if (sig == SIGHUP) {
-            have_id = store_file_id(c.data_dir, &dev, &ino);
-            reopen(holder, &c, "SIGHUP");
+            /* Reopening would open the environment a second time in this
+             * process, which LMDB forbids: closing either copy drops the
+             * process's locks, and the lock table is reset under the other
+             * users (ingest crashed, writes hung). */
+            log_event("reopen", "SIGHUP ignored: a writer never reopens its store (only "
+                      "--read-only replicas do)");
             continue;
         }
         log_event("shutdown", "%s: finishing in-flight requests (up to %us)",

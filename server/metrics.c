@@ -27,6 +27,7 @@ struct slot {
 struct metrics {
     size_t nslots;
     atomic_ulong header_timeouts; /* connections shut for a late header block */
+    atomic_ulong inplace_rewrites; /* replica: data.mdb rewritten under its mapping */
     struct slot slots[];
 };
 
@@ -46,6 +47,11 @@ void metrics_free(struct metrics *m)
 void metrics_count_header_timeout(struct metrics *m)
 {
     atomic_fetch_add_explicit(&m->header_timeouts, 1, memory_order_relaxed);
+}
+
+void metrics_count_inplace_rewrite(struct metrics *m)
+{
+    atomic_fetch_add_explicit(&m->inplace_rewrites, 1, memory_order_relaxed);
 }
 
 void metrics_observe(struct metrics *m, size_t slot, unsigned status, double seconds)
@@ -154,6 +160,11 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
             "# TYPE ecfacts_http_header_timeouts_total counter\n"
             "ecfacts_http_header_timeouts_total %lu\n",
         atomic_load_explicit(&m->header_timeouts, memory_order_relaxed));
+    put(&o, "# HELP ecfacts_snapshot_inplace_rewrites_total Times a replica's data.mdb was "
+            "rewritten in place (same inode) instead of replaced by a rename.\n"
+            "# TYPE ecfacts_snapshot_inplace_rewrites_total counter\n"
+            "ecfacts_snapshot_inplace_rewrites_total %lu\n",
+        atomic_load_explicit(&m->inplace_rewrites, memory_order_relaxed));
     if (st) {
         put(&o, "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
                 "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"

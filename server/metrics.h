@@ -19,6 +19,9 @@ void metrics_observe(struct metrics *m, size_t slot, unsigned status, double sec
 /* One connection closed by the header deadline (--header-timeout). */
 void metrics_count_header_timeout(struct metrics *m);
 
+/* A replica's data.mdb was rewritten in place rather than renamed over. */
+void metrics_count_inplace_rewrite(struct metrics *m);
+
 /* Renders everything (and the store figures, when st is non-NULL) as a
  * malloc'd text; *len receives its length. NULL on ENOMEM. */
 struct resp_cache;

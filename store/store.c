@@ -297,6 +297,20 @@ enum store_err store_open(const char *dir, const struct store_opts *opts, struct
         errf(errbuf, errcap, "store directory not given");
         return STORE_E_INVALID;
     }
+    if (opts->must_exist || opts->no_mkdir) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/data.mdb", dir);
+        int e = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (e != 0) {
+            errf(errbuf, errcap, "%s: %s (check --data): no store was created", dir, strerror(e));
+            return STORE_E_IO;
+        }
+        if (opts->must_exist && stat(path, &st) != 0) {
+            errf(errbuf, errcap, "%s: no store here (no data.mdb; check --data)", dir);
+            return STORE_E_IO;
+        }
+    }
     if (!opts->read_only) {
         int e = make_dirs(dir);
         if (e != 0) {
@@ -399,6 +413,14 @@ uint64_t store_last_txn(struct store *s)
     if (mdb_env_info(s->env, &info) != MDB_SUCCESS)
         return 0;
     return (uint64_t)info.me_last_txnid;
+}
+
+unsigned store_max_readers(struct store *s)
+{
+    unsigned n = 0;
+    if (mdb_env_get_maxreaders(s->env, &n) != MDB_SUCCESS)
+        return 0;
+    return n;
 }
 
 void store_close(struct store *s)

@@ -49,9 +49,14 @@ const char *store_strerror(enum store_err err);
 struct store_opts {
     size_t map_size; /* bytes; 0 = default (1 GiB). A larger one grows an existing store. */
     bool read_only;  /* MDB_RDONLY: no writes, schema must already exist */
-    unsigned max_readers; /* 0 = default (126) */
+    unsigned max_readers; /* reader slots (one per concurrent read transaction of every
+                             process); 0 = LMDB's default (126). Only the process that
+                             creates the lock table sizes it: see store_max_readers */
     bool no_lock;    /* with read_only: MDB_NOLOCK, for a snapshot nobody writes (replicas,
                         read-only volumes); never for a directory a writer uses */
+    bool must_exist; /* refuse a directory without a data.mdb instead of creating a store
+                        (commands that only read: a mistyped --data is an error) */
+    bool no_mkdir;   /* create a store only in a directory that exists (fetch) */
 };
 
 struct store;
@@ -62,6 +67,10 @@ struct store_txn; /* a read transaction */
 enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
                           char *errbuf, size_t errcap) __attribute__((warn_unused_result));
 void store_close(struct store *s);
+
+/* The reader slots the environment really has: the lock table is sized by
+ * the process that created it, so another process's smaller table wins. */
+unsigned store_max_readers(struct store *s);
 
 /* The id of the last committed write transaction, from any process (read
  * from LMDB's shared lock region without a transaction): a response built

@@ -343,6 +343,97 @@ def parse_layer(tap, exe, tmp):
            "works", 0, (rc, err[-300:]))
 
 
+def no_store(tap, exe, tmp):
+    """Commands that only read refuse a --data without a store (a mistyped path,
+    an unmounted volume) instead of creating an empty one and exiting 0; fetch,
+    a writer, refuses a directory that does not exist."""
+    art = write(os.path.join(tmp, "nostore-art.txt"), ARTICLES["cli-a"])
+    missing = os.path.join(tmp, "no-such-data")
+    empty = os.path.join(tmp, "empty-data")
+    os.mkdir(empty)
+    for data, what in ((missing, "a missing directory"), (empty, "a directory without a store")):
+        for cmd in (["stats"], ["export"], ["snapshot", os.path.join(tmp, "nostore-snap")]):
+            rc, out, err = E.run([exe, cmd[0], "--data", data] + cmd[1:])
+            tap.ok(rc == 1 and data in err and not out.strip(),
+                   "%s on %s: exit 1 naming the path" % (cmd[0], what), "1 + " + data,
+                   (rc, out[:200], err[-300:]))
+        tap.ok(not os.path.exists(os.path.join(data, "data.mdb")),
+               "... and no store was created in %s" % what)
+    tap.ok(not os.path.exists(os.path.join(tmp, "nostore-snap", "data.mdb")),
+           "snapshot published nothing")
+    rc, out, err = E.run([exe, "fetch", "--data", missing, art])
+    tap.ok(rc == 1 and missing in err and not os.path.exists(missing),
+           "fetch into a --data directory that does not exist: exit 1 naming it, nothing created",
+           "1 + " + missing, (rc, err[-300:], os.path.exists(missing)))
+    rc, out, err = E.run([exe, "fetch", "--data", empty, art])
+    tap.ok(rc == 0 and "created a new one" in err and os.path.exists(os.path.join(empty, "data.mdb")),
+           "fetch into an existing empty directory creates the store and says so", "0",
+           (rc, err[-300:]))
+    rc, st, err = stats(exe, empty)
+    tap.eq((st or {}).get("articles"), 1, "stats then reads the fetched article")
+
+
+def serve_refused(exe, tmp, args, env=None):
+    """`serve` that must refuse to start: (exit code or 'still running', stderr)."""
+    data = os.path.join(tmp, "refused-data")
+    try:
+        rc, out, err = E.run([exe, "serve", "--listen", "127.0.0.1:0", "--data", data,
+                              "--no-sample"] + args, timeout=20, env=env)
+    except subprocess.TimeoutExpired:
+        return "still running after 20 s", ""
+    return rc, err
+
+
+def tokens(tap, exe, tmp):
+    """Tokens that could never match an Authorization header are refused at start."""
+    cases = ((b" " * 16 + b"\n", "whitespace", "a token of 16 spaces"),
+             (b"\xef\xbb\xbf" + b"cli-token-0123456789abcdef\n", "byte order mark",
+              "a token file with a UTF-8 BOM"),
+             (b"cli-token-0123456789 abcdef\n", "whitespace", "a token with a space inside"),
+             (b"cli-token-0123456789abcdef \n", "whitespace", "a token with a trailing space"))
+    for raw, needle, what in cases:
+        tf = write(os.path.join(tmp, "token-case"), raw, "wb")
+        rc, err = serve_refused(exe, tmp, ["--token-file", tf])
+        tap.ok(rc == 1 and needle in err and tf in err,
+               "serve with %s: exit 1, the message names the file and says %r" % (what, needle),
+               "1 + " + needle, (rc, err[-300:]))
+    rc, err = serve_refused(exe, tmp, [], env=E.clean_env(ECFACTS_TOKEN=" " * 16))
+    tap.ok(rc == 1 and "ECFACTS_TOKEN" in err and "whitespace" in err,
+           "ECFACTS_TOKEN of 16 spaces: exit 1 naming the variable", "1", (rc, err[-300:]))
+
+
+def threads(tap, exe, tmp):
+    """--threads defaults to the online CPUs, and LMDB's reader table has a
+    slot for every thread (126 by default: 503s beyond ~120 threads)."""
+    data = os.path.join(tmp, "threads-data")
+    srv = E.Server(exe, data, args=["--threads", "200", "--no-sample"], workdir=tmp)
+    try:
+        srv.start()
+        size = os.path.getsize(os.path.join(data, "lock.mdb"))
+        # 64 bytes per reader slot (LMDB's MDB_reader, one cache line)
+        tap.ok(size >= 64 * 201, "--threads 200: lock.mdb has a reader slot per thread and more",
+               ">= %d bytes" % (64 * 201), size)
+        line = [ln for ln in srv.lines if "worker threads" in ln]
+        tap.ok(line and "200 worker threads" in line[0], "the start-up log says 200 worker threads",
+               "200 worker threads", line)
+    except E.ServerError as e:
+        tap.ok(False, "serve --threads 200 starts", "listening", str(e))
+    finally:
+        srv.stop()
+    cpus = os.sysconf("SC_NPROCESSORS_ONLN")
+    srv = E.Server(exe, data, args=["--no-sample"], workdir=tmp)
+    try:
+        srv.start()
+        line = [ln for ln in srv.lines if "worker threads" in ln]
+        tap.ok(line and (" %d worker threads" % cpus) in line[0],
+               "without --threads: one worker thread per online CPU (%d)" % cpus,
+               "%d worker threads" % cpus, line)
+    except E.ServerError as e:
+        tap.ok(False, "serve without --threads starts", "listening", str(e))
+    finally:
+        srv.stop()
+
+
 def main(tap):
     exe, shared = E.binary_from_argv()
     tmp = E.tempdir("cli")
@@ -350,7 +441,10 @@ def main(tap):
         for name, fn, args in (("help", help_and_usage, (tap, exe)), ("routes", routes, (tap, exe)),
                                ("extract", extract, (tap, exe, tmp, shared)),
                                ("ingest", ingest, (tap, exe, tmp)),
-                               ("parse layer", parse_layer, (tap, exe, tmp))):
+                               ("parse layer", parse_layer, (tap, exe, tmp)),
+                               ("no store", no_store, (tap, exe, tmp)),
+                               ("tokens", tokens, (tap, exe, tmp)),
+                               ("threads", threads, (tap, exe, tmp))):
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001

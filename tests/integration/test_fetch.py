@@ -130,6 +130,7 @@ def cli_help(tap, exe):
 
 def cli_usage(tap, exe, tmp):
     data = os.path.join(tmp, "usage-data")
+    os.makedirs(data, exist_ok=True)  # fetch creates a store only in a directory
     r = fetch(exe, ["--data", data])
     tap.ok(r.rc == 2 and "ecfacts" in r.err, "fetch with nothing to fetch: usage error, exit 2", 2,
            r)
@@ -158,6 +159,7 @@ def cli_usage(tap, exe, tmp):
 
 def cli_fetch(tap, exe, fx, tmp):
     data = os.path.join(tmp, "cli-data")
+    os.makedirs(data, exist_ok=True)  # fetch creates a store only in a directory
     rss, atom = fx.url("/feeds/policy.rss"), fx.url("/feeds/markets.atom")
     page, missing = fx.url("/news/page.html"), fx.url("/news/missing.html")
     sources = os.path.join(tmp, "sources.txt")
@@ -337,6 +339,7 @@ def cli_fetch(tap, exe, fx, tmp):
 def cli_address_policy(tap, exe, fx, tmp):
     """Without --allow-private the fixture (127.0.0.1) is refused, by class."""
     data = os.path.join(tmp, "private-data")
+    os.makedirs(data, exist_ok=True)  # fetch creates a store only in a directory
     fx.clear_log()
     page = fx.url("/news/page.html")
     redirect = fx.url("/redirect/metadata")

@@ -10,6 +10,9 @@ usage: test_lifecycle.py ECFACTS_BINARY [SHARED_DIR]      (TAP on stdout)
    before the signal and whose body is sent after it; the process exits 0;
    the data directory reopens and serves.
 3. SIGINT exits 0 as well.
+4. SIGHUP on a writer (several) changes nothing: POSTs, an `ecfacts ingest`
+   on the same data directory and SIGTERM all still work (LMDB forbids
+   opening one environment twice in a process: a reopen reset its locks).
 Every wait has a deadline; nothing sleeps to synchronise."""
 import http.client
 import json
@@ -19,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -228,9 +232,88 @@ def in_flight_shutdown(tap, exe, srv, tmp):
     return post_status == 201 and json.loads(post_body)["article"]["id"]
 
 
+def holds_lock(tap, pid, path):
+    """The process still holds LMDB's fcntl lock on lock.mdb (Linux /proc/locks):
+    a second open and close of the same environment would have dropped it."""
+    try:
+        with open("/proc/locks") as f:
+            locks = f.read().splitlines()
+        ino = os.stat(path).st_ino
+    except OSError as e:
+        tap.skip("the writer still holds its lock on lock.mdb", "no /proc/locks: %s" % e)
+        return
+    mine = [ln for ln in locks if ln.split()[4:5] == [str(pid)]
+            and ln.split()[5].endswith(":%d" % ino)]
+    tap.ok(mine, "the writer still holds its lock on lock.mdb after SIGHUP", "a POSIX lock",
+           [ln for ln in locks if str(pid) in ln])
+
+
+def sighup_writer(tap, exe, tmp):
+    """SIGHUP on a writer is logged and ignored: it never reopens its store."""
+    data = os.path.join(tmp, "hup-data")
+    auth = {"Authorization": "Bearer " + E.TOKEN, "Content-Type": "text/plain"}
+    srv = E.Server(exe, data, args=["--threads", "4", "--no-sample"], workdir=tmp)
+    try:
+        srv.start()
+        cl = E.Client(srv.port, timeout=20)
+        tap.eq(cl.request("POST", "/v1/articles", E.make_article(500).encode(), auth).status, 201,
+               "writer: POST before SIGHUP is 201")
+        for k in range(3):
+            srv.send_signal(signal.SIGHUP)
+            seen = E.Deadline(30)
+            while not seen.passed() and sum("SIGHUP" in ln for ln in srv.lines) <= k:
+                time.sleep(0.05)  # polls the log with a deadline
+            tap.ok(sum("SIGHUP" in ln for ln in srv.lines) > k, "SIGHUP %d is logged" % (k + 1))
+        tap.ok(any("SIGHUP" in ln and "writer" in ln for ln in srv.lines),
+               "the log says a writer does not reopen on SIGHUP", "a line naming the writer",
+               [ln for ln in srv.lines if "SIGHUP" in ln][:3])
+        holds_lock(tap, srv.proc.pid, os.path.join(data, "lock.mdb"))
+        src = os.path.join(tmp, "hup-src")
+        os.mkdir(src)
+        for i in range(20):
+            with open(os.path.join(src, "hup-%02d.txt" % i), "w") as f:
+                f.write(E.make_article(600 + i, words=40))
+        wres = [{}, {}]
+        writers = [threading.Thread(target=writer, args=(srv.port, 700 + 100 * k, wres[k]),
+                                    daemon=True) for k in range(2)]
+        for t in writers:
+            t.start()
+        try:
+            code, out, err = E.run([exe, "ingest", "--data", data, src], timeout=60)
+        except subprocess.TimeoutExpired:
+            code, out, err = "hung for 60 s", "", ""
+        dl = E.Deadline(60)
+        for t in writers:
+            t.join(dl.left())
+        tap.ok(code == 0 and len(out.splitlines()) == 20,
+               "ecfacts ingest on the same data directory after the SIGHUPs, during POSTs: exit 0",
+               "0, 20 lines", (code, err[-400:]))
+        wst = [x for w in wres for x in w.get("statuses", [])]
+        tap.eq(wst, [201] * 2 * N_POST, "writer: concurrent POSTs after the SIGHUPs are 201")
+        try:
+            r = cl.request("POST", "/v1/articles", E.make_article(520).encode(), auth)
+            got = r.status
+            n = cl.get("/v1/stats").json()["articles"]
+        except (OSError, http.client.HTTPException) as e:
+            got, n = repr(e), None
+        tap.eq(got, 201, "writer: a POST after the concurrent ingest is 201")
+        tap.eq(n, 1 + 2 * N_POST + 20 + 1, "every article POSTed or ingested is counted")
+        cl.close()
+        srv.send_signal(signal.SIGTERM)
+        tap.eq(srv.wait(20), 0, "SIGTERM after the SIGHUPs: exit 0 within 20 s")
+    except E.ServerError as e:
+        tap.ok(False, "writer starts", "listening on ...", str(e))
+    finally:
+        srv.stop()
+
+
 def main(tap):
     exe, _shared = E.binary_from_argv()
     tmp = E.tempdir("life")
+    try:
+        sighup_writer(tap, exe, tmp)
+    except Exception:  # noqa: BLE001
+        tap.crashed("SIGHUP on a writer")
     data = os.path.join(tmp, "data")
     srv = E.Server(exe, data, args=["--threads", "4"], workdir=tmp)
     st = None

@@ -1,6 +1,7 @@
 /* The route table matcher and the pure helpers of reply.c and config.c. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "handlers/handlers.h"
 #include "server/config.h"
@@ -146,8 +147,27 @@ static void test_config(void)
     ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_OK && c.token &&
            c.token_len == 20, "token from the environment");
     config_free(&c);
-    char *argv7[] = {"--fetch-interval", "30m", NULL};
+    /* tokens that could never match an Authorization header */
+    const char *never[] = {"                ", "\xEF\xBB\xBF" "0123456789abcdef0123",
+                           "0123456789 abcdef0123", "0123456789abcdef0123\t"};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) {
+        setenv("ECFACTS_TOKEN", never[i], 1);
+        ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_ERROR &&
+               !c.token, "token %zu (spaces, BOM, inner space, trailing tab) is refused", i);
+        config_free(&c);
+    }
+    /* --threads: auto (the default) is one per online CPU */
     unsetenv("ECFACTS_TOKEN");
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_OK &&
+           (long)c.threads == (cpus < 1 ? 1 : cpus > 256 ? 256 : cpus),
+       "default threads: the online CPUs (%ld)", cpus);
+    config_free(&c);
+    char *argv10[] = {"--threads", "auto", NULL};
+    ok(config_parse(&c, CMD_SERVE, 2, argv10, &pos, &npos, devnull) == CONFIG_OK &&
+           (long)c.threads == (cpus < 1 ? 1 : cpus > 256 ? 256 : cpus), "--threads auto");
+    config_free(&c);
+    char *argv7[] = {"--fetch-interval", "30m", NULL};
     ok(config_parse(&c, CMD_SERVE, 2, argv7, &pos, &npos, devnull) == CONFIG_OK &&
            c.fetch_interval == 1800, "duration with a minute suffix");
     config_free(&c);

@@ -195,6 +195,26 @@ static void test_open(const char *base)
            "read-only on a missing directory: IO");
     struct stat sb;
     ok(stat(dir, &sb) != 0, "read-only does not create the directory");
+
+    /* commands that only read never create a store; fetch only in a directory */
+    struct store_opts must = {.must_exist = true}, nomk = {.no_mkdir = true};
+    is_int(store_open(dir, &must, &s, err, sizeof err), STORE_E_IO, "must_exist: missing dir: IO");
+    ok(strstr(err, dir) != NULL && stat(dir, &sb) != 0, "... names it, creates nothing");
+    is_int(store_open(dir, &nomk, &s, err, sizeof err), STORE_E_IO, "no_mkdir: missing dir: IO");
+    ok(strstr(err, dir) != NULL && stat(dir, &sb) != 0, "... names it, creates nothing");
+    mkdir(dir, 0755);
+    is_int(store_open(dir, &must, &s, err, sizeof err), STORE_E_IO,
+           "must_exist: a directory without data.mdb: IO");
+    char mdb[600];
+    snprintf(mdb, sizeof mdb, "%s/data.mdb", dir);
+    ok(strstr(err, "no data.mdb") != NULL && stat(mdb, &sb) != 0, "... says so, creates nothing");
+    ok(store_open(dir, &nomk, &s, err, sizeof err) == STORE_OK && s,
+       "no_mkdir: an existing empty directory gets a new store");
+    store_close(s);
+    s = NULL;
+    ok(store_open(dir, &must, &s, err, sizeof err) == STORE_OK && s,
+       "must_exist: opens an existing store");
+    store_close(s);
 }
 
 static void test_ingest(struct store *s, struct fx *f1, struct fx *f2, struct fx *f3)
