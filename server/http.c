@@ -1,10 +1,8 @@
 #include "server/http.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,8 @@
 
 #include "common/util.h"
 #include "server/cache.h"
+#include "server/conntrack.h"
+#include "server/framing.h"
 #include "server/holder.h"
 #include "server/linger.h"
 #include "store/store.h"
@@ -24,33 +24,17 @@
 #include "server/metrics.h"
 #include "server/reply.h"
 
-#define URI_MAX 4096      /* longer request targets are 414 */
-#define HEADERS_MAX 16384 /* larger header blocks are 431 */
 /* libmicrohttpd's memory per connection. It answers on its own (HTML, no
  * CORS) when a request line or header block does not fit: half the pool is
  * the first read buffer, and every header and query parameter takes 56 bytes
  * more. 512 KiB lets us read and refuse with our own problem+json anything
  * up to about 256 KiB (a 200 KiB request line, 5000 query parameters).
- * Requests above HEADERS_MAX/URI_MAX are refused, so the pool only fills for
+ * Requests over framing.h's caps are refused, so the pool only fills for
  * one request at a time. Pools over 32 KiB are mmap'd: a connection uses
  * only the pages its bytes touched (about 8 KiB for an ordinary request);
  * 1024 connections all sending 500 KiB headers would hold 512 MiB until the
  * header deadline closes them. */
 #define CONN_MEMORY (512 * 1024)
-
-/* One accepted connection, watched for the header deadline (see "header
- * deadline" below). Allocated on MHD's STARTED notification, freed on CLOSED. */
-struct conn_track {
-    struct conn_track *prev, *next; /* http_server.conns, under conn_mu */
-    MHD_socket fd;                  /* open until CLOSED has unlinked this */
-    /* CLOCK_MONOTONIC milliseconds by which a complete header block must be
-     * in; 0: none (a request is being served, or the socket was shut down).
-     * Written by the connection's MHD thread, swapped to 0 by the reaper. */
-    atomic_llong deadline_ms;
-    /* Answered with its body unread: linger before the close (linger.h).
-     * Written and read by the connection's MHD thread. */
-    bool linger;
-};
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -61,14 +45,8 @@ struct http_server {
     unsigned inflight;
     unsigned long started;   /* requests started, ever: tells a quiet period */
     MHD_socket listen_fd;
-    long long header_ms;     /* --header-timeout in ms; 0: no header deadline, no reaper */
     struct lingerer *lingerer; /* NULL when its thread could not start */
-    pthread_mutex_t conn_mu; /* conns, reaper_stop; held by CLOSED and by each reaper pass */
-    pthread_cond_t reaper_cv; /* CLOCK_MONOTONIC; wakes the reaper to stop */
-    struct conn_track *conns;
-    bool reaper_stop;
-    bool reaper_running;
-    pthread_t reaper;
+    struct conntrack *ct;    /* header deadline and lingering close (conntrack.h) */
     pthread_mutex_t log_mu;  /* rate limit of libmicrohttpd's messages */
     time_t log_window;
     unsigned log_lines, log_dropped;
@@ -84,279 +62,9 @@ const char *request_header(const struct request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
-/* ---- query checks done once for every route ------------------------------ */
-
-struct query_check {
-    const struct route *route;
-    const char *bad_name; /* first offending parameter */
-    const char *why;
-    const char *seen[16];
-    size_t nseen;
-};
-
-
-static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 size_t key_size, const char *value, size_t value_size)
-{
-    (void)kind;
-    struct query_check *q = cls;
-    if (q->bad_name || (key_size == 0 && !value))
-        return MHD_YES; /* an empty segment ("?&a=1", "a=1&&b=2", "a=1&"): nothing */
-    if (!value && router_param_allowed(q->route, key)) {
-        q->bad_name = key;
-        q->why = "needs a value (name=value)";
-    } else if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
-        q->bad_name = key;
-        q->why = "contains a NUL byte";
-    } else if (!ecf_utf8_valid(key, key_size, NULL)) {
-        q->bad_name = "(query)";
-        q->why = "has a name that is not valid UTF-8";
-    } else if (value && !ecf_utf8_valid(value, value_size, NULL)) {
-        q->bad_name = key;
-        q->why = "is not valid UTF-8";
-    } else if (!router_param_allowed(q->route, key)) {
-        q->bad_name = key;
-        q->why = "is not a parameter of this route";
-    } else {
-        for (size_t i = 0; i < q->nseen; i++) {
-            if (!strcmp(q->seen[i], key)) {
-                q->bad_name = key;
-                q->why = "is given more than once";
-                return MHD_YES;
-            }
-        }
-        if (q->nseen < sizeof q->seen / sizeof q->seen[0])
-            q->seen[q->nseen++] = key;
-    }
-    return MHD_YES;
-}
-
-/* Constant-time comparison of the bearer token: the time taken does not
- * depend on where the first difference is. */
-static bool token_ok(const struct request *rq)
-{
-    const struct config *c = rq->app->cfg;
-    const char *h = request_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!c->token || !h || strncasecmp(h, "Bearer ", 7) != 0)
-        return false;
-    const char *t = h + 7;
-    size_t n = strlen(t);
-    unsigned char diff = (unsigned char)(n != c->token_len);
-    for (size_t i = 0; i < c->token_len; i++)
-        diff |= (unsigned char)(c->token[i] ^ (i < n ? t[i] : 0));
-    return diff == 0;
-}
-
-static bool media_type_is(const char *ct, const char *want)
-{
-    size_t n = strlen(want);
-    return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-struct framing {
-    unsigned host, content_length, transfer_encoding;
-    const char *cl_first;
-    bool cl_differ;
-    const char *bad_name; /* first header name that is not a token */
-    bool folded;          /* an obs-fold continuation line was joined */
-    size_t bytes;         /* the header block, as "name: value\r\n" lines */
-};
-
-/* RFC 9110 section 5.6.2: a field name is a token. */
-static bool is_tchar(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-/* libmicrohttpd 0.9.75 (connection.c: process_header_line and
- * process_broken_line) keeps a header's name and value where they were read:
- * "name\0[SP/HTAB...]value" in one line of the read buffer. It accepts
- * whitespace before the colon (the name keeps it: "Transfer-Encoding ")
- * and, for an obs-fold continuation line, copies the NAME to a new pool
- * block and appends the continuation to it ("Transfer-Encodingchunked",
- * value ""). No option of 0.9.75 refuses either (MHD_OPTION_STRICT_FOR_CLIENT
- * only checks the request target and Host; at -1 it refuses whitespace
- * before the colon, with its own HTML page). So: a name that is not a token
- * is refused below, and a value that does not follow its name in memory
- * marks a folded line. tests/integration/test_malformed.py pins both. */
-static bool header_folded(const char *key, size_t key_size, const char *value)
-{
-    uintptr_t after = (uintptr_t)key + key_size + 1, v = (uintptr_t)value;
-    if (!value || v < after || v - after > 4096)
-        return true;
-    for (const char *p = key + key_size + 1; p < value; p++) {
-        if (*p != ' ' && *p != '\t')
-            return true;
-    }
-    return false;
-}
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    size_t key_size, const char *value, size_t value_size)
-{
-    (void)kind;
-    struct framing *f = cls;
-    f->bytes += key_size + value_size + 4;
-    if (!f->bad_name) {
-        for (size_t i = 0; i < key_size; i++) {
-            if (!is_tchar((unsigned char)key[i])) {
-                f->bad_name = key;
-                break;
-            }
-        }
-        if (!key_size)
-            f->bad_name = key;
-    }
-    if (!f->folded && header_folded(key, key_size, value))
-        f->folded = true;
-    if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
-        f->host++;
-    } else if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
-        if (f->content_length++ && value && f->cl_first && strcmp(value, f->cl_first) != 0)
-            f->cl_differ = true;
-        if (!f->cl_first)
-            f->cl_first = value;
-    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-        f->transfer_encoding++;
-    }
-    return MHD_YES;
-}
-
-/* Message framing (RFC 9112 sections 3.2, 5 and 6): field names are tokens
- * with no whitespace before the colon, no obs-fold, one Host on HTTP/1.1;
- * Content-Length and Transfer-Encoding never ambiguous, since a proxy in
- * front may read them differently (request smuggling). Also the size of
- * the header block (431). */
-static bool refuse_framing(struct request *rq, struct reply *rp)
-{
-    struct framing f = {0};
-    MHD_get_connection_values_n(rq->conn, MHD_HEADER_KIND, count_header, &f);
-    const char *te = request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    if (f.folded) {
-        reply_problem(rp, 400, NULL, "a header field is folded over two lines (obs-fold)");
-    } else if (f.bad_name) {
-        reply_problem(rp, 400, NULL,
-                      "header name '%.64s' is not a token (whitespace before the colon?)",
-                      f.bad_name);
-    } else if (f.bytes > HEADERS_MAX) {
-        reply_problem(rp, 431, NULL, "the request header fields are over %d bytes", HEADERS_MAX);
-    } else if (f.host > 1 || (f.host == 0 && rq->http11)) {
-        reply_problem(rp, 400, NULL, "an HTTP/1.1 request needs exactly one Host header");
-    } else if (f.cl_differ) {
-        reply_problem(rp, 400, NULL, "Content-Length headers disagree");
-    } else if (f.content_length && f.transfer_encoding) {
-        reply_problem(rp, 400, NULL, "Content-Length and Transfer-Encoding together");
-    } else if (f.transfer_encoding > 1 || (te && strcasecmp(te, "chunked") != 0)) {
-        reply_problem(rp, 400, NULL, "only Transfer-Encoding: chunked is supported");
-    } else {
-        return false;
-    }
-    return true;
-}
-
-static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
-                               size_t key_size, const char *value, size_t value_size)
-{
-    (void)kind;
-    (void)key;
-    (void)value;
-    *(size_t *)cls += key_size + value_size + 2;
-    return MHD_YES;
-}
-
-/* A body announced: a Content-Length other than 0, or any Transfer-Encoding
- * (refuse_framing has made sure the two do not come together). */
-static bool has_body(const struct request *rq)
-{
-    const char *cl = request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING))
-        return true;
-    if (!cl)
-        return false;
-    cl += strspn(cl, "0");
-    return *cl != '\0';
-}
-
-static bool refuse_target(struct request *rq, struct reply *rp)
-{
-    size_t target = strlen(rq->path);
-    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
-    if (target <= URI_MAX)
-        return false;
-    reply_problem(rp, 414, NULL, "the request target is over %d bytes", URI_MAX);
-    return true;
-}
-
-/* Checks made when the headers are in, before any body is read. Returns
- * true and fills rp when the request is refused right away (the caller
- * closes the connection: the body, if any, is left unread). */
-static bool refuse_early(struct request *rq, struct reply *rp, enum router_result rr,
-                         unsigned allow)
-{
-    if (refuse_framing(rq, rp))
-        return true;
-    if (has_body(rq) && refuse_target(rq, rp))
-        return true; /* else answered on the final call, keeping the connection */
-    /* A body on a route that takes none would be read and thrown away at
-     * whatever pace the client likes, past the header deadline: refuse it
-     * before reading, whatever the path. */
-    if (has_body(rq) && !(rq->route && (rq->route->flags & ROUTE_BODY))) {
-        if (rr == ROUTER_NOT_FOUND) {
-            reply_problem(rp, 404, NULL, "no resource at this path");
-        } else if (rr == ROUTER_BAD_METHOD && rq->method != HTTP_OPTIONS) {
-            reply_problem(rp, 405, NULL, "this path does not accept that method");
-            rp->allow = allow;
-        } else {
-            reply_problem(rp, 413, NULL, "%s %s takes no request body", rq->method_str,
-                          rq->route ? rq->route->pattern : "on this path");
-        }
-        return true;
-    }
-    if (rq->method == HTTP_OPTIONS || !rq->route)
-        return false; /* 204, 404 and 405 are answered on the final call */
-    if (rq->route->flags & ROUTE_AUTH && !token_ok(rq)) {
-        reply_problem(rp, 401, NULL,
-                      rq->app->cfg->token ? "a valid bearer token is required"
-                                          : "writes are disabled: no token is configured");
-        return true;
-    }
-    if (rq->route->flags & ROUTE_BODY) {
-        const char *ct = request_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
-        const char *cl = request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        const char *te = request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-        if (!cl && !te) {
-            reply_problem(rp, 411, NULL, "a Content-Length is required");
-            return true;
-        }
-        if (cl) {
-            char *end = NULL;
-            errno = 0;
-            unsigned long long v = strtoull(cl, &end, 10);
-            if (errno || end == cl || *end || v > rq->app->cfg->max_body) {
-                reply_problem(rp, 413, NULL, "the body is over the %zu-byte limit",
-                              rq->app->cfg->max_body);
-                return true;
-            }
-        }
-        if (media_type_is(ct, "application/json")) {
-            rq->body_text = false;
-        } else if ((rq->route->flags & ROUTE_TEXT_OK) && media_type_is(ct, "text/plain")) {
-            rq->body_text = true;
-        } else {
-            reply_problem(rp, 415, NULL, "send %s, not %s",
-                          rq->route->flags & ROUTE_TEXT_OK ? "application/json or text/plain"
-                                                           : "application/json",
-                          ct ? ct : "(no Content-Type)");
-            return true;
-        }
-    }
-    return false;
-}
-
 static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
 {
-    if (refuse_target(rq, rp))
+    if (framing_refuse_target(rq, rp))
         return;
     if (rr == ROUTER_NOT_FOUND) {
         reply_problem(rp, 404, NULL, "no resource at this path");
@@ -373,12 +81,8 @@ static void dispatch(struct request *rq, struct reply *rp, enum router_result rr
         rp->allow = allow;
         return;
     }
-    struct query_check q = {.route = rq->route};
-    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
-    if (q.bad_name) {
-        reply_problem(rp, 400, q.bad_name, "parameter '%.64s' %s", q.bad_name, q.why);
+    if (framing_refuse_query(rq, rp))
         return;
-    }
     rq->route->handler(rq, rp);
 }
 
@@ -456,182 +160,6 @@ static double elapsed(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* ---- header deadline (slowloris) -------------------------------------------
- *
- * --timeout is libmicrohttpd's idle timeout: every byte resets it, so a
- * client sending one header byte a second holds its slot for ever, and
- * --max-connections of them lock everyone out. So each connection also has
- * a deadline for its header block, set when it is accepted (STARTED) and
- * when a response has been sent on it (request COMPLETED: keep-alive waits
- * for the next request), and cleared when the access handler first sees a
- * request (its headers are complete). A reaper thread shuts down the
- * sockets past their deadline; MHD then reads EOF and closes the
- * connection through its usual path (notifications, per-IP count, slot).
- *
- * Descriptor reuse: the reaper must never shut down a descriptor MHD has
- * closed, since the number may already belong to a new connection.
- * libmicrohttpd (daemon.c: MHD_cleanup_connections, and the failure path of
- * new_connection_process_) calls the CLOSED notification before it closes
- * the socket; on_connection unlinks the entry under conn_mu, which each
- * reaper pass holds while it walks the list. So a socket the reaper can
- * reach is still open, and an unlinked one is never touched again.
- *
- * Cost: STARTED and CLOSED link and unlink under conn_mu (O(1)); a request
- * only stores an atomic; the reaper walks the list REAP_MS apart. */
-#define REAP_MS 250
-#define REAP_LOG_MS 10000 /* at most one log line per this, with the count */
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static struct conn_track *track_of(const struct http_server *h, struct MHD_Connection *conn)
-{
-    (void)h;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return ci ? ci->socket_context : NULL;
-}
-
-/* The access handler's first call for a request: its headers are in. */
-static void track_headers_in(const struct http_server *h, struct MHD_Connection *conn)
-{
-    struct conn_track *t = track_of(h, conn);
-    if (t)
-        atomic_store_explicit(&t->deadline_ms, 0, memory_order_relaxed);
-}
-
-/* A response was sent: the next request's headers are due within the limit. */
-static void track_response_sent(const struct http_server *h, struct MHD_Connection *conn)
-{
-    struct conn_track *t = track_of(h, conn);
-    if (t && h->header_ms)
-        atomic_store_explicit(&t->deadline_ms, now_ms() + h->header_ms, memory_order_relaxed);
-}
-
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    struct http_server *h = cls;
-    struct conn_track *t = *socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-        if (!t)
-            return;
-        pthread_mutex_lock(&h->conn_mu);
-        if (t->prev)
-            t->prev->next = t->next;
-        else
-            h->conns = t->next;
-        if (t->next)
-            t->next->prev = t->prev;
-        pthread_mutex_unlock(&h->conn_mu);
-        /* MHD closes the socket right after this notification; a duplicate
-         * keeps it open for the lingerer. */
-        if (t->linger) {
-            int fd = fcntl(t->fd, F_DUPFD_CLOEXEC, 0);
-            if (fd >= 0)
-                linger_add(h->lingerer, fd);
-        }
-        free(t);
-        *socket_context = NULL;
-        return;
-    }
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    t = ci ? malloc(sizeof *t) : NULL;
-    *socket_context = t;
-    if (!t)
-        return; /* untracked: only --timeout applies to this one */
-    t->fd = ci->connect_fd;
-    t->prev = NULL;
-    t->linger = false;
-    atomic_init(&t->deadline_ms, h->header_ms ? now_ms() + h->header_ms : 0);
-    pthread_mutex_lock(&h->conn_mu);
-    t->next = h->conns;
-    if (t->next)
-        t->next->prev = t;
-    h->conns = t;
-    pthread_mutex_unlock(&h->conn_mu);
-}
-
-/* Shuts down every socket past its deadline; conn_mu held. The swap to 0
- * loses to a request that completed its headers at the same moment, and
- * makes sure each socket is shut down and counted once. */
-static unsigned long reap_expired(struct http_server *h, long long now)
-{
-    unsigned long n = 0;
-    for (struct conn_track *t = h->conns; t; t = t->next) {
-        long long d = atomic_load_explicit(&t->deadline_ms, memory_order_relaxed);
-        if (d == 0 || d > now)
-            continue;
-        if (!atomic_compare_exchange_strong_explicit(&t->deadline_ms, &d, 0, memory_order_relaxed,
-                                                     memory_order_relaxed))
-            continue;
-        if (shutdown(t->fd, SHUT_RDWR) == 0) {
-            metrics_count_header_timeout(h->app->metrics);
-            n++;
-        }
-    }
-    return n;
-}
-
-static void *reaper_main(void *arg)
-{
-    struct http_server *h = arg;
-    unsigned long unlogged = 0;
-    long long logged_at = now_ms();
-    pthread_mutex_lock(&h->conn_mu);
-    while (!h->reaper_stop) {
-        struct timespec wake;
-        clock_gettime(CLOCK_MONOTONIC, &wake);
-        ts_add_ms(&wake, REAP_MS);
-        while (!h->reaper_stop &&
-               pthread_cond_timedwait(&h->reaper_cv, &h->conn_mu, &wake) != ETIMEDOUT)
-            ;
-        if (h->reaper_stop)
-            break;
-        long long now = now_ms();
-        unlogged += reap_expired(h, now);
-        if (unlogged && now - logged_at >= REAP_LOG_MS) {
-            /* outside the lock: a slow stdout must not stall MHD's threads */
-            pthread_mutex_unlock(&h->conn_mu);
-            log_event("header-timeout",
-                      "closed %lu connections that sent no complete request headers within %llds",
-                      unlogged, h->header_ms / 1000);
-            pthread_mutex_lock(&h->conn_mu);
-            unlogged = 0;
-            logged_at = now;
-        }
-    }
-    pthread_mutex_unlock(&h->conn_mu);
-    return NULL;
-}
-
-static int reaper_start(struct http_server *h)
-{
-    if (!h->header_ms)
-        return 0;
-    if (pthread_create(&h->reaper, NULL, reaper_main, h) != 0)
-        return -1;
-    h->reaper_running = true;
-    return 0;
-}
-
-static void reaper_stop(struct http_server *h)
-{
-    if (!h->reaper_running)
-        return;
-    pthread_mutex_lock(&h->conn_mu);
-    h->reaper_stop = true;
-    pthread_cond_signal(&h->reaper_cv);
-    pthread_mutex_unlock(&h->conn_mu);
-    pthread_join(h->reaper, NULL);
-    h->reaper_running = false;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -641,7 +169,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request *rq = *req_cls;
     struct reply rp;
     if (!rq) {
-        track_headers_in(h, conn);
+        conntrack_headers_in(conn);
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
@@ -669,11 +197,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             rq->slot = (size_t)(r - router_routes);
         }
         reply_init(&rp, url);
-        if (refuse_early(rq, &rp, rr, allow)) {
+        if (framing_refuse_early(rq, &rp, rr, allow)) {
             rp.close = true;
-            struct conn_track *t = has_body(rq) ? track_of(h, conn) : NULL;
-            if (t)
-                t->linger = true;
+            if (framing_has_body(rq))
+                conntrack_linger(conn);
             enum MHD_Result res = reply_queue(rq, &rp, NULL);
             reply_free(&rp);
             return res;
@@ -766,7 +293,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         return;
     /* Any other termination closes the connection: no next request to wait for. */
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        track_response_sent(h, conn);
+        conntrack_response_sent(h->ct, conn);
     double s = elapsed(&rq->t0);
     unsigned status = rq->answered ? rq->status : 499; /* client went away */
     metrics_observe(h->app->metrics, rq->slot, status, s);
@@ -890,31 +417,30 @@ static struct http_server *server_new(struct app *app)
     if (!h)
         return NULL;
     h->app = app;
-    h->header_ms = (long long)app->cfg->header_timeout * 1000;
     if (app->cfg->cache_size)
         h->cache = cache_new(4096, app->cfg->cache_size);
     h->lingerer = linger_start(); /* without it, refused uploads close at once */
+    h->ct = conntrack_new((long long)app->cfg->header_timeout * 1000, h->lingerer, app->metrics);
+    if (!h->ct) {
+        linger_stop(h->lingerer);
+        cache_free(h->cache);
+        free(h);
+        return NULL;
+    }
     app->cache = h->cache;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
-    pthread_mutex_init(&h->conn_mu, NULL);
     pthread_mutex_init(&h->log_mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&h->reaper_cv, &ca);
-    pthread_condattr_destroy(&ca);
     return h;
 }
 
-/* After MHD_stop_daemon, whose CLOSED notifications emptied h->conns. */
+/* After MHD_stop_daemon, whose CLOSED notifications emptied the tracker. */
 static void server_free(struct http_server *h)
 {
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->idle);
-    pthread_mutex_destroy(&h->conn_mu);
-    pthread_cond_destroy(&h->reaper_cv);
     pthread_mutex_destroy(&h->log_mu);
+    conntrack_free(h->ct);
     linger_stop(h->lingerer);
     cache_free(h->cache);
     free(h);
@@ -944,14 +470,14 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_NOTIFY_CONNECTION, conntrack_on_connection, h->ct,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!h->d) {
         snprintf(errbuf, cap, "cannot listen on %s: %s", c->listen, strerror(errno));
         server_free(h);
         return -1;
     }
-    if (reaper_start(h) != 0) {
+    if (conntrack_start(h->ct) != 0) {
         snprintf(errbuf, cap, "cannot start the header-timeout thread");
         MHD_stop_daemon(h->d);
         server_free(h);
@@ -999,7 +525,7 @@ done:;
     pthread_mutex_unlock(&h->mu);
     /* The reaper ran through the grace period (slow clients still hold
      * slots then); MHD_stop_daemon closes whatever is left. */
-    reaper_stop(h);
+    conntrack_stop(h->ct);
     MHD_stop_daemon(h->d);
     if (h->listen_fd != MHD_INVALID_SOCKET)
         close(h->listen_fd);

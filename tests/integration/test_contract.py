@@ -3,18 +3,24 @@
 
 usage: test_contract.py ECFACTS_BINARY [SHARED_DIR]      (TAP on stdout)
 
-1. `ecfacts routes` and the spec's paths/methods are the same set.
+1. `ecfacts routes` and the spec's paths/methods are the same set (the route
+   table lists GET, which implies HEAD: the spec declares both).
 2. Every response the real server gives to a catalogue of requests (every
    operation, and every status we can provoke) is checked against what the
    spec declares for (path, method, status, content type): the status must
    be declared, required headers present and valid, and the body valid
    against the declared schema (Draft 2020-12, refs into #/components).
 3. The query parameters the spec declares are the ones the server accepts,
-   with the same bounds, enums and patterns."""
+   with the same bounds, enums and patterns.
+4. Every GET has a HEAD with the same parameters, statuses and headers and
+   no body (tools/openapi-head writes them), and the real server answers
+   HEAD on every GET path with the GET's status and headers and no body."""
 import json
 import os
 import re
+import socket
 import sys
+import time
 import urllib.parse
 
 sys.dont_write_bytecode = True
@@ -25,7 +31,7 @@ import yaml  # noqa: E402  (python3-yaml)
 from jsonschema import Draft202012Validator, RefResolver  # noqa: E402  (python3-jsonschema)
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-IMPLICIT = ("options", "head")  # answered for every route; not in `ecfacts routes`
+IMPLICIT = ("options",)  # answered on every known path; not in `ecfacts routes`
 
 
 class Contract:
@@ -75,7 +81,7 @@ class Contract:
         op = None
         if tmpl is not None:
             item = self.spec["paths"][tmpl]
-            op = item.get(method) or (item.get("get") if method == "head" else None)
+            op = item.get(method)
         if op is None:
             # Not an operation of the spec (unknown path, other method, too long):
             # the answer must still be a documented problem.
@@ -88,15 +94,13 @@ class Contract:
             if r.status == 405 and tmpl is not None:
                 item = self.spec["paths"][tmpl]
                 want = {m.upper() for m in item if m in METHODS}
-                if "GET" in want:
-                    want.add("HEAD")
                 want.add("OPTIONS")
                 got = {x.strip() for x in (r.h("allow") or "").split(",") if x.strip()}
                 if got != want:
                     errs.append("Allow %r, the spec's methods are %r" % (r.h("allow"),
                                                                          sorted(want)))
             return errs
-        self.produced.add((tmpl, "get" if method == "head" else method, str(r.status)))
+        self.produced.add((tmpl, method, str(r.status)))
         responses = op.get("responses", {})
         resp = responses.get(str(r.status))
         if resp is None:
@@ -156,6 +160,99 @@ def spec_routes(spec):
     return out
 
 
+def check_head_ops(tap, c, spec):
+    """Every GET path has a HEAD operation declaring the GET's parameters,
+    statuses and headers, without a body (a Prism mock refuses undeclared
+    HEADs), and every operationId is unique."""
+    ids = [op.get("operationId") for item in spec["paths"].values()
+           for m, op in item.items() if m in METHODS]
+    tap.ok(None not in ids and len(ids) == len(set(ids)), "every operation has a unique "
+           "operationId", "unique", sorted({i for i in ids if ids.count(i) > 1 or i is None},
+                                           key=str))
+    gets = sorted(p for p, item in spec["paths"].items() if "get" in item)
+    heads = sorted(p for p, item in spec["paths"].items() if "head" in item)
+    tap.ok(gets == heads, "every GET path declares HEAD, and only those", gets,
+           "HEAD missing on %s; HEAD without GET on %s"
+           % (sorted(set(gets) - set(heads)), sorted(set(heads) - set(gets))))
+
+    def headers_of(resp):
+        return {n.lower(): c.deref(h) for n, h in (resp.get("headers") or {}).items()}
+
+    bad = []
+    for path in gets:
+        get, head = spec["paths"][path]["get"], spec["paths"][path].get("head")
+        if head is None:
+            continue
+        gp = [c.deref(p) for p in get.get("parameters", [])]
+        hp = [c.deref(p) for p in head.get("parameters", [])]
+        if gp != hp:
+            bad.append("%s: parameters differ" % path)
+        gr, hr = get.get("responses", {}), head.get("responses", {})
+        if sorted(gr) != sorted(hr):
+            bad.append("%s: statuses GET %s, HEAD %s" % (path, sorted(gr), sorted(hr)))
+        for st in sorted(set(gr) & set(hr)):
+            g, h = c.deref(gr[st]), c.deref(hr[st])
+            if headers_of(g) != headers_of(h):
+                bad.append("%s %s: headers GET %s, HEAD %s" % (path, st, sorted(headers_of(g)),
+                                                               sorted(headers_of(h))))
+            if h.get("content"):
+                bad.append("%s %s: HEAD declares a body" % (path, st))
+        if head.get("security", []) != get.get("security", []) or \
+                head.get("tags") != get.get("tags"):
+            bad.append("%s: security or tags differ" % path)
+    tap.ok(not bad, "each HEAD has its GET's parameters, statuses and headers, and no body",
+           "none differ", bad)
+
+
+def exchange_close(port, method, target, headers=()):
+    """One request on its own connection (Connection: close), read to EOF:
+    (status, sorted [(name, value)], every byte after the header block).
+    Reading to EOF, not by Content-Length, is what shows a body sent on HEAD."""
+    req = "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" % (method, target)
+    req += "".join("%s: %s\r\n" % kv for kv in headers) + "\r\n"
+    buf = b""
+    dl = E.Deadline(30)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(req.encode("latin-1"))
+        while not dl.passed():
+            d = sock.recv(65536)
+            if not d:
+                break
+            buf += d
+    head, sep, rest = buf.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    m = re.match(r"^HTTP/1\.1 (\d{3}) ", lines[0]) if sep else None
+    hdrs = sorted((k.strip().lower(), v.strip()) for k, _, v in (ln.partition(":")
+                                                                  for ln in lines[1:]))
+    return (int(m.group(1)) if m else None), hdrs, rest
+
+
+def check_head_live(tap, c, port, tmpl, targets):
+    """HEAD on each target answers the GET's status and headers, no body."""
+    bad = []
+    for target, extra in targets:
+        gs, gh, gbody = exchange_close(port, "GET", target, extra)
+        hs, hh, hbody = exchange_close(port, "HEAD", target, extra)
+        label = "%s%s" % (target[:60], " (If-None-Match)" if extra else "")
+        # Date may tick between the two; /metrics counts the requests themselves.
+        skip = {"date"} | ({"content-length"} if tmpl == "/metrics" else set())
+        g = [kv for kv in gh if kv[0] not in skip]
+        h = [kv for kv in hh if kv[0] not in skip]
+        if gs is None or hs != gs:
+            bad.append("%s: GET %s, HEAD %s" % (label, gs, hs))
+        if h != g:
+            bad.append("%s: headers GET %s, HEAD %s" % (label, g, h))
+        if hbody:
+            bad.append("%s: HEAD sent %d body bytes" % (label, len(hbody)))
+        if gs not in (204, 304) and not gbody:
+            bad.append("%s: GET %s sent no body" % (label, gs))
+        why = c.why(E.Resp("HEAD", target, hs, "", hh, hbody))
+        if why:
+            bad.append("%s: HEAD %s: %s" % (label, hs, "; ".join(why)))
+    tap.ok(not bad, "HEAD %s: the GET's status and headers, no body (%d targets)"
+           % (tmpl, len(targets)), "same", bad)
+
+
 def valid_value(name, schema, ids):
     """A value the spec says is valid, for the parameter name."""
     schema = schema or {}
@@ -192,15 +289,26 @@ def main(tap):
     tap.ok(lines and not bad, "ecfacts routes prints 'METHOD PATH' lines", "METHOD PATH", bad[:5]
            or err[-300:])
     server_routes = set(lines)
+    table = set(server_routes)
+    tap.ok(not [ln for ln in lines if ln.startswith("HEAD ")],
+           "the route table lists GET routes only as GET (HEAD is implied)", "no HEAD line",
+           [ln for ln in lines if ln.startswith("HEAD ")])
+    # server/router.c router_match: a GET route also answers HEAD.
+    table |= {"HEAD " + ln[4:] for ln in lines if ln.startswith("GET ")}
     want = spec_routes(spec)
-    tap.ok(server_routes == want, "`ecfacts routes` == the spec's paths and methods",
-           "same set", "only in routes: %s; only in spec: %s"
-           % (sorted(server_routes - want), sorted(want - server_routes)))
+    tap.ok(table == want, "`ecfacts routes` (+ HEAD for each GET) == the spec's paths "
+           "and methods", "same set", "only in routes: %s; only in spec: %s"
+           % (sorted(table - want), sorted(want - table)))
     tap.eq(len(lines), len(server_routes), "ecfacts routes lists each route once")
     missing_options = [p for p, item in spec["paths"].items() if "options" not in item]
     tap.ok(not missing_options, "every spec path documents OPTIONS", "all", missing_options)
 
     c = Contract(tap, spec)
+    check_head_ops(tap, c, spec)
+    rc, out, err = E.run([sys.executable, os.path.join(E.REPO, "tools", "openapi-head"), "--check",
+                          spec_path])
+    tap.ok(rc == 0, "tools/openapi-head --check: the HEAD operations are what the GETs give",
+           0, "exit %s: %s" % (rc, err[-600:]))
     tmp = E.tempdir("contract")
     srv = E.Server(exe, os.path.join(tmp, "data"), args=["--max-body", "65536"], workdir=tmp)
     try:
@@ -270,21 +378,35 @@ def run_catalogue(tap, c, srv, spec, spec_bytes):
                 and key in ("fact", "sanction", "article"):
             ids["cursor_target"] = target.split("?")[0]
             ids["cursor"] = r.json()["next_cursor"]
-    tap.ok({"entity", "chip", "fact", "sanction", "article"} <= set(ids),
-           "sample data provides an id for every path template", "all", sorted(ids))
+    # a job that has ended (a refused private address), for /v1/jobs/{id}
+    r = go("POST", "/v1/fetch", b"http://127.0.0.1:1/contract",
+           {"Authorization": auth, "Content-Type": "text/plain"}, "POST /v1/fetch -> 202")
+    dl = E.Deadline(60)
+    while r.status == 202 and not dl.passed():
+        j = cl.get(r.h("location") or "/v1/jobs/j-0")
+        if j.status != 200 or j.json().get("state") not in ("queued", "running"):
+            if j.status == 200:
+                ids["job"] = j.json()["id"]
+            break
+        time.sleep(0.05)  # polling a job: its state is what is waited for
+    tap.ok({"entity", "chip", "fact", "sanction", "article", "job"} <= set(ids),
+           "sample data (and an ended job) provide an id for every path template", "all",
+           sorted(ids))
 
     def concrete(tmpl):
         return (tmpl.replace("/v1/entities/{id}", "/v1/entities/" + ids.get("entity", "huawei"))
                 .replace("/v1/chips/{id}", "/v1/chips/" + ids.get("chip", "h20"))
                 .replace("/v1/facts/{id}", "/v1/facts/" + ids.get("fact", "f-0"))
                 .replace("/v1/sanctions/{id}", "/v1/sanctions/" + ids.get("sanction", "s-0"))
-                .replace("/v1/articles/{id}", "/v1/articles/" + ids.get("article", "a")))
+                .replace("/v1/articles/{id}", "/v1/articles/" + ids.get("article", "a"))
+                .replace("/v1/jobs/{id}", "/v1/jobs/" + ids.get("job", "j-0")))
 
     unknown = {"/v1/entities/{id}": "/v1/entities/no-such-entity",
                "/v1/chips/{id}/lineage": "/v1/chips/no-such-chip/lineage",
                "/v1/facts/{id}": "/v1/facts/f-0000000000000000",
                "/v1/sanctions/{id}": "/v1/sanctions/s-0000000000000000",
-               "/v1/articles/{id}": "/v1/articles/no-such-article"}
+               "/v1/articles/{id}": "/v1/articles/no-such-article",
+               "/v1/jobs/{id}": "/v1/jobs/j-999999999"}
 
     for tmpl, item in spec["paths"].items():
         path = concrete(tmpl)
@@ -301,6 +423,12 @@ def run_catalogue(tap, c, srv, spec, spec_bytes):
             go("GET", base + sep + "zzz=" + "a" * 5000, label="GET %s with a 5000-byte query" % tmpl)
             if tmpl in unknown:
                 go("GET", unknown[tmpl], label="GET %s unknown id" % tmpl)
+            targets = [(base, ()), (base + sep + "zzz=1", ()), (base + sep + "z=" + "a" * 5000, ())]
+            if r.h("etag"):
+                targets.append((base, (("If-None-Match", r.h("etag")),)))
+            if tmpl in unknown:
+                targets.append((unknown[tmpl], ()))
+            check_head_live(tap, c, srv.port, tmpl, targets)
             check_params(tap, c, cl, tmpl, item["get"], base, ids)
         for m in ("DELETE", "PUT", "PATCH"):
             go(m, path, b"" if m != "DELETE" else None, label="%s %s (not in the spec)" % (m, tmpl))
