@@ -250,6 +250,23 @@ long ecf_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap)
     return (long)o;
 }
 
+long long ecf_mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void ecf_ts_add_ms(struct timespec *t, long ms)
+{
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
 void ecf_now_iso(char out[21])
 {
     time_t now = time(NULL);

@@ -48,6 +48,13 @@ size_t ecf_utf8_count(const char *s, size_t n);
 size_t ecf_b64url_encode(const void *in, size_t n, char *out, size_t cap);
 long ecf_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap);
 
+/* CLOCK_MONOTONIC in milliseconds (deadlines, rate limits). */
+long long ecf_mono_ms(void);
+
+struct timespec;
+/* t += ms milliseconds, normalised (for pthread_cond_timedwait deadlines). */
+void ecf_ts_add_ms(struct timespec *t, long ms);
+
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void ecf_now_iso(char out[21]);
 

@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/util.h"
 #include "server/linger.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -64,23 +65,6 @@ struct conntrack {
     bool running;
     pthread_t reaper;
 };
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static void ts_add_ms(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
 
 struct conntrack *conntrack_new(long long header_ms, struct lingerer *lingerer,
                                 struct metrics *metrics)
@@ -127,7 +111,7 @@ void conntrack_response_sent(const struct conntrack *ct, struct MHD_Connection *
 {
     struct conn_track *t = track_of(conn);
     if (t && ct->header_ms)
-        atomic_store_explicit(&t->deadline_ms, now_ms() + ct->header_ms, memory_order_relaxed);
+        atomic_store_explicit(&t->deadline_ms, ecf_mono_ms() + ct->header_ms, memory_order_relaxed);
 }
 
 void conntrack_linger(struct MHD_Connection *conn)
@@ -173,7 +157,7 @@ void conntrack_on_connection(void *cls, struct MHD_Connection *conn, void **sock
     t->fd = ci->connect_fd;
     t->prev = NULL;
     t->linger = false;
-    atomic_init(&t->deadline_ms, ct->header_ms ? now_ms() + ct->header_ms : 0);
+    atomic_init(&t->deadline_ms, ct->header_ms ? ecf_mono_ms() + ct->header_ms : 0);
     pthread_mutex_lock(&ct->mu);
     t->next = ct->conns;
     if (t->next)
@@ -207,17 +191,17 @@ static void *reaper_main(void *arg)
 {
     struct conntrack *ct = arg;
     unsigned long unlogged = 0;
-    long long logged_at = now_ms();
+    long long logged_at = ecf_mono_ms();
     pthread_mutex_lock(&ct->mu);
     while (!ct->stop) {
         struct timespec wake;
         clock_gettime(CLOCK_MONOTONIC, &wake);
-        ts_add_ms(&wake, REAP_MS);
+        ecf_ts_add_ms(&wake, REAP_MS);
         while (!ct->stop && pthread_cond_timedwait(&ct->cv, &ct->mu, &wake) != ETIMEDOUT)
             ;
         if (ct->stop)
             break;
-        long long now = now_ms();
+        long long now = ecf_mono_ms();
         unlogged += reap_expired(ct, now);
         if (unlogged && now - logged_at >= REAP_LOG_MS) {
             /* outside the lock: a slow stdout must not stall MHD's threads */

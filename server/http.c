@@ -138,16 +138,6 @@ static bool cache_key(struct request *rq, char *key, size_t *klen)
     return !k.overflow;
 }
 
-static void ts_add_ms(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
 static bool ts_before(const struct timespec *a, const struct timespec *b)
 {
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
@@ -511,7 +501,7 @@ unsigned http_shutdown(struct http_server *h, unsigned grace)
         }
         unsigned long seen = h->started;
         clock_gettime(CLOCK_REALTIME, &quiet_until);
-        ts_add_ms(&quiet_until, SETTLE_MS);
+        ecf_ts_add_ms(&quiet_until, SETTLE_MS);
         if (ts_before(&deadline, &quiet_until))
             quiet_until = deadline;
         while (h->started == seen &&

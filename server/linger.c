@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/util.h"
+
 struct lsock {
     int fd;
     long long deadline_ms;
@@ -22,13 +24,6 @@ struct lingerer {
     bool stop;
     struct lsock socks[LINGER_SOCKETS]; /* under mu; fd -1: free */
 };
-
-static long long mono_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* Reads what is there without blocking. False when the socket is done with:
  * EOF, an error, or the byte budget spent. */
@@ -55,7 +50,7 @@ static void *linger_main(void *arg)
     struct pollfd pf[LINGER_SOCKETS + 1];
     size_t idx[LINGER_SOCKETS + 1];
     for (;;) {
-        long long now = mono_ms(), wait = -1;
+        long long now = ecf_mono_ms(), wait = -1;
         size_t n = 0;
         pf[n++] = (struct pollfd){.fd = l->wake[0], .events = POLLIN};
         pthread_mutex_lock(&l->mu);
@@ -147,7 +142,7 @@ void linger_add(struct lingerer *l, int fd)
     pthread_mutex_lock(&l->mu);
     for (size_t i = 0; i < LINGER_SOCKETS && !l->stop; i++) {
         if (l->socks[i].fd < 0) {
-            l->socks[i] = (struct lsock){.fd = fd, .deadline_ms = mono_ms() + LINGER_MS};
+            l->socks[i] = (struct lsock){.fd = fd, .deadline_ms = ecf_mono_ms() + LINGER_MS};
             taken = true;
             break;
         }
