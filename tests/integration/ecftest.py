@@ -391,6 +391,20 @@ def run(cmd, timeout=120, env=None, stdin=None, cwd=None):
             p.stderr.decode("utf-8", "replace"))
 
 
+def export_articles(exe, data):
+    """`ecfacts export --data DATA`: (exit code, {id: article record}, stderr)."""
+    rc, out, err = run([exe, "export", "--data", data])
+    arts = {}
+    for ln in out.splitlines():
+        try:
+            rec = json.loads(ln)
+        except ValueError:
+            continue
+        if rec.get("kind") == "article":
+            arts[rec["data"]["id"]] = rec["data"]
+    return rc, arts, err
+
+
 def port_closed(port):
     """True when nothing accepts connections on the port any more."""
     s = socket.socket()

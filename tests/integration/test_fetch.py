@@ -98,19 +98,6 @@ def fetch(exe, args, timeout=180):
     return FetchRun(rc, out, err)
 
 
-def export_articles(exe, data):
-    rc, out, err = E.run([exe, "export", "--data", data])
-    arts = {}
-    for ln in out.splitlines():
-        try:
-            rec = json.loads(ln)
-        except ValueError:
-            continue
-        if rec.get("kind") == "article":
-            arts[rec["data"]["id"]] = rec["data"]
-    return rc, arts, err
-
-
 def cli_help(tap, exe):
     rc, out, err = E.run([exe, "fetch", "--help"])
     if not tap.ok(rc == 0 and "usage" in out.lower(), "ecfacts fetch --help exits 0 with a usage",
@@ -197,7 +184,7 @@ def cli_fetch(tap, exe, fx, tmp):
            "ecfacts/...", "ecfacts/...", uas)
     tap.eq(fx.hits("/private/secret.html"), 0, "nothing under /private/ was requested")
 
-    rc, arts, err = export_articles(exe, data)
+    rc, arts, err = E.export_articles(exe, data)
     tap.eq(rc, 0, "export after the fetch exits 0")
     want = {}
     for src, paths in items.items():
@@ -267,7 +254,7 @@ def cli_fetch(tap, exe, fx, tmp):
     tap.ok(set(conditional) == set(pages) or not [x for x in fx.requests() if x[1] in pages],
            "second run: every page asked again carried If-None-Match with its ETag",
            sorted(pages), sorted(conditional))
-    rc, arts2, err = export_articles(exe, data)
+    rc, arts2, err = E.export_articles(exe, data)
     tap.ok({k: v.get("sha256") for k, v in arts2.items()} == first,
            "second run: the stored articles are the same", first, sorted(arts2))
 
@@ -280,7 +267,7 @@ def cli_fetch(tap, exe, fx, tmp):
     tap.ok(r.rc == 0 and r.summary == (1, 0, 1, 0, 0, 0) and r.counts(b_url) == (200, 1, 0, 1, 0, 0),
            "fetch URL B with the same text: exit 0, 1 duplicate, nothing stored",
            "exit 0, fetched 1 sources: 0 stored, 1 duplicates", r)
-    rc, arts3, err = export_articles(exe, data)
+    rc, arts3, err = E.export_articles(exe, data)
     title = fx.article("dup")[0]
     same = [a for a in arts3.values() if a.get("title") == title]
     tap.eq(len(same), 1, "the text is stored once")
@@ -299,7 +286,7 @@ def cli_fetch(tap, exe, fx, tmp):
     tap.ok(r.rc == 1 and d is not None and "robots" in (d["error"] or ""),
            "a page robots.txt disallows: exit 1, the error names robots.txt", "robots", r)
     tap.eq(fx.hits("/private/secret.html"), 0, "the disallowed page was never requested")
-    rc, arts4, err = export_articles(exe, data)
+    rc, arts4, err = E.export_articles(exe, data)
     tap.eq(len(arts4), 7, "nothing stored from the disallowed page")
 
     # ---- local files
@@ -318,7 +305,7 @@ def cli_fetch(tap, exe, fx, tmp):
     r = fetch(exe, ["--data", data, local])
     tap.ok(r.rc == 0 and r.summary is not None and r.summary[1] == 2 and r.summary[5] == 0,
            "fetch DIR (an .html, a .txt, a .bin): exit 0, 2 stored", "exit 0, 2 stored", r)
-    rc, arts5, err = export_articles(exe, data)
+    rc, arts5, err = E.export_articles(exe, data)
     new = [a for k, a in arts5.items() if k not in arts4]
     tap.eq(len(new), 2, "two local articles added")
     html_art = [a for a in new if a.get("title") == ltitle]

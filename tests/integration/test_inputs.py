@@ -27,19 +27,6 @@ def run(tap, cmd, label, **kw):
         return None, "", ""
 
 
-def exported_articles(exe, data):
-    rc, out, err = E.run([exe, "export", "--data", data])
-    arts = {}
-    for ln in out.splitlines():
-        try:
-            rec = json.loads(ln)
-        except ValueError:
-            continue
-        if rec.get("kind") == "article":
-            arts[rec["data"]["id"]] = rec["data"]
-    return arts
-
-
 def cli_fifo(tap, exe, tmp):
     d = os.path.join(tmp, "fifo-dir")
     os.mkdir(d)
@@ -79,7 +66,7 @@ def cli_names(tap, exe, tmp):
     tap.ok(all(i.replace("-", "").replace(".", "").replace("_", "").isalnum() and i.isascii()
                for i in ids) and any(i.startswith("Huawei-h-") for i in ids),
            "the ids fit [A-Za-z0-9._-] and keep the ASCII part of the name", "Huawei-h-...", ids)
-    tap.eq(sorted(exported_articles(exe, data)), ids, "export lists exactly those articles")
+    tap.eq(sorted(E.export_articles(exe, data)[1]), ids, "export lists exactly those articles")
     data2 = os.path.join(tmp, "names-data2")
     rc, out2, err = run(tap, [exe, "ingest", "--data", data2] +
                         [os.path.join(d, n) for n in reversed(names)], "ingest by name")
