@@ -22,11 +22,13 @@
 #define PS_COREF 0.85
 #define PS_MAXE 8
 /* Sentences parsed per article at most. A count, not a clock, so that the
- * same article gives the same facts on any machine and under any load: the
- * gate sends 0-9 sentences of a seed or devset article (median 1), so 24
- * never binds on news text, and bounds a hostile article to 24 parses of
- * <= PZ_MAX_WORDS words (each also under Link Grammar's max_parse_time). */
-#define PS_MAX_PARSES 24
+ * same article gives the same facts on any machine and under any load. The
+ * gate sends 0-6 sentences of a ~2.5 KB devset article and up to 9 of the
+ * longest seed (7 KB); 12 binds on none of them (odd-half and seed scores are
+ * the same at 8, 12 and 24) and halves the CPU of the densest 5 KB POSTs
+ * (bench/post-latency) against 24. Each parse is also under Link Grammar's
+ * max_parse_time and PZ_MAX_WORDS. */
+#define PS_MAX_PARSES 12
 /* A safety net only: parse CPU time per article (the calling thread's). Hit
  * only when single parses are pathologically slow; then the article keeps
  * the frames found so far and the token rules' results, and --explain says so. */
