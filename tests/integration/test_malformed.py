@@ -383,6 +383,9 @@ def smuggling(tap, port):
         one_problem_then_close(tap, port, "TE.CL smuggling with " + name, te_cl(line), 400)
     one_problem_then_close(tap, port, "a folded ordinary header",
                            get("/healthz", (("X-A", "b\r\n c"),)), 400)
+    # A front end that ends lines at a bare CR sees a Transfer-Encoding here.
+    one_problem_then_close(tap, port, "a bare CR inside a header value",
+                           get("/healthz", (("X-A", "a\rTransfer-Encoding: chunked"),)), 400)
     one_problem_then_close(tap, port, "Content-Length : 5 (space before the colon)",
                            req("GET /healthz HTTP/1.1", (("Host", "127.0.0.1"),
                                                          ("Content-Length ", "5"))) + b"abcde", 400)
