@@ -186,6 +186,29 @@ static void test_giant_sentence(const struct extractor *x)
     free(text);
 }
 
+/* The title as ingest stores it: BOM skipped, a lone CR ends the line,
+ * at most 300 bytes cut at a character boundary. */
+static void test_title(const struct extractor *x)
+{
+    struct ex_result *r = ex_run_text(x, "\xEF\xBB\xBF" "First line\rSecond line\rThird\r", NULL);
+    ok(r && r->title && !strcmp(r->title, "First line"),
+       "title: BOM skipped, a lone CR ends the first line (got '%.40s')",
+       r && r->title ? r->title : "(none)");
+    ex_result_free(r);
+    char *long_line = malloc(2001);
+    if (!long_line)
+        return;
+    for (int i = 0; i < 1000; i++)
+        memcpy(long_line + 2 * i, "\xC3\xA9", 2); /* U+00E9, two bytes */
+    long_line[2000] = '\0';
+    r = ex_run_text(x, long_line, NULL);
+    size_t n = r && r->title ? strlen(r->title) : 0;
+    ok(r && n > 0 && n <= 300 && n % 2 == 0, "a 2000-byte first line: a title of at most 300 "
+       "bytes, whole characters (got %zu bytes)", n);
+    ex_result_free(r);
+    free(long_line);
+}
+
 int main(void)
 {
     test_names();
@@ -196,6 +219,7 @@ int main(void)
         test_article(x);
         test_threads(x);
         test_giant_sentence(x);
+        test_title(x);
     }
     extractor_free(x);
     return done();
