@@ -86,6 +86,7 @@ struct framing {
     const char *cl_first;
     bool cl_differ;
     const char *bad_name; /* first header name that is not a token */
+    const char *bad_value; /* first header whose value holds a bare CR */
     bool folded;          /* an obs-fold continuation line was joined */
     size_t bytes;         /* the header block, as "name: value\r\n" lines */
 };
@@ -138,6 +139,13 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     }
     if (!f->folded && header_folded(key, key_size, value))
         f->folded = true;
+    /* RFC 9110 section 5.5 / RFC 9112 section 2.2: a bare CR in a value is
+     * refused, not passed on. libmicrohttpd keeps it, and a front end that
+     * ends lines at a bare CR would read a header this server never sees
+     * ("X: a<CR>Transfer-Encoding: chunked"). (A NUL cannot be seen here:
+     * MHD measures values with strlen, so "a<NUL>b" arrives as "a".) */
+    if (!f->bad_value && value && memchr(value, '\r', value_size))
+        f->bad_value = key;
     if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
         f->host++;
     } else if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
@@ -167,6 +175,9 @@ static bool refuse_framing(struct request *rq, struct reply *rp)
         reply_problem(rp, 400, NULL,
                       "header name '%.64s' is not a token (whitespace before the colon?)",
                       f.bad_name);
+    } else if (f.bad_value) {
+        reply_problem(rp, 400, NULL, "the value of header '%.64s' holds a bare CR",
+                      f.bad_value);
     } else if (f.bytes > FRAMING_HEADERS_MAX) {
         reply_problem(rp, 431, NULL, "the request header fields are over %d bytes",
                       FRAMING_HEADERS_MAX);

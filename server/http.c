@@ -206,8 +206,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (rq->body_over || rq->body_len + n > max) {
             /* Chunked bodies have no Content-Length to check up front. 0.9.75
              * cannot queue a response mid-upload: drop the rest, answer 413
-             * on the final call and close. */
-            rq->body_over = true;
+             * on the final call and close. Dropping is bounded as lingering
+             * is (linger.h): a client that never ends its body would
+             * otherwise be read for ever, since every byte resets --timeout;
+             * past the bound the connection closes without an answer. */
+            if (!rq->body_over) {
+                rq->body_over = true;
+                rq->over_at_ms = ecf_mono_ms();
+            }
+            rq->over_bytes += n;
+            if (rq->over_bytes > LINGER_BYTES || ecf_mono_ms() - rq->over_at_ms > LINGER_MS)
+                return MHD_NO;
             return MHD_YES;
         }
         if (rq->body_len + n + 1 > rq->body_cap) {

@@ -50,6 +50,8 @@ struct request {
     size_t body_len, body_cap;
     bool body_text;            /* text/plain rather than application/json */
     bool body_over;            /* a chunked body passed max_body: answer 413 */
+    size_t over_bytes;         /* bytes dropped since body_over was set */
+    long long over_at_ms;      /* CLOCK_MONOTONIC ms when body_over was set */
     struct timespec t0;
     unsigned status;           /* final status, for metrics and the access log */
     bool answered;

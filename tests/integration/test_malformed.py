@@ -383,6 +383,9 @@ def smuggling(tap, port):
         one_problem_then_close(tap, port, "TE.CL smuggling with " + name, te_cl(line), 400)
     one_problem_then_close(tap, port, "a folded ordinary header",
                            get("/healthz", (("X-A", "b\r\n c"),)), 400)
+    # A front end that ends lines at a bare CR sees a Transfer-Encoding here.
+    one_problem_then_close(tap, port, "a bare CR inside a header value",
+                           get("/healthz", (("X-A", "a\rTransfer-Encoding: chunked"),)), 400)
     one_problem_then_close(tap, port, "Content-Length : 5 (space before the colon)",
                            req("GET /healthz HTTP/1.1", (("Host", "127.0.0.1"),
                                                          ("Content-Length ", "5"))) + b"abcde", 400)
@@ -467,6 +470,26 @@ def lingering_close(tap, port):
         tap.ok(ok, "http.client sending %d MiB to %s reads the 413 problem" % (size >> 20, target),
                "413 problem+json", got)
     tap.eq(healthz(port), 200, "/healthz 200 after the refused uploads")
+    # A chunked body past --max-body that never ends: each byte resets
+    # --timeout, so only the drop bound (linger.h: 5 s or 128 MiB) cuts it.
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(("POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+               "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+               % E.TOKEN).encode())
+    chunk = b"10000\r\n" + b"x" * 0x10000 + b"\r\n"
+    t0, sent, cut = time.time(), 0, None
+    while time.time() - t0 < 30 and cut is None:
+        try:
+            s.sendall(chunk)
+            sent += len(chunk)
+            time.sleep(0.005)
+        except OSError as e:
+            cut = repr(e)
+    s.close()
+    tap.ok(cut is not None, "a chunked upload past --max-body that never ends is cut",
+           "the connection closed within 30 s",
+           "%s after %.1fs and %d MiB" % (cut or "still open", time.time() - t0, sent >> 20))
+    tap.eq(healthz(port), 200, "/healthz 200 after the endless upload")
 
 
 def round2(tap, port):

@@ -186,6 +186,30 @@ static void test_giant_sentence(const struct extractor *x)
     free(text);
 }
 
+/* The title: BOM skipped, a lone CR ends the line, at most 4096 bytes cut
+ * at a character boundary. */
+static void test_title(const struct extractor *x)
+{
+    struct ex_result *r = ex_run_text(x, "\xEF\xBB\xBF" "First line\rSecond line\rThird\r", NULL);
+    ok(r && r->title && !strcmp(r->title, "First line"),
+       "title: BOM skipped, a lone CR ends the first line (got '%.40s')",
+       r && r->title ? r->title : "(none)");
+    ex_result_free(r);
+    char *long_line = malloc(20001);
+    if (!long_line)
+        return;
+    memcpy(long_line, "a", 1); /* odd offset: a cut at 4096 would split a character */
+    for (int i = 0; i < 9999; i++)
+        memcpy(long_line + 1 + 2 * i, "\xC3\xA9", 2); /* U+00E9, two bytes */
+    long_line[19999] = '\0';
+    r = ex_run_text(x, long_line, NULL);
+    size_t n = r && r->title ? strlen(r->title) : 0;
+    ok(r && n > 0 && n <= 4096 && n % 2 == 1, "a 20000-byte first line: a title of at most "
+       "4096 bytes, whole characters (got %zu bytes)", n);
+    ex_result_free(r);
+    free(long_line);
+}
+
 int main(void)
 {
     test_names();
@@ -196,6 +220,7 @@ int main(void)
         test_article(x);
         test_threads(x);
         test_giant_sentence(x);
+        test_title(x);
     }
     extractor_free(x);
     return done();
