@@ -221,8 +221,9 @@ bool framing_has_body(const struct request *rq)
 bool framing_refuse_target(struct request *rq, struct reply *rp)
 {
     size_t target = strlen(rq->path);
-    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
-    if (target <= FRAMING_URI_MAX)
+    if (!rq->target_over)
+        MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, add_len, &target);
+    if (!rq->target_over && target <= FRAMING_URI_MAX)
         return false;
     reply_problem(rp, 414, NULL, "the request target is over %d bytes", FRAMING_URI_MAX);
     return true;

@@ -131,6 +131,8 @@ static bool cache_key(struct request *rq, char *key, size_t *klen)
         return false;
     if (!rq->route || (rq->route->flags & (ROUTE_NO_CACHE | ROUTE_AUTH | ROUTE_BODY)))
         return false;
+    if (rq->target_over) /* its query was emptied: it must reach the 414, not a cached page */
+        return false;
     struct key_buf k = {.p = key};
     key_add(&k, rq->path, strlen(rq->path), '\x01');
     MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, key_arg, &k);
@@ -150,6 +152,28 @@ static double elapsed(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The request-line hook (MHD_OPTION_URI_LOG_CALLBACK). libmicrohttpd 0.9.75
+ * splits the query into the connection's memory pool right after this call
+ * and before any handler runs; ~9,000 parameters exhaust the pool and the
+ * connection closes without an answer. A target over FRAMING_URI_MAX is
+ * refused (414) whatever its query holds, so its query is emptied here,
+ * in MHD's own line buffer (connection.c parse_initial_message_line parses
+ * it from there after this returns; test_malformed "sizes" pins that), and
+ * the marker returned becomes *req_cls on the first on_request call. */
+static char target_over_marker;
+
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    if (!uri || strlen(uri) <= FRAMING_URI_MAX)
+        return NULL;
+    char *q = strchr(uri, '?');
+    if (q)
+        q[1] = '\0';
+    return &target_over_marker;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -158,11 +182,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct http_server *h = cls;
     struct request *rq = *req_cls;
     struct reply rp;
+    bool target_over = (void *)rq == (void *)&target_over_marker;
+    if (target_over)
+        rq = NULL;
     if (!rq) {
         conntrack_headers_in(conn);
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
+        rq->target_over = target_over;
         clock_gettime(CLOCK_MONOTONIC, &rq->t0);
         rq->app = h->app;
         rq->store = holder_acquire(h->app->stores, &rq->store_ref);
@@ -288,8 +316,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     struct http_server *h = cls;
     struct request *rq = *req_cls;
-    if (!rq)
-        return;
+    if (!rq || (void *)rq == (void *)&target_over_marker)
+        return; /* no request was made of it (see on_request_line) */
     /* Any other termination closes the connection: no next request to wait for. */
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         conntrack_response_sent(h->ct, conn);
@@ -469,6 +497,7 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_request_line, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, conntrack_on_connection, h->ct,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!h->d) {

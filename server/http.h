@@ -45,6 +45,7 @@ struct request {
     const struct route *route; /* NULL when no route matched */
     size_t slot;               /* metrics slot: route index, or router_nroutes */
     const char *path;          /* borrowed from MHD, valid for the request */
+    bool target_over;          /* the request target is over FRAMING_URI_MAX (414) */
     char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX]; /* {captures} in order */
     char *body;                /* request body, NUL-terminated; capped at max_body */
     size_t body_len, body_cap;

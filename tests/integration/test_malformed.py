@@ -433,11 +433,19 @@ def sizes(tap, port):
                       get("/v1/entities?" + "&".join("p%d=1" % i for i in range(n)), origin)))
         shots.append(("%d short query parameters" % n,
                       get("/v1/entities?" + "&".join("x" for _ in range(n)), origin)))
+    # Beyond 4 KiB targets: libmicrohttpd would split these into its
+    # per-connection pool before any handler runs, run out, and close without
+    # an answer (9,000 '&' did); the request-line hook empties the query first.
+    for n in (9000, 30000):
+        shots.append(("%d empty query parameters" % n, get("/v1/entities?" + "&" * n, origin)))
+        shots.append(("%d one-letter query parameters" % n,
+                      get("/v1/entities?" + "a&" * n, origin)))
     for name, raw in shots:
         answers, how, secs = exchange(port, [raw])
         a = answers[0] if answers else None
+        over = len(raw.split(b" ", 2)[1]) > 4096  # the target alone: only a 414 will do
         good = a is not None and how != "HUNG" and (
-            a.status == 200 or (a.status in (400, 414, 431)
+            (a.status == 200 and not over) or (a.status in ((414,) if over else (400, 414, 431))
                                 and a.ct().startswith("application/problem+json")
                                 and a.headers.get("access-control-allow-origin")))
         tap.ok(good, "%s: a complete answer, problem+json with CORS if refused" % name,
