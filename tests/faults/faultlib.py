@@ -9,7 +9,7 @@ import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_EXE = os.path.join(REPO, "build-rel", "ecfacts")
+DEFAULT_EXE = os.path.join(REPO, "build-release", "ecfacts")
 CMD_DEADLINE = 120
 
 COMPANIES = ["Huawei", "Nvidia", "SMIC", "TSMC", "Baidu", "Alibaba", "Tencent", "ByteDance"]
