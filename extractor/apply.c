@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extractor/argcheck.h"
 #include "extractor/work.h"
 
 #define HEDGE_FACTOR 0.6
@@ -259,6 +260,8 @@ enum ex_err apply_facts(struct work *w)
                     neg = lex_match(negator, ts->t, m.end, q) != 0;
                 if (neg)
                     continue;
+                /* "A beats B's C and is built on ...": A is the subject */
+                m.role[RR_S] = ac_subject(r, ts, &m, RR_S);
                 if (!(err = scratch_for(w, ts->n)))
                     err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
                 if (err)
@@ -857,6 +860,11 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue;
                 if (m.role[RR_I] != SIZE_MAX && (ts->t[m.role[RR_I]].flags & TF_GROUP))
                     continue; /* "Chinese firms" impose nothing */
+                /* "in a report to the SEC": a body addressed does not act;
+                 * "limits apply to its chips": the chips' maker is no target */
+                if (ac_pp_object(ts, &m, m.role[RR_I]) || ac_owner_of_product(r, ts, m.role[RR_T]))
+                    continue;
+                m.role[RR_I] = ac_subject(r, ts, &m, RR_I);
                 /* "is weighing whether to add X": a measure not taken;
                  * "X, which is not on the Entity List": none at all */
                 if (governs(w, ts, hypo, &m, w->cuetmp) || negated(R, r, ts, &m))

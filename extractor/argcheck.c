@@ -1,0 +1,125 @@
+/* extractor/argcheck.c — checks on a token rule's match that its linear
+ * pattern cannot state, made once for every rule (issue 14):
+ *  - the subject of a coordinated verb phrase is the clause's subject
+ *    ("The A outperforms B's C and is built on 5nm": A, not C);
+ *  - a body a document is addressed to does not act ("in a report to the
+ *    SEC, ..." imposes nothing);
+ *  - a target that merely owns the product a measure names is not the
+ *    destination ("limits apply to its chips"). */
+#include "extractor/argcheck.h"
+
+#include <string.h>
+
+static bool word_in(const struct tok *t, const char *const *set)
+{
+    for (; *set; set++)
+        if (tk_word_is(t, *set, strlen(*set)))
+            return true;
+    return false;
+}
+
+/* Words that open a second verb phrase after "and" (auxiliaries, copulas and
+ * the adverbs reporters put before them). */
+static const char *const vp_open[] = {"is", "are", "was", "were", "has", "have", "had", "will",
+                                      "would", "can", "could", "should", "may", "might", "must",
+                                      "did", "does", "do", "also", "then", "later", "now",
+                                      "still", "already", "remains", "remained", NULL};
+
+/* Index of the "and" opening a second verb phrase in (from, to), or SIZE_MAX. */
+static size_t coord_vp(const struct tk_sent *ts, size_t from, size_t to)
+{
+    for (size_t k = from + 1; k + 1 < to && k + 1 < ts->n; k++)
+        if (tk_word_is(&ts->t[k], "and", 3) && word_in(&ts->t[k + 1], vp_open))
+            return k;
+    return SIZE_MAX;
+}
+
+static const char *const breaks[] = {";", "but", "while", "whereas", "although", "though",
+                                     "however", "meanwhile", "said", "says", "told", "that",
+                                     NULL};
+
+size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
+                  enum re_role role)
+{
+    size_t s = m->role[role];
+    if (s == SIZE_MAX || m->end == 0)
+        return s;
+    /* the slot is the subject when it comes before the trigger */
+    unsigned want = 0;
+    bool before = false;
+    for (size_t e = 0; e < r->nel; e++) {
+        if (r->el[e].kind == RE_SLOT && r->el[e].role == role) {
+            want = r->el[e].tmask;
+            before = true;
+            break;
+        }
+        if (r->el[e].kind == RE_WORD)
+            break;
+    }
+    if (!before || coord_vp(ts, s, m->end) == SIZE_MAX)
+        return s;
+    /* the clause's first entity of the slot's types, back from s */
+    size_t first = SIZE_MAX;
+    for (size_t j = s; j-- > 0;) {
+        const struct tok *t = &ts->t[j];
+        if (word_in(t, breaks))
+            break;
+        if (t->kind == TK_ENT && (t->tmask & want) && !(t->flags & TF_GROUP))
+            first = j;
+    }
+    if (first == SIZE_MAX)
+        return s;
+    /* "A, B's unit, and ...": a word other than punctuation, "'s" and a
+     * conjunction between them means s sits inside A's verb phrase */
+    for (size_t j = first + 1; j < s; j++) {
+        const struct tok *t = &ts->t[j];
+        static const char *const glue[] = {",", "'s", "-", "(", ")", "and", "or", NULL};
+        if (t->kind == TK_WORD && !word_in(t, glue))
+            return first;
+    }
+    return s;
+}
+
+/* "a report to the SEC", "a filing with the regulator": the body a
+ * document or statement is addressed to. */
+static const char *const addressed[] = {"to", "with", "before", NULL};
+static const char *const documents[] = {"report", "reports", "filing", "filings", "letter",
+                                        "letters", "statement", "submission", "testimony",
+                                        "comments", "comment", "complaint", "petition",
+                                        "presentation", "briefing", "disclosure", "request",
+                                        "appeal", "response", "reply", "notice", "application",
+                                        NULL};
+
+bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i)
+{
+    if (i == SIZE_MAX || i < 2 || i - 1 >= m->start)
+        return false;
+    /* a possessor ("to Washington's rules") is not the object itself */
+    if (i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "'s", 2))
+        return false;
+    if (!word_in(&ts->t[i - 1], addressed))
+        return false;
+    for (size_t j = i - 1; j-- > 0 && j + 4 >= i;)
+        if (word_in(&ts->t[j], documents))
+            return true;
+    return false;
+}
+
+bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t i)
+{
+    /* a procurement ban or an investment limit is aimed at the maker or
+     * issuer; an export or supply measure at the destination */
+    if (r->what == EX_M_PROCUREMENT_BAN || r->what == EX_M_INVESTMENT_RESTRICTION ||
+        r->what == EX_M_DIVESTITURE_ORDER)
+        return false;
+    if (i == SIZE_MAX || i + 1 >= ts->n)
+        return false;
+    const unsigned prod = (1u << EX_T_CHIP) | (1u << EX_T_PRODUCT) | (1u << EX_T_AI_MODEL);
+    size_t k = i + 1;
+    if (tk_word_is(&ts->t[k], "'s", 2))
+        k++;
+    else if (!(ts->t[i].flags & TF_COREF))
+        return false; /* "Huawei Mate" is one name, "its Mate" a possessive */
+    return k < ts->n && ts->t[k].kind == TK_ENT && (ts->t[k].tmask & prod) &&
+           !(ts->t[k].tmask & (1u << EX_T_COMPANY));
+}

@@ -1,0 +1,26 @@
+/* extractor/argcheck.h — checks on a token rule's match its pattern cannot
+ * state: the subject of a coordinated verb phrase, a body that is only a
+ * preposition's object, a target that only owns the product named. */
+#ifndef ECF_EX_ARGCHECK_H
+#define ECF_EX_ARGCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "extractor/rules.h"
+#include "extractor/tokens.h"
+
+/* The token that fills role (S or I, a slot before the trigger) of m: its own
+ * when it is the subject, else the first entity of the slot's types in the
+ * clause when the trigger's verb phrase is coordinated with one before it
+ * ("A beats B and is built on ...": A). */
+size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
+                  enum re_role role);
+/* Whether token i, outside the match, is the body a document or statement
+ * is addressed to ("a report to the SEC", "a filing with the regulator"). */
+bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i);
+/* Whether token i only owns the product after it ("its Gaudi", "Intel's
+ * Gaudi"), for sanction rule r's measure (export and supply measures). */
+bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t i);
+
+#endif
