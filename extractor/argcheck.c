@@ -87,7 +87,7 @@ static const char *const documents[] = {"report", "reports", "filing", "filings"
                                         "letters", "statement", "submission", "testimony",
                                         "comments", "comment", "complaint", "petition",
                                         "presentation", "briefing", "disclosure", "request",
-                                        "appeal", "response", "reply", "notice", "application",
+                                        "appeal", "notice", "application",
                                         NULL};
 
 bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i)

@@ -297,7 +297,7 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
             uint32_t e;
             if (!coref_fits(&t[i], ref, in->etype, in->ecc, &e))
                 continue;
-            int sc = coref_score(t, n, i, upto, sidx, was_first);
+            int sc = coref_score(t, n, i, upto, sidx, was_first, !ref->desc);
             if (sc >= best) {
                 best = sc;
                 *ent = e;

@@ -3,7 +3,8 @@
  * or sanction and for the absence of the wrong one a naive reading gives;
  * then one sentence per construction fixed with them (coordinated verb
  * phrases share the subject, "whose <role noun> is X", a body a document is
- * addressed to is no imposer, the maker of a product is no export target).
+ * addressed to is no imposer, the maker of a product is no export target,
+ * a descriptor before a name, a name used as a modifier is no antecedent).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -108,6 +109,16 @@ static const struct tcase cases[] = {
     {"export limits on a maker's chips: the maker is no target",
      "Washington restricted sales of Nvidia's H20 to Chinese buyers.",
      {{'S', "United States", "Nvidia", "export_restriction", false}}},
+    {"a description right before a name is its descriptor, not a reference",
+     "Sugon, the parent of the chipmaker Hygon, was listed.",
+     {{'F', "Sugon", "owns", "Hygon", true}}},
+    {"a name used as a noun's modifier is not what 'its' means",
+     "Alibaba stockpiled Micron memory for its Hanguang 800.",
+     {{'F', "Alibaba", "develops", "Hanguang 800", true},
+      {'F', "Micron", "develops", "Hanguang 800", false}}},
+    {"a name after 'a' is a modifier, not what 'its' means",
+     "Xiaomi licensed a Cambricon design for its Kirin 9000S.",
+     {{'F', "Xiaomi", "develops", "Kirin 9000S", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
