@@ -505,6 +505,16 @@ static void mark_lists(const struct tk_in *in, struct tk_vec *v)
                 break;
             }
         }
+        /* "the 960 succeeding the 950 and the 970 succeeding the 960": the
+         * same content word around the pair coordinates clauses, not names */
+        const struct lexicon *stop = rules_known(in->rules, LX_STOPWORD);
+        if (closed && i > 0 && last + 1 < v->n) {
+            const struct tok *a = &v->t[i - 1], *b = &v->t[last + 1];
+            if (a->kind == TK_WORD && b->kind == TK_WORD && a->wl && a->wl == b->wl &&
+                tx_isalnum(a->w[0]) && !memcmp(a->w, b->w, a->wl) &&
+                !lex_has_id(stop, a->id, a->w, a->wl))
+                closed = false;
+        }
         if (!closed || nmem < 2) {
             if (k != i)
                 v->t[k] = v->t[i];

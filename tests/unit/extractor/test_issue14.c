@@ -4,7 +4,8 @@
  * then one sentence per construction fixed with them (coordinated verb
  * phrases share the subject, "whose <role noun> is X", a body a document is
  * addressed to is no imposer, the maker of a product is no export target,
- * a descriptor before a name, a name used as a modifier is no antecedent).
+ * a descriptor before a name, a name used as a modifier is no antecedent,
+ * the same verb around a pair coordinates clauses).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -119,6 +120,13 @@ static const struct tcase cases[] = {
     {"a name after 'a' is a modifier, not what 'its' means",
      "Xiaomi licensed a Cambricon design for its Kirin 9000S.",
      {{'F', "Xiaomi", "develops", "Kirin 9000S", true}}},
+    {"the same verb around a pair coordinates clauses, not names",
+     "Each generation doubles the last, the Ascend 960 succeeding the Ascend 950 and the Ascend "
+     "970 succeeding the Ascend 960.",
+     {{'F', "Ascend 960", "successor_of", "Ascend 950", true},
+      {'F', "Ascend 970", "successor_of", "Ascend 960", true},
+      {'F', "Ascend 950", "successor_of", "Ascend 960", false},
+      {'F', "Ascend 960", "successor_of", "Ascend 970", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
