@@ -262,6 +262,12 @@ enum ex_err apply_facts(struct work *w)
                     continue;
                 /* "A beats B's C and is built on ...": A is the subject */
                 m.role[RR_S] = ac_subject(r, ts, &m, RR_S);
+                /* "orders for Nvidia processors": no subject; "by Huawei's
+                 * HiSilicon unit": HiSilicon is */
+                if (ac_pp_modifier(ts, &m, m.role[RR_S]) ||
+                    ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
+                    ac_possessor_only(r, ts, m.role[RR_O], RR_O))
+                    continue;
                 if (!(err = scratch_for(w, ts->n)))
                     err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
                 if (err)

@@ -123,3 +123,48 @@ bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t 
     return k < ts->n && ts->t[k].kind == TK_ENT && (ts->t[k].tmask & prod) &&
            !(ts->t[k].tmask & (1u << EX_T_COMPANY));
 }
+
+/* Prepositions before a noun phrase whose head is another noun ("orders
+ * for Nvidia processors", "demand from Huawei phones"). */
+static const char *const np_preps[] = {"for", "of", "from", "to", "with", "than", "like",
+                                       "against", "over", "about", "into", "on", "at", "in",
+                                       NULL};
+/* Nouns a name modifies ("Nvidia processors", "Samsung memory"). */
+static const char *const mod_heads[] = {
+    "memory", "chip", "chips", "design", "designs", "technology", "tools", "equipment",
+    "servers", "hardware", "software", "modems", "wafers", "components", "parts", "processors",
+    "gpus", "accelerators", "products", "devices", "phones", "smartphones", "machines", "gear",
+    "cores", "modules", "cards", "systems", "laptops", "handsets", NULL};
+
+bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
+{
+    if (i == SIZE_MAX || i == 0 || i - 1 >= m->start || i + 1 >= ts->n)
+        return false;
+    return word_in(&ts->t[i - 1], np_preps) && word_in(&ts->t[i + 1], mod_heads);
+}
+
+/* The slot element of role in r, or NULL; *next the element after it. */
+static const struct relem *slot_of(const struct rule *r, enum re_role role,
+                                   const struct relem **next)
+{
+    for (size_t e = 0; e < r->nel; e++)
+        if (r->el[e].kind == RE_SLOT && r->el[e].role == role) {
+            *next = e + 1 < r->nel ? &r->el[e + 1] : NULL;
+            return &r->el[e];
+        }
+    return NULL;
+}
+
+bool ac_possessor_only(const struct rule *r, const struct tk_sent *ts, size_t i, enum re_role role)
+{
+    const struct relem *next = NULL, *el = slot_of(r, role, &next);
+    if (!el || i == SIZE_MAX || i + 2 >= ts->n || !tk_word_is(&ts->t[i + 1], "'s", 2))
+        return false;
+    /* the rule reads the possessive itself ("{company:S} 's {company:O} unit") */
+    if (next && next->kind == RE_WORD)
+        for (size_t a = 0; a < next->nalt; a++)
+            if (!strcmp(next->alts[a], "'s"))
+                return false;
+    const struct tok *p = &ts->t[i + 2];
+    return p->kind == TK_ENT && (p->tmask & el->tmask) && !(p->flags & TF_GROUP);
+}

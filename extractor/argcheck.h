@@ -22,5 +22,11 @@ bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i);
 /* Whether token i only owns the product after it ("its Gaudi", "Intel's
  * Gaudi"), for sanction rule r's measure (export and supply measures). */
 bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t i);
+/* Whether token i (outside the match) modifies a noun inside a preposition's
+ * phrase ("orders for Nvidia processors"): no subject. */
+bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i);
+/* Whether token i, bound to role of r, only possesses an entity of the
+ * slot's types ("designed by Huawei's HiSilicon unit": HiSilicon is meant). */
+bool ac_possessor_only(const struct rule *r, const struct tk_sent *ts, size_t i, enum re_role role);
 
 #endif

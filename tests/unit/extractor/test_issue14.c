@@ -5,7 +5,8 @@
  * phrases share the subject, "whose <role noun> is X", a body a document is
  * addressed to is no imposer, the maker of a product is no export target,
  * a descriptor before a name, a name used as a modifier is no antecedent,
- * the same verb around a pair coordinates clauses).
+ * the same verb around a pair coordinates clauses, a modifier inside a PP is
+ * no subject, a possessor of the meant argument is not it).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -127,6 +128,13 @@ static const struct tcase cases[] = {
       {'F', "Ascend 970", "successor_of", "Ascend 960", true},
       {'F', "Ascend 950", "successor_of", "Ascend 960", false},
       {'F', "Ascend 960", "successor_of", "Ascend 970", false}}},
+    {"a name modifying a noun inside a preposition's phrase is no subject",
+     "Buyers hunting for substitutes for Nvidia processors placed orders for the Ascend 910B.",
+     {{'F', "Nvidia", "uses", "Ascend 910B", false}}},
+    {"a possessor is not the argument when it possesses one of the slot's type",
+     "The Kirin 9000S, designed by Huawei's HiSilicon unit, ships in phones.",
+     {{'F', "HiSilicon", "develops", "Kirin 9000S", true},
+      {'F', "Huawei", "develops", "Kirin 9000S", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
