@@ -135,6 +135,11 @@ static const struct tcase cases[] = {
      "The Kirin 9000S, designed by Huawei's HiSilicon unit, ships in phones.",
      {{'F', "HiSilicon", "develops", "Kirin 9000S", true},
       {'F', "Huawei", "develops", "Kirin 9000S", false}}},
+    {"'the ban' refers back to a measure: it adds none of its own",
+     "Washington tightened export controls on China on Monday. Officials imposed the ban after "
+     "finding that the firm had shipped U.S.-made gear to Iran.",
+     {{'S', "United States", "China", "export_restriction", true},
+      {'S', "United States", "Iran", "export_restriction", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
