@@ -44,6 +44,7 @@ struct went {
     size_t nal;
     uint32_t mentions;
     bool used;
+    bool outlet; /* gazetteer flag outlet: no rule slot, no antecedent */
 };
 
 struct wfact {

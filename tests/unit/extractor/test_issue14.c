@@ -6,7 +6,8 @@
  * addressed to is no imposer, the maker of a product is no export target,
  * a descriptor before a name, a name used as a modifier is no antecedent,
  * the same verb around a pair coordinates clauses, a modifier inside a PP is
- * no subject, a possessor of the meant argument is not it).
+ * no subject, a possessor of the meant argument is not it, news outlets are
+ * companies that never act or are referred to).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -140,6 +141,10 @@ static const struct tcase cases[] = {
      "finding that the firm had shipped U.S.-made gear to Iran.",
      {{'S', "United States", "China", "export_restriction", true},
       {'S', "United States", "Iran", "export_restriction", false}}},
+    {"a news outlet is a company that reports: no antecedent of 'its'",
+     "In an interview with Huawei, Bloomberg asked about its Ascend 910C.",
+     {{'F', "Bloomberg", "develops", "Ascend 910C", false},
+      {'F', "Huawei", "develops", "Ascend 910C", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
@@ -166,6 +171,12 @@ int main(void)
         }
         ex_result_free(r);
     }
+    /* annotation.md: news outlets and research firms are companies */
+    struct ex_result *r = ex_run_text(x, "Headline\n\nReuters and TrendForce said so.\n", NULL);
+    long e = ex_find_entity(r, "Reuters"), t = ex_find_entity(r, "TrendForce");
+    ok(e >= 0 && r->entities[e].type == EX_T_COMPANY, "a news outlet is a company");
+    ok(t >= 0 && r->entities[t].type == EX_T_COMPANY, "a research firm is a company");
+    ex_result_free(r);
     extractor_free(x);
     return done();
 }
