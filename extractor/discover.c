@@ -227,12 +227,55 @@ static bool person_word(const struct dctx *c, size_t k)
     return tx_isupper(p[c->d[k].s]);
 }
 
+/* "Zhang Wei, a former head of ...", "Li Na, the company's chief executive":
+ * a two- or three-word name before an apposition whose head is a title
+ * (at most four words after the comma): its words [*ws, *we]. */
+static bool appos_name(const struct dctx *c, size_t k, size_t *ws, size_t *we)
+{
+    const char *p = c->w->tx.norm;
+    static const char *const nonhuman[] = {"partner", "investor", "leader", "fellow"};
+    size_t tl = c->d[k].e - c->d[k].s;
+    for (size_t q = 0; q < sizeof nonhuman / sizeof *nonhuman; q++)
+        if (tl == strlen(nonhuman[q]) && !memcmp(p + c->d[k].s, nonhuman[q], tl))
+            return false;
+    for (size_t j = k; j-- > 0 && j + 5 > k;) {
+        bool comma = false;
+        for (size_t q = c->d[j].e; q < c->d[j + 1].s; q++)
+            comma = comma || p[q] == ',';
+        if (!comma) {
+            if (c->d[j].cap && !c->d[j].covered && j + 1 < k)
+                return false; /* a name between the comma and the title */
+            continue;
+        }
+        if (j < 1 || !person_word(c, j) || !person_word(c, j - 1) || !c->d[j - 1].adj)
+            return false;
+        size_t b = j - 1;
+        if (b > 0 && c->d[b - 1].adj && person_word(c, b - 1))
+            b--;
+        if (b > 0 && c->d[b - 1].adj && c->d[b - 1].cap)
+            return false; /* a longer capitalised run is an organisation's name */
+        for (size_t q = b; q <= j; q++)
+            if (dw_in(c, LX_ORGSUFFIX, q) || dw_in(c, LX_ORGWORD, q))
+                return false;
+        *ws = b;
+        *we = j;
+        return true;
+    }
+    return false;
+}
+
 static enum ex_err by_title(struct dctx *c)
 {
     const char *p = c->w->tx.norm;
     for (size_t k = 0; k < c->n; k++) {
         if (!dw_in(c, LX_TITLE, k))
             continue;
+        size_t ws, we;
+        if (appos_name(c, k, &ws, &we)) {
+            enum ex_err err = add(c, ws, we, EX_T_PERSON);
+            if (err)
+                return err;
+        }
         size_t j = k + 1;
         while (j < c->n && dw_in(c, LX_TITLE, j))
             j++;

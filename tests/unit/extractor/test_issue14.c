@@ -7,7 +7,8 @@
  * a descriptor before a name, a name used as a modifier is no antecedent,
  * the same verb around a pair coordinates clauses, a modifier inside a PP is
  * no subject, a possessor of the meant argument is not it, news outlets are
- * companies that never act or are referred to).
+ * companies that never act or are referred to, a person named before a
+ * titled apposition).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -176,6 +177,16 @@ int main(void)
     long e = ex_find_entity(r, "Reuters"), t = ex_find_entity(r, "TrendForce");
     ok(e >= 0 && r->entities[e].type == EX_T_COMPANY, "a news outlet is a company");
     ok(t >= 0 && r->entities[t].type == EX_T_COMPANY, "a research firm is a company");
+    ex_result_free(r);
+    /* a person named before an apposition headed by a title */
+    r = ex_run_text(x, "Headline\n\nFounded in 2020 by Zhang Wei, a former head of Intel's "
+                       "China unit, the start-up sells chips. Sequoia Capital, an early investor, "
+                       "declined to comment.\n", NULL);
+    e = ex_find_entity(r, "Zhang Wei");
+    ok(e >= 0 && r->entities[e].type == EX_T_PERSON, "X Y, a former head of ...: a person");
+    e = ex_find_entity(r, "Sequoia Capital");
+    ok(e >= 0 && r->entities[e].type == EX_T_COMPANY, "an investor with an organisation suffix "
+                                                       "stays a company");
     ex_result_free(r);
     extractor_free(x);
     return done();
