@@ -9,6 +9,7 @@
 #include "extractor/work.h"
 
 #define DW_MAX 512
+#define DW_SHAPED 16
 
 struct dword {
     size_t s, e;
@@ -24,6 +25,10 @@ struct dctx {
     size_t n;
     bool unsorted; /* a mention was extended in place: ends may be out of order */
     uint32_t km_any; /* the known lexicons some word of the sentence is in */
+    /* chip models found by shape in context ("512 P800 chips"): a bare
+     * "P800" elsewhere in the article is the same chip (code points) */
+    size_t shaped[DW_SHAPED][2];
+    size_t nshaped;
 };
 
 /* Word k is an entry of the known lexicon lx. */
@@ -510,6 +515,32 @@ static enum ex_err by_chip_shape(struct dctx *c)
         enum ex_err err = add(c, k, k, EX_T_CHIP);
         if (err)
             return err;
+        if (c->nshaped < DW_SHAPED && c->d[k].covered) {
+            c->shaped[c->nshaped][0] = d->s;
+            c->shaped[c->nshaped][1] = d->e;
+            c->nshaped++;
+        }
+    }
+    return EX_OK;
+}
+
+/* The bare mentions of chip models found by shape anywhere in the article. */
+static enum ex_err shaped_again(struct dctx *c)
+{
+    const char *p = c->w->tx.norm;
+    for (size_t k = 0; k < c->n; k++) {
+        const struct dword *d = &c->d[k];
+        if (d->covered || !chip_shape(p, d->s, d->e))
+            continue;
+        for (size_t q = 0; q < c->nshaped; q++) {
+            size_t s = c->shaped[q][0], l = c->shaped[q][1] - s;
+            if (d->e - d->s == l && !memcmp(p + d->s, p + s, l)) {
+                enum ex_err err = add(c, k, k, EX_T_CHIP);
+                if (err)
+                    return err;
+                break;
+            }
+        }
     }
     return EX_OK;
 }
@@ -554,6 +585,9 @@ enum ex_err ents_discover(struct work *w)
         if (err)
             goto out;
     }
+    for (size_t si = 0; c->nshaped && si < w->nsents; si++)
+        if ((err = split_words(c, w->sents[si].s, w->sents[si].e)) || (err = shaped_again(c)))
+            goto out;
 out:
     free(c);
     return err;

@@ -8,7 +8,7 @@
  * the same verb around a pair coordinates clauses, a modifier inside a PP is
  * no subject, a possessor of the meant argument is not it, news outlets are
  * companies that never act or are referred to, a person named before a
- * titled apposition).
+ * titled apposition, a chip model found by shape is that chip everywhere).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -146,6 +146,9 @@ static const struct tcase cases[] = {
      "In an interview with Huawei, Bloomberg asked about its Ascend 910C.",
      {{'F', "Bloomberg", "develops", "Ascend 910C", false},
       {'F', "Huawei", "develops", "Ascend 910C", true}}},
+    {"a chip model found by its shape once is that chip everywhere in the article",
+     "The Q900 will succeed the Ascend 910B next year. Baidu runs a cluster of 4,000 Q900 chips.",
+     {{'F', "Q900", "successor_of", "Ascend 910B", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
