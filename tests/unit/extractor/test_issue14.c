@@ -8,7 +8,9 @@
  * the same verb around a pair coordinates clauses, a modifier inside a PP is
  * no subject, a possessor of the meant argument is not it, news outlets are
  * companies that never act or are referred to, a person named before a
- * titled apposition, a chip model found by shape is that chip everywhere).
+ * titled apposition, a chip model found by shape is that chip everywhere;
+ * rules for units described by their owner, clusters of chips and withdrawn
+ * validated-end-user status).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -149,6 +151,20 @@ static const struct tcase cases[] = {
     {"a chip model found by its shape once is that chip everywhere in the article",
      "The Q900 will succeed the Ascend 910B next year. Baidu runs a cluster of 4,000 Q900 chips.",
      {{'F', "Q900", "successor_of", "Ascend 910B", true}}},
+    {"X, the Y-controlled unit whose flagship, Z: Y owns X, X develops Z",
+     "Kunlunxin, the Baidu-controlled chip unit whose current flagship, the Ascend 910B, sold "
+     "well, hired staff.",
+     {{'F', "Baidu", "owns", "Kunlunxin", true},
+      {'F', "Kunlunxin", "develops", "Ascend 910B", true},
+      {'F', "Baidu", "develops", "Ascend 910B", false}}},
+    {"installed units: a cluster of N chips is use",
+     "In April, Baidu said it had switched on a cluster of 30,000 H20 chips.",
+     {{'F', "Baidu", "uses", "H20", true}}},
+    {"withdrawing a validated-end-user status is an export restriction on the named parents",
+     "The Bureau of Industry and Security will withdraw the Validated End-User status of "
+     "Samsung's and SK Hynix's Chinese subsidiaries.",
+     {{'S', "Bureau of Industry and Security", "Samsung", "export_restriction", true},
+      {'S', "Bureau of Industry and Security", "SK Hynix", "export_restriction", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
