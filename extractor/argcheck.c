@@ -58,14 +58,22 @@ size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct r
     }
     if (!before || coord_vp(ts, s, m->end) == SIZE_MAX)
         return s;
-    /* the clause's first entity of the slot's types, back from s */
+    /* the clause's first entity of the slot's types, back from s, that is
+     * neither a possessor ("a former head of Nvidia's unit, Moore Threads
+     * sells") nor a preposition's object */
+    static const char *const preps[] = {"of", "by", "for", "from", "with", "at", "in", "to",
+                                        "on", "than", "like", NULL};
     size_t first = SIZE_MAX;
     for (size_t j = s; j-- > 0;) {
         const struct tok *t = &ts->t[j];
         if (word_in(t, breaks))
             break;
-        if (t->kind == TK_ENT && (t->tmask & want) && !(t->flags & TF_GROUP))
-            first = j;
+        if (t->kind != TK_ENT || !(t->tmask & want) || (t->flags & TF_GROUP))
+            continue;
+        if ((j + 1 < ts->n && tk_word_is(&ts->t[j + 1], "'s", 2)) ||
+            (j > 0 && word_in(&ts->t[j - 1], preps)))
+            continue;
+        first = j;
     }
     if (first == SIZE_MAX)
         return s;

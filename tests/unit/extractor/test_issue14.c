@@ -10,7 +10,8 @@
  * companies that never act or are referred to, a person named before a
  * titled apposition, a chip model found by shape is that chip everywhere;
  * rules for units described by their owner, clusters of chips and withdrawn
- * validated-end-user status).
+ * validated-end-user status, a subject's second verb phrase, a service no
+ * longer licensed).
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -165,6 +166,20 @@ static const struct tcase cases[] = {
      "Samsung's and SK Hynix's Chinese subsidiaries.",
      {{'S', "Bureau of Industry and Security", "Samsung", "export_restriction", true},
       {'S', "Bureau of Industry and Security", "SK Hynix", "export_restriction", true}}},
+    {"a second verb phrase far from its subject, another company between",
+     "MetaX, which is not on the Entity List, sells its C500, which it pitches as comparable to "
+     "Nvidia's A100, and is ramping up the C600, a newer part.",
+     {{'F', "MetaX", "develops", "C600", true},
+      {'F', "Nvidia", "develops", "C600", false}}},
+    {"a second verb phrase: the clause's subject is not a possessor in a fronted phrase",
+     "Founded by Zhang Wei, a former head of Nvidia's China business, Moore Threads sells its "
+     "MTT S4000, a data-centre accelerator with 48 gigabytes of memory, and has begun shipping "
+     "the MTT S5000.",
+     {{'F', "Moore Threads", "develops", "MTT S5000", true},
+      {'F', "Nvidia", "develops", "MTT S5000", false}}},
+    {"a provider that stops licensing its service for a customer's products withdraws it",
+     "Google stopped licensing Google Mobile Services for new Huawei phones in 2019.",
+     {{'S', "Google", "Huawei", "service_withdrawal", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
