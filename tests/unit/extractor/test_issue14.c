@@ -184,6 +184,11 @@ static const struct tcase cases[] = {
     {"a provider that stops licensing its service for a customer's products withdraws it",
      "Google stopped licensing Google Mobile Services for new Huawei phones in 2019.",
      {{'S', "Google", "Huawei", "service_withdrawal", true}}},
+    {"restrictions on exports of X to Y, far from their imposer",
+     "Acme said the U.S. government had brought forward the date of new restrictions on exports "
+     "of advanced chips to China.",
+     {{'S', "United States", "China", "export_restriction", true},
+      {'S', "United States", "Acme", "export_restriction", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
