@@ -189,6 +189,12 @@ static const struct tcase cases[] = {
      "of advanced chips to China.",
      {{'S', "United States", "China", "export_restriction", true},
       {'S', "United States", "Acme", "export_restriction", false}}},
+    {"a halt that explains the customer's trouble; a plural descriptor opens a sub-list",
+     "Inspur said production had stopped after Intel and the memory makers Micron and SK Hynix "
+     "halted shipments in May.",
+     {{'S', "Intel", "Inspur", "shipment_suspension", true},
+      {'S', "Micron", "Inspur", "shipment_suspension", true},
+      {'S', "SK Hynix", "Inspur", "shipment_suspension", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
