@@ -263,8 +263,9 @@ int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sid
     if (pron && sidx == 0 && ((i + 1 < n && word_in(&t[i + 1], modnoun, NELEM(modnoun))) ||
                     (i > 0 && (tk_word_is(&t[i - 1], "a", 1) || tk_word_is(&t[i - 1], "an", 2)))))
         sc -= 3;
-    /* "Intel's Gaudi": the possessor is less salient than its thing */
-    if (i + 2 < n && tk_word_is(&t[i + 1], "'s", 2) && t[i + 2].kind == TK_ENT)
+    /* "Intel's Gaudi", "Nvidia's shares fell": the possessor is less salient
+     * than its thing */
+    if (i + 1 < n && tk_word_is(&t[i + 1], "'s", 2))
         sc -= 1;
     return sc;
 }

@@ -282,6 +282,7 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
                         uint32_t *ent, const struct tok **src)
 {
     int best = -1000;
+    size_t best_sidx = 0;
     bool found = false;
     for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
@@ -298,7 +299,10 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
             if (!coref_fits(&t[i], ref, in->etype, in->ecc, &e))
                 continue;
             int sc = coref_score(t, n, i, upto, sidx, was_first, !ref->desc);
-            if (sc >= best) {
+            /* within a sentence a tie goes to the later name; across
+             * sentences to the more recent sentence */
+            if (sc > best || (sc == best && sidx == best_sidx)) {
+                best_sidx = sidx;
                 best = sc;
                 *ent = e;
                 *src = &t[i];

@@ -195,6 +195,13 @@ static const struct tcase cases[] = {
      {{'S', "Intel", "Inspur", "shipment_suspension", true},
       {'S', "Micron", "Inspur", "shipment_suspension", true},
       {'S', "SK Hynix", "Inspur", "shipment_suspension", true}}},
+    {"a description resolved across sentences: a tie goes to the more recent one, a possessor "
+     "is less salient",
+     "Intel's stock slid 9% on Tuesday. Analysts pointed to the Ascend 910C, which Huawei says "
+     "matches the H100. In a filing, the company said it had trained the PanGu model on 4,000 "
+     "Ascend 910B chips.",
+     {{'F', "Huawei", "uses", "Ascend 910B", true},
+      {'F', "Intel", "uses", "Ascend 910B", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
