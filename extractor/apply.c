@@ -264,7 +264,7 @@ enum ex_err apply_facts(struct work *w)
                 m.role[RR_S] = ac_subject(r, ts, &m, RR_S);
                 /* "orders for Nvidia processors": no subject; "by Huawei's
                  * HiSilicon unit": HiSilicon is */
-                if (ac_pp_modifier(ts, &m, m.role[RR_S]) ||
+                if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||
                     ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
                     ac_possessor_only(r, ts, m.role[RR_O], RR_O))
                     continue;

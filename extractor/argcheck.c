@@ -176,3 +176,25 @@ bool ac_possessor_only(const struct rule *r, const struct tk_sent *ts, size_t i,
     const struct tok *p = &ts->t[i + 2];
     return p->kind == TK_ENT && (p->tmask & el->tmask) && !(p->flags & TF_GROUP);
 }
+
+bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
+                    enum re_role role)
+{
+    const struct relem *next = NULL, *el = slot_of(r, role, &next);
+    size_t s = m->role[role];
+    if (!el || s == SIZE_MAX)
+        return false;
+    for (size_t k = s + 1; k + 1 < m->end && k + 1 < ts->n; k++) {
+        if (!tk_word_is(&ts->t[k], "and", 3) && !tk_word_is(&ts->t[k], "but", 3) &&
+            !tk_word_is(&ts->t[k], "while", 5))
+            continue;
+        const struct tok *x = &ts->t[k + 1];
+        bool filled = false;
+        for (size_t q = 0; q < RR__COUNT; q++)
+            filled = filled || m->role[q] == k + 1;
+        if (k > s + 1 && tk_word_is(&ts->t[k - 1], ",", 1) && x->kind == TK_ENT &&
+            (x->tmask & el->tmask) && !filled)
+            return true;
+    }
+    return false;
+}

@@ -28,5 +28,10 @@ bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i);
 /* Whether token i, bound to role of r, only possesses an entity of the
  * slot's types ("designed by Huawei's HiSilicon unit": HiSilicon is meant). */
 bool ac_possessor_only(const struct rule *r, const struct tk_sent *ts, size_t i, enum re_role role);
+/* Whether m spans ", and Y" with Y an entity of role's slot types that the
+ * match leaves unbound: Y is the subject of a second clause ("A trains B,
+ * and Y relies on C"), so A's relation does not reach past it. */
+bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
+                    enum re_role role);
 
 #endif

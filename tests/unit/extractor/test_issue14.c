@@ -202,6 +202,10 @@ static const struct tcase cases[] = {
      "Ascend 910B chips.",
      {{'F', "Huawei", "uses", "Ascend 910B", true},
       {'F', "Intel", "uses", "Ascend 910B", false}}},
+    {"', and Y' opens a clause with its own subject: the first one's relation stops there",
+     "Tencent trains its Hunyuan models in Shenzhen, and Baidu depends on H800 chips.",
+     {{'F', "Baidu", "uses", "H800", true},
+      {'F', "Tencent", "uses", "H800", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
