@@ -265,6 +265,7 @@ enum ex_err apply_facts(struct work *w)
                 /* "orders for Nvidia processors": no subject; "by Huawei's
                  * HiSilicon unit": HiSilicon is */
                 if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||
+                    ac_seller(r, ts, &m) ||
                     ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
                     ac_possessor_only(r, ts, m.role[RR_O], RR_O))
                     continue;
@@ -777,6 +778,11 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
         conf *= IMPLICIT_FACTOR;
     }
     if (!nt) {
+        /* "14 organisations, among them A and B": the named members are the
+         * targets (their own rule records them) and the group gets none */
+        size_t probe[TK_MAXG];
+        if (m->end > 0 && named_members(w, ts, m->end - 1, probe))
+            return EX_OK;
         nt = implicit_targets(w, r, si, m, imps[0], tgts);
         if (!nt)
             return EX_OK;

@@ -148,7 +148,29 @@ bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
 {
     if (i == SIZE_MAX || i == 0 || i - 1 >= m->start || i + 1 >= ts->n)
         return false;
+    /* "licensed a Cambricon design": a name after an indefinite article
+     * modifies the noun that follows */
+    static const char *const indef[] = {"a", "an", NULL};
+    const struct tok *nx = &ts->t[i + 1];
+    if (word_in(&ts->t[i - 1], indef) && nx->kind == TK_WORD && nx->wl && nx->w[0] >= 'a' &&
+        nx->w[0] <= 'z')
+        return true;
     return word_in(&ts->t[i - 1], np_preps) && word_in(&ts->t[i + 1], mod_heads);
+}
+
+bool ac_seller(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m)
+{
+    size_t o = m->role[RR_O];
+    if (r->kind != 'F' || (r->what != EX_P_OWNS && r->what != EX_P_INVESTS_IN) ||
+        o == SIZE_MAX || o == 0)
+        return false;
+    /* the rule's own words before the slot decide when they say "from" */
+    for (size_t e = 0; e + 1 < r->nel; e++)
+        if (r->el[e + 1].kind == RE_SLOT && r->el[e + 1].role == RR_O && r->el[e].kind == RE_WORD)
+            for (size_t a = 0; a < r->el[e].nalt; a++)
+                if (!strcmp(r->el[e].alts[a], "from"))
+                    return false;
+    return tk_word_is(&ts->t[o - 1], "from", 4);
 }
 
 /* The slot element of role in r, or NULL; *next the element after it. */

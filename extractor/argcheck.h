@@ -23,7 +23,8 @@ bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i);
  * Gaudi"), for sanction rule r's measure (export and supply measures). */
 bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t i);
 /* Whether token i (outside the match) modifies a noun inside a preposition's
- * phrase ("orders for Nvidia processors"): no subject. */
+ * phrase ("orders for Nvidia processors") or after "a" ("a Cambricon
+ * design"): no subject. */
 bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i);
 /* Whether token i, bound to role of r, only possesses an entity of the
  * slot's types ("designed by Huawei's HiSilicon unit": HiSilicon is meant). */
@@ -33,5 +34,8 @@ bool ac_possessor_only(const struct rule *r, const struct tk_sent *ts, size_t i,
  * and Y relies on C"), so A's relation does not reach past it. */
 bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
                     enum re_role role);
+/* Whether an ownership or investment match's object follows "from": the
+ * seller ("a plant that X bought from Y"), not what is owned. */
+bool ac_seller(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m);
 
 #endif

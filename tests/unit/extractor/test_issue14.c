@@ -125,7 +125,8 @@ static const struct tcase cases[] = {
       {'F', "Micron", "develops", "Hanguang 800", false}}},
     {"a name after 'a' is a modifier, not what 'its' means",
      "Xiaomi licensed a Cambricon design for its Kirin 9000S.",
-     {{'F', "Xiaomi", "develops", "Kirin 9000S", true}}},
+     {{'F', "Xiaomi", "develops", "Kirin 9000S", true},
+      {'F', "Cambricon", "develops", "Kirin 9000S", false}}},
     {"the same verb around a pair coordinates clauses, not names",
      "Each generation doubles the last, the Ascend 960 succeeding the Ascend 950 and the Ascend "
      "970 succeeding the Ascend 960.",
@@ -206,6 +207,23 @@ static const struct tcase cases[] = {
      "Tencent trains its Hunyuan models in Shenzhen, and Baidu depends on H800 chips.",
      {{'F', "Baidu", "uses", "H800", true},
       {'F', "Tencent", "uses", "H800", false}}},
+    {"'bought X from Y': Y is the seller, not what is owned",
+     "Regulators approved the Dalian plant that SK Hynix bought from Intel in 2020.",
+     {{'F', "SK Hynix", "owns", "Intel", false}}},
+    {"a group whose members are named gets no record of its own",
+     "Beijing put 14 foreign firms on its Unreliable Entity List, among them Micron, the "
+     "American memory maker.",
+     {{'S', "China", "Micron", "entity_listing", true},
+      {'S', "China", "United States", "entity_listing", false}}},
+    {"investors barred from buying securities of a named list",
+     "Since 2021 Americans have been barred from buying shares of firms that Washington ties to "
+     "China's army, a list that includes Huawei and Hikvision.",
+     {{'S', "United States", "Huawei", "investment_restriction", true},
+      {'S', "United States", "Hikvision", "investment_restriction", true}}},
+    {"a data ban with a long list of kinds of data",
+     "A new rule bars U.S. firms from selling or transferring Americans' bulk genomic, biometric, "
+     "location and other sensitive data to China.",
+     {{'S', "United States", "China", "data_transfer_ban", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
