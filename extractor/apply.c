@@ -747,7 +747,12 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
     if (m->role[RR_T] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_T]];
-        nt = (t->flags & TF_GROUP) ? named_members(w, ts, m->role[RR_T], tgts) : 0;
+        size_t g = m->role[RR_T];
+        /* "A and B, two Chinese start-ups": the group only describes the
+         * named members before it, which their own match records */
+        if ((t->flags & TF_GROUP) && ac_group_appos(ts, g))
+            return EX_OK;
+        nt = (t->flags & TF_GROUP) ? named_members(w, ts, g, tgts) : 0;
         if (!nt)
             for (size_t i = 0; i < t->ne; i++)
                 tgts[nt++] = t->ent[i];

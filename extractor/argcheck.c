@@ -220,3 +220,14 @@ bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct
     }
     return false;
 }
+
+bool ac_group_appos(const struct tk_sent *ts, size_t g)
+{
+    static const char *const qty[] = {"two", "three", "four", "five", "six", "several", "both",
+                                      "other", NULL};
+    size_t b = g;
+    if (b > 0 && word_in(&ts->t[b - 1], qty))
+        b--;
+    return b >= 2 && tk_word_is(&ts->t[b - 1], ",", 1) && ts->t[b - 2].kind == TK_ENT &&
+           (ts->t[b - 2].tmask & (1u << EX_T_COMPANY));
+}

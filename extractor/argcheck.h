@@ -37,5 +37,8 @@ bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct
 /* Whether an ownership or investment match's object follows "from": the
  * seller ("a plant that X bought from Y"), not what is owned. */
 bool ac_seller(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m);
+/* Whether group token g is an apposition to the names before it ("A and B,
+ * two Chinese start-ups"). */
+bool ac_group_appos(const struct tk_sent *ts, size_t g);
 
 #endif

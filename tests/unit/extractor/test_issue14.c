@@ -224,6 +224,19 @@ static const struct tcase cases[] = {
      "A new rule bars U.S. firms from selling or transferring Americans' bulk genomic, biometric, "
      "location and other sensitive data to China.",
      {{'S', "United States", "China", "data_transfer_ban", true}}},
+    {"a hyphenated lexicon entry matches the tokens it is split into ('the start-up')",
+     "DeepSeek released a model in May. The Hangzhou start-up is bankrolled by the hedge fund "
+     "High-Flyer.",
+     {{'F', "High-Flyer", "invests_in", "DeepSeek", true}}},
+    {"a group in apposition to the names before it gets no record of its own",
+     "The agency added Biren Technology and Moore Threads, two Chinese start-ups, to the Entity "
+     "List.",
+     {{'S', "United States", "Biren Technology", "entity_listing", true},
+      {'S', "United States", "China", "entity_listing", false}}},
+    {"the start-up behind an AI model develops it",
+     "Investors backed Butterfly Effect, the start-up behind the AI agent Manus, in April.",
+     {{'F', "Butterfly Effect", "develops", "Manus", true},
+      {'F', "Butterfly Effect", "owns", "Manus", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
