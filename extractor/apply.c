@@ -271,6 +271,13 @@ enum ex_err apply_facts(struct work *w)
                     continue;
                 if (!(err = scratch_for(w, ts->n)))
                     err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
+                /* "... Kunpeng processors, starting with the Kunpeng 950": the
+                 * members named after the object are objects too */
+                size_t mo = ac_object_members(r, ts, m.role[RR_O]);
+                if (!err && mo != SIZE_MAX) {
+                    m.role[RR_O] = mo;
+                    err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
+                }
                 if (err)
                     return err;
             }

@@ -231,3 +231,27 @@ bool ac_group_appos(const struct tk_sent *ts, size_t g)
     return b >= 2 && tk_word_is(&ts->t[b - 1], ",", 1) && ts->t[b - 2].kind == TK_ENT &&
            (ts->t[b - 2].tmask & (1u << EX_T_COMPANY));
 }
+
+size_t ac_object_members(const struct rule *r, const struct tk_sent *ts, size_t o)
+{
+    const struct relem *next = NULL, *el = slot_of(r, RR_O, &next);
+    if (!el || o == SIZE_MAX)
+        return SIZE_MAX;
+    /* "new Kunpeng processors, starting with the Kunpeng 950" */
+    static const char *const cue1[] = {"including", "notably", "especially", "led", "starting",
+                                       "beginning", "such", NULL};
+    static const char *const cue2[] = {"with", "by", "as", NULL};
+    size_t k = o + 1;
+    while (k < ts->n && k <= o + 6 && ts->t[k].kind == TK_WORD && !word_in(&ts->t[k], cue1))
+        k++;
+    if (k >= ts->n || k > o + 6 || !word_in(&ts->t[k], cue1) ||
+        !tk_word_is(&ts->t[k - 1], ",", 1))
+        return SIZE_MAX;
+    k++;
+    if (k < ts->n && word_in(&ts->t[k], cue2))
+        k++;
+    if (k < ts->n && ts->t[k].kind == TK_ENT && (ts->t[k].tmask & el->tmask) &&
+        !(ts->t[k].flags & TF_GROUP))
+        return k;
+    return SIZE_MAX;
+}

@@ -40,5 +40,8 @@ bool ac_seller(const struct rule *r, const struct tk_sent *ts, const struct rmat
 /* Whether group token g is an apposition to the names before it ("A and B,
  * two Chinese start-ups"). */
 bool ac_group_appos(const struct tk_sent *ts, size_t g);
+/* The token of the members named after fact object o (", starting with X",
+ * ", including X", ", such as X"), or SIZE_MAX. */
+size_t ac_object_members(const struct rule *r, const struct tk_sent *ts, size_t o);
 
 #endif

@@ -237,6 +237,9 @@ static const struct tcase cases[] = {
      "Investors backed Butterfly Effect, the start-up behind the AI agent Manus, in April.",
      {{'F', "Butterfly Effect", "develops", "Manus", true},
       {'F', "Butterfly Effect", "owns", "Manus", false}}},
+    {"members named after the object ('..., starting with X') are objects too",
+     "Huawei unveiled a range of Ascend parts on Monday, beginning with the Ascend 910C.",
+     {{'F', "Huawei", "develops", "Ascend 910C", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
