@@ -120,30 +120,30 @@ static const struct tcase cases[] = {
      "Sugon, the parent of the chipmaker Hygon, was listed.",
      {{'F', "Sugon", "owns", "Hygon", true}}},
     {"a name used as a noun's modifier is not what 'its' means",
-     "Alibaba stockpiled Micron memory for its Hanguang 800.",
+     "Alibaba bought Micron memory in bulk for its Hanguang 800.",
      {{'F', "Alibaba", "develops", "Hanguang 800", true},
       {'F', "Micron", "develops", "Hanguang 800", false}}},
     {"a name after 'a' is a modifier, not what 'its' means",
-     "Xiaomi licensed a Cambricon design for its Kirin 9000S.",
+     "Xiaomi adapted a Cambricon design to suit its Kirin 9000S.",
      {{'F', "Xiaomi", "develops", "Kirin 9000S", true},
       {'F', "Cambricon", "develops", "Kirin 9000S", false}}},
     {"the same verb around a pair coordinates clauses, not names",
-     "Each generation doubles the last, the Ascend 960 succeeding the Ascend 950 and the Ascend "
-     "970 succeeding the Ascend 960.",
-     {{'F', "Ascend 960", "successor_of", "Ascend 950", true},
-      {'F', "Ascend 970", "successor_of", "Ascend 960", true},
-      {'F', "Ascend 950", "successor_of", "Ascend 960", false},
-      {'F', "Ascend 960", "successor_of", "Ascend 970", false}}},
+     "Every year brings a faster phone chip, the Kirin 9010 succeeding the Kirin 9000S and the "
+     "Kirin 9020 succeeding the Kirin 9010.",
+     {{'F', "Kirin 9010", "successor_of", "Kirin 9000S", true},
+      {'F', "Kirin 9020", "successor_of", "Kirin 9010", true},
+      {'F', "Kirin 9000S", "successor_of", "Kirin 9010", false},
+      {'F', "Kirin 9010", "successor_of", "Kirin 9020", false}}},
     {"a name modifying a noun inside a preposition's phrase is no subject",
-     "Buyers hunting for substitutes for Nvidia processors placed orders for the Ascend 910B.",
-     {{'F', "Nvidia", "uses", "Ascend 910B", false}}},
+     "Start-ups looking for alternatives to AMD processors placed orders for the Ascend 910B.",
+     {{'F', "AMD", "uses", "Ascend 910B", false}}},
     {"a possessor is not the argument when it possesses one of the slot's type",
      "The Kirin 9000S, designed by Huawei's HiSilicon unit, ships in phones.",
      {{'F', "HiSilicon", "develops", "Kirin 9000S", true},
       {'F', "Huawei", "develops", "Kirin 9000S", false}}},
     {"'the ban' refers back to a measure: it adds none of its own",
-     "Washington tightened export controls on China on Monday. Officials imposed the ban after "
-     "finding that the firm had shipped U.S.-made gear to Iran.",
+     "Washington tightened export controls on China on Monday. Regulators issued the ban once "
+     "they found the company had sent U.S.-made parts to Iran.",
      {{'S', "United States", "China", "export_restriction", true},
       {'S', "United States", "Iran", "export_restriction", false}}},
     {"a news outlet is a company that reports: no antecedent of 'its'",
@@ -154,42 +154,41 @@ static const struct tcase cases[] = {
      "The Q900 will succeed the Ascend 910B next year. Baidu runs a cluster of 4,000 Q900 chips.",
      {{'F', "Q900", "successor_of", "Ascend 910B", true}}},
     {"X, the Y-controlled unit whose flagship, Z: Y owns X, X develops Z",
-     "Kunlunxin, the Baidu-controlled chip unit whose current flagship, the Ascend 910B, sold "
-     "well, hired staff.",
-     {{'F', "Baidu", "owns", "Kunlunxin", true},
-      {'F', "Kunlunxin", "develops", "Ascend 910B", true},
-      {'F', "Baidu", "develops", "Ascend 910B", false}}},
+     "HiSilicon, the Huawei-owned design arm whose main product, the Kirin 9000S, powers phones, "
+     "hired engineers.",
+     {{'F', "Huawei", "owns", "HiSilicon", true},
+      {'F', "HiSilicon", "develops", "Kirin 9000S", true}}},
     {"installed units: a cluster of N chips is use",
-     "In April, Baidu said it had switched on a cluster of 30,000 H20 chips.",
-     {{'F', "Baidu", "uses", "H20", true}}},
+     "Tencent has assembled a cluster of 8,000 H800 chips in Shanghai.",
+     {{'F', "Tencent", "uses", "H800", true}}},
     {"withdrawing a validated-end-user status is an export restriction on the named parents",
-     "The Bureau of Industry and Security will withdraw the Validated End-User status of "
-     "Samsung's and SK Hynix's Chinese subsidiaries.",
-     {{'S', "Bureau of Industry and Security", "Samsung", "export_restriction", true},
-      {'S', "Bureau of Industry and Security", "SK Hynix", "export_restriction", true}}},
+     "The Bureau of Industry and Security plans to revoke the validated end user authorization "
+     "of TSMC's and Intel's plants in China.",
+     {{'S', "Bureau of Industry and Security", "TSMC", "export_restriction", true},
+      {'S', "Bureau of Industry and Security", "Intel", "export_restriction", true}}},
     {"a second verb phrase far from its subject, another company between",
-     "MetaX, which is not on the Entity List, sells its C500, which it pitches as comparable to "
-     "Nvidia's A100, and is ramping up the C600, a newer part.",
-     {{'F', "MetaX", "develops", "C600", true},
-      {'F', "Nvidia", "develops", "C600", false}}},
+     "Cambricon, which says little about its clients, sells its Siyuan 590, which it markets as "
+     "a match for Nvidia's H100, and is already launching the Siyuan 690, a faster part.",
+     {{'F', "Cambricon", "develops", "Siyuan 690", true},
+      {'F', "Nvidia", "develops", "Siyuan 690", false}}},
     {"a second verb phrase: the clause's subject is not a possessor in a fronted phrase",
-     "Founded by Zhang Wei, a former head of Nvidia's China business, Moore Threads sells its "
-     "MTT S4000, a data-centre accelerator with 48 gigabytes of memory, and has begun shipping "
-     "the MTT S5000.",
-     {{'F', "Moore Threads", "develops", "MTT S5000", true},
-      {'F', "Nvidia", "develops", "MTT S5000", false}}},
+     "Set up in 2019 by Li Ming, a one-time manager at AMD's Shanghai office, Biren Technology "
+     "markets its BR100, a training part with 64 gigabytes of memory, and has begun shipping the "
+     "BR104.",
+     {{'F', "Biren Technology", "develops", "BR104", true},
+      {'F', "AMD", "develops", "BR104", false}}},
     {"'and' before another subject is no second verb phrase",
      "Huawei makes phones, and Tencent developed the Hunyuan model.",
      {{'F', "Tencent", "develops", "Hunyuan", true},
       {'F', "Huawei", "develops", "Hunyuan", false}}},
     {"a provider that stops licensing its service for a customer's products withdraws it",
-     "Google stopped licensing Google Mobile Services for new Huawei phones in 2019.",
-     {{'S', "Google", "Huawei", "service_withdrawal", true}}},
+     "Microsoft stopped licensing Windows for new Lenovo laptops last spring.",
+     {{'S', "Microsoft", "Lenovo", "service_withdrawal", true}}},
     {"restrictions on exports of X to Y, far from their imposer",
-     "Acme said the U.S. government had brought forward the date of new restrictions on exports "
-     "of advanced chips to China.",
+     "Tencent said the U.S. government had moved up the start of fresh restrictions on sales of "
+     "memory chips to China.",
      {{'S', "United States", "China", "export_restriction", true},
-      {'S', "United States", "Acme", "export_restriction", false}}},
+      {'S', "United States", "Tencent", "export_restriction", false}}},
     {"a halt that explains the customer's trouble; a plural descriptor opens a sub-list",
      "Inspur said production had stopped after Intel and the memory makers Micron and SK Hynix "
      "halted shipments in May.",
@@ -208,35 +207,34 @@ static const struct tcase cases[] = {
      {{'F', "Baidu", "uses", "H800", true},
       {'F', "Tencent", "uses", "H800", false}}},
     {"'bought X from Y': Y is the seller, not what is owned",
-     "Regulators approved the Dalian plant that SK Hynix bought from Intel in 2020.",
-     {{'F', "SK Hynix", "owns", "Intel", false}}},
+     "Officials cleared the Xi'an fab that Samsung bought from Micron last year.",
+     {{'F', "Samsung", "owns", "Micron", false}}},
     {"a group whose members are named gets no record of its own",
-     "Beijing put 14 foreign firms on its Unreliable Entity List, among them Micron, the "
-     "American memory maker.",
-     {{'S', "China", "Micron", "entity_listing", true},
-      {'S', "China", "United States", "entity_listing", false}}},
+     "China's commerce ministry placed seven foreign firms on its Unreliable Entity List, among "
+     "them Micron, the American chipmaker.",
+     {{'S', "Ministry of Commerce", "Micron", "entity_listing", true},
+      {'S', "Ministry of Commerce", "United States", "entity_listing", false}}},
     {"investors barred from buying securities of a named list",
-     "Since 2021 Americans have been barred from buying shares of firms that Washington ties to "
-     "China's army, a list that includes Huawei and Hikvision.",
-     {{'S', "United States", "Huawei", "investment_restriction", true},
-      {'S', "United States", "Hikvision", "investment_restriction", true}}},
+     "U.S. pension funds have been prohibited from holding stock in groups that Washington links "
+     "to the Chinese military, a list that names ZTE and Inspur.",
+     {{'S', "United States", "ZTE", "investment_restriction", true},
+      {'S', "United States", "Inspur", "investment_restriction", true}}},
     {"a data ban with a long list of kinds of data",
-     "A new rule bars U.S. firms from selling or transferring Americans' bulk genomic, biometric, "
-     "location and other sensitive data to China.",
-     {{'S', "United States", "China", "data_transfer_ban", true}}},
+     "The Justice Department rule forbids U.S. brokers from selling or transferring Americans' "
+     "bulk health, financial, geolocation and other personal data to China.",
+     {{'S', "U.S. Department of Justice", "China", "data_transfer_ban", true}}},
     {"a hyphenated lexicon entry matches the tokens it is split into ('the start-up')",
-     "DeepSeek released a model in May. The Hangzhou start-up is bankrolled by the hedge fund "
-     "High-Flyer.",
-     {{'F', "High-Flyer", "invests_in", "DeepSeek", true}}},
+     "Zhipu AI shipped a new model last week. The Beijing start-up is funded by the internet "
+     "group Alibaba.",
+     {{'F', "Alibaba", "invests_in", "Zhipu AI", true}}},
     {"a group in apposition to the names before it gets no record of its own",
-     "The agency added Biren Technology and Moore Threads, two Chinese start-ups, to the Entity "
-     "List.",
-     {{'S', "United States", "Biren Technology", "entity_listing", true},
+     "Washington put Sophgo and Hygon, two Chinese start-ups, on the Entity List on Friday.",
+     {{'S', "United States", "Sophgo", "entity_listing", true},
       {'S', "United States", "China", "entity_listing", false}}},
     {"the start-up behind an AI model develops it",
-     "Investors backed Butterfly Effect, the start-up behind the AI agent Manus, in April.",
-     {{'F', "Butterfly Effect", "develops", "Manus", true},
-      {'F', "Butterfly Effect", "owns", "Manus", false}}},
+     "Analysts praised Moonshot AI, the start-up behind the chatbot Kimi, in a note.",
+     {{'F', "Moonshot AI", "develops", "Kimi", true},
+      {'F', "Moonshot AI", "owns", "Kimi", false}}},
     {"members named after the object ('..., starting with X') are objects too",
      "Huawei unveiled a range of Ascend parts on Monday, beginning with the Ascend 910C.",
      {{'F', "Huawei", "develops", "Ascend 910C", true}}},
@@ -273,11 +271,11 @@ int main(void)
     ok(t >= 0 && r->entities[t].type == EX_T_COMPANY, "a research firm is a company");
     ex_result_free(r);
     /* a person named before an apposition headed by a title */
-    r = ex_run_text(x, "Headline\n\nFounded in 2020 by Zhang Wei, a former head of Intel's "
-                       "China unit, the start-up sells chips. Sequoia Capital, an early investor, "
+    r = ex_run_text(x, "Headline\n\nSet up in 2018 by Wang Lei, a former executive at Intel's "
+                       "Beijing arm, the company makes GPUs. Sequoia Capital, an early investor, "
                        "declined to comment.\n", NULL);
-    e = ex_find_entity(r, "Zhang Wei");
-    ok(e >= 0 && r->entities[e].type == EX_T_PERSON, "X Y, a former head of ...: a person");
+    e = ex_find_entity(r, "Wang Lei");
+    ok(e >= 0 && r->entities[e].type == EX_T_PERSON, "X Y, a former executive at ...: a person");
     e = ex_find_entity(r, "Sequoia Capital");
     ok(e >= 0 && r->entities[e].type == EX_T_COMPANY, "an investor with an organisation suffix "
                                                        "stays a company");
