@@ -238,6 +238,16 @@ static const struct tcase cases[] = {
     {"members named after the object ('..., starting with X') are objects too",
      "Huawei unveiled a range of Ascend parts on Monday, beginning with the Ascend 910C.",
      {{'F', "Huawei", "develops", "Ascend 910C", true}}},
+    {"a non-restrictive relative clause with its own subject: 'X, which Y designed'",
+     "The Hanguang 800, which Alibaba designed for its own cloud, was fast.",
+     {{'F', "Alibaba", "develops", "Hanguang 800", true}}},
+    {"a restrictive 'that' clause belongs to the whole noun phrase, not the name before it",
+     "The H20 is a cut-down version of the H100 that Nvidia designed for China.",
+     {{'F', "Nvidia", "develops", "H100", false}}},
+    {"pitched as an alternative, with a longer verb phrase between",
+     "The flagship, the Kunlun P800, is built on a 7nm process and has been marketed as a "
+     "domestic alternative to Nvidia's H20.",
+     {{'F', "Kunlun P800", "rivals", "H20", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
