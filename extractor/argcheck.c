@@ -70,7 +70,8 @@ size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct r
             break;
         if (t->kind != TK_ENT || !(t->tmask & want) || (t->flags & TF_GROUP))
             continue;
-        if ((j + 1 < ts->n && tk_word_is(&ts->t[j + 1], "'s", 2)) ||
+        /* "its" is a possessor too, but of the subject's own things */
+        if ((!(t->flags & TF_COREF) && j + 1 < ts->n && tk_word_is(&ts->t[j + 1], "'s", 2)) ||
             (j > 0 && word_in(&ts->t[j - 1], preps)))
             continue;
         first = j;
