@@ -248,6 +248,13 @@ static const struct tcase cases[] = {
      "The flagship, the Kunlun P800, is built on a 7nm process and has been marketed as a "
      "domestic alternative to Nvidia's H20.",
      {{'F', "Kunlun P800", "rivals", "H20", true}}},
+    {"a possessive with a country between it and the product",
+     "Analysts tracked AMD's U.S. MI300X shipments.",
+     {{'F', "AMD", "develops", "MI300X", true}}},
+    {"a maker that builds machines with another's chips is supplied by it",
+     "Inspur, which builds servers with Intel processors, won the bid.",
+     {{'F', "Intel", "supplies", "Inspur", true},
+      {'F', "Inspur", "supplies", "Intel", false}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
