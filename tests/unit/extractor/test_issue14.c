@@ -255,6 +255,9 @@ static const struct tcase cases[] = {
      "Inspur, which builds servers with Intel processors, won the bid.",
      {{'F', "Intel", "supplies", "Inspur", true},
       {'F', "Inspur", "supplies", "Intel", false}}},
+    {"a maker that sells machines running a product uses it",
+     "Xiaomi, which still sells Windows notebooks, cut prices.",
+     {{'F', "Xiaomi", "uses", "Windows", true}}},
 };
 
 static bool has(const struct ex_result *r, const struct check *c)
