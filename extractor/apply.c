@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extractor/argcheck.h"
 #include "extractor/work.h"
 
 #define HEDGE_FACTOR 0.6
@@ -293,8 +294,24 @@ enum ex_err apply_facts(struct work *w)
                     neg = lex_match(negator, ts->t, m.end, q) != 0;
                 if (neg)
                     continue;
+                /* "A beats B's C and is built on ...": A is the subject */
+                m.role[RR_S] = ac_subject(r, ts, &m, RR_S);
+                /* "orders for Nvidia processors": no subject; "by Huawei's
+                 * HiSilicon unit": HiSilicon is */
+                if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||
+                    ac_seller(r, ts, &m) ||
+                    ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
+                    ac_possessor_only(r, ts, m.role[RR_O], RR_O))
+                    continue;
                 if (!(err = scratch_for(w, ts->n)))
                     err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
+                /* "... Kunpeng processors, starting with the Kunpeng 950": the
+                 * members named after the object are objects too */
+                size_t mo = ac_object_members(r, ts, m.role[RR_O]);
+                if (!err && mo != SIZE_MAX) {
+                    m.role[RR_O] = mo;
+                    err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));
+                }
                 if (err)
                     return err;
             }
@@ -821,7 +838,12 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
     if (m->role[RR_T] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_T]];
-        nt = (t->flags & TF_GROUP) ? named_members(w, ts, m->role[RR_T], tgts) : 0;
+        size_t g = m->role[RR_T];
+        /* "A and B, two Chinese start-ups": the group only describes the
+         * named members before it, which their own match records */
+        if ((t->flags & TF_GROUP) && ac_group_appos(ts, g))
+            return EX_OK;
+        nt = (t->flags & TF_GROUP) ? named_members(w, ts, g, tgts) : 0;
         if (!nt)
             for (size_t i = 0; i < t->ne; i++)
                 tgts[nt++] = t->ent[i];
@@ -852,6 +874,11 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
         conf *= IMPLICIT_FACTOR;
     }
     if (!nt) {
+        /* "14 organisations, among them A and B": the named members are the
+         * targets (their own rule records them) and the group gets none */
+        size_t probe[TK_MAXG];
+        if (m->end > 0 && named_members(w, ts, m->end - 1, probe))
+            return EX_OK;
         nt = implicit_targets(w, r, si, m, imps[0], tgts);
         if (!nt)
             return EX_OK;
@@ -941,6 +968,11 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue;
                 if (m.role[RR_I] != SIZE_MAX && (ts->t[m.role[RR_I]].flags & TF_GROUP))
                     continue; /* "Chinese firms" impose nothing */
+                /* "in a report to the SEC": a body addressed does not act;
+                 * "limits apply to its chips": the chips' maker is no target */
+                if (ac_pp_object(ts, &m, m.role[RR_I]) || ac_owner_of_product(r, ts, m.role[RR_T]))
+                    continue;
+                m.role[RR_I] = ac_subject(r, ts, &m, RR_I);
                 /* "is weighing whether to add X": a measure not taken;
                  * "X, which is not on the Entity List": none at all */
                 if (governs(w, ts, hypo, &m, w->cuetmp) || negated(R, r, ts, &m))

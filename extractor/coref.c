@@ -167,6 +167,9 @@ bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i
         return true;
     }
     if ((k = lex_match(rules_known(R, LX_COREF_COMPANY), t, n, i))) {
+        /* "the chipmaker Nexperia" names Nexperia: a descriptor, no reference */
+        if (i + k < n && t[i + k].kind == TK_ENT)
+            return false;
         ref->len = k;
         ref->desc = true;
         ref->mask = M_COMPANY;
@@ -229,7 +232,8 @@ bool coref_prep_before(const struct tok *t, size_t i)
            (i >= 2 && tk_word_is(&t[i - 1], "to", 2) && tk_word_is(&t[i - 2], "according", 9));
 }
 
-int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sidx, bool first)
+int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sidx, bool first,
+                bool pron)
 {
     int sc = sidx == 0 ? 0 : -3 - 2 * (int)sidx;
     /* "Baidu develops its own ...": the subject right before the reference,
@@ -249,8 +253,19 @@ int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sid
         sc += 2;
     /* objects of prepositions are rarely what a later pronoun means */
     sc -= coref_prep_before(t, i) ? 2 : 0;
-    /* "Intel's Gaudi": the possessor is less salient than its thing */
-    if (i + 2 < n && tk_word_is(&t[i + 1], "'s", 2) && t[i + 2].kind == TK_ENT)
+    /* "stockpiled Samsung memory for its ...", "a Cambricon design for its
+     * ...": a name used as a noun's modifier is not what a pronoun means */
+    static const char *const modnoun[] = {
+        "memory", "chip", "chips", "design", "designs", "technology", "tools", "equipment",
+        "servers", "hardware", "software", "modems", "wafers", "components", "parts",
+        "processors", "gpus", "accelerators", "products", "devices", "phones", "smartphones",
+        "machines", "gear", "licence", "license", "patents", "cores", "modules", "cards"};
+    if (pron && sidx == 0 && ((i + 1 < n && word_in(&t[i + 1], modnoun, NELEM(modnoun))) ||
+                    (i > 0 && (tk_word_is(&t[i - 1], "a", 1) || tk_word_is(&t[i - 1], "an", 2)))))
+        sc -= 3;
+    /* "Intel's Gaudi", "Nvidia's shares fell": the possessor is less salient
+     * than its thing */
+    if (i + 1 < n && tk_word_is(&t[i + 1], "'s", 2))
         sc -= 1;
     return sc;
 }

@@ -44,8 +44,10 @@ bool coref_fits(const struct tok *c, const struct cr_ref *ref, const unsigned *e
 /* Salience of candidate t[i] for a reference at position upto of the current
  * sentence (sidx 0) or of the sidx-th sentence before (then upto == n):
  * recency, subject before object (the first name of a clause, not after a
- * preposition, not the possessor of another name). Higher is better. */
-int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sidx, bool first);
+ * preposition, not the possessor of another name, for a pronoun not a
+ * noun's modifier). Higher is better. */
+int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sidx, bool first,
+                bool pron);
 
 /* true when the token before t[i] is a preposition or "(" (an object, a
  * re-mention), so t[i] is not a subject. */

@@ -9,6 +9,7 @@
 #include "extractor/work.h"
 
 #define DW_MAX 512
+#define DW_SHAPED 16
 
 struct dword {
     size_t s, e;
@@ -33,6 +34,10 @@ struct dctx {
     struct mention *out, *cur;
     size_t nout, capout, ncur, capcur;
     size_t r; /* the first mention of w->m not yet in out or cur */
+    /* chip models found by shape in context ("512 P800 chips"): a bare
+     * "P800" elsewhere in the article is the same chip (code points) */
+    size_t shaped[DW_SHAPED][2];
+    size_t nshaped;
 };
 
 static enum ex_err push_m(struct mention **v, size_t *n, size_t *cap, const struct mention *m)
@@ -359,12 +364,55 @@ static bool person_word(const struct dctx *c, size_t k)
     return tx_isupper(p[c->d[k].s]);
 }
 
+/* "Zhang Wei, a former head of ...", "Li Na, the company's chief executive":
+ * a two- or three-word name before an apposition whose head is a title
+ * (at most four words after the comma): its words [*ws, *we]. */
+static bool appos_name(const struct dctx *c, size_t k, size_t *ws, size_t *we)
+{
+    const char *p = c->w->tx.norm;
+    static const char *const nonhuman[] = {"partner", "investor", "leader", "fellow"};
+    size_t tl = c->d[k].e - c->d[k].s;
+    for (size_t q = 0; q < sizeof nonhuman / sizeof *nonhuman; q++)
+        if (tl == strlen(nonhuman[q]) && !memcmp(p + c->d[k].s, nonhuman[q], tl))
+            return false;
+    for (size_t j = k; j-- > 0 && j + 5 > k;) {
+        bool comma = false;
+        for (size_t q = c->d[j].e; q < c->d[j + 1].s; q++)
+            comma = comma || p[q] == ',';
+        if (!comma) {
+            if (c->d[j].cap && !c->d[j].covered && j + 1 < k)
+                return false; /* a name between the comma and the title */
+            continue;
+        }
+        if (j < 1 || !person_word(c, j) || !person_word(c, j - 1) || !c->d[j - 1].adj)
+            return false;
+        size_t b = j - 1;
+        if (b > 0 && c->d[b - 1].adj && person_word(c, b - 1))
+            b--;
+        if (b > 0 && c->d[b - 1].adj && c->d[b - 1].cap)
+            return false; /* a longer capitalised run is an organisation's name */
+        for (size_t q = b; q <= j; q++)
+            if (dw_in(c, LX_ORGSUFFIX, q) || dw_in(c, LX_ORGWORD, q))
+                return false;
+        *ws = b;
+        *we = j;
+        return true;
+    }
+    return false;
+}
+
 static enum ex_err by_title(struct dctx *c)
 {
     const char *p = c->w->tx.norm;
     for (size_t k = 0; k < c->n; k++) {
         if (!dw_in(c, LX_TITLE, k))
             continue;
+        size_t ws, we;
+        if (appos_name(c, k, &ws, &we)) {
+            enum ex_err err = add(c, ws, we, EX_T_PERSON);
+            if (err)
+                return err;
+        }
         size_t j = k + 1;
         while (j < c->n && dw_in(c, LX_TITLE, j))
             j++;
@@ -601,6 +649,32 @@ static enum ex_err by_chip_shape(struct dctx *c)
         enum ex_err err = add(c, k, k, EX_T_CHIP);
         if (err)
             return err;
+        if (c->nshaped < DW_SHAPED && c->d[k].covered) {
+            c->shaped[c->nshaped][0] = d->s;
+            c->shaped[c->nshaped][1] = d->e;
+            c->nshaped++;
+        }
+    }
+    return EX_OK;
+}
+
+/* The bare mentions of chip models found by shape anywhere in the article. */
+static enum ex_err shaped_again(struct dctx *c)
+{
+    const char *p = c->w->tx.norm;
+    for (size_t k = 0; k < c->n; k++) {
+        const struct dword *d = &c->d[k];
+        if (d->covered || !chip_shape(p, d->s, d->e))
+            continue;
+        for (size_t q = 0; q < c->nshaped; q++) {
+            size_t s = c->shaped[q][0], l = c->shaped[q][1] - s;
+            if (d->e - d->s == l && !memcmp(p + d->s, p + s, l)) {
+                enum ex_err err = add(c, k, k, EX_T_CHIP);
+                if (err)
+                    return err;
+                break;
+            }
+        }
     }
     return EX_OK;
 }
@@ -643,6 +717,26 @@ static void note_dropped(struct work *w)
     b->n += (size_t)k;
 }
 
+/* Moves what is left of w->m after the last sentence into out, and makes
+ * out the article's mention list (sorted, non-overlapping). */
+static enum ex_err pass_end(struct dctx *c)
+{
+    struct work *w = c->w;
+    enum ex_err err = cur_end(c);
+    for (; !err && c->r < w->nm; c->r++)
+        err = push_m(&c->out, &c->nout, &c->capout, &w->m[c->r]);
+    if (err)
+        return err;
+    free(w->m);
+    w->m = c->out;
+    w->nm = c->nout;
+    w->capm = c->capout;
+    c->out = NULL;
+    c->nout = c->capout = 0;
+    c->r = 0;
+    return EX_OK;
+}
+
 enum ex_err ents_discover(struct work *w)
 {
     enum ex_err err = EX_OK;
@@ -674,16 +768,19 @@ enum ex_err ents_discover(struct work *w)
         if (err)
             goto out;
     }
-    if ((err = cur_end(c)))
+    if ((err = pass_end(c)))
         goto out;
-    for (; c->r < w->nm; c->r++)
-        if ((err = push_m(&c->out, &c->nout, &c->capout, &w->m[c->r])))
+    /* a second pass, only when a chip model was found by its shape: its bare
+     * mentions in every sentence (at most DW_SHAPED models) */
+    for (size_t si = 0; c->nshaped && si < w->nsents; si++) {
+        if (si && (err = cur_end(c)))
             goto out;
-    free(w->m);
-    w->m = c->out;
-    w->nm = c->nout;
-    w->capm = c->capout;
-    c->out = NULL;
+        if ((err = cur_begin(c, w->sents[si].s, w->sents[si].e)) ||
+            (err = split_words(c, w->sents[si].s, w->sents[si].e)) || (err = shaped_again(c)))
+            goto out;
+    }
+    if (c->nshaped && (err = pass_end(c)))
+        goto out;
     note_dropped(w);
 out:
     free(c->out);

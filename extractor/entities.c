@@ -402,6 +402,7 @@ enum ex_err ents_gazetteer(struct work *w)
             if (err)
                 goto out;
             w->gzent[gm[i].entry] = (long)idx;
+            w->ents[idx].outlet = (ge->flags & GZ_F_OUTLET) != 0;
         }
         idx = (size_t)w->gzent[gm[i].entry];
         w->ents[idx].mentions++;

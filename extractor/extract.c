@@ -170,7 +170,8 @@ static enum ex_err tokenize_all(struct work *w)
     if (!ecc)
         return EX_E_NOMEM;
     for (size_t i = 0; i < w->nents; i++) {
-        w->etype[i] = w->ents[i].type;
+        /* an outlet reports: its mentions fit no rule slot and no reference */
+        w->etype[i] = w->ents[i].outlet ? EX_T__COUNT : w->ents[i].type;
         memcpy(ecc[i], w->ents[i].country, 3);
     }
     struct tk_vec scratch[2] = {{0}, {0}};

@@ -256,6 +256,8 @@ static enum ex_err parse_line(struct gz *g, const char *l, size_t n, size_t line
                 e->flags |= GZ_F_EXT | GZ_F_NEED;
             else if (field_is(w, wl, "nomention"))
                 e->flags |= GZ_F_NOMENTION;
+            else if (field_is(w, wl, "outlet"))
+                e->flags |= GZ_F_OUTLET;
             else if (wl && !field_is(w, wl, "-")) {
                 free(e->name);
                 set_err(errbuf, errcap, lineno, "unknown flag");

@@ -20,6 +20,7 @@ enum gz_flag {
     GZ_F_EXT = 1,  /* a family: model tokens may follow ("Ascend" 910B) */
     GZ_F_NEED = 2, /* only counts with a model ("Mate" 60) */
     GZ_F_NOMENTION = 4, /* matched (for coref/cues) but not an entity mention */
+    GZ_F_OUTLET = 8,    /* a news outlet or research firm: reports, never acts or is referred to */
 };
 
 struct gz_entry {

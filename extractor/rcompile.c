@@ -29,7 +29,8 @@ static enum ex_err push_word(struct rules *r, uint32_t code)
 
 /* The words of alternative alt, split exactly as the string matcher did: a
  * leading space gives an empty first word, runs of spaces separate words, a
- * trailing '~' on a word (longer than one char) makes it a prefix. */
+ * trailing '~' on a word (longer than one char) makes it a prefix; an inner
+ * '-' is a word of its own, as the tokenizer makes it. */
 static enum ex_err compile_phrase(struct rules *r, const char *alt, struct rphrase *p)
 {
     p->off = (uint32_t)r->nwords;
@@ -40,6 +41,13 @@ static enum ex_err compile_phrase(struct rules *r, const char *alt, struct rphra
     while (*w) {
         const char *sp = strchr(w, ' ');
         size_t wl = sp ? (size_t)(sp - w) : strlen(w);
+        /* "start-up" is three tokens to the tokenizer ("start", "-", "up"):
+         * an inner hyphen is a word of its own here too */
+        const char *hy = wl > 1 ? memchr(w + 1, '-', wl - 1) : NULL;
+        if (hy && hy < w + wl - 1)
+            wl = (size_t)(hy - w);
+        else if (wl > 1 && w[0] == '-')
+            wl = 1;
         bool pfx = wl > 1 && w[wl - 1] == '~';
         uint32_t id;
         enum ex_err err = voc_intern(r->voc, w, pfx ? wl - 1 : wl, &id);

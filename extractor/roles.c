@@ -176,7 +176,17 @@ static void poss_of(const struct rl_ctx *c, size_t nw, size_t *out, size_t *n)
     char b[8];
     for (size_t k = 0; k < p->nk; k++) {
         const struct pz_link *l = &p->k[k];
-        if (l->r != nw || !lt(l->lab, "D") || strcmp(rl_base(c, l->l, b, sizeof b), "'s"))
+        if (l->r != nw || !lt(l->lab, "D"))
+            continue;
+        /* "X, whose largest shareholder is Y": the possessor is the head the
+         * relative clause hangs on (MX for a non-restrictive one, R else) */
+        if (!strcmp(rl_base(c, l->l, b, sizeof b), "whose")) {
+            for (size_t j = 0; j < p->nk; j++)
+                if (p->k[j].r == l->l && (lt(p->k[j].lab, "MX") || lt(p->k[j].lab, "R")))
+                    add(out, n, RL_MAXW, p->k[j].l);
+            continue;
+        }
+        if (strcmp(b, "'s"))
             continue;
         for (size_t j = 0; j < p->nk; j++)
             if (p->k[j].r == l->l && lt(p->k[j].lab, "YS"))

@@ -282,6 +282,7 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
                         uint32_t *ent, const struct tok **src)
 {
     int best = -1000;
+    size_t best_sidx = 0;
     bool found = false;
     for (size_t sidx = 0; sidx <= np && sidx <= 2; sidx++) {
         const struct tok *t = sidx == 0 ? cur : prev[np - sidx].t;
@@ -297,8 +298,11 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
             uint32_t e;
             if (!coref_fits(&t[i], ref, in->etype, in->ecc, &e))
                 continue;
-            int sc = coref_score(t, n, i, upto, sidx, was_first);
-            if (sc >= best) {
+            int sc = coref_score(t, n, i, upto, sidx, was_first, !ref->desc);
+            /* within a sentence a tie goes to the later name; across
+             * sentences to the more recent sentence */
+            if (sc > best || (sc == best && sidx == best_sidx)) {
+                best_sidx = sidx;
                 best = sc;
                 *ent = e;
                 *src = &t[i];
@@ -450,18 +454,23 @@ static bool listable(const struct tok *t, uint16_t mask)
 /* The words of a descriptor noun phrase at i ("search rival", "chipmaker",
  * "Chinese server maker"): up to two modifiers and a cocue head, followed by
  * a name. 0 when there is none. */
-static size_t descriptor(const struct tk_in *in, const struct tk_vec *v, size_t i)
+static size_t descriptor(const struct tk_in *in, const struct tk_vec *v, size_t i, bool *plural)
 {
     const struct lexicon *cue = rules_known(in->rules, LX_COCUE);
+    const struct lexicon *pl = rules_known(in->rules, LX_COCUE_PLURAL);
     const struct lexicon *stop = rules_known(in->rules, LX_STOPWORD);
-    for (size_t j = i; j < v->n && j < i + 3; j++) {
+    /* "the optical-component makers A and B": an article, hyphenated modifiers */
+    size_t j0 = i < v->n && tk_word_is(&v->t[i], "the", 3) ? i + 1 : i;
+    for (size_t j = j0; j < v->n && j < j0 + 5; j++) {
         const struct tok *t = &v->t[j];
         if (t->kind != TK_WORD)
             return 0;
-        size_t k = lex_match(cue, v->t, v->n, j);
+        size_t k = lex_match(cue, v->t, v->n, j), kp = lex_match(pl, v->t, v->n, j);
+        *plural = kp > k;
+        k = kp > k ? kp : k;
         if (k && j + k < v->n && v->t[j + k].kind == TK_ENT)
             return j + k - i;
-        if (!(t->flags & TF_DEMONYM) &&
+        if (!(t->flags & TF_DEMONYM) && !tk_word_is(t, "-", 1) &&
             (!t->wl || !tx_isalnum(t->w[0]) || lex_has_id(stop, t->id, t->w, t->wl)))
             return 0;
     }
@@ -490,9 +499,11 @@ static void mark_lists(const struct tk_in *in, struct tk_vec *v)
                 c = 1;
             size_t cj = lex_match(conj, v->t, v->n, j + c);
             size_t nxt = j + c + cj;
-            /* "Baidu and search rival Sogou", "A, B and chipmaker C" */
+            /* "Baidu and search rival Sogou", "A, B and chipmaker C", "A and
+             * the toolmakers B and C" (a plural descriptor opens a sub-list) */
+            bool plural = false;
             if ((c || cj) && nxt < v->n && v->t[nxt].kind == TK_WORD)
-                nxt += descriptor(in, v, nxt);
+                nxt += descriptor(in, v, nxt, &plural);
             if (nxt >= v->n || !listable(&v->t[nxt], tmask) || poss_after(v, nxt))
                 break;
             if (!c && !cj)
@@ -502,8 +513,19 @@ static void mark_lists(const struct tk_in *in, struct tk_vec *v)
             j = nxt + 1;
             if (cj) {
                 closed = true;
-                break;
+                if (!plural)
+                    break;
             }
+        }
+        /* "the 960 succeeding the 950 and the 970 succeeding the 960": the
+         * same content word around the pair coordinates clauses, not names */
+        const struct lexicon *stop = rules_known(in->rules, LX_STOPWORD);
+        if (closed && i > 0 && last + 1 < v->n) {
+            const struct tok *a = &v->t[i - 1], *b = &v->t[last + 1];
+            if (a->kind == TK_WORD && b->kind == TK_WORD && a->wl && a->wl == b->wl &&
+                tx_isalnum(a->w[0]) && !memcmp(a->w, b->w, a->wl) &&
+                !lex_has_id(stop, a->id, a->w, a->wl))
+                closed = false;
         }
         if (!closed || nmem < 2) {
             if (k != i)

@@ -72,6 +72,7 @@ struct went {
     uint32_t ntgt; /* sanctions with this target (push_sanc keeps it) */
     bool used;
     bool imposer;  /* the imposer of some sanction (push_sanc keeps it) */
+    bool outlet; /* gazetteer flag outlet: no rule slot, no antecedent */
 };
 
 struct wfact {

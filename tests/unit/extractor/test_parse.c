@@ -74,7 +74,7 @@ static const struct scase sancs[] = {
      "Entity List on Tuesday.\n",
      "United States", "Biren Technology", "entity_listing", "frame:list_add", true},
     {"relative clause with the subject inside",
-     "Title\nInspur, one of the server makers that Washington blacklisted last year, sells to "
+     "Title\nInspur, one of the server builders that Washington blacklisted last year, sells to "
      "Alibaba.\n",
      "United States", "Inspur", "entity_listing", "frame:blacklist", false},
 };
