@@ -20,9 +20,12 @@ void log_set_format(enum log_format f)
 
 /* Client bytes made safe for one log line, text or JSON: control
  * characters (C0, DEL, C1), backslash and bytes that are not valid UTF-8
- * become \xNN, never dropped; valid UTF-8 passes. Output is cut at cap-1
- * bytes with "..." (cap >= 8). Returns out. */
-static const char *log_escape(const char *in, size_t n, char *out, size_t cap)
+ * become \xNN, never dropped; valid UTF-8 passes. field: the value is one
+ * space-separated field of a text line (the access line's method and path),
+ * so a space and the Unicode line and paragraph separators (U+2028, U+2029)
+ * are escaped too: a parser splitting on spaces or lines sees what was sent.
+ * Output is cut at cap-1 bytes with "..." (cap >= 8). Returns out. */
+static const char *log_escape(const char *in, size_t n, char *out, size_t cap, bool field)
 {
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
@@ -34,6 +37,11 @@ static const char *log_escape(const char *in, size_t n, char *out, size_t cap)
         size_t esc = ok && len == 2 && c == 0xC2 && (unsigned char)in[i + 1] < 0xA0 ? 2 : 1;
         if (esc == 2 || (len == 1 && (c < 0x20 || c == 0x7F || c == '\\')))
             ok = false; /* C0, DEL, backslash */
+        if (field && ok && (c == ' ' || (len == 3 && c == 0xE2 && (unsigned char)in[i + 1] == 0x80 &&
+                                        ((unsigned char)in[i + 2] & 0xFE) == 0xA8))) {
+            ok = false;
+            esc = len; /* a space, or all three bytes of U+2028/U+2029 */
+        }
         size_t need = ok ? len : 4 * esc;
         if (o + need + 4 > cap) {
             memcpy(out + o, "...", 4);
@@ -82,7 +90,7 @@ void log_event(const char *event, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    log_escape(raw, strlen(raw), msg, sizeof msg); /* messages may quote a client */
+    log_escape(raw, strlen(raw), msg, sizeof msg, false); /* messages may quote a client */
     ecf_now_iso(ts);
     snprintf(line, sizeof line, "%s %s: %s\n", ts, event, msg);
     json_t *o = json_pack("{s:s, s:s, s:s}", "ts", ts, "event", event, "msg", msg);
@@ -94,10 +102,11 @@ void log_access(const char *method, const char *path, unsigned status, double se
 {
     char ts[21], line[1400], m[80], p[1200];
     ecf_now_iso(ts);
-    log_escape(method, strlen(method), m, sizeof m);
-    log_escape(path, strlen(path), p, sizeof p);
+    bool json = atomic_load(&log_format_json);
+    log_escape(method, strlen(method), m, sizeof m, !json);
+    log_escape(path, strlen(path), p, sizeof p, !json);
     snprintf(line, sizeof line, "%s access: %s %s %u %.3fms\n", ts, m, p, status, seconds * 1e3);
-    json_t *o = atomic_load(&log_format_json)
+    json_t *o = json
                     ? json_pack("{s:s, s:s, s:s, s:s, s:I, s:f}", "ts", ts, "event", "access",
                                 "method", m, "path", p, "status", (json_int_t)status, "seconds",
                                 seconds)

@@ -518,7 +518,8 @@ def access_log(tap, exe):
         try:
             srv.start()
             for target in ("/v1/entities/x%0Aforged%20line", "/v1/entities/%1B%5B31mred",
-                           "/v1/entities/%FFbad", "/v1/entities/%C2%9Bcsi"):
+                           "/v1/entities/%FFbad", "/v1/entities/%C2%9Bcsi",
+                           "/v1/x%20200%200.1ms%20404", "/v1/entities/sep%E2%80%A8arated"):
                 exchange(srv.port, [get(target)])
             tap.eq(healthz(srv.port), 200, "%s log: /healthz answers" % fmt)
         finally:
@@ -533,8 +534,14 @@ def access_log(tap, exe):
                "%s log: no ESC, CSI or invalid UTF-8 reaches the log" % fmt, "none",
                [ln for ln in lines if "red" in ln or "bad" in ln])
         if fmt == "text":
-            want = ("x\\x0aforged line", "\\x1b[31mred", "\\xffbad", "\\xc2\\x9bcsi")
+            # the path is one space-separated field: a space or U+2028 in it is escaped
+            want = ("x\\x0aforged\\x20line", "\\x1b[31mred", "\\xffbad", "\\xc2\\x9bcsi",
+                    "GET /v1/x\\x20200\\x200.1ms\\x20404 404 ", "sep\\xe2\\x80\\xa8arated")
             seen = raw
+            access = [ln.split(" ") for ln in lines if " access: " in ln]
+            tap.ok(access and all(len(f) == 6 for f in access),
+                   "text log: every access line is six space-separated fields", 6,
+                   [f for f in access if len(f) != 6][:3])
         else:
             paths = []
             for ln in lines:
@@ -546,7 +553,8 @@ def access_log(tap, exe):
                 if o.get("event") == "access":
                     paths.append(o.get("path"))
             want = ("/v1/entities/x\\x0aforged line", "/v1/entities/\\x1b[31mred",
-                    "/v1/entities/\\xffbad", "/v1/entities/\\xc2\\x9bcsi")
+                    "/v1/entities/\\xffbad", "/v1/entities/\\xc2\\x9bcsi",
+                    "/v1/x 200 0.1ms 404")
             seen = "\n".join(p for p in paths if p)
         for w in want:
             tap.ok(w in seen, "%s log: the access line shows %r" % (fmt, w), w, seen[-600:])
