@@ -98,41 +98,12 @@ void pipeline_id_from_path(const char *path, char *out, size_t cap)
     (void)snprintf(out + o, cap - o, "%sh-%.12s", o ? "-" : "", hex);
 }
 
-/* Bytes of s[0..n) that end at a UTF-8 character boundary at or below max. */
-static size_t utf8_cut(const char *s, size_t n, size_t max)
-{
-    if (n <= max)
-        return n;
-    size_t k = max;
-    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-        k--; /* s[k] is a continuation byte: the character starts before k */
-    return k;
-}
-
 void pipeline_title(const char *text, size_t len, char *out, size_t cap)
 {
-    size_t i = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && text[e] != '\n' && text[e] != '\r')
-            e++; /* LF, CRLF and a lone CR all end a line */
-        size_t s = i, t = e;
-        while (s < t && (text[s] == ' ' || text[s] == '\t'))
-            s++;
-        while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
-            t--;
-        if (t > s) {
-            size_t n = utf8_cut(text + s, t - s, cap - 1 < PIPELINE_TITLE_MAX ? cap - 1
-                                                                              : PIPELINE_TITLE_MAX);
-            memcpy(out, text + s, n);
-            out[n] = '\0';
-            return;
-        }
-        i = e + 1;
-    }
-    out[0] = '\0';
+    size_t s, n = ecf_title_line(text, len, cap - 1 < PIPELINE_TITLE_MAX ? cap - 1
+                                                                       : PIPELINE_TITLE_MAX, &s);
+    memcpy(out, text + s, n);
+    out[n] = '\0';
 }
 
 enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,

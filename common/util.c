@@ -250,6 +250,40 @@ long ecf_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap)
     return (long)o;
 }
 
+size_t ecf_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--; /* s[k] is a continuation byte: the character starts before k */
+    return k;
+}
+
+size_t ecf_title_line(const char *text, size_t len, size_t max, size_t *start)
+{
+    size_t i = 0;
+    *start = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && text[e] != '\n' && text[e] != '\r')
+            e++; /* LF, CRLF and a lone CR all end a line */
+        size_t s = i, t = e;
+        while (s < t && (text[s] == ' ' || text[s] == '\t'))
+            s++;
+        while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
+            t--;
+        if (t > s) {
+            *start = s;
+            return ecf_utf8_cut(text + s, t - s, max);
+        }
+        i = e + 1;
+    }
+    return 0;
+}
+
 long long ecf_mono_ms(void)
 {
     struct timespec t;

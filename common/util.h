@@ -48,6 +48,16 @@ size_t ecf_utf8_count(const char *s, size_t n);
 size_t ecf_b64url_encode(const void *in, size_t n, char *out, size_t cap);
 long ecf_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap);
 
+/* How many bytes of s[0..n) to keep so as to cut at a UTF-8 character
+ * boundary at or below max (n itself when n <= max). */
+size_t ecf_utf8_cut(const char *s, size_t n, size_t max);
+
+/* An article's title: the first line of text[0..len) that is not blank, a
+ * leading byte order mark skipped, LF, CRLF and a lone CR all ending a line,
+ * spaces and tabs trimmed, cut to at most max bytes at a character
+ * boundary. *start receives its offset; returns its length (0: none). */
+size_t ecf_title_line(const char *text, size_t len, size_t max, size_t *start);
+
 /* CLOCK_MONOTONIC in milliseconds (deadlines, rate limits). */
 long long ecf_mono_ms(void);
 

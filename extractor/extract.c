@@ -200,38 +200,16 @@ static enum ex_err tokenize_all(struct work *w)
     return err;
 }
 
-/* The title: the first non-blank line, a leading byte order mark skipped,
- * LF, CRLF and a lone CR all ending a line (as app/pipeline.c
- * pipeline_title), cut to EX_TITLE_MAX bytes at a character boundary: a
- * CR-only file was one "line", and its whole text the title. The cap is not
- * ingest's 300 bytes: tests/golden pins first lines of up to ~600 bytes. */
+/* The title: ecf_title_line (the first non-blank line, a byte order mark
+ * skipped, LF, CRLF and a lone CR ending a line, as ingest's title) cut to
+ * EX_TITLE_MAX bytes at a character boundary. The cap is not ingest's 300
+ * bytes: tests/golden pins first lines of up to ~600 bytes. */
 #define EX_TITLE_MAX 4096
 
 static char *first_line(const char *text, size_t len)
 {
-    size_t i = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && text[e] != '\n' && text[e] != '\r')
-            e++;
-        size_t s = i, t = e;
-        while (s < t && (text[s] == ' ' || text[s] == '\t'))
-            s++;
-        while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
-            t--;
-        if (t > s) {
-            if (t - s > EX_TITLE_MAX) {
-                t = s + EX_TITLE_MAX;
-                while (t > s && ((unsigned char)text[t] & 0xC0) == 0x80)
-                    t--; /* text[t] continues a character that starts before t */
-            }
-            return strndup(text + s, t - s);
-        }
-        i = e + 1;
-    }
-    return strdup("");
+    size_t s, n = ecf_title_line(text, len, EX_TITLE_MAX, &s);
+    return strndup(text + s, n);
 }
 
 static struct ex_evidence evidence_of(const struct work *w, size_t si, const char *rule)

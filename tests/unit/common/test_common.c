@@ -18,8 +18,25 @@ static void key(const char *in, const char *want)
     free(k);
 }
 
+/* ecf_title_line's line as a string (max bytes at most). */
+static void title(const char *in, size_t max, const char *want, const char *what)
+{
+    char buf[128];
+    size_t s, n = ecf_title_line(in, strlen(in), max, &s);
+    memcpy(buf, in + s, n);
+    buf[n] = '\0';
+    is_str(buf, want, what);
+}
+
 int main(void)
 {
+    title("Huawei ships\nbody", 100, "Huawei ships", "title: the first line");
+    title("\xEF\xBB\xBF  \t\r\n \nTitle here \t\nbody", 100, "Title here",
+          "title: BOM, blank and CR-only lines skipped, blanks trimmed");
+    title("One\rTwo\rThree", 100, "One", "title: a lone CR ends a line");
+    title("Caf\xC3\xA9 chips", 4, "Caf", "title: cut before a character that does not fit");
+    title("Caf\xC3\xA9 chips", 5, "Caf\xC3\xA9", "title: cut after a whole character");
+    title(" \n\t\r\n", 100, "", "title: none in a blank text");
     slug("Ascend 910B", "ascend-910b");
     slug("U.S. Department of Commerce", "us-department-of-commerce");
     slug("01.AI", "01ai");
