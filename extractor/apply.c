@@ -558,7 +558,7 @@ static size_t imposer_in(const struct work *w, const struct tk_sent *ts, size_t 
     return SIZE_MAX;
 }
 
-static enum ex_err country_by_code(struct work *w, const char *cc, size_t *out)
+enum ex_err work_country_by_code(struct work *w, const char *cc, size_t *out)
 {
     const struct gz *g = w->x->gz;
     for (size_t i = 0; i < gz_count(g); i++) {
@@ -594,7 +594,7 @@ static enum ex_err implicit_imposer(struct work *w, const struct rule *r, size_t
             if (m->role[RR_L] != SIZE_MAX) {
                 const char *cc = cc_of(w, ts->t[m->role[RR_L]].ent[0]);
                 if (cc[0]) {
-                    enum ex_err err = country_by_code(w, cc, out);
+                    enum ex_err err = work_country_by_code(w, cc, out);
                     if (err)
                         return err;
                 }
@@ -826,7 +826,7 @@ static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t
     *out = best;
     if (best != SIZE_MAX || !cc[0])
         return EX_OK;
-    return country_by_code(w, cc, out);
+    return work_country_by_code(w, cc, out);
 }
 
 static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si,

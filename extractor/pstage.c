@@ -408,13 +408,7 @@ static enum ex_err list_country(struct work *w, size_t list, size_t *out)
             *out = i;
             return EX_OK;
         }
-    const struct gz *g = w->x->gz;
-    for (size_t i = 0; i < gz_count(g); i++) {
-        const struct gz_entry *e = gz_entry(g, (uint32_t)i);
-        if (e->type == EX_T_COUNTRY && !strcmp(e->country, cc))
-            return work_entity(w, e->name, strlen(e->name), EX_T_COUNTRY, cc, out);
-    }
-    return EX_OK;
+    return work_country_by_code(w, cc, out);
 }
 
 /* The imposer a sanction frame leaves unsaid ("was added to the Entity

@@ -171,6 +171,10 @@ enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_typ
 enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
                            enum ex_type type, const char *country, size_t *idx)
     __attribute__((warn_unused_result));
+/* The gazetteer's country for an ISO code, found or added as a working
+ * entity (apply.c); *out is SIZE_MAX when the gazetteer has none. */
+enum ex_err work_country_by_code(struct work *w, const char *cc, size_t *out)
+    __attribute__((warn_unused_result));
 /* Records surf[0..n) as an alias of entity idx unless it is the name itself. */
 enum ex_err work_alias(struct work *w, size_t idx, const char *surf, size_t n)
     __attribute__((warn_unused_result));
