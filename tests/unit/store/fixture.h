@@ -116,6 +116,19 @@ __attribute__((unused)) static struct store_article fx_article(const struct fx *
 
 /* ---- temp dirs ---- */
 
+/* A store opened read-write at dir with map bytes, or NULL (reason on a
+ * TAP comment line). */
+__attribute__((unused)) static struct store *open_ok(const char *dir, size_t map)
+{
+    struct store_opts o = {.map_size = map};
+    struct store *s = NULL;
+    char err[256];
+    enum store_err e = store_open(dir, &o, &s, err, sizeof err);
+    if (e != STORE_OK)
+        printf("# store_open: %s: %s\n", store_strerror(e), err);
+    return s;
+}
+
 __attribute__((unused)) static char *tmp_dir(void)
 {
     char tmpl[] = "/tmp/ecf-store-test-XXXXXX";
