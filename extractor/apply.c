@@ -172,6 +172,21 @@ static bool respectively_after(const struct tk_sent *ts, size_t from)
     return false;
 }
 
+/* A reference read as the sentence's subject: its entity is the first named
+ * one of the sentence, not a possessor ("Huawei said its ..."; not "Nvidia's
+ * chief said its ..."). */
+static bool subject_ref(const struct tk_sent *ts, const struct tok *t)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        const struct tok *f = &ts->t[i];
+        if (f->kind != TK_ENT || (f->flags & (TF_COREF | TF_GROUP)))
+            continue;
+        return f->ne == 1 && t->ne == 1 && f->ent[0] == t->ent[0] &&
+               !(i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "'s", 2));
+    }
+    return false;
+}
+
 static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct tk_sent *ts,
                              const struct rmatch *m, size_t si, bool hedged)
 {
@@ -184,8 +199,11 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
     struct wfact f = {.pred = (enum ex_pred)r->what, .sent = si, .rule = r->name,
                       .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED};
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
-    if ((S->flags & TF_COREF) || (O && (O->flags & TF_COREF)))
+    if ((S->flags & TF_COREF) || (O && (O->flags & TF_COREF))) {
         conf *= COREF_FACTOR;
+        f.viaref = ((S->flags & TF_COREF) && !subject_ref(ts, S)) ||
+                   (O && (O->flags & TF_COREF) && !subject_ref(ts, O));
+    }
     f.conf = conf;
     if (r->flags & RF_PAIR) {
         for (size_t i = 0; i < S->ne; i++)
@@ -921,14 +939,33 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
 
 /* "not", "never" or "no longer" inside the match, unless the rule itself
  * says it ("has never licensed ... for export"). */
+/* "put China's biggest contract chipmaker on the list": a country that owns
+ * the described company is not the target (t[i] a country, then "'s" and a
+ * company description within four words). */
+static bool country_possessor(const struct rules *R, const struct tk_sent *ts, size_t i)
+{
+    if (i == SIZE_MAX || i + 2 >= ts->n || ts->t[i].tmask != (1u << EX_T_COUNTRY) ||
+        !tk_word_is(&ts->t[i + 1], "'s", 2))
+        return false;
+    const struct lexicon *co = rules_known(R, LX_DESC_COMPANY);
+    for (size_t j = i + 2; j < ts->n && j <= i + 5; j++) {
+        if (ts->t[j].kind == TK_ENT)
+            return false;
+        if (lex_match(co, ts->t, ts->n, j))
+            return true;
+    }
+    return false;
+}
+
 static bool negated(const struct rules *R, const struct rule *r, const struct tk_sent *ts,
                     const struct rmatch *m)
 {
     (void)R;
     for (size_t e = 0; e < r->nel; e++)
         for (size_t a = 0; r->el[e].kind == RE_WORD && a < r->el[e].nalt; a++)
-            if (!strcmp(r->el[e].alts[a], "not") || !strcmp(r->el[e].alts[a], "never"))
-                return false;
+            if (!strcmp(r->el[e].alts[a], "not") || !strcmp(r->el[e].alts[a], "never") ||
+                strstr(r->el[e].alts[a], "longer"))
+                return false; /* the rule is about the negation ("no longer serve") */
     for (size_t q = m->start; q < m->end; q++)
         if (tk_word_is(&ts->t[q], "not", 3) || tk_word_is(&ts->t[q], "never", 5) ||
             (tk_word_is(&ts->t[q], "no", 2) && q + 1 < m->end &&
@@ -970,7 +1007,8 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue; /* "Chinese firms" impose nothing */
                 /* "in a report to the SEC": a body addressed does not act;
                  * "limits apply to its chips": the chips' maker is no target */
-                if (ac_pp_object(ts, &m, m.role[RR_I]) || ac_owner_of_product(r, ts, m.role[RR_T]))
+                if (ac_pp_object(ts, &m, m.role[RR_I]) || ac_owner_of_product(r, ts, m.role[RR_T]) ||
+                    country_possessor(R, ts, m.role[RR_T]))
                     continue;
                 m.role[RR_I] = ac_subject(r, ts, &m, RR_I);
                 /* "is weighing whether to add X": a measure not taken;

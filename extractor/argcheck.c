@@ -25,11 +25,20 @@ static const char *const vp_open[] = {"is", "are", "was", "were", "has", "have",
                                       "did", "does", "do", "also", "then", "later", "now",
                                       "still", "already", "remains", "remained", NULL};
 
+/* A past-tense verb after ", and" ("..., and stopped servicing"): a word of
+ * at least five letters ending in "ed". */
+static bool past_verb(const struct tok *t)
+{
+    return t->kind == TK_WORD && t->wl >= 5 && !memcmp(t->w + t->wl - 2, "ed", 2);
+}
+
 /* Index of the "and" opening a second verb phrase in (from, to), or SIZE_MAX. */
 static size_t coord_vp(const struct tk_sent *ts, size_t from, size_t to)
 {
     for (size_t k = from + 1; k + 1 < to && k + 1 < ts->n; k++)
-        if (tk_word_is(&ts->t[k], "and", 3) && word_in(&ts->t[k + 1], vp_open))
+        if (tk_word_is(&ts->t[k], "and", 3) &&
+            (word_in(&ts->t[k + 1], vp_open) ||
+             (tk_word_is(&ts->t[k - 1], ",", 1) && past_verb(&ts->t[k + 1]))))
             return k;
     return SIZE_MAX;
 }

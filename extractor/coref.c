@@ -155,6 +155,13 @@ bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i
         ref->mask = T_BIT(EX_T_CHIP);
         return true;
     }
+    if ((k = lex_match(rules_known(R, LX_COREF_LIST), t, n, i))) {
+        /* "the list", "the blacklist": the restricted-party list named before */
+        ref->len = k;
+        ref->desc = true;
+        ref->mask = T_BIT(EX_T_PROGRAM);
+        return true;
+    }
     if ((k = lex_match(rules_known(R, LX_COREF_COUNTRY), t, n, i))) {
         ref->len = k;
         ref->desc = true;

@@ -482,6 +482,58 @@ static enum ex_err by_cue(struct dctx *c)
     return EX_OK;
 }
 
+/* Whether the text between words a and b (a < b) holds a comma. */
+static bool comma_between(const struct dctx *c, size_t a, size_t b)
+{
+    for (size_t q = c->d[a].e; q < c->d[b].s; q++)
+        if (c->w->tx.norm[q] == ',')
+            return true;
+    return false;
+}
+
+/* "Waymo, the robotaxi unit of Alphabet", "SiCarrier, a Shenzhen equipment
+ * developer that ...", "Tongmei, its Beijing subsidiary": a name of at most
+ * three capitalised words, then a comma and a determiner, at most three
+ * modifiers and a singular company cue that heads the apposition (not a
+ * modifier of a longer noun phrase: the next word is no cue and is not
+ * joined to it). The name is a company. */
+static enum ex_err by_appos_cue(struct dctx *c)
+{
+    const char *low = c->w->tx.low;
+    static const char *const det[] = {"a", "an", "the", "its", "their"};
+    for (size_t k = 2; k < c->n; k++) {
+        if (!dw_in(c, LX_COCUE, k) || c->d[k].cap || dw_in(c, LX_COCUE, k + 1))
+            continue;
+        if (k + 1 < c->n && c->d[k].adj && !dw_in(c, LX_STOPWORD, k + 1))
+            continue; /* "the unit price", "a maker space" */
+        size_t j = k;
+        bool found = false;
+        while (j > 0 && k - j <= 4 && !found) {
+            j--;
+            size_t l = c->d[j].e - c->d[j].s;
+            for (size_t q = 0; q < sizeof det / sizeof *det && !found; q++)
+                found = l == strlen(det[q]) && !memcmp(low + c->d[j].s, det[q], l);
+            if (!found && comma_between(c, j, j + 1))
+                break;
+        }
+        if (!found || j == 0 || !comma_between(c, j - 1, j) || !name_word(c, j - 1))
+            continue;
+        size_t e = j - 1, b = run_back(c, e, 3);
+        if (b > 0 && c->d[b - 1].adj && c->d[b - 1].cap)
+            continue; /* part of a longer capitalised run */
+        const char *w0 = low + c->d[b].s;
+        size_t l0 = c->d[b].e - c->d[b].s;
+        if (b == e && l0 > 2 && !memcmp(w0 + l0 - 2, "ly", 2))
+            continue; /* "Separately, the company" */
+        if (dw_in(c, LX_CUE_ADVERB, b) || dw_in(c, LX_CLAUSE, b) || dw_in(c, LX_TITLE, b))
+            continue;
+        enum ex_err err = add(c, b, e, EX_T_COMPANY);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
 static bool chip_shape(const char *p, size_t s, size_t e)
 {
     size_t i = s, L = 0, D = 0, T = 0;
@@ -636,6 +688,24 @@ static enum ex_err by_chip_shape(struct dctx *c)
                 q--;
             ctx = q > 0 && q < d->s && is_chip_mention(c, q - 1);
         }
+        /* "the MI309, a cut-down version of ...": an apposition headed by a
+         * chip word or a version noun within five words */
+        if (!ctx && k + 2 < c->n && comma_between(c, k, k + 1)) {
+            const char *lw = w->tx.low + c->d[k + 1].s;
+            size_t l = c->d[k + 1].e - c->d[k + 1].s;
+            bool det = (l == 1 && lw[0] == 'a') || (l == 2 && !memcmp(lw, "an", 2)) ||
+                       (l == 3 && !memcmp(lw, "the", 3)) || (l == 3 && !memcmp(lw, "its", 3));
+            static const char *const ver[] = {"version", "variant", "successor", "derivative",
+                                              "edition", "upgrade"};
+            for (size_t j = k + 2; det && !ctx && j < c->n && j <= k + 6; j++) {
+                if (comma_between(c, j - 1, j))
+                    break;
+                ctx = dw_in(c, LX_CHIPWORD, j);
+                for (size_t v = 0; v < sizeof ver / sizeof *ver && !ctx; v++)
+                    ctx = c->d[j].e - c->d[j].s == strlen(ver[v]) &&
+                          !memcmp(w->tx.low + c->d[j].s, ver[v], strlen(ver[v]));
+            }
+        }
         if (!ctx && k + 1 < c->n) {
             size_t q = d->e;
             while (q < w->tx.n && (p[q] == ' ' || p[q] == ','))
@@ -762,6 +832,8 @@ enum ex_err ents_discover(struct work *w)
             if ((km & (1u << LX_ORGWORD)) && (err = by_org_prefix(c)))
                 goto out;
             if ((km & ((1u << LX_COCUE) | (1u << LX_COCUE_PLURAL))) && (err = by_cue(c)))
+                goto out;
+            if ((km & (1u << LX_COCUE)) && (err = by_appos_cue(c)))
                 goto out;
         }
         err = by_chip_shape(c);

@@ -1,5 +1,7 @@
 /* extractor/extract.c — the public entry points: names of the vocabulary,
  * extractor_new/free, extract_run (the pipeline) and the result's assembly. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -350,6 +352,38 @@ static int cmp_fact(const void *a, const void *b)
     return (int)x->pred - (int)y->pred;
 }
 
+/* The most an --explain text may grow to (then it stops, marked full). */
+#define XP_CAP (8u * 1024u * 1024u)
+
+void work_xp(struct work *w, const char *fmt, ...)
+{
+    struct xbuf *b = w->xp;
+    if (!b || b->full)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+            return;
+        if (b->s && b->n + (size_t)k < b->cap) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t nc = b->cap ? b->cap * 2 : 4096;
+        while (nc < b->n + (size_t)k + 1)
+            nc *= 2;
+        char *ns = nc <= XP_CAP ? realloc(b->s, nc) : NULL;
+        if (!ns) {
+            b->full = true;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+}
+
 static enum ex_err run(const struct extractor *x, const char *text, size_t len,
                        const char *article_date, struct ex_result **out, struct xbuf *xb)
 {
@@ -417,7 +451,8 @@ static enum ex_err run(const struct extractor *x, const char *text, size_t len,
         err = EX_E_NOMEM;
         goto out;
     }
-    if ((err = apply_facts(&w)) || (err = apply_sanctions(&w)) || (err = parse_stage(&w)))
+    if ((err = apply_facts(&w)) || (err = apply_sanctions(&w)) || (err = parse_stage(&w)) ||
+        (err = infer_families(&w)))
         goto out;
     if (w.nfacts > 1)
         qsort(w.facts, w.nfacts, sizeof *w.facts, cmp_fact);

@@ -17,7 +17,6 @@
 #include "extractor/roles.h"
 #include "extractor/work.h"
 
-#define XP_CAP (8u * 1024u * 1024u)
 #define PS_HEDGE 0.6
 #define PS_COREF 0.85
 #define PS_MAXE 8
@@ -33,35 +32,6 @@
  * only when single parses are pathologically slow; then the article keeps
  * the frames found so far and the token rules' results, and --explain says so. */
 #define PS_BUDGET_MS 3000.0
-
-__attribute__((format(printf, 2, 3))) static void xp(struct work *w, const char *fmt, ...)
-{
-    struct xbuf *b = w->xp;
-    if (!b || b->full)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-            return;
-        if (b->s && b->n + (size_t)k < b->cap) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t nc = b->cap ? b->cap * 2 : 4096;
-        while (nc < b->n + (size_t)k + 1)
-            nc *= 2;
-        char *ns = nc <= XP_CAP ? realloc(b->s, nc) : NULL;
-        if (!ns) {
-            b->full = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-}
 
 static const char *ename(const struct work *w, size_t e) { return w->ents[e].name; }
 
@@ -458,26 +428,26 @@ static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts,
                 continue;
             if (f->kind == 'F') {
                 if (fact_exists(w, x, y, f->what)) {
-                    xp(w, "    frame %s: %s %s %s already found by the token rules\n", f->name,
+                    work_xp(w, "    frame %s: %s %s %s already found by the token rules\n", f->name,
                        ename(w, x), ex_pred_name((enum ex_pred)f->what), ename(w, y));
                     continue;
                 }
                 struct wfact fa = {.s = x, .o = y, .pred = (enum ex_pred)f->what, .conf = conf,
                                    .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED, .sent = si,
                                    .rule = f->name};
-                xp(w, "    frame %s FIRED: fact %s %s %s%s\n", f->name, ename(w, x),
+                work_xp(w, "    frame %s FIRED: fact %s %s %s%s\n", f->name, ename(w, x),
                    ex_pred_name(fa.pred), ename(w, y), hedged ? " (hedged)" : "");
                 if ((err = push_fact(w, &fa)))
                     return err;
                 continue;
             }
             if (!foreign(w, x, y)) {
-                xp(w, "    frame %s dropped: %s and %s are of one country\n", f->name,
+                work_xp(w, "    frame %s dropped: %s and %s are of one country\n", f->name,
                    ename(w, x), ename(w, y));
                 continue;
             }
             if (sanc_exists(w, x, y, f->what)) {
-                xp(w, "    frame %s: %s -> %s %s already found by the token rules\n", f->name,
+                work_xp(w, "    frame %s: %s -> %s %s already found by the token rules\n", f->name,
                    ename(w, x), ename(w, y), ex_measure_name((enum ex_measure)f->what));
                 continue;
             }
@@ -503,7 +473,7 @@ static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts,
                     s.nitems++;
                 }
             }
-            xp(w, "    frame %s FIRED: sanction %s -> %s %s%s\n", f->name, ename(w, x),
+            work_xp(w, "    frame %s FIRED: sanction %s -> %s %s%s\n", f->name, ename(w, x),
                ename(w, y), ex_measure_name(s.measure), hedged ? " (hedged)" : "");
             if ((err = push_sanc(w, &s)))
                 return err;
@@ -534,15 +504,15 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
         if (!frame_lemma(f, b, bl) || (f->pos == 'v') != (pos == 'v'))
             continue;
         if (!governed(c, t, f)) {
-            xp(w, "    frame %s on '%s' dropped: not governed by its verb\n", f->name, b);
+            work_xp(w, "    frame %s on '%s' dropped: not governed by its verb\n", f->name, b);
             continue;
         }
         if (rl_negated(c, t)) {
-            xp(w, "    frame %s on '%s' dropped: negated\n", f->name, b);
+            work_xp(w, "    frame %s on '%s' dropped: negated\n", f->name, b);
             continue;
         }
         if (f->kind == 'S' && hypo) {
-            xp(w, "    frame %s on '%s' dropped: a measure only considered\n", f->name, b);
+            work_xp(w, "    frame %s on '%s' dropped: a measure only considered\n", f->name, b);
             continue;
         }
         size_t ebuf[FR_MAXROLE][PS_MAXE], nent[FR_MAXROLE] = {0};
@@ -552,15 +522,15 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
             ent[r] = ebuf[r];
             nent[r] = role_ents(w, c, ts, t, f->pos, &f->role[r], ebuf[r]);
             if (w->xp) {
-                xp(w, "    frame %s on '%s': %c (", f->name, b, f->role[r].role);
+                work_xp(w, "    frame %s on '%s': %c (", f->name, b, f->role[r].role);
                 for (size_t s = 0; s < f->role[r].nsrc; s++)
-                    xp(w, "%s%s%s%s", s ? "," : "", src_name(f->role[r].src[s]),
+                    work_xp(w, "%s%s%s%s", s ? "," : "", src_name(f->role[r].src[s]),
                        f->role[r].src[s] == FS_PP ? ":" : "",
                        f->role[r].src[s] == FS_PP ? f->role[r].prep[s] : "");
-                xp(w, ") =");
+                work_xp(w, ") =");
                 for (size_t q = 0; q < nent[r]; q++)
-                    xp(w, " [%s]", ename(w, ebuf[r][q]));
-                xp(w, "%s\n", nent[r] ? "" : " none");
+                    work_xp(w, " [%s]", ename(w, ebuf[r][q]));
+                work_xp(w, "%s\n", nent[r] ? "" : " none");
             }
             if (!nent[r])
                 ok = false;
@@ -586,14 +556,14 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
             if (imp != SIZE_MAX && (f->role[r].tmask & (1u << w->ents[imp].type))) {
                 ebuf[r][0] = imp;
                 nent[r] = 1;
-                xp(w, "    frame %s on '%s': I (implicit) = [%s]\n", f->name, b, ename(w, imp));
+                work_xp(w, "    frame %s on '%s': I (implicit) = [%s]\n", f->name, b, ename(w, imp));
             }
         }
         ok = true;
         for (size_t r = 0; r < f->nrole; r++)
             ok = ok && nent[r];
         if (!ok) {
-            xp(w, "    frame %s on '%s' dropped: a role is unfilled\n", f->name, b);
+            work_xp(w, "    frame %s on '%s' dropped: a role is unfilled\n", f->name, b);
             continue;
         }
         enum ex_err err = emit(w, si, ts, f, ent, nent, hedged);
@@ -613,30 +583,30 @@ static double now_ms(void)
 static void explain_sentence(struct work *w, size_t si, const struct tk_sent *ts)
 {
     const struct tx_sent *s = &w->sents[si];
-    xp(w, "sentence %zu [%zu,%zu): %.*s\n", si, (size_t)s->s, (size_t)s->e,
+    work_xp(w, "sentence %zu [%zu,%zu): %.*s\n", si, (size_t)s->s, (size_t)s->e,
        (int)(tx_byte(&w->tx, s->e) - tx_byte(&w->tx, s->s)), w->tx.orig + tx_byte(&w->tx, s->s));
-    xp(w, "  mentions:");
+    work_xp(w, "  mentions:");
     size_t k = 0;
     for (size_t i = 0; i < ts->n; i++) {
         const struct tok *t = &ts->t[i];
         if (t->kind != TK_ENT)
             continue;
         for (size_t j = 0; j < t->ne; j++, k++)
-            xp(w, " [%s:%s%s]", ename(w, t->ent[j]), ex_type_name(w->ents[t->ent[j]].type),
+            work_xp(w, " [%s:%s%s]", ename(w, t->ent[j]), ex_type_name(w->ents[t->ent[j]].type),
                (t->flags & TF_COREF) ? ",reference" : (t->flags & TF_GROUP) ? ",group" : "");
     }
-    xp(w, "%s\n", k ? "" : " none");
+    work_xp(w, "%s\n", k ? "" : " none");
     for (size_t i = 0; i < w->nfacts; i++) {
         const struct wfact *f = &w->facts[i];
         if (f->sent == si)
-            xp(w, "  rule %s: fact %s %s %s (%s)\n", f->rule, ename(w, f->s),
+            work_xp(w, "  rule %s: fact %s %s %s (%s)\n", f->rule, ename(w, f->s),
                ex_pred_name(f->pred), f->o == EX_NONE ? f->value : ename(w, f->o),
                ex_status_name(f->status));
     }
     for (size_t i = 0; i < w->nsanc; i++) {
         const struct wsanc *x = &w->sanc[i];
         if (x->sent == si)
-            xp(w, "  rule %s: sanction %s -> %s %s (%s)\n", x->rule, ename(w, x->imp),
+            work_xp(w, "  rule %s: sanction %s -> %s %s (%s)\n", x->rule, ename(w, x->imp),
                ename(w, x->tgt), ex_measure_name(x->measure), ex_status_name(x->status));
     }
 }
@@ -672,13 +642,13 @@ enum ex_err parse_stage(struct work *w)
     if (fs && fs->n && !trig)
         return EX_E_NOMEM;
     if (w->xp && !w->x->pz)
-        xp(w, "parse layer: off\n");
+        work_xp(w, "parse layer: off\n");
     enum ex_err err = EX_OK;
     for (size_t si = 0; si < w->nsents && !err; si++) {
         const struct tk_sent *ts = &w->toks[si];
         if (!w->sents[si].evidence) {
             if (w->xp)
-                xp(w, "sentence %zu: not evidence (headline-like or caption)\n", si);
+                work_xp(w, "sentence %zu: not evidence (headline-like or caption)\n", si);
             continue;
         }
         if (w->xp)
@@ -690,28 +660,28 @@ enum ex_err parse_stage(struct work *w)
         if (!all) {
             (void)open;
             if (nent == 0) {
-                xp(w, "  parse: not a candidate (no entity)\n");
+                work_xp(w, "  parse: not a candidate (no entity)\n");
                 continue;
             }
             if (!triggered(fs, ts, trig)) {
-                xp(w, "  parse: not a candidate (no frame's trigger word)\n");
+                work_xp(w, "  parse: not a candidate (no frame's trigger word)\n");
                 continue;
             }
             bool fits = false;
             for (size_t k = 0; k < fs->n && !fits; k++)
                 fits = trig[k] && frame_fits(w, si, &fs->f[k], ents, nent);
             if (!fits) {
-                xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
+                work_xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
                 continue;
             }
             if (parses >= PS_MAX_PARSES || spent >= PS_BUDGET_MS) {
-                xp(w, "  parse: skipped (the article's parse budget is spent)\n");
+                work_xp(w, "  parse: skipped (the article's parse budget is spent)\n");
                 continue;
             }
         }
         struct words ws;
         if (!build_words(w, ts, all ? PS_WMAX : PZ_MAX_WORDS, &ws)) {
-            xp(w, "  parse: skipped (longer than %d words)\n", all ? PS_WMAX : PZ_MAX_WORDS);
+            work_xp(w, "  parse: skipped (longer than %d words)\n", all ? PS_WMAX : PZ_MAX_WORDS);
             continue;
         }
         struct pz_result p[PZ_TOPK];
@@ -724,11 +694,11 @@ enum ex_err parse_stage(struct work *w)
         if (err)
             break;
         if (w->xp) {
-            xp(w, "  parse: %zu words, %.1f ms, %s%s, %zu linkage(s) read\n", ws.n, ms,
+            work_xp(w, "  parse: %zu words, %.1f ms, %s%s, %zu linkage(s) read\n", ws.n, ms,
                np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
                np && p[0].timed_out ? ", timed out" : "", np);
             for (size_t k = 0; np && k < p[0].nk; k++)
-                xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
+                work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
                    p[0].w[p[0].k[k].r].text);
         }
         bool hedged = has_lexicon(ts, rules_known(R, LX_HEDGE));
@@ -740,9 +710,9 @@ enum ex_err parse_stage(struct work *w)
             if (k > 0 && w->nfacts + w->nsanc != before)
                 break;
             if (k > 0 && w->xp) {
-                xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
+                work_xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
                 for (size_t q = 0; q < p[k].nk; q++)
-                    xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
+                    work_xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
                        p[k].w[p[k].k[q].r].text);
             }
             err = run_linkage(w, si, ts, &ws, &p[k], hedged, hypo);

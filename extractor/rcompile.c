@@ -167,6 +167,7 @@ static const char *const known_names[LX__COUNT] = {
     [LX_DESC_GOV] = "desc_gov",
     [LX_CUE_ADVERB] = "cue_adverb",
     [LX_CLAUSE] = "clause_break",
+    [LX_COREF_LIST] = "coref_list",
 };
 
 /* The rule prefilter. A feature is something a sentence has or lacks: "a

@@ -180,7 +180,8 @@ static bool m_slot(struct mstate *st, size_t ei, size_t ti, const struct relem *
                                    : (tk->kind == TK_ENT && (tk->tmask & el->tmask));
     if (!fit)
         return false;
-    if (el->role == RR_S && (st->r->flags & RF_NOCOREF) && (tk->flags & TF_COREF))
+    if ((el->role == RR_S || el->role == RR_T) && (st->r->flags & RF_NOCOREF) &&
+        (tk->flags & TF_COREF))
         return false;
     struct rmatch *m = st->m;
     if (el->role == RR_X) {

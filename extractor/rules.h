@@ -67,7 +67,7 @@ struct relem {
 
 enum rule_flag {
     RF_PAIR = 1,    /* pair the members of the S group with each other */
-    RF_NOCOREF = 2, /* S may not come from a reference */
+    RF_NOCOREF = 2, /* S (a fact) or T (a sanction) may not come from a reference */
     RF_ZIP = 4,     /* S and O lists of equal length pair in order ("the A and B,
                        versions of the C and D") */
 };
@@ -118,6 +118,7 @@ enum lx_known {
     LX_COREF_CHIPS, LX_GROUPNOUN, LX_STOPWORD, LX_CONJ, LX_MODELSUFFIX, LX_CAPSTOP,
     LX_ORGSUFFIX, LX_ORGWORD, LX_TITLE, LX_COCUE, LX_COCUE_PLURAL, LX_COLIKE, LX_CHIPWORD,
     LX_HYPO, LX_COREF_PRON, LX_DESC_COMPANY, LX_DESC_GOV, LX_CUE_ADVERB, LX_CLAUSE,
+    LX_COREF_LIST,
     LX__COUNT
 };
 

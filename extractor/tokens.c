@@ -151,7 +151,13 @@ static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct
             /* discovery looked most words up already */
             while (wi < in->nwid && in->wid[wi].s < t.s)
                 wi++;
-            if (t.e - t.s != t.wl)
+            if (t.wl == 3 && !memcmp(t.w, "may", 3) && t.s > s && in->norm[t.s] == 'M') {
+                /* "in May", "since May 2019": the month, not the modal verb a
+                 * hedge cue is (a capital inside a sentence) */
+                t.w = "(may)";
+                t.wl = 5;
+                t.id = 0;
+            } else if (t.e - t.s != t.wl)
                 ; /* a bare possessive apostrophe: its id is set above */
             else if (wi < in->nwid && in->wid[wi].s == t.s && in->wid[wi].e == t.e)
                 t.id = in->wid[wi].id;
@@ -347,7 +353,7 @@ static bool coref_may_start(const struct rules *R, const struct tok *t)
 {
     const uint32_t any = (1u << LX_COREF_ITS) | (1u << LX_COREF_COMPANY) |
                          (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS) |
-                         (1u << LX_COREF_PRON);
+                         (1u << LX_COREF_PRON) | (1u << LX_COREF_LIST);
     return rules_may_start(R, any, t) || tk_word_is(t, "the", 3);
 }
 

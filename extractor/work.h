@@ -81,6 +81,8 @@ struct wfact {
     char value[12];
     double conf;
     enum ex_status status;
+    bool viaref; /* an end came from a reference ("its", "the company") other than
+                  * to the sentence's named subject */
     size_t sent;
     const char *rule; /* borrowed from the extractor's rules */
 };
@@ -195,6 +197,10 @@ enum ex_err apply_sanctions(struct work *w) __attribute__((warn_unused_result));
 /* apply.c: adds a fact / sanction, merging with an equal key (steals s's items) */
 enum ex_err push_fact(struct work *w, const struct wfact *f) __attribute__((warn_unused_result));
 enum ex_err push_sanc(struct work *w, struct wsanc *s) __attribute__((warn_unused_result));
+/* infer.c: facts the whole article implies (a family's developer) */
+enum ex_err infer_families(struct work *w) __attribute__((warn_unused_result));
+/* extract.c: appends to the --explain text, when the caller asked for one */
+__attribute__((format(printf, 2, 3))) void work_xp(struct work *w, const char *fmt, ...);
 /* pstage.c: the parse layer's stage on candidate sentences, and --explain */
 enum ex_err parse_stage(struct work *w) __attribute__((warn_unused_result));
 

@@ -1,0 +1,179 @@
+/* Unit tests: constructions and conventions added after the devset's first
+ * held-out measurement (issue 14), one or two invented sentences each, run
+ * through the shipped token rules (no parse layer), each checked for the
+ * record wanted and for the wrong one a naive reading gives:
+ * a company named by an apposition ("X, the robotaxi unit of Y"), a unit
+ * owned through "its", funding and backing in their written forms, staff
+ * pulled out of a customer and service stopped, a service no longer offered
+ * in a list of countries, "the list" referring back to the Entity List, a
+ * relative clause with a comma, "blacklisted in 2019" as an apposition,
+ * restrictions that X imposed on Y, "cannot be sold to X without a U.S.
+ * licence", an order barring sales, a directive shutting out suppliers, a
+ * country that owns the described company is no target, the subject of a
+ * second verb phrase after ", and", and a family's developer.
+ * Sentences are written for these tests. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "tests/tap.h"
+#include "tests/unit/extractor/exhelp.h"
+
+/* A record wanted (want) or not: kind 'F' (a, b, c = subject, predicate,
+ * object or value), 'S' (imposer, target, measure) or 'E' (a = an entity of
+ * type b). */
+struct check {
+    char kind;
+    const char *a, *b, *c;
+    bool want;
+};
+
+struct tcase {
+    const char *why, *text;
+    struct check ck[4];
+};
+
+static const struct tcase cases[] = {
+    /* ---- entities ---- */
+    {"a name before an apposition headed by a company word",
+     "Pony.ai works with Kestrel, the mapping unit of Baidu, on new routes.",
+     {{'E', "Kestrel", "company", NULL, true},
+      {'F', "Baidu", "owns", "Kestrel", true}}},
+    {"an adverb before a comma is no name",
+     "Separately, the company said its Kunlun chips were ready.",
+     {{'E', "Separately", "company", NULL, false}}},
+    /* ---- owns ---- */
+    {"a unit owned through its",
+     "Lenovo said on Monday that Brightwave, its Hong Kong subsidiary, would list shares.",
+     {{'F', "Lenovo", "owns", "Brightwave", true},
+      {'F', "Brightwave", "owns", "Lenovo", false}}},
+    /* ---- invests_in ---- */
+    {"an apposition naming a backer with -backed",
+     "StepFun, the Tencent-backed start-up, released a video model.",
+     {{'F', "Tencent", "invests_in", "StepFun", true},
+      {'F', "StepFun", "invests_in", "Tencent", false}}},
+    {"in which X was an early investor",
+     "Baichuan, in which Alibaba was an early investor, hired new engineers.",
+     {{'F', "Alibaba", "invests_in", "Baichuan", true}}},
+    {"funding received from X",
+     "MiniMax has received fresh funding from Tencent this year.",
+     {{'F', "Tencent", "invests_in", "MiniMax", true},
+      {'F', "MiniMax", "invests_in", "Tencent", false}}},
+    {"a capital injection led into X",
+     "Xiaomi led a capital injection of 2 billion yuan into Horizon Robotics.",
+     {{'F', "Xiaomi", "invests_in", "Horizon Robotics", true}}},
+    {"backed by a list, after a longer apposition",
+     "Zhipu, the Beijing model developer backed by Alibaba and Tencent, cut prices.",
+     {{'F', "Alibaba", "invests_in", "Zhipu AI", true},
+      {'F', "Tencent", "invests_in", "Zhipu AI", true}}},
+    /* ---- shipment suspension ---- */
+    {"staff pulled out of a customer, a list of suppliers",
+     "By March, Lam Research and KLA had pulled their technicians out of CXMT.",
+     {{'S', "Lam Research", "CXMT", "shipment_suspension", true},
+      {'S', "KLA", "CXMT", "shipment_suspension", true}}},
+    {"told staff to stop servicing a demonym group",
+     "Tokyo Electron told its engineers to stop servicing Chinese customers.",
+     {{'S', "Tokyo Electron", "China", "shipment_suspension", true}}},
+    {"a second verb phrase after ', and' keeps the first subject",
+     "Applied Materials pulled its staff out of SMIC, the Shanghai foundry, and stopped "
+     "servicing its machines.",
+     {{'S', "Applied Materials", "SMIC", "shipment_suspension", true},
+      {'S', "SMIC", "Applied Materials", "shipment_suspension", false}}},
+    {"work halted for a customer",
+     "UMC halted its work for CXMT after the ruling.",
+     {{'S', "UMC", "CXMT", "shipment_suspension", true}}},
+    /* ---- service withdrawal ---- */
+    {"no longer serve companies in a list of countries",
+     "Google said it would no longer serve companies headquartered in Russia, Iran or "
+     "North Korea.",
+     {{'S', "Google", "Russia", "service_withdrawal", true},
+      {'S', "Google", "Iran", "service_withdrawal", true},
+      {'S', "Google", "North Korea", "service_withdrawal", true}}},
+    {"stopped providing a service: no imposer-side country as target",
+     "Microsoft stopped providing its Bing services for new Xiaomi phones in 2021, after "
+     "Washington acted.",
+     {{'S', "Microsoft", "United States", "service_withdrawal", false}}},
+    /* ---- entity listing ---- */
+    {"'the list' refers back to the Entity List",
+     "The Commerce Department added Sugon to the Entity List in 2019. Hygon has been on the "
+     "list since then.",
+     {{'S', "United States", "Hygon", "entity_listing", true}}},
+    {"a relative clause with a comma",
+     "Biren, which the Commerce Department added to its Entity List in 2023, raised money.",
+     {{'S', "U.S. Department of Commerce", "Biren Technology", "entity_listing", true}}},
+    {"blacklisted in a year, as an apposition",
+     "The Commerce Department has listed dozens of firms. Inspur, blacklisted in 2023, "
+     "kept selling servers.",
+     {{'S', "U.S. Department of Commerce", "Inspur", "entity_listing", true}}},
+    {"kept on the list",
+     "Washington has kept Hikvision on its Entity List since 2019.",
+     {{'S', "United States", "Hikvision", "entity_listing", true}}},
+    {"a country that owns the described company is no target",
+     "The Commerce Department put China's largest memory maker on the Entity List on Monday.",
+     {{'S', "U.S. Department of Commerce", "China", "entity_listing", false}}},
+    /* ---- export restrictions ---- */
+    {"restrictions that X imposed on Y",
+     "The rules mirror restrictions that Japan imposed on South Korea in 2019.",
+     {{'S', "Japan", "South Korea", "export_restriction", true},
+      {'S', "South Korea", "Japan", "export_restriction", false}}},
+    {"cannot be sold to X without a U.S. licence",
+     "The Gaudi 3 cannot be sold to Russia without a U.S. licence.",
+     {{'S', "United States", "Russia", "export_restriction", true}}},
+    {"an order barring sales to a company",
+     "The Commerce Department issued an order barring American firms from selling chips, "
+     "software and tools to Inspur.",
+     {{'S', "U.S. Department of Commerce", "Inspur", "export_restriction", true}}},
+    {"curbs on flows with a long object",
+     "The Commerce Department moved to restrict sales of high-end memory and several kinds of "
+     "etching tools to China.",
+     {{'S', "U.S. Department of Commerce", "China", "export_restriction", true}}},
+    /* ---- procurement ---- */
+    {"a directive that shuts out suppliers",
+     "China's industry ministry told state carriers to stop buying Micron chips. A directive "
+     "issued this week shuts out Intel and AMD.",
+     {{'S', "China", "Intel", "procurement_ban", true},
+      {'S', "China", "AMD", "procurement_ban", true}}},
+    /* ---- develops ---- */
+    {"a version of its product",
+     "AMD has begun selling the MI309, a cut-down version of its MI300X accelerator.",
+     {{'F', "AMD", "develops", "MI309", true}}},
+    {"a family's developer covers the members named after it",
+     "Huawei said its Kirin 9100 would ship in May. The Kirin 9200 follows in the autumn.",
+     {{'F', "Huawei", "develops", "Kirin 9100", true},
+      {'F', "Huawei", "develops", "Kirin 9200", true}}},
+    {"a product named after a word is no family member",
+     "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
+     {{'F', "Microsoft", "develops", "Azure OpenAI", true},
+      {'F', "Microsoft", "develops", "Azure", false}}},
+};
+
+static bool has(const struct ex_result *r, const struct check *c)
+{
+    if (c->kind == 'E') {
+        long e = ex_find_entity(r, c->a);
+        return e >= 0 && !strcmp(ex_type_name(r->entities[e].type), c->b);
+    }
+    return c->kind == 'F' ? ex_find_fact(r, c->a, c->b, c->c) != NULL
+                          : ex_find_sanction(r, c->a, c->b, c->c) != NULL;
+}
+
+int main(void)
+{
+    struct extractor *x = ex_load_shipped();
+    if (!x) {
+        ok(false, "the shipped data loads");
+        return done();
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "Headline\n\n%s\n", cases[i].text);
+        struct ex_result *r = ex_run_text(x, text, NULL);
+        for (size_t k = 0; k < 4 && cases[i].ck[k].kind; k++) {
+            const struct check *c = &cases[i].ck[k];
+            ok(r && has(r, c) == c->want, "%s: %s %s %s%s", cases[i].why, c->a, c->b,
+               c->c ? c->c : "", c->want ? "" : " (absent)");
+        }
+        ex_result_free(r);
+    }
+    extractor_free(x);
+    return done();
+}
