@@ -136,6 +136,19 @@ static size_t description(const struct rules *R, const struct tok *t, size_t n, 
     return 0;
 }
 
+/* "the chip" is a reference when it heads its noun phrase: a verb, a clause
+ * or the sentence's end follows, not a noun ("the chip industry", "the chip
+ * curbs"). j is the token after it. */
+static bool chip_ref_head(const struct tok *t, size_t n, size_t j)
+{
+    static const char *const after[] = {
+        "is", "was", "has", "had", "will", "would", "could", "can", "may", "also", "itself",
+        ",", ".", "which", "that", "uses", "runs", "powers", "relies", "remains", "appears",
+        "offers", "delivers", "performs", "matches", "rivals", "competes", "ships", ")", "in",
+        "on", "at", "with", "from"};
+    return j >= n || word_in(&t[j], after, NELEM(after));
+}
+
 bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i,
                   struct cr_ref *ref)
 {
@@ -151,6 +164,13 @@ bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i
     if ((k = lex_match(rules_known(R, LX_COREF_CHIPS), t, n, i))) {
         ref->len = k;
         ref->plural = true;
+        ref->desc = true;
+        ref->mask = T_BIT(EX_T_CHIP);
+        return true;
+    }
+    if ((k = lex_match(rules_known(R, LX_COREF_CHIP), t, n, i)) && chip_ref_head(t, n, i + k)) {
+        /* "the chip is made by SMIC", "the processor, which ...": one chip */
+        ref->len = k;
         ref->desc = true;
         ref->mask = T_BIT(EX_T_CHIP);
         return true;

@@ -312,7 +312,9 @@ static size_t extend_model(const struct work *w, const struct gz_entry *ge, size
     size_t end = e, i = e;
     bool any_digit = false;
     for (int k = 0; k < 3; k++) {
-        if (i >= limit || p[i] != ' ')
+        /* "GLM-4.5", "Qwen-2": a version joined by a hyphen to the family */
+        bool joined = k == 0 && i + 1 < limit && p[i] == '-' && tx_isdigit(p[i + 1]);
+        if (i >= limit || (p[i] != ' ' && !joined))
             break;
         size_t s = i + 1;
         size_t t = s;
@@ -392,6 +394,40 @@ enum ex_err ents_gazetteer(struct work *w)
                 w->ents[idx].mentions++;
                 err = work_mention(w, s, ne, idx, false);
                 if (err)
+                    goto out;
+                continue;
+            }
+        }
+        /* "V3.1" after the known "V3": a point release is a model of its own,
+         * named after the known one ("DeepSeek-V3.1"), the text's form an alias */
+        size_t limit = i + 1 < ngm ? gm[i + 1].s : w->tx.n;
+        if ((ge->type == EX_T_AI_MODEL || ge->type == EX_T_CHIP) && e + 1 < limit &&
+            w->tx.norm[e] == '.' && tx_isdigit(w->tx.norm[e - 1]) &&
+            tx_isdigit(w->tx.norm[e + 1])) {
+            size_t ne = e + 1, nl = strlen(ge->name);
+            while (ne < limit && tx_isdigit(w->tx.norm[ne]))
+                ne++;
+            /* the known name when the text's form ends it ("V3" of
+             * "DeepSeek-V3"), else the text's form ("GLM-4" + ".5") */
+            const char *base = ge->name;
+            if (nl < e - s || strncasecmp(ge->name + nl - (e - s), w->tx.norm + s, e - s)) {
+                base = w->tx.norm + s;
+                nl = e - s;
+            }
+            char name[160];
+            if (nl + (ne - e) < sizeof name) {
+                memcpy(name, base, nl);
+                memcpy(name + nl, w->tx.norm + e, ne - e);
+                err = work_entity(w, name, nl + (ne - e), (enum ex_type)ge->type, ge->country,
+                                  &idx);
+                if (err == EX_E_DATA) {
+                    err = EX_OK;
+                    continue;
+                }
+                if (err || (err = work_alias(w, idx, w->tx.norm + s, ne - s)))
+                    goto out;
+                w->ents[idx].mentions++;
+                if ((err = work_mention(w, s, ne, idx, false)))
                     goto out;
                 continue;
             }

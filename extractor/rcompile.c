@@ -168,6 +168,7 @@ static const char *const known_names[LX__COUNT] = {
     [LX_CUE_ADVERB] = "cue_adverb",
     [LX_CLAUSE] = "clause_break",
     [LX_COREF_LIST] = "coref_list",
+    [LX_COREF_CHIP] = "coref_chip",
 };
 
 /* The rule prefilter. A feature is something a sentence has or lacks: "a

@@ -353,7 +353,8 @@ static bool coref_may_start(const struct rules *R, const struct tok *t)
 {
     const uint32_t any = (1u << LX_COREF_ITS) | (1u << LX_COREF_COMPANY) |
                          (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS) |
-                         (1u << LX_COREF_PRON) | (1u << LX_COREF_LIST);
+                         (1u << LX_COREF_PRON) | (1u << LX_COREF_LIST) |
+                         (1u << LX_COREF_CHIP);
     return rules_may_start(R, any, t) || tk_word_is(t, "the", 3);
 }
 

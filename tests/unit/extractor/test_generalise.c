@@ -10,7 +10,9 @@
  * restrictions that X imposed on Y, "cannot be sold to X without a U.S.
  * licence", an order barring sales, a directive shutting out suppliers, a
  * country that owns the described company is no target, the subject of a
- * second verb phrase after ", and", and a family's developer.
+ * second verb phrase after ", and", a family's developer, a chip tailored by
+ * its developer, versions joined by a hyphen or a point ("GLM-4.5", "V3.1"),
+ * "the chip" as a reference, made on or produced on a foundry's process.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -140,6 +142,39 @@ static const struct tcase cases[] = {
      "Huawei said its Kirin 9100 would ship in May. The Kirin 9200 follows in the autumn.",
      {{'F', "Huawei", "develops", "Kirin 9100", true},
       {'F', "Huawei", "develops", "Kirin 9200", true}}},
+    {"a server chip X had tailored for a market",
+     "Regulators told firms to stop ordering the MI308, a server chip AMD had tailored for China.",
+     {{'F', "AMD", "develops", "MI308", true}}},
+    {"a possessive with an adjective the list of product adjectives lacked",
+     "Analysts pointed to Huawei's coming Kirin processors.",
+     {{'F', "Huawei", "develops", "Kirin", true}}},
+    {"a version joined by a hyphen, a point release, a model after a family",
+     "Zhipu opened its GLM-4.6 model to all. DeepSeek released V3.2 on Monday. Moonshot AI "
+     "promoted its Kimi K3.",
+     {{'F', "Zhipu AI", "develops", "GLM-4.6", true},
+      {'F', "DeepSeek", "develops", "DeepSeek-V3.2", true},
+      {'F', "Moonshot AI", "develops", "Kimi K3", true},
+      {'F', "Zhipu AI", "develops", "GLM", false}}},
+    /* ---- manufactures ---- */
+    {"'the chip' refers back to the chip named before",
+     "Biren sells the BR104 to cloud firms. The chip is made by SMIC.",
+     {{'F', "SMIC", "manufactures", "BR104", true}}},
+    {"'the chip' before a noun is no reference",
+     "Biren sells the BR104 to cloud firms. The chip industry is made by SMIC, critics joked.",
+     {{'F', "SMIC", "manufactures", "BR104", false}}},
+    {"made on a foundry's process, mass production on it",
+     "The Ascend 930 is still made on SMIC's N+2. The Ascend 940 will enter mass production on "
+     "SMIC's 5nm process next year.",
+     {{'F', "SMIC", "manufactures", "Ascend 930", true},
+      {'F', "SMIC", "manufactures", "Ascend 940", true},
+      {'F', "Ascend 940", "process_node", "5nm", true}}},
+    {"a foundry used its process for a chip",
+     "TSMC used the same 4nm process for the Kirin 9100.",
+     {{'F', "TSMC", "manufactures", "Kirin 9100", true}}},
+    {"an apposition, then 'and built by'",
+     "It launched the Yitian 910, a server processor based on Arm designs and built by TSMC.",
+     {{'F', "TSMC", "manufactures", "Yitian 910", true},
+      {'F', "Arm", "manufactures", "Yitian 910", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
