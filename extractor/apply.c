@@ -177,6 +177,8 @@ static bool respectively_after(const struct tk_sent *ts, size_t from)
  * chief said its ..."). */
 static bool subject_ref(const struct tk_sent *ts, const struct tok *t)
 {
+    if (!(t->wl >= 2 && t->w[0] == 'i' && t->w[1] == 't'))
+        return false; /* "it", "its"; a description ("the group") is a guess */
     for (size_t i = 0; i < ts->n; i++) {
         const struct tok *f = &ts->t[i];
         if (f->kind != TK_ENT || (f->flags & (TF_COREF | TF_GROUP)))

@@ -16,8 +16,8 @@
 /* Verb classes (lexicons of data/rules.tsv) that tell who a pronoun subject
  * is: companies develop, use, make, supply and stop shipping; governments
  * impose, add to lists and curb. */
-static const char *const co_verbs[] = {"devverb",  "useverb",    "makeverb", "supplyverb",
-                                       "suspverb", "chooseverb", "ownverb"};
+static const char *const co_verbs[] = {"devverb",    "useverb", "makeverb", "supplyverb",
+                                       "suspverb",   "chooseverb", "ownverb", "coverb"};
 static const char *const gov_verbs[] = {"imposeverb", "addverb", "curbverb"};
 /* Verbs whose object "it"/"them" is a company or a product. */
 static const char *const obj_verbs[] = {"buyerverb", "useverb", "addverb", "curbverb",
@@ -215,6 +215,15 @@ bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i
         obj = true;
     if (obj && !tk_word_is(&t[i], "they", 4)) {
         ref->mask = M_COMPANY | M_THING;
+        ref->obj = true;
+        return true;
+    }
+    /* "a lawsuit filed against it", "a deal with them": a preposition's
+     * object is an actor or a thing */
+    static const char *const obj_preps[] = {"against", "with", "from", "to", "for"};
+    if (i > 0 && !tk_word_is(&t[i], "they", 4) && word_in(&t[i - 1], obj_preps, NELEM(obj_preps))) {
+        ref->mask = M_ACTOR | M_THING;
+        ref->obj = true;
         return true;
     }
     if (tk_word_is(&t[i], "them", 4))

@@ -23,6 +23,8 @@ struct cr_ref {
     bool plural;   /* they, them, their, "the companies": a list antecedent */
     bool poss;     /* its, their: a possessive "'s" follows the resolved token */
     bool desc;     /* a description ("the [modifiers] company"), not a pronoun */
+    bool obj;      /* a pronoun object ("stop buying them", "filed against it"): not
+                    * the subject of its own clause */
     uint32_t cc_ent; /* a country named in the description ("the US chip giant"),
                       * UINT32_MAX when none: the antecedent must be of it */
 };

@@ -504,8 +504,8 @@ static enum ex_err by_appos_cue(struct dctx *c)
     for (size_t k = 2; k < c->n; k++) {
         if (!dw_in(c, LX_COCUE, k) || c->d[k].cap || dw_in(c, LX_COCUE, k + 1))
             continue;
-        if (k + 1 < c->n && c->d[k].adj && !dw_in(c, LX_STOPWORD, k + 1))
-            continue; /* "the unit price", "a maker space" */
+        if (k + 1 < c->n && c->d[k].adj && !dw_in(c, LX_STOPWORD, k + 1) && !c->d[k + 1].covered)
+            continue; /* "the unit price", "a maker space"; not "the unit Tencent set up" */
         size_t j = k;
         bool found = false;
         while (j > 0 && k - j <= 4 && !found) {

@@ -445,7 +445,12 @@ enum ex_err ents_gazetteer(struct work *w)
         err = work_alias(w, idx, w->tx.norm + s, e - s);
         if (err)
             goto out;
-        err = work_mention(w, s, e, idx, false);
+        /* "H100s": the plural's "s" is part of the mention (gz_scan allowed it) */
+        size_t me = e;
+        if (ge->type == EX_T_CHIP && e < limit && w->tx.low[e] == 's' &&
+            (e + 1 >= w->tx.n || !tx_isalnum(w->tx.low[e + 1])))
+            me = e + 1;
+        err = work_mention(w, s, me, idx, false);
         if (err)
             goto out;
     }

@@ -454,11 +454,17 @@ static enum ex_err walk_from(const struct gz *g, const char *low, const char *no
             u = (size_t)c;
             ends = g->out[u] >= 0;
         }
-        if (!ends || (i + 1 < n && tx_isalnum(low[i + 1])) || ((won[i / 64] >> (i % 64)) & 1))
+        /* "H100s", "P800s": a chip model in the plural ends before its "s" */
+        bool plural = i + 1 < n && low[i + 1] == 's' && (i + 2 >= n || !tx_isalnum(low[i + 2])) &&
+                      (tx_isdigit(norm[i]) || tx_isupper(norm[i]));
+        if (!ends || (i + 1 < n && tx_isalnum(low[i + 1]) && !plural) ||
+            ((won[i / 64] >> (i % 64)) & 1))
             continue;
         for (int32_t p = g->out[u]; p >= 0; p = g->pats[p].next) {
             const struct gz_pat *pt = &g->pats[p];
             if (!case_ok(pt, norm, s))
+                continue;
+            if (plural && g->ents[pt->entry].type != EX_T_CHIP)
                 continue;
             /* one entry per span: the first listed wins */
             enum ex_err err = push_match(v, nv, cap, (struct gz_match){s, i + 1, pt->entry});

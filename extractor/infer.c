@@ -4,7 +4,8 @@
  * A product line has one developer: when the article says who develops one
  * member of a family ("Huawei's Ascend 950"), the other members it names
  * ("... and the Ascend 960 in December") and the bare family ("Ascend") are
- * that developer's too. A family is the word before a model number in a
+ * that developer's too, unless the article names a developer for them itself
+ * (then it said which: "the Kirin 9000S, designed by HiSilicon"). A family is the word before a model number in a
  * chip, product or model name (the gazetteer's `ext` families: Ascend,
  * Kirin, Snapdragon, Mate, ...), shared by another name in the article. The
  * inferred fact's evidence is the first sentence that names the member, and
@@ -99,6 +100,10 @@ enum ex_err infer_families(struct work *w)
         err = EX_E_NOMEM;
         goto out;
     }
+    /* members with a developer of their own are left as the text has them */
+    for (size_t i = 0; i < w->nfacts; i++)
+        if (w->facts[i].pred == EX_P_DEVELOPS && w->facts[i].o != EX_NONE)
+            first[w->facts[i].o] = SIZE_MAX;
     size_t nf = 0;
     for (size_t e = 0; e < w->nents; e++) {
         size_t fl = family_len(w->ents[e].name);

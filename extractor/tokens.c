@@ -358,6 +358,45 @@ static bool coref_may_start(const struct rules *R, const struct tok *t)
     return rules_may_start(R, any, t) || tk_word_is(t, "the", 3);
 }
 
+/* Whether the tokens before a reference (this sentence's, then the previous
+ * one's) name one chip only: "the chip" is resolved only then, since the
+ * nearest of two is as often the one compared with as the one meant. */
+static bool one_chip_before(const struct tok *t, size_t n, const struct tk_sent *prev, size_t np)
+{
+    uint32_t seen = UINT32_MAX;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass && (!prev || !np))
+            break;
+        const struct tok *v = pass ? prev[np - 1].t : t;
+        size_t m = pass ? prev[np - 1].n : n;
+        for (size_t i = 0; i < m; i++) {
+            if (v[i].kind != TK_ENT || !(v[i].tmask & (1u << EX_T_CHIP)))
+                continue;
+            for (size_t q = 0; q < v[i].ne; q++) {
+                if (seen != UINT32_MAX && v[i].ent[q] != seen)
+                    return false;
+                seen = v[i].ent[q];
+            }
+        }
+    }
+    return true;
+}
+
+/* The start of the clause t[0..n) ends in: the position of its nearest
+ * opening word or mark, or 0. An object pronoun does not mean the names
+ * after it (its clause's subject: "a suit that Samsung filed against it"). */
+static size_t clause_start(const struct tok *t, size_t n)
+{
+    static const char *const open[] = {"that", "which", "who", "whom", ";", ",", "since",
+                                       "because", "although", "though", "while", "when",
+                                       "after", "before", "if", "and", "but", "as"};
+    for (size_t q = n; q-- > 0;)
+        for (size_t k = 0; k < sizeof open / sizeof *open; k++)
+            if (tk_word_is(&t[q], open[k], strlen(open[k])))
+                return q;
+    return 0;
+}
+
 /* Rewrites v into o (both scratch arrays), then swaps them. */
 static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct tk_vec *o,
                                const struct tk_sent *prev, size_t np)
@@ -382,6 +421,8 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
             k = ref.len;
         /* "ByteDance, the company behind ..." is an apposition, not a reference */
         bool appos = i >= 2 && tk_word_is(&v->t[i - 1], ",", 1) && v->t[i - 2].kind == TK_ENT;
+        bool appos_poss = appos && k && i + k < v->n && tk_word_is(&v->t[i + k], "'s", 2);
+        appos = appos && !appos_poss;
         if (!k || (appos && ref.desc)) {
             err = tv_push(o, &v->t[i]);
             if (err)
@@ -400,9 +441,19 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
         if (ref.plural && ref.mask == (1u << EX_T_CHIP)) {
             t.ne = (uint8_t)resolve_many(o->t, o->n, prev, np, ref.mask, t.ent, in->steps);
             ok = t.ne > 0;
+        } else if (ref.desc && ref.mask == (1u << EX_T_CHIP) &&
+                   !one_chip_before(o->t, o->n, prev, np)) {
+            ok = false;
         } else {
             const struct tok *src = NULL;
-            ok = resolve_one(in, o->t, o->n, prev, np, &ref, &t.ent[0], &src);
+            /* "TiMi, the group's division": not the name the apposition is of;
+             * "a suit that Samsung filed against it": not its clause's subject */
+            size_t upto = o->n;
+            if (appos_poss)
+                upto -= 2;
+            else if (ref.obj)
+                upto = clause_start(o->t, o->n);
+            ok = resolve_one(in, o->t, upto, prev, np, &ref, &t.ent[0], &src);
             t.ne = 1;
             if (ok && ref.plural && src->ne > 1) {
                 /* "they", "their": every member of the list that fits */

@@ -12,7 +12,11 @@
  * country that owns the described company is no target, the subject of a
  * second verb phrase after ", and", a family's developer, a chip tailored by
  * its developer, versions joined by a hyphen or a point ("GLM-4.5", "V3.1"),
- * "the chip" as a reference, made on or produced on a foundry's process.
+ * "the chip" as a reference, made on or produced on a foundry's process,
+ * units described by their owner, customers and buyers in appositions and
+ * relative clauses, "sold X a chip", deployments, compute on another's
+ * servers, suits, a pronoun before a company verb, joint papers, products
+ * pitched as rivals, plural chip models.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -175,6 +179,55 @@ static const struct tcase cases[] = {
      "It launched the Yitian 910, a server processor based on Arm designs and built by TSMC.",
      {{'F', "TSMC", "manufactures", "Yitian 910", true},
       {'F', "Arm", "manufactures", "Yitian 910", false}}},
+    /* ---- owns, supplies, uses, leases, sues, partners ---- */
+    {"the group's division, a unit it set up",
+     "Tencent makes games. TiMi, the group's studio division, grew. Cloudlake, the chip design "
+     "unit Tencent set up in 2020, hired staff.",
+     {{'F', "Tencent", "owns", "TiMi", true},
+      {'F', "Tencent", "owns", "Cloudlake", true}}},
+    {"a company's company, as the head of its phrase only",
+     "Alibaba's Ant Group was fined. Huawei's Nvidia rival sold well.",
+     {{'F', "Alibaba", "owns", "Ant Group", true},
+      {'F', "Huawei", "owns", "Nvidia", false}}},
+    {"customers in an apposition, a buyer of a possessor's product",
+     "The servers came from Inspur and Lenovo, two of Nvidia's biggest customers. Xiaomi, which "
+     "buys Qualcomm's chips, grew.",
+     {{'F', "Nvidia", "supplies", "Inspur", true},
+      {'F', "Nvidia", "supplies", "Lenovo", true},
+      {'F', "Qualcomm", "supplies", "Xiaomi", true}}},
+    {"sold a buyer a chip: the buyer uses it (not the seller through its)",
+     "Intel, which has sold Lenovo Xeon processors for years, said so. AMD sells its EPYC 9004 "
+     "widely.",
+     {{'F', "Lenovo", "uses", "Xeon", true},
+      {'F', "AMD", "uses", "EPYC 9004", false}}},
+    {"a product deployed in centres run by a list",
+     "Its KUAE clusters have been deployed in data centres run by China Mobile and China Telecom.",
+     {{'F', "China Mobile", "uses", "KUAE", true},
+      {'F', "China Telecom", "uses", "KUAE", true}}},
+    {"models served on another company's servers",
+     "Start-ups such as MiniMax train their models on Tencent's servers.",
+     {{'F', "MiniMax", "leases_compute_from", "Tencent", true}}},
+    {"a participle of suing, a suit a company filed against another",
+     "YMTC went on the offensive in November, suing Micron in a California court. Nvidia is "
+     "fighting a lawsuit that Samsung filed against it.",
+     {{'F', "YMTC", "sues", "Micron", true},
+      {'F', "Samsung", "sues", "Nvidia", true}}},
+    {"a pronoun subject of a company verb; a second verb phrase",
+     "Tencent is a big investor. It led a funding round for Baichuan last year, and has invested "
+     "in StepFun and MiniMax.",
+     {{'F', "Tencent", "invests_in", "Baichuan", true},
+      {'F', "Tencent", "invests_in", "StepFun", true},
+      {'F', "Tencent", "invests_in", "MiniMax", true}}},
+    {"a joint paper pairs its authors",
+     "Huawei and iFlytek said in a joint paper that they had trained a model together.",
+     {{'F', "Huawei", "partners_with", "iFlytek", true}}},
+    {"a product pitched as a rival to a product",
+     "Huawei pitches its Atlas 900 system as a rival to Nvidia's DGX systems.",
+     {{'F', "Atlas 900", "rivals", "DGX", true}}},
+    {"a plural chip model, a short form of a known name",
+     "Baidu bought thousands of H100s. Micron sued UMC and Jinhua.",
+     {{'F', "Baidu", "uses", "H100", true},
+      {'F', "Micron", "sues", "Fujian Jinhua", true}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
