@@ -321,7 +321,7 @@ enum ex_err apply_facts(struct work *w)
                 if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||
                     ac_seller(r, ts, &m) ||
                     ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
-                    ac_possessor_only(r, ts, m.role[RR_O], RR_O))
+                    ac_possessor_only(r, ts, m.role[RR_O], RR_O) || ac_account_on(ts, m.role[RR_O]))
                     continue;
                 if (!(err = scratch_for(w, ts->n)))
                     err = emit_fact(w, r, ts, &m, si, governs(w, ts, hedge, &m, w->cuetmp));

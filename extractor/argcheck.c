@@ -154,6 +154,13 @@ static const char *const mod_heads[] = {
     "gpus", "accelerators", "products", "devices", "phones", "smartphones", "machines", "gear",
     "cores", "modules", "cards", "systems", "laptops", "handsets", NULL};
 
+bool ac_account_on(const struct tk_sent *ts, size_t i)
+{
+    static const char *const acct[] = {"account", "accounts", "channel", "channels", "page",
+                                       "feed", "handle", "profile", "post", "posts", NULL};
+    return i != SIZE_MAX && i + 1 < ts->n && word_in(&ts->t[i + 1], acct);
+}
+
 bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
 {
     if (i == SIZE_MAX || i == 0 || i - 1 >= m->start || i + 1 >= ts->n)

@@ -22,6 +22,10 @@ bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i);
 /* Whether token i only owns the product after it ("its Gaudi", "Intel's
  * Gaudi"), for sanction rule r's measure (export and supply measures). */
 bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t i);
+/* Whether the product at token i names a platform the subject has a presence
+ * on ("its WeChat account", "its YouTube channel"): developed by nobody here. */
+bool ac_account_on(const struct tk_sent *ts, size_t i);
+
 /* Whether token i (outside the match) modifies a noun inside a preposition's
  * phrase ("orders for Nvidia processors") or after "a" ("a Cambricon
  * design"): no subject. */

@@ -688,6 +688,19 @@ static enum ex_err by_chip_shape(struct dctx *c)
                 q--;
             ctx = q > 0 && q < d->s && is_chip_mention(c, q - 1);
         }
+        /* "a new chip, provisionally called the B40A": named after a chip word */
+        if (!ctx && k > 0) {
+            size_t j = k - 1;
+            if (j > 0 && c->d[j].e - c->d[j].s == 3 && !memcmp(w->tx.low + c->d[j].s, "the", 3))
+                j--;
+            static const char *const callw[] = {"called", "named", "dubbed", "codenamed"};
+            bool called = false;
+            for (size_t v = 0; v < sizeof callw / sizeof *callw && !called; v++)
+                called = c->d[j].e - c->d[j].s == strlen(callw[v]) &&
+                         !memcmp(w->tx.low + c->d[j].s, callw[v], strlen(callw[v]));
+            for (size_t q = j; called && !ctx && q-- > 0 && q + 6 >= j;)
+                ctx = dw_in(c, LX_CHIPWORD, q);
+        }
         /* "the MI309, a cut-down version of ...": an apposition headed by a
          * chip word or a version noun within five words */
         if (!ctx && k + 2 < c->n && comma_between(c, k, k + 1)) {

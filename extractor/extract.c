@@ -176,10 +176,18 @@ static enum ex_err tokenize_all(struct work *w)
         w->etype[i] = w->ents[i].outlet ? EX_T__COUNT : w->ents[i].type;
         memcpy(ecc[i], w->ents[i].country, 3);
     }
+    /* the topic: the company mentioned most (ties: the first seen), when it
+     * is mentioned at least three times */
+    uint32_t topic = UINT32_MAX, most = 2;
+    for (size_t i = 0; i < w->nents; i++)
+        if (w->etype[i] == EX_T_COMPANY && w->ents[i].mentions > most) {
+            most = w->ents[i].mentions;
+            topic = (uint32_t)i;
+        }
     struct tk_vec scratch[2] = {{0}, {0}};
     struct tk_in in = {.low = w->tx.low, .norm = w->tx.norm, .m = w->m, .nm = w->nm,
                        .etype = w->etype, .ecc = (const char(*)[3])ecc, .rules = w->x->rules,
-                       .scratch = scratch, .wid = w->wid, .nwid = w->nwid};
+                       .scratch = scratch, .wid = w->wid, .nwid = w->nwid, .topic = topic};
     enum ex_err err = EX_OK;
     /* references look back over the last prose sentences only */
     struct tk_sent prev[2];

@@ -283,6 +283,10 @@ static inline size_t look_next(size_t i, size_t n)
  * salient it is): an ENT before position upto in cur, else in the previous
  * sentences, looking at most TK_HEAD + TK_TAIL tokens of each. *src receives
  * the token it came from (a list, for "they"). */
+/* The salience the article's topic company adds (coref_score's scale: a
+ * sentence further back costs 2, the sentence's subject adds 2). */
+#define TOPIC_BONUS 2
+
 static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t upto,
                         const struct tk_sent *prev, size_t np, const struct cr_ref *ref,
                         uint32_t *ent, const struct tok **src)
@@ -305,6 +309,8 @@ static bool resolve_one(const struct tk_in *in, const struct tok *cur, size_t up
             if (!coref_fits(&t[i], ref, in->etype, in->ecc, &e))
                 continue;
             int sc = coref_score(t, n, i, upto, sidx, was_first, !ref->desc);
+            if (ref->desc && e == in->topic)
+                sc += TOPIC_BONUS; /* a description, not a pronoun: pronouns stay local */
             /* within a sentence a tie goes to the later name; across
              * sentences to the more recent sentence */
             if (sc > best || (sc == best && sidx == best_sidx)) {

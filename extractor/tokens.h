@@ -75,6 +75,9 @@ struct tk_in {
                              * caller owns them (frees scratch[0].t and scratch[1].t) */
     const struct tk_wid *wid; /* words with known ids, sorted by s (may be NULL) */
     size_t nwid;
+    uint32_t topic; /* the article's most mentioned company (what a description like
+                     * "the start-up" most likely means when the names before fit
+                     * about equally; not pronouns), or UINT32_MAX */
     size_t *steps; /* when not NULL, += the tokens reference resolution looked at
                     * (tests bound it: it grows linearly with the sentence) */
 };

@@ -16,7 +16,9 @@
  * units described by their owner, customers and buyers in appositions and
  * relative clauses, "sold X a chip", deployments, compute on another's
  * servers, suits, a pronoun before a company verb, joint papers, products
- * pitched as rivals, plural chip models.
+ * pitched as rivals, plural chip models, a model launched by the subject
+ * without "that", chips "called" a name, accounts on platforms, access to chips is no lease,
+ * the article's topic company as the antecedent of a description.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -228,6 +230,27 @@ static const struct tcase cases[] = {
      "Baidu bought thousands of H100s. Micron sued UMC and Jinhua.",
      {{'F', "Baidu", "uses", "H100", true},
       {'F', "Micron", "sues", "Fujian Jinhua", true}}},
+    {"a model the subject launched, without 'that'; an upgrade to a model",
+     "Tencent released Hunyuan T2 on Friday, an upgrade to the Hunyuan T1 model it launched in "
+     "March.",
+     {{'F', "Tencent", "develops", "Hunyuan T1", true},
+      {'F', "Hunyuan T2", "successor_of", "Hunyuan T1", true}}},
+    {"a chip called by a name after the verb of developing",
+     "Nvidia is developing a new chip, provisionally called the B40A, for China.",
+     {{'F', "Nvidia", "develops", "B40A", true}}},
+    {"an account on a platform is not its product",
+     "In a post on its WeChat account, Zhipu said the model was ready.",
+     {{'F', "Zhipu AI", "develops", "WeChat", false}}},
+    {"access to chips from suppliers is no compute leased (they supplied them)",
+     "Huawei has lost its licensed access to chips from Qualcomm and Intel.",
+     {{'F', "Huawei", "leases_compute_from", "Qualcomm", false},
+      {'F', "Qualcomm", "supplies", "Huawei", true}}},
+    {"the article's topic company is what 'the start-up' means",
+     "DeepSeek trained its model cheaply. DeepSeek said costs fell. DeepSeek hired staff. "
+     "Rivals such as Moonshot AI and MiniMax cut prices. The start-up trained V3 on 2,000 H800 "
+     "chips.",
+     {{'F', "DeepSeek", "uses", "H800", true},
+      {'F', "MiniMax", "uses", "H800", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},

@@ -30,7 +30,7 @@ static bool tokenize(const struct extractor *x, const char *text, size_t *steps,
         m[nm++] = (struct mention){.s = (uint32_t)(p - text), .e = (uint32_t)(p - text + 6)};
     unsigned etype[1] = {EX_T_COMPANY};
     *steps = 0;
-    struct tk_in in = {.low = t.low, .norm = t.norm, .m = m, .nm = nm, .etype = etype,
+    struct tk_in in = {.topic = UINT32_MAX, .low = t.low, .norm = t.norm, .m = m, .nm = nm, .etype = etype,
                        .rules = x->rules, .scratch = scratch, .steps = steps};
     if (tk_sentence(&in, 0, t.n, NULL, 0, &out) != EX_OK)
         goto out;
