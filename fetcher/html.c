@@ -439,7 +439,11 @@ static enum fetch_err extract_tree(const GumboOutput *g, const char *base_url, s
         out->canonical = canonical_of(m.og_url, base_url);
     if (!out->canonical)
         out->canonical = fetch_strndup("", 0);
-    if (!out->date || !out->canonical)
+    out->published = fetch_strndup("", 0);
+    out->byline = fetch_strndup("", 0);
+    out->site = fetch_strndup("", 0);
+    out->lang = fetch_strndup("", 0);
+    if (!out->date || !out->canonical || !out->published || !out->byline || !out->site || !out->lang)
         goto out;
     err = FETCH_OK;
 out:
@@ -523,6 +527,10 @@ void fetch_doc_free(struct fetch_doc *d)
     free(d->date);
     free(d->canonical);
     free(d->body);
+    free(d->published);
+    free(d->byline);
+    free(d->site);
+    free(d->lang);
     free(d->text);
     memset(d, 0, sizeof(*d));
 }
