@@ -164,7 +164,14 @@ static void ld_script(struct html_meta *m, const GumboNode *n)
     if (k->length < 1 || ((const GumboNode *)k->data[0])->type != GUMBO_NODE_TEXT)
         return;
     const char *s = ((const GumboNode *)k->data[0])->v.text.text;
-    json_t *v = json_loads(s, JSON_DECODE_ANY, NULL);
+    /* some pages wrap it in CDATA or an HTML comment */
+    while (isspace((unsigned char)*s))
+        s++;
+    if (strncmp(s, "<![CDATA[", 9) == 0)
+        s += 9;
+    else if (strncmp(s, "<!--", 4) == 0)
+        s += 4;
+    json_t *v = json_loadb(s, strlen(s), JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, NULL);
     json_t *a = v ? ld_article(v, 0) : NULL;
     if (!a) {
         json_decref(v);
@@ -394,32 +401,89 @@ static char *cut_title(const struct html_meta *m, const char *orig,
     return cur;
 }
 
+/* Readability's text similarity: 1 - the share of b's words (ASCII
+ * alphanumeric runs, lowercased) that a lacks, by length. */
+static double similarity(const char *a, const char *b)
+{
+    size_t all = 0, miss = 0;
+    for (const char *p = b; *p;) {
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        const char *w = p;
+        while (isalnum((unsigned char)*p))
+            p++;
+        size_t n = (size_t)(p - w);
+        if (!n)
+            continue;
+        all += n + 1;
+        bool found = false;
+        for (const char *q = a; *q && !found;) {
+            while (*q && !isalnum((unsigned char)*q))
+                q++;
+            const char *v = q;
+            while (isalnum((unsigned char)*q))
+                q++;
+            found = (size_t)(q - v) == n && strncasecmp(v, w, n) == 0;
+        }
+        miss += found ? 0 : n + 1;
+    }
+    return all ? 1.0 - (double)miss / (double)all : 0.0;
+}
+
+static char *norm_title(const char *s)
+{
+    struct ftext t;
+    ftext_init(&t, HTML_TITLE_MAX);
+    if (!ftext_add(&t, s, strlen(s)) && !t.b.full) {
+        fbuf_free(&t.b);
+        return NULL;
+    }
+    return fbuf_steal(&t.b);
+}
+
 char *html_meta_title(const struct html_meta *m, char *(*text_of)(const GumboNode *))
 {
-    const char *meta[] = {m->ld_headline, m->dc_title, m->og_title, m->name_title, m->tw_title};
-    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
-        if (meta[i] && meta[i][0]) {
-            struct ftext t;
-            ftext_init(&t, HTML_TITLE_MAX);
-            if (!ftext_add(&t, meta[i], strlen(meta[i])) && !t.b.full) {
-                fbuf_free(&t.b);
-                return NULL;
-            }
-            if (t.b.len)
-                return fbuf_steal(&t.b);
-            fbuf_free(&t.b);
-        }
     char *orig = m->title_el ? text_of(m->title_el) : NULL;
     if (m->title_el && !orig)
         return NULL;
-    if (!orig || !orig[0]) {
-        free(orig);
-        for (size_t i = 0; i < m->n_heads; i++)
+    char *doc = NULL;
+    if (orig && orig[0])
+        doc = cut_title(m, orig, text_of);
+    else {
+        for (size_t i = 0; i < m->n_heads && !doc; i++)
             if (m->heads[i]->v.element.tag == GUMBO_TAG_H1)
-                return text_of(m->heads[i]);
-        return dup("", 0);
+                doc = text_of(m->heads[i]);
+        if (!doc)
+            doc = dup("", 0);
     }
-    char *t = cut_title(m, orig, text_of);
     free(orig);
-    return t;
+    if (!doc)
+        return NULL;
+    /* JSON-LD: name and headline; when they differ, the headline only if it
+     * is the one that reads like the page's title. */
+    const char *ld = m->ld_name ? m->ld_name : m->ld_headline;
+    if (m->ld_name && m->ld_headline && strcmp(m->ld_name, m->ld_headline) != 0 &&
+        similarity(m->ld_headline, doc) > 0.75 && !(similarity(m->ld_name, doc) > 0.75))
+        ld = m->ld_headline;
+    if (ld && ld[0]) {
+        char *t = norm_title(ld);
+        if (!t || t[0]) {
+            free(doc);
+            return t;
+        }
+        free(t);
+    }
+    const char *meta[] = {m->dc_title, m->og_title, m->name_title, m->tw_title};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        if (meta[i] && meta[i][0]) {
+            char *t = norm_title(meta[i]);
+            if (t && !t[0]) {
+                free(t);
+                continue;
+            }
+            free(doc);
+            doc = t;
+            break;
+        }
+    return doc;
 }
