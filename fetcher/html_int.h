@@ -70,12 +70,13 @@ bool html_tree_build(struct htree *t, const GumboOutput *g) ECF_WUR;
 void html_tree_free(struct htree *t);
 
 /* Whether node i is left out in pass (0: boilerplate names, chrome and
- * hidden; 1, 2: chrome and hidden; 3: hidden only). */
+ * hidden; 1..3: chrome and hidden). */
 bool html_dropped(const struct htree *t, int i, int pass);
 /* The article's text into *out (initialised here, cap bytes): the best
- * candidate of the strictest pass that leaves 500 characters, else the
- * longest text of all passes; "" when the page has no visible text. false
- * on ENOMEM. */
+ * candidate of the strictest pass that leaves 500 characters, else of a
+ * more lenient pass that finds much more (names kept, weights and cleaning
+ * off), else the visible text outside page chrome; "" when there is none.
+ * false on ENOMEM. */
 bool html_article(struct htree *t, size_t cap, struct ftext *out) ECF_WUR;
 
 /* Appends the text of node i's subtree, leaving out what the last pass

@@ -391,7 +391,7 @@ bool html_dropped(const struct htree *t, int i, int pass)
     uint32_t f = t->n[i].flags;
     if (f & (HN_HARD | HN_BYLINE))
         return true;
-    if (pass <= 2 && (f & HN_CHROME) && !(f & HN_KEEP))
+    if ((f & HN_CHROME) && !(f & HN_KEEP))
         return true;
     return pass == 0 && (f & HN_NEG);
 }
@@ -767,13 +767,15 @@ bool html_article(struct htree *t, size_t cap, struct ftext *out)
                 return false;
             }
         }
-        if (cur.b.len > best.b.len) {
+        /* A more lenient pass must earn its place: much more text, or the
+         * stricter ones found none (visible text only then). */
+        if ((pass < 3 && cur.b.len > 2 * best.b.len + 200) || !best.b.len) {
             fbuf_free(&best.b);
             best = cur;
         } else {
             fbuf_free(&cur.b);
         }
-        if (best.b.len >= HTML_MIN_TEXT)
+        if (best.b.len >= HTML_MIN_TEXT || (pass == 2 && best.b.len))
             break;
     }
     *out = best;
