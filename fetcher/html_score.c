@@ -151,11 +151,29 @@ static bool in_words(const char *w, const void *arg)
     return in_list(w, arg);
 }
 
-/* In the list, or in it with a plural "s". */
+/* What may follow a boilerplate word in one compound token
+ * ("relatedposts", "sharebar", "commentlist"; not "commented"). */
+static const char *const compound_tails[] = {
+    "post", "posts", "article", "articles", "link", "links", "stories", "story", "item",
+    "items", "list", "bar", "button", "buttons", "box", "form", "area", "section", "tools",
+    "icons", "wrap", "wrapper", "container", "block", "module", NULL,
+};
+
+static bool compound(const char *w, const char *const *list)
+{
+    for (; *list; list++) {
+        size_t n = strlen(*list);
+        if (n >= 4 && strncmp(w, *list, n) == 0 && w[n] && in_list(w + n, compound_tails))
+            return true;
+    }
+    return false;
+}
+
+/* In the list, with a plural "s", or as the head of a compound. */
 static bool in_words_pl(const char *w, const void *arg)
 {
     size_t n = strlen(w);
-    if (in_list(w, arg))
+    if (in_list(w, arg) || compound(w, arg))
         return true;
     if (n < 3 || w[n - 1] != 's')
         return false;
