@@ -315,9 +315,18 @@ enum fetch_err fetch_html_decode(const char *html, size_t n, const char *charset
         return fetch_to_utf8(html + 2, n - 2, "UTF-16LE", out, out_len);
     if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
         return fetch_to_utf8(html + 2, n - 2, "UTF-16BE", out, out_len);
-    if (!fetch_charset_name(charset, name, sizeof(name)) &&
-        !fetch_html_prescan(html, n, name, sizeof(name)))
-        ecf_strlcpy(name, ecf_utf8_valid(html, n, NULL) ? "UTF-8" : "WINDOWS-1252", sizeof(name));
+    if (!fetch_charset_name(charset, name, sizeof(name))) {
+        /* Without a transport charset, bytes that are valid UTF-8 and not
+         * all ASCII are UTF-8 whatever a <meta> says: legacy text almost
+         * never is, and pages saved or re-served as UTF-8 keep their old
+         * <meta charset=gb2312>. */
+        bool utf8 = ecf_utf8_valid(html, n, NULL);
+        bool ascii = true;
+        for (size_t i = 0; i < n && ascii; i++)
+            ascii = u[i] < 0x80;
+        if ((utf8 && !ascii) || !fetch_html_prescan(html, n, name, sizeof(name)))
+            ecf_strlcpy(name, utf8 ? "UTF-8" : "WINDOWS-1252", sizeof(name));
+    }
     enum fetch_err err = fetch_to_utf8(html, n, name, out, out_len);
     if (err == FETCH_E_INVALID) /* iconv refused mid-way: read it as windows-1252 */
         err = fetch_to_utf8(html, n, "WINDOWS-1252", out, out_len);

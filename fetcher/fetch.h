@@ -164,6 +164,10 @@ struct fetch_doc {
     char *date;      /* "YYYY-MM-DD" from article:published_time, <time>, meta date; or "" */
     char *canonical; /* <link rel=canonical>, else og:url, normalised; "" if none */
     char *body;      /* paragraphs separated by one blank line, no boilerplate */
+    char *published; /* "YYYY-MM-DD" the page says it was published (meta, JSON-LD); or "" */
+    char *byline;    /* author(s) as the page names them; "" if none */
+    char *site;      /* site name (og:site_name, JSON-LD publisher); "" if none */
+    char *lang;      /* <html lang> / content-language, e.g. "en-US"; "" if none */
     char *text;      /* title line, blank line, body: the ingest format */
     size_t text_len;
 };
