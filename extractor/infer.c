@@ -58,6 +58,22 @@ static uint64_t family_hash(const char *name, size_t n)
     return h;
 }
 
+/* A develops fact's (family, developer), the member it was stated for. */
+struct pair {
+    uint64_t h;
+    size_t s, o, sent;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return x->sent < y->sent ? -1 : x->sent > y->sent;
+}
+
 static int cmp_fam(const void *a, const void *b)
 {
     const struct fam *x = a, *y = b;
@@ -95,8 +111,9 @@ enum ex_err infer_families(struct work *w)
 {
     size_t *first = first_sentences(w);
     struct fam *fv = malloc((w->nents ? w->nents : 1) * sizeof *fv);
+    struct pair *pv = malloc((w->nfacts ? w->nfacts : 1) * sizeof *pv);
     enum ex_err err = EX_OK;
-    if (!first || !fv) {
+    if (!first || !fv || !pv) {
         err = EX_E_NOMEM;
         goto out;
     }
@@ -111,45 +128,51 @@ enum ex_err infer_families(struct work *w)
             fv[nf++] = (struct fam){family_hash(w->ents[e].name, fl), e, first[e]};
     }
     qsort(fv, nf, sizeof *fv, cmp_fam);
-    /* the facts pushed below are develops facts of members, looked at again
-     * only through push_fact's merge: the loop reads the facts there were */
-    size_t nfacts = w->nfacts;
-    for (size_t i = 0; i < nfacts && !err; i++) {
-        struct wfact f = w->facts[i];
+    /* one pass per (developer, family): an article stating many members'
+     * developers does not multiply the work by its members */
+    size_t npair = 0;
+    for (size_t i = 0; i < w->nfacts; i++) {
+        const struct wfact *f = &w->facts[i];
         /* a developer read through a reference is a guess already: not
          * multiplied over a family */
-        if (f.pred != EX_P_DEVELOPS || f.o == EX_NONE || f.status != EX_S_ASSERTED || f.viaref)
+        if (f->pred != EX_P_DEVELOPS || f->o == EX_NONE || f->status != EX_S_ASSERTED ||
+            f->viaref || !product_type(w->ents[f->o].type))
             continue;
-        const char *on = w->ents[f.o].name;
-        size_t fl = family_len(on);
-        if (!fl || !product_type(w->ents[f.o].type))
+        size_t fl = family_len(w->ents[f->o].name);
+        if (fl)
+            pv[npair++] = (struct pair){family_hash(w->ents[f->o].name, fl), f->s, f->o, f->sent};
+    }
+    qsort(pv, npair, sizeof *pv, cmp_pair);
+    for (size_t i = 0; i < npair && !err; i++) {
+        if (i > 0 && pv[i].h == pv[i - 1].h && pv[i].s == pv[i - 1].s)
             continue;
-        struct fam key = {family_hash(on, fl), 0, 0};
-        size_t lo = 0, hi = nf;
+        const char *on = w->ents[pv[i].o].name;
+        size_t fl = family_len(on), lo = 0, hi = nf;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (fv[mid].h < key.h)
+            if (fv[mid].h < pv[i].h)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        for (size_t k = lo; k < nf && fv[k].h == key.h && !err; k++) {
+        for (size_t k = lo; k < nf && fv[k].h == pv[i].h && !err; k++) {
             size_t y = fv[k].ent;
             const char *yn = w->ents[y].name;
-            if (y == f.o || y == f.s || family_len(yn) != fl || strncasecmp(yn, on, fl))
+            if (y == pv[i].s || family_len(yn) != fl || strncasecmp(yn, on, fl))
                 continue;
-            struct wfact g = {.s = f.s, .o = y, .pred = EX_P_DEVELOPS, .conf = FAMILY_CONF,
+            struct wfact g = {.s = pv[i].s, .o = y, .pred = EX_P_DEVELOPS, .conf = FAMILY_CONF,
                               .status = EX_S_ASSERTED, .sent = fv[k].sent,
                               .rule = "family_develops"};
             size_t before = w->nfacts;
             err = push_fact(w, &g);
             if (!err && w->xp && w->nfacts != before)
                 work_xp(w, "inferred (family_develops): fact %s develops %s, from sentence %zu\n",
-                   w->ents[f.s].name, yn, f.sent);
+                        w->ents[pv[i].s].name, yn, pv[i].sent);
         }
     }
 out:
     free(first);
     free(fv);
+    free(pv);
     return err;
 }
