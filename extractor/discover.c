@@ -291,12 +291,58 @@ static size_t run_back(const struct dctx *c, size_t k, size_t max)
     return b;
 }
 
+/* Capitalised words that open organisations' names but no other names. */
+static bool org_opener(const struct dctx *c, size_t k)
+{
+    static const char *const w[] = {"national", "international", "state", "federal", "central"};
+    size_t l = c->d[k].e - c->d[k].s;
+    for (size_t q = 0; q < sizeof w / sizeof *w; q++)
+        if (l == strlen(w[q]) && !memcmp(c->w->tx.low + c->d[k].s, w[q], l))
+            return true;
+    return false;
+}
+
+/* "National Semiconductor Integrated Circuit Research Center": the words of
+ * an organisation's name before its keyword k may be ones that start no
+ * other name (Research, Technology, National): up to six capitalised words,
+ * the leading ones that are such words dropped unless they open names of
+ * organisations ("National", "State"). False when fewer than two remain. */
+static bool org_run_back(const struct dctx *c, size_t k, size_t *b)
+{
+    size_t s = k;
+    while (s > 0 && k - s < 6 && c->d[s - 1].adj && c->d[s - 1].cap && !c->d[s - 1].covered)
+        s--;
+    while (s < k && dw_in(c, LX_CAPSTOP, s) && !org_opener(c, s))
+        s++;
+    if (s == k || k - s < 2)
+        return false;
+    *b = s;
+    return true;
+}
+
 static enum ex_err by_suffix(struct dctx *c)
 {
     for (size_t k = 1; k < c->n; k++) {
         bool co = dw_in(c, LX_ORGSUFFIX, k), org = dw_in(c, LX_ORGWORD, k);
         if ((!co && !org) || !c->d[k].cap || c->d[k].covered || !c->d[k - 1].adj)
             continue;
+        /* "... Integrated Circuit Design Center": a suffix inside a longer
+         * name that ends in another suffix or organisation word is part of it */
+        bool longer = false;
+        for (size_t j = k + 1; j < c->n && j <= k + 3 && c->d[j - 1].adj && !longer; j++) {
+            if (!c->d[j].cap || c->d[j].covered)
+                break;
+            longer = dw_in(c, LX_ORGSUFFIX, j) || dw_in(c, LX_ORGWORD, j);
+        }
+        if (longer)
+            continue;
+        size_t ob;
+        if (org && org_run_back(c, k, &ob)) {
+            enum ex_err err = add(c, ob, k, EX_T_ORGANIZATION);
+            if (err)
+                return err;
+            continue;
+        }
         if (!name_word(c, k - 1)) {
             /* "Moore Threads Technology": a known name plus a suffix is that name */
             if (co && c->d[k - 1].covered && c->d[k - 1].cap) {
@@ -423,7 +469,12 @@ static enum ex_err by_title(struct dctx *c)
         bool ok_gap = true;
         for (size_t q = gap_s; q < gap_e; q++)
             ok_gap = ok_gap && (p[q] == ' ' || p[q] == ',');
-        if (!ok_gap || !person_word(c, j) || !c->d[j].adj || !person_word(c, j + 1))
+        /* "K. Shanmugam": an initial and its point before the surname */
+        bool initial = c->d[j].e == c->d[j].s + 1 && tx_isupper(p[c->d[j].s]) &&
+                       c->d[j].e + 2 < c->w->tx.n && p[c->d[j].e] == '.' &&
+                       p[c->d[j].e + 1] == ' ' && j + 1 < c->n &&
+                       c->d[j + 1].s == c->d[j].e + 2;
+        if (!ok_gap || !person_word(c, j) || !(c->d[j].adj || initial) || !person_word(c, j + 1))
             continue;
         size_t e = j + 1;
         if (c->d[e].adj && person_word(c, e + 1) && e + 1 < c->n)

@@ -18,7 +18,8 @@
  * servers, suits, a pronoun before a company verb, joint papers, products
  * pitched as rivals, plural chip models, a model launched by the subject
  * without "that", chips "called" a name, accounts on platforms, access to chips is no lease,
- * the article's topic company as the antecedent of a description.
+ * the article's topic company as the antecedent of a description; long
+ * organisation names, datelines, people after judges' and officers' titles.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -49,6 +50,24 @@ static const struct tcase cases[] = {
     {"an adverb before a comma is no name",
      "Separately, the company said its Kunlun chips were ready.",
      {{'E', "Separately", "company", NULL, false}}},
+    {"an organisation's long name with a suffix word inside it",
+     "The list names the Hefei National Semiconductor Integrated Circuit Research Center and "
+     "the National Supercomputing Center, among others.",
+     {{'E', "Hefei National Semiconductor Integrated Circuit Research Center", "organization",
+       NULL, true},
+      {'E', "National Supercomputing Center", "organization", NULL, true},
+      {'E', "Hefei National Semiconductor Integrated", "company", NULL, false}}},
+    {"a dateline's city is a place, not an entity",
+     "HONG KONG, May 3 - Lenovo said sales rose in Macau and Hong Kong.",
+     {{'E', "Hong Kong", "country", NULL, false},
+      {'E', "Macau", "country", NULL, false}}},
+    {"people named after a judge's title, a chief financial officer, an initial",
+     "U.S. District Judge Ana Ruiz ruled on Friday. Chief Financial Officer Mark Olsen said so. "
+     "Malaysia's trade minister, T. Raman, agreed.",
+     {{'E', "Ana Ruiz", "person", NULL, true},
+      {'E', "Mark Olsen", "person", NULL, true},
+      {'E', "T. Raman", "person", NULL, true},
+      {'E', "Financial Officer Mark", "person", NULL, false}}},
     /* ---- owns ---- */
     {"a unit owned through its",
      "Lenovo said on Monday that Brightwave, its Hong Kong subsidiary, would list shares.",
