@@ -849,6 +849,35 @@ static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t
     return work_country_by_code(w, cc, out);
 }
 
+/* "include A, the owner of X; B, a unit of Y; and C, a maker of Z": items
+ * that hold commas are separated by semicolons, and the name opening each
+ * item after the target at g is a target too (of the target's types; at
+ * most TK_MAXG in all). Returns the new count. */
+static size_t semicolon_members(const struct tk_sent *ts, size_t g, unsigned tmask, size_t *tgts,
+                                size_t nt)
+{
+    /* the first item holds a comma before the first semicolon (an
+     * apposition), else the semicolon joins clauses */
+    bool comma = false;
+    for (size_t k = g + 1; k < ts->n && !tk_word_is(&ts->t[k], ";", 1); k++)
+        comma = comma || tk_word_is(&ts->t[k], ",", 1);
+    for (size_t k = g + 1; comma && k + 1 < ts->n && nt < TK_MAXG; k++) {
+        if (!tk_word_is(&ts->t[k], ";", 1))
+            continue;
+        size_t j = k + 1;
+        if (j < ts->n && tk_word_is(&ts->t[j], "and", 3))
+            j++;
+        const struct tok *x = j < ts->n ? &ts->t[j] : NULL;
+        if (!x || x->kind != TK_ENT || !(x->tmask & tmask) || (x->flags & (TF_GROUP | TF_COREF)) ||
+            (j + 1 < ts->n && !tk_word_is(&ts->t[j + 1], ",", 1) &&
+             !tk_word_is(&ts->t[j + 1], ";", 1) && !tk_word_is(&ts->t[j + 1], ".", 1)))
+            break; /* the enumeration ended: a clause follows the semicolon */
+        for (size_t q = 0; q < x->ne && nt < TK_MAXG; q++)
+            tgts[nt++] = x->ent[q];
+    }
+    return nt;
+}
+
 static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si,
                                  const struct rmatch *m, bool hedged)
 {
@@ -867,6 +896,8 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
         if (!nt)
             for (size_t i = 0; i < t->ne; i++)
                 tgts[nt++] = t->ent[i];
+        if (!(t->flags & TF_GROUP))
+            nt = semicolon_members(ts, g, t->tmask, tgts, nt);
     }
     if (m->role[RR_I] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_I]];

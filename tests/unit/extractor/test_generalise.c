@@ -19,7 +19,8 @@
  * pitched as rivals, plural chip models, a model launched by the subject
  * without "that", chips "called" a name, accounts on platforms, access to chips is no lease,
  * the article's topic company as the antecedent of a description; long
- * organisation names, datelines, people after judges' and officers' titles.
+ * organisation names, datelines, people after judges' and officers' titles,
+ * enumerations whose items are separated by semicolons.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -137,6 +138,16 @@ static const struct tcase cases[] = {
     {"a country that owns the described company is no target",
      "The Commerce Department put China's largest memory maker on the Entity List on Monday.",
      {{'S', "U.S. Department of Commerce", "China", "entity_listing", false}}},
+    {"items separated by semicolons, each with its own apposition",
+     "Companies added to the Entity List include Inspur, the server maker; Sugon, a "
+     "supercomputer builder backed by the state; and Hygon, its chip affiliate.",
+     {{'S', "United States", "Inspur", "entity_listing", true},
+      {'S', "United States", "Sugon", "entity_listing", true},
+      {'S', "United States", "Hygon", "entity_listing", true}}},
+    {"a semicolon before a new clause ends no enumeration",
+     "The Commerce Department added Inspur to the Entity List; Sugon said it would appeal.",
+     {{'S', "U.S. Department of Commerce", "Inspur", "entity_listing", true},
+      {'S', "U.S. Department of Commerce", "Sugon", "entity_listing", false}}},
     /* ---- export restrictions ---- */
     {"restrictions that X imposed on Y",
      "The rules mirror restrictions that Japan imposed on South Korea in 2019.",
