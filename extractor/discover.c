@@ -150,6 +150,8 @@ static const struct mention *part(const struct dctx *c, int k, size_t *n)
         return *n = c->nout, c->out;
     if (k == 1)
         return *n = c->ncur, c->cur;
+    if (!c->w->m) /* no gazetteer mention at all (NULL + 0 is undefined) */
+        return *n = 0, NULL;
     return *n = c->w->nm - c->r, c->w->m + c->r;
 }
 
