@@ -72,7 +72,7 @@ void engine_handle_article(struct fetch_engine *e, struct job *j, long status)
     const char *canon = final;
     if (doc.canonical[0] && fetch_url_same_site(final, doc.canonical))
         canon = doc.canonical;
-    else if (doc.canonical[0])
+    else if (doc.canonical[0] && !j->src->note[0]) /* the first note stays */
         (void)snprintf(j->src->note, sizeof(j->src->note),
                        "%.80s: canonical URL on another site ignored (%.120s)", final,
                        doc.canonical);
