@@ -16,7 +16,8 @@ usage: test_fetch.py ECFACTS_BINARY [SHARED_DIR]      (TAP on stdout)
 2. Server: the sources polled at start and listed by /v1/sources;
    POST /v1/fetch -> 202 Job + Location, the job done, the article present
    with "fetch" and "urls"; 401, 400, 404, 405, 411, 413, 415; the address
-   policy without --allow-private; 503 on a read-only replica. Every
+   policy without --allow-private; 503 on a read-only replica; a feed cut
+   short (its items stored, the break in the job's note). Every
    response is checked against openapi.yaml (test_contract's checker)."""
 import hashlib
 import json
@@ -411,6 +412,7 @@ def server_main(tap, exe, fx, spec, tmp):
     server_private(tap, c, exe, fx, tmp)
     server_replica(tap, c, exe, data, tmp)
     server_odd_pages(tap, c, exe, fx, tmp)
+    server_cut_feed(tap, c, exe, fx, tmp)
     unseen = sorted((p, m, s) for p, item in spec["paths"].items()
                     if p in ("/v1/fetch", "/v1/jobs/{id}", "/v1/sources")
                     for m, op in item.items() if m in TC.METHODS
@@ -855,6 +857,72 @@ def server_odd_pages(tap, c, exe, fx, tmp):
         tap.ok("\ufffd" in str((by.get(fx.url("/odd/ctype")) or {}).get("last_error")) and
                "another site" in str((by.get(fx.url("/odd/canon.html")) or {}).get("note")),
                "/v1/sources records the sanitised error and the note", "U+FFFD, note", by)
+        cl.close()
+    finally:
+        srv.stop()
+
+
+def server_cut_feed(tap, c, exe, fx, tmp):
+    """A feed cut short (`</rss` never closed; issue 15): the job is done, its
+    items before the break are stored, and the job's report and
+    /v1/sources say where the XML broke."""
+    pages = {
+        "/cut/one.html": ("Foundry orders shift after the licence rule", "2026-03-02",
+                          ["TSMC said orders from Chinese designers fell after the licence rule "
+                           "took effect, a spokesperson said on Monday."]),
+        "/cut/two.html": ("Equipment makers book more service revenue", "2026-03-03",
+                          ["ASML said service revenue from its installed base in China rose "
+                           "while new tool shipments slowed."]),
+    }
+    for path, (title, date, paras) in pages.items():
+        fx.raw[path] = (200, F.page_html(title, date, paras),
+                        [("Content-Type", "text/html; charset=utf-8")])
+    items = "".join("\n<item><title>%s</title><link>%s</link></item>" % (t, fx.url(p))
+                    for p, (t, _, _) in pages.items())
+    feed = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            "<title>Cut feed</title>%s\n</channel></rss" % items).encode()
+    fx.raw["/cut/feed.rss"] = (200, feed, [("Content-Type", "application/rss+xml")])
+    data = os.path.join(tmp, "srv-cut")
+    srv = E.Server(exe, data, workdir=tmp,
+                   args=["--no-sample", "--allow-private", "--host-delay", "0"])
+    try:
+        srv.start()
+    except E.ServerError as e:
+        tap.ok(False, "serve --allow-private starts (cut feed)", "listening", str(e))
+        return
+    try:
+        cl = E.Client(srv.port)
+        feed_url = fx.url("/cut/feed.rss")
+        r = cl.request("POST", "/v1/fetch", json.dumps({"url": feed_url}).encode(),
+                       {"Authorization": AUTH, "Content-Type": "application/json"})
+        c.check(r, "POST /v1/fetch (a cut feed) -> 202")
+        rj = wait_job(cl, c, r.h("location")) if r.status == 202 and r.h("location") else r
+        j = rj.json() if rj is not None and rj.status == 200 else {}
+        res = j.get("result") or {}
+        note = str(res.get("note"))
+        tap.ok(j.get("state") == "done" and res.get("error") is None and
+               (res.get("found"), res.get("stored"), res.get("failed")) == (2, 2, 0),
+               "a feed cut short: the job is done, its 2 items found and stored", "done 2/2/0",
+               rj)
+        tap.ok("feed cut short" in note and "broken XML at line 5" in note and
+               "kept the 2 items" in note,
+               "a feed cut short: the job's note says where the XML broke and what was kept",
+               "feed cut short (broken XML at line 5 ...): kept the 2 items", note)
+        got = [cl.get("/v1/articles/" + url_id(fx.url(p))) for p in pages]
+        for g in got:
+            c.check(g, "GET an article of the cut feed")
+        tap.ok([g.status for g in got] == [200, 200] and
+               all(g.json().get("title") == t for g, (t, _, _) in zip(got, pages.values())),
+               "the articles of the cut feed are stored, with their titles", "200 200",
+               [g.status for g in got])
+        r = cl.get("/v1/sources")
+        c.check(r, "GET /v1/sources with a cut feed")
+        by = {s.get("url"): s for s in (r.json().get("items", []) if r.status == 200 else [])}
+        src = by.get(feed_url) or {}
+        tap.ok(src.get("is_feed") is True and src.get("last_error") is None and
+               "feed cut short" in str(src.get("note")),
+               "/v1/sources: the cut feed is a feed without error, its note names the break",
+               "is_feed, note", src)
         cl.close()
     finally:
         srv.stop()
