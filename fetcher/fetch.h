@@ -241,6 +241,10 @@ struct fetch_article {
     const char *date;          /* "YYYY-MM-DD" from the page, else the feed item's; or "" */
     const char *text;          /* UTF-8: title line, blank line, body */
     size_t text_len;
+    const char *published;     /* struct fetch_doc's published, byline, site, lang: */
+    const char *byline;        /*   what the page says about itself, "" when it */
+    const char *site;          /*   does not say */
+    const char *lang;
     long http_status;
     const char *etag;          /* "" when absent */
     const char *last_modified; /* "" when absent */
