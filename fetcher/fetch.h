@@ -167,8 +167,10 @@ bool fetch_feed_sniff(const char *content_type, const char *body, size_t n);
 /* ---- HTML to article text ------------------------------------------------ */
 
 struct fetch_doc {
-    char *title;     /* og:title, else <title>, else first <h1>; "" if none */
-    char *date;      /* "YYYY-MM-DD" from article:published_time, <time>, meta date; or "" */
+    char *title;     /* JSON-LD name/headline, else dc:title, og:title, meta title,
+                        twitter:title, else <title> without its site part, else the
+                        first <h1>; "" if none */
+    char *date;      /* "YYYY-MM-DD": published, else <time datetime>, else a meta date; or "" */
     char *canonical; /* <link rel=canonical>, else og:url, normalised; "" if none */
     char *body;      /* paragraphs separated by one blank line, no boilerplate */
     char *published; /* "YYYY-MM-DD" the page says it was published (meta, JSON-LD); or "" */
