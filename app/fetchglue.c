@@ -68,6 +68,32 @@ static void iso_time(time_t t, char out[21])
         out[0] = '\0';
 }
 
+/* What a page says about itself, made storable (store.h limits): byline and
+ * site cut at a character boundary, a date only when it is one, a language
+ * tag only when it is one ("en_US" as "en-US", the first of a list). */
+struct page_meta {
+    char byline[STORE_PAGE_TEXT_MAX + 1], site[STORE_PAGE_TEXT_MAX + 1];
+    char lang[STORE_LANG_MAX + 1];
+    const char *published;
+};
+
+static void page_meta(const char *published, const char *byline, const char *site,
+                      const char *lang, struct page_meta *m)
+{
+    fetch_text_clean(byline, m->byline, sizeof m->byline);
+    fetch_text_clean(site, m->site, sizeof m->site);
+    m->published = published && strlen(published) == 10 ? published : NULL;
+    size_t n = 0;
+    lang = lang ? lang + strspn(lang, " \t") : "";
+    while (n < sizeof m->lang - 1 && lang[n] && !strchr(",; \t", lang[n])) {
+        m->lang[n] = lang[n] == '_' ? '-' : lang[n];
+        n++;
+    }
+    m->lang[n] = '\0';
+    if (!store_lang_valid(m->lang) || (lang[n] && !strchr(",; \t", lang[n])))
+        m->lang[0] = '\0';
+}
+
 static enum fetch_store_result store_article(void *user, const struct fetch_article *fa)
 {
     struct fetchglue *g = user;
@@ -86,13 +112,19 @@ static enum fetch_store_result store_article(void *user, const struct fetch_arti
                                                                       sizeof lm),
                                     .content_type = fetch_text_clean(fa->content_type, ctype,
                                                                      sizeof ctype)};
+    struct page_meta pm;
+    page_meta(fa->published, fa->byline, fa->site, fa->lang, &pm);
     struct store_article a = {.id = id,
                               .title = fa->title && *fa->title ? fa->title : NULL,
                               .url = url,
                               .date = fa->date && *fa->date ? fa->date : NULL,
                               .text = fa->text,
                               .len = fa->text_len,
-                              .fetch = &meta};
+                              .fetch = &meta,
+                              .published = pm.published,
+                              .byline = pm.byline,
+                              .site = pm.site,
+                              .lang = pm.lang};
     struct store_ingest_info info = {0};
     enum store_err serr;
     if (pipeline_ingest(g->store, g->x, &a, &info, NULL, &serr, err, sizeof err) != PL_OK) {
@@ -195,6 +227,7 @@ static size_t local_file(struct fetchglue *g, const char *path)
     const char *text = raw;
     size_t tlen = len;
     const char *title = NULL, *date = NULL;
+    struct page_meta pm = {0};
     if (is_html(path)) {
         enum fetch_err fe = fetch_html_extract(raw, len, NULL, NULL, &doc);
         if (fe != FETCH_OK) {
@@ -206,9 +239,12 @@ static size_t local_file(struct fetchglue *g, const char *path)
         tlen = doc.text_len;
         title = doc.title[0] ? doc.title : NULL;
         date = doc.date[0] ? doc.date : NULL;
+        page_meta(doc.published, doc.byline, doc.site, doc.lang, &pm);
     }
     pipeline_id_from_path(path, id, sizeof id);
-    struct store_article a = {.id = id, .title = title, .date = date, .text = text, .len = tlen};
+    struct store_article a = {.id = id, .title = title, .date = date, .text = text, .len = tlen,
+                              .published = pm.published, .byline = pm.byline, .site = pm.site,
+                              .lang = pm.lang};
     struct store_ingest_info info = {0};
     enum store_err serr;
     if (pipeline_ingest(g->store, g->x, &a, &info, NULL, &serr, err, sizeof err) != PL_OK) {

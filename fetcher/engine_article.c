@@ -72,7 +72,7 @@ void engine_handle_article(struct fetch_engine *e, struct job *j, long status)
     const char *canon = final;
     if (doc.canonical[0] && fetch_url_same_site(final, doc.canonical))
         canon = doc.canonical;
-    else if (doc.canonical[0])
+    else if (doc.canonical[0] && !j->src->note[0]) /* the first note stays */
         (void)snprintf(j->src->note, sizeof(j->src->note),
                        "%.80s: canonical URL on another site ignored (%.120s)", final,
                        doc.canonical);
@@ -121,6 +121,10 @@ void engine_handle_article(struct fetch_engine *e, struct job *j, long status)
         .date = date,
         .text = text,
         .text_len = text_len,
+        .published = doc.published,
+        .byline = doc.byline,
+        .site = doc.site,
+        .lang = doc.lang,
         .http_status = status,
         .etag = xfer_header(x, "ETag"),
         .last_modified = xfer_header(x, "Last-Modified"),

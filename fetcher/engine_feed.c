@@ -2,7 +2,8 @@
  *
  * Owns feed expansion: the source's body is parsed (feed.c) and each item
  * not yet queued in this engine becomes a job of that source, carrying the
- * feed's title and date for the article. */
+ * feed's title and date for the article. A feed whose XML broke off gives
+ * the items before the break and a note on the source. */
 #include "fetcher/engine_int.h"
 
 /* A fetched source that is a feed: queue its items. */
@@ -19,6 +20,11 @@ void engine_handle_feed(struct fetch_engine *e, struct job *j, long status, cons
         engine_job_fail(e, j, err, status, err == FETCH_E_NOMEM ? "out of memory" : msg);
         return;
     }
+    /* A feed that broke off still gives its whole items: the source is
+     * fetched, and its note says what was lost. */
+    if (f.broken)
+        (void)snprintf(s->note, sizeof(s->note),
+                       "feed cut short (%.160s): kept the %zu items before it", msg, f.n);
     for (size_t i = 0; i < f.n; i++) {
         struct fetch_feed_item *it = &f.items[i];
         s->found++;

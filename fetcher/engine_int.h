@@ -30,7 +30,7 @@ struct source {
     long status;
     enum fetch_err err;
     char msg[FETCH_ERRMSG_MAX];
-    char note[FETCH_ERRMSG_MAX]; /* the last note of its pages (an ignored canonical) */
+    char note[FETCH_ERRMSG_MAX]; /* its first note: a feed cut short, an ignored canonical */
     bool is_feed, not_modified;
     size_t found, stored, dup, notmod, failed;
     size_t pending; /* unfinished jobs: its own and its items */

@@ -12,6 +12,11 @@
  * an RSS item, so an unbound prefix (common in real feeds) is not an error.
  * xml:base is honoured on every ancestor up to FEED_MAX_FRAMES deep.
  *
+ * Tolerance: XML that breaks off after whole items (a truncated download, an
+ * undeclared entity halfway down) keeps those items and says where it broke;
+ * an Atom <link> may carry its URL as text instead of href; an RSS <guid>
+ * is the link when there is no <link> unless isPermaLink="false".
+ *
  * Ownership: struct feedp owns every string it holds (frame bases, bindings,
  * the item being read); items move into the caller's struct fetch_feed. */
 #include <limits.h>
@@ -52,12 +57,15 @@ struct builder {
 /* The item (RSS) or entry (Atom) being read; "first child of its kind". */
 struct item {
     struct ftext link, guid, title, date, published, updated;
+    struct ftext tlink; /* Atom: the text of the best <link> without href */
     bool has_link, has_guid, has_title, has_date, has_published, has_updated, has_alt;
     bool guid_not_perma;
     char *item_base, *link_base; /* bases in effect at the item / its <link> */
     char *alt_href;              /* RSS: href of the first atom:link, or NULL */
     char *best_href, *best_base; /* Atom: the best link so far */
     int best_rank;
+    char *tlink_base; /* Atom: base in effect at tlink's <link> */
+    int tlink_rank;   /* 0 when no text link was seen */
 };
 
 struct feedp {
@@ -134,11 +142,13 @@ static void item_clear(struct item *it)
     fbuf_free(&it->date.b);
     fbuf_free(&it->published.b);
     fbuf_free(&it->updated.b);
+    fbuf_free(&it->tlink.b);
     free(it->item_base);
     free(it->link_base);
     free(it->alt_href);
     free(it->best_href);
     free(it->best_base);
+    free(it->tlink_base);
     memset(it, 0, sizeof(*it));
     ftext_init(&it->link, FEED_TEXT_MAX);
     ftext_init(&it->guid, FEED_TEXT_MAX);
@@ -146,6 +156,7 @@ static void item_clear(struct item *it)
     ftext_init(&it->date, FEED_TEXT_MAX);
     ftext_init(&it->published, FEED_TEXT_MAX);
     ftext_init(&it->updated, FEED_TEXT_MAX);
+    ftext_init(&it->tlink, FEED_TEXT_MAX);
 }
 
 /* Resolves href against base, normalises it and appends an item. false only
@@ -212,13 +223,20 @@ static bool rss_item_done(struct feedp *x)
                     it->has_title ? &it->title : NULL, it->has_date ? &it->date : NULL);
 }
 
+/* Atom: the best <link href>, else the best <link> whose URL is its text
+ * (older and hand-written feeds). */
 static bool atom_entry_done(struct feedp *x)
 {
     struct item *it = &x->it;
-    if (!it->best_href)
+    const char *href = it->best_href, *base = it->best_base;
+    if (!href && it->tlink_rank && it->tlink.b.p && it->tlink.b.p[0]) {
+        href = it->tlink.b.p;
+        base = it->tlink_base;
+    }
+    if (!href)
         return true;
     struct ftext *date = it->has_published ? &it->published : it->has_updated ? &it->updated : NULL;
-    return add_item(&x->b, it->best_base, it->best_href, it->has_title ? &it->title : NULL, date);
+    return add_item(&x->b, base, href, it->has_title ? &it->title : NULL, date);
 }
 
 static void capture(struct feedp *x, struct ftext *t, bool *seen)
@@ -254,6 +272,16 @@ static void item_child(struct feedp *x, const char *name, const XML_Char **atts)
                 it->best_rank = rank;
                 if (!it->best_href || (cur_base(x) && !it->best_base))
                     oom(x);
+            } else if (!href && rank > it->tlink_rank) {
+                bool seen;
+                fbuf_free(&it->tlink.b);
+                ftext_init(&it->tlink, FEED_TEXT_MAX);
+                free(it->tlink_base);
+                it->tlink_base = dup_or_null(cur_base(x));
+                it->tlink_rank = rank;
+                if (cur_base(x) && !it->tlink_base)
+                    oom(x);
+                capture(x, &it->tlink, &seen);
             }
         }
         return;
@@ -481,6 +509,14 @@ enum fetch_err fetch_feed_parse(const char *xml, size_t n, const char *base_url,
                                       : XML_ErrorString(XML_GetErrorCode(x->p)));
         msg[strcspn(msg, "\n")] = '\0';
         set_err(errbuf, cap, msg);
+        /* A feed cut short (or broken further down) keeps the items read
+         * whole before the break, as browsers' feed readers do; the item
+         * being read at the break is dropped (its link may be cut). */
+        bool feed_root = x->root == ROOT_RSS || x->root == ROOT_RDF || x->root == ROOT_ATOM;
+        if (!x->entity_decl && feed_root && out->n > 0) {
+            out->broken = true;
+            err = FETCH_OK;
+        }
         goto out;
     }
     if (x->root == ROOT_NONE) {
@@ -520,6 +556,7 @@ void fetch_feed_free(struct fetch_feed *f)
     free(f->items);
     f->items = NULL;
     f->n = 0;
+    f->broken = false;
 }
 
 /* The first element's name after the prolog, or "" (into out[cap]). */

@@ -139,16 +139,23 @@ struct fetch_feed_item {
 struct fetch_feed {
     struct fetch_feed_item *items;
     size_t n;
+    bool broken; /* the XML broke off: items are those read whole before the break */
 };
 
 /* Parses RSS 2.0 (also RSS 1.0/RDF) or Atom with expat, with no network
  * access and no entities (a document declaring any is FETCH_E_PARSE); other
- * encodings than UTF-8/UTF-16 are converted with iconv. Relative links are
- * resolved against xml:base and base_url (may be NULL); links that are not
- * http(s) are skipped, repeats dropped; at most max_items items are kept (0 = 1000). An empty but valid
- * feed is FETCH_OK with n == 0. Broken XML or a root that is neither rss,
- * rdf:RDF nor feed is FETCH_E_PARSE, with a one-line reason in errbuf
- * (may be NULL). Always release out with fetch_feed_free(). */
+ * encodings than UTF-8/UTF-16 are converted with iconv. Item links: RSS
+ * <link>, else <guid> unless isPermaLink="false", else atom:link; Atom
+ * <link href> (alternate first), else a <link> whose text is the URL.
+ * Relative links are resolved against xml:base and base_url (may be NULL);
+ * links that are not http(s) are skipped, repeats dropped; at most max_items
+ * items are kept (0 = 1000). An empty but valid feed is FETCH_OK with n == 0.
+ * XML that breaks off after at least one whole item of a feed root is
+ * FETCH_OK with those items, out->broken set and the reason in errbuf
+ * ("broken XML at line N: ..."). Other broken XML, entity declarations or a
+ * root that is neither rss, rdf:RDF nor feed is FETCH_E_PARSE, with a
+ * one-line reason in errbuf (may be NULL), and no items. Always release out
+ * with fetch_feed_free(). */
 enum fetch_err fetch_feed_parse(const char *xml, size_t n, const char *base_url, size_t max_items,
                                 struct fetch_feed *out, char *errbuf, size_t cap) ECF_WUR;
 void fetch_feed_free(struct fetch_feed *f);
@@ -160,8 +167,10 @@ bool fetch_feed_sniff(const char *content_type, const char *body, size_t n);
 /* ---- HTML to article text ------------------------------------------------ */
 
 struct fetch_doc {
-    char *title;     /* og:title, else <title>, else first <h1>; "" if none */
-    char *date;      /* "YYYY-MM-DD" from article:published_time, <time>, meta date; or "" */
+    char *title;     /* JSON-LD name/headline, else dc:title, og:title, meta title,
+                        twitter:title, else <title> without its site part, else the
+                        first <h1>; "" if none */
+    char *date;      /* "YYYY-MM-DD": published, else <time datetime>, else a meta date; or "" */
     char *canonical; /* <link rel=canonical>, else og:url, normalised; "" if none */
     char *body;      /* paragraphs separated by one blank line, no boilerplate */
     char *published; /* "YYYY-MM-DD" the page says it was published (meta, JSON-LD); or "" */
@@ -234,6 +243,10 @@ struct fetch_article {
     const char *date;          /* "YYYY-MM-DD" from the page, else the feed item's; or "" */
     const char *text;          /* UTF-8: title line, blank line, body */
     size_t text_len;
+    const char *published;     /* struct fetch_doc's published, byline, site, lang: */
+    const char *byline;        /*   what the page says about itself, "" when it */
+    const char *site;          /*   does not say */
+    const char *lang;
     long http_status;
     const char *etag;          /* "" when absent */
     const char *last_modified; /* "" when absent */
@@ -253,7 +266,9 @@ struct fetch_source_report {
     enum fetch_err err; /* of the source itself */
     const char *error;  /* "" on success, else one line naming the cause */
     const char *note;   /* "" or one line about a page that was stored anyway
-                           (a canonical URL on another site, ignored) */
+                           (a canonical URL on another site, ignored) or a
+                           feed whose XML broke off (its items before the
+                           break were queued); the first such note */
     bool is_feed;
     bool not_modified;  /* the source answered 304 */
     size_t items_found; /* feed items (1 for an article page) */

@@ -28,7 +28,7 @@ struct html_meta {
 void html_meta_read(struct html_meta *m, const GumboOutput *g);
 void html_meta_free(struct html_meta *m);
 /* The article's title, malloc'd ("" when none; NULL on ENOMEM): JSON-LD
- * headline, dc:title, og:title, meta title, twitter:title, else <title>
+ * name (its headline when that is the one like <title>), dc:title, og:title, meta title, twitter:title, else <title>
  * without its site part, else the <h1>. text_of gives an element's
  * normalised text (malloc'd). */
 char *html_meta_title(const struct html_meta *m, char *(*text_of)(const GumboNode *));

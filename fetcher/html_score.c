@@ -544,7 +544,6 @@ static void mark_byline(struct htree *t)
         if (!((rel && html_has_word(rel, "author")) || (ip && html_has_word(ip, "author")) ||
               names_any(h->g, in_words, words)))
             continue;
-        uint32_t c = 0;
         size_t len = 0;
         /* its text, roughly: the text nodes below it */
         for (size_t j = k + 1; j < t->count; j++) {
@@ -556,7 +555,6 @@ static void mark_byline(struct htree *t)
             if ((t->n[j].flags & HN_TEXT))
                 len += t->n[j].len;
         }
-        (void)c;
         if (len > 0 && len < 100) {
             h->flags |= HN_BYLINE;
             return;

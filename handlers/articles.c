@@ -84,7 +84,8 @@ void h_article_post(struct request *rq, struct reply *rp)
         p.id = idbuf;
     }
     struct store_article a = {.id = p.id, .title = p.title, .url = p.url, .date = p.date,
-                              .text = p.text, .len = p.text_len};
+                              .text = p.text, .len = p.text_len, .published = p.published,
+                              .byline = p.byline, .site = p.site, .lang = p.lang};
     struct store_ingest_info info = {0};
     enum store_err serr;
     char err[256];

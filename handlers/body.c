@@ -57,8 +57,12 @@ bool body_parse_article(const char *body, size_t len, json_t **doc, struct artic
     json_object_foreach(*doc, key, v)
     {
         if (strcmp(key, "id") && strcmp(key, "title") && strcmp(key, "text") &&
-            strcmp(key, "url") && strcmp(key, "date")) {
-            snprintf(why, cap, "unknown field '%.64s' (id, title, text, url, date)", key);
+            strcmp(key, "url") && strcmp(key, "date") && strcmp(key, "published") &&
+            strcmp(key, "byline") && strcmp(key, "site") && strcmp(key, "lang")) {
+            snprintf(why, cap,
+                     "unknown field '%.64s' (id, title, text, url, date, published, byline, "
+                     "site, lang)",
+                     key);
             return false;
         }
     }
@@ -66,7 +70,11 @@ bool body_parse_article(const char *body, size_t len, json_t **doc, struct artic
         !str_field(*doc, "title", 1000, &p->title, NULL, why, cap) ||
         !str_field(*doc, "url", 2048, &p->url, NULL, why, cap) ||
         !str_field(*doc, "date", 10, &p->date, NULL, why, cap) ||
-        !str_field(*doc, "text", EX_MAX_TEXT, &p->text, &p->text_len, why, cap))
+        !str_field(*doc, "text", EX_MAX_TEXT, &p->text, &p->text_len, why, cap) ||
+        !str_field(*doc, "published", 10, &p->published, NULL, why, cap) ||
+        !str_field(*doc, "byline", STORE_PAGE_TEXT_MAX, &p->byline, NULL, why, cap) ||
+        !str_field(*doc, "site", STORE_PAGE_TEXT_MAX, &p->site, NULL, why, cap) ||
+        !str_field(*doc, "lang", STORE_LANG_MAX, &p->lang, NULL, why, cap))
         return false;
     if (!p->text) {
         snprintf(why, cap, "field 'text' is required");
@@ -78,6 +86,14 @@ bool body_parse_article(const char *body, size_t len, json_t **doc, struct artic
     }
     if (p->date && !date_valid(p->date)) {
         snprintf(why, cap, "field 'date' must be a calendar date YYYY-MM-DD");
+        return false;
+    }
+    if (p->published && !date_valid(p->published)) {
+        snprintf(why, cap, "field 'published' must be a calendar date YYYY-MM-DD");
+        return false;
+    }
+    if (p->lang && !store_lang_valid(p->lang)) {
+        snprintf(why, cap, "field 'lang' must be a language tag such as en or pt-BR");
         return false;
     }
     return true;

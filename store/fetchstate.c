@@ -58,17 +58,45 @@ json_t *article_fetch_new(const struct store_fetch_meta *f)
                      "content_type", str_or_null(f->content_type));
 }
 
+/* ---- what the page says about itself ---- */
+
+static bool page_text_ok(const char *s)
+{
+    return !s || (strlen(s) <= STORE_PAGE_TEXT_MAX && utf8_ok(s));
+}
+
+bool article_page_valid(const struct store_article *a)
+{
+    return (!a->published || !a->published[0] ||
+            (strlen(a->published) == 10 && keys_valid_date(a->published))) &&
+           page_text_ok(a->byline) && page_text_ok(a->site) &&
+           (!a->lang || !a->lang[0] || store_lang_valid(a->lang));
+}
+
+enum store_err article_page_set(json_t *rec, const struct store_article *a)
+{
+    if (json_object_set_new(rec, "published", str_or_null(a->published)) != 0 ||
+        json_object_set_new(rec, "byline", str_or_null(a->byline)) != 0 ||
+        json_object_set_new(rec, "site", str_or_null(a->site)) != 0 ||
+        json_object_set_new(rec, "lang", str_or_null(a->lang)) != 0)
+        return STORE_E_NOMEM;
+    return STORE_OK;
+}
+
 /* docs/API.md "Article", in order. */
-static const char *const article_keys[] = {"id",     "title", "url",    "urls",  "date",
-                                           "ingested_at", "sha256", "bytes", "counts",
-                                           "fetch",  NULL};
+static const char *const article_keys[] = {
+    "id",     "title", "url",   "urls",      "date",   "ingested_at", "sha256", "bytes",
+    "counts", "fetch", "published", "byline", "site", "lang",        NULL};
 
 enum store_err article_norm(json_t **rec)
 {
     json_t *in = *rec, *out = NULL;
     if (!json_is_object(in))
         return STORE_E_CORRUPT;
-    if (json_object_get(in, "urls") && json_object_get(in, "fetch"))
+    bool current = true;
+    for (const char *const *k = article_keys; current && *k; k++)
+        current = json_object_get(in, *k) != NULL;
+    if (current)
         return STORE_OK; /* written in the current shape */
     out = json_object();
     for (const char *const *k = article_keys; out && *k; k++) {

@@ -614,7 +614,8 @@ static void put_article(struct ingest *in, const char *sha)
         (json_int_t)a->len, "counts", "entities", (json_int_t)r->n_entities, "facts",
         (json_int_t)r->n_facts, "sanctions", (json_int_t)r->n_sanctions, "fetch",
         article_fetch_new(a->fetch));
-    if (!rec) {
+    if (!rec || article_page_set(rec, a) != STORE_OK) {
+        json_decref(rec);
         stxn_fail(&in->w, STORE_E_NOMEM);
         return;
     }
@@ -642,7 +643,7 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
     if (!s || !a || !r || !keys_valid_id(a->id) || !a->text ||
         !ecf_utf8_valid(a->text, a->len, NULL) || (a->title && !valid_text(a->title)) ||
         (a->url && !valid_text(a->url)) || (a->date && !keys_valid_date(a->date)) ||
-        !article_fetch_valid(a->fetch) || !valid_result(a, r))
+        !article_fetch_valid(a->fetch) || !article_page_valid(a) || !valid_result(a, r))
         return STORE_E_INVALID;
     if (s->read_only)
         return STORE_E_IO;

@@ -236,3 +236,27 @@ bool keys_valid_date(const char *d)
     }
     return true;
 }
+
+/* store.h: pure, so the request-body parser links it without LMDB. */
+bool store_lang_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0, run = 0;
+    if (n == 0 || n > STORE_LANG_MAX)
+        return false;
+    bool first = true;
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        if (c == '-' || c == '\0') {
+            if (run == 0 || run > 8)
+                return false;
+            run = 0;
+            first = false;
+            continue;
+        }
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alpha && (first || c < '0' || c > '9'))
+            return false;
+        run++;
+    }
+    return true;
+}

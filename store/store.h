@@ -28,6 +28,10 @@
 /* Bytes of an evidence's sentence text kept: a longer one is cut at a UTF-8
  * boundary and ends with "\u2026" (its start/end still span the whole sentence) */
 #define STORE_EVIDENCE_TEXT_MAX 1024
+/* What a page says about itself (struct store_article): byline and site at
+ * most this many bytes, lang a language tag of at most STORE_LANG_MAX. */
+#define STORE_PAGE_TEXT_MAX 256
+#define STORE_LANG_MAX 35
 
 enum store_err {
     STORE_OK = 0,
@@ -103,7 +107,17 @@ struct store_article {
     const char *text;  /* the article text, valid UTF-8 */
     size_t len;
     const struct store_fetch_meta *fetch; /* NULL unless fetched from the web */
+    /* What the page says about itself; NULL or "" when unknown (stored as null). */
+    const char *published; /* "YYYY-MM-DD" */
+    const char *byline;    /* valid UTF-8, at most STORE_PAGE_TEXT_MAX bytes */
+    const char *site;      /* likewise */
+    const char *lang;      /* store_lang_valid() */
 };
+
+/* Whether s is a language tag as stored in an Article's "lang": 1 to
+ * STORE_LANG_MAX bytes, letters, then subtags of 1-8 letters or digits after
+ * '-' ("en", "pt-BR", "zh-Hant-TW"); the first subtag 1-8 letters. */
+bool store_lang_valid(const char *s);
 
 struct store_ingest_info {
     bool duplicate;   /* same text already stored (content hash): nothing else written */

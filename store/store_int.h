@@ -176,8 +176,15 @@ bool article_fetch_valid(const struct store_fetch_meta *f);
  * references, NULL on ENOMEM. A NULL or "" url gives []. */
 json_t *article_urls_new(const char *url);
 json_t *article_fetch_new(const struct store_fetch_meta *f);
+/* Whether a's published/byline/site/lang are storable (store.h). */
+bool article_page_valid(const struct store_article *a);
+/* Appends "published", "byline", "site", "lang" to an Article record (null
+ * when unknown); STORE_E_NOMEM. */
+enum store_err article_page_set(json_t *rec, const struct store_article *a)
+    __attribute__((warn_unused_result));
 /* Brings a stored Article record to the current shape (docs/API.md key order;
- * "urls" and "fetch" filled in for records written before they existed).
+ * "urls" and "fetch" filled in for records written before they existed,
+ * "published", "byline", "site", "lang" as null before those).
  * Replaces *rec when it had to be rebuilt; STORE_E_CORRUPT if not an object. */
 enum store_err article_norm(json_t **rec) __attribute__((warn_unused_result));
 /* The duplicate path of store_ingest: the text is stored under the id in v.

@@ -1,7 +1,8 @@
 /* tests/fuzz/fuzz_html.c — fetcher/html.c: HTML bytes to article text
  * (gumbo + iconv), once without a charset and once with one picked from the
  * input's hash. Properties: no crash/leak; on FETCH_OK every output string is
- * valid UTF-8, text_len == strlen(text), date is "" or YYYY-MM-DD. */
+ * valid UTF-8, text_len == strlen(text), date is "" or YYYY-MM-DD, published
+ * "" or the date. Replayed on corpus/html by meson (fuzz-regressions-html). */
 #include <stdint.h>
 
 #include "common/util.h"
@@ -32,11 +33,18 @@ static void one(const char *html, size_t n, const char *charset)
         check(d.canonical, "canonical");
         check(d.body, "body");
         check(d.text, "text");
+        check(d.published, "published");
+        check(d.byline, "byline");
+        check(d.site, "site");
+        check(d.lang, "lang");
         FUZZ_CHECK(strlen(d.text) == d.text_len, "text_len %zu vs strlen %zu", d.text_len,
                    strlen(d.text));
         size_t dl = strlen(d.date);
         FUZZ_CHECK(dl == 0 || (dl == 10 && d.date[4] == '-' && d.date[7] == '-'), "date '%s'",
                    d.date);
+        size_t pl = strlen(d.published);
+        FUZZ_CHECK(pl == 0 || (pl == 10 && strcmp(d.published, d.date) == 0),
+                   "published '%s' (date '%s')", d.published, d.date);
     }
     fetch_doc_free(&d);
 }

@@ -448,7 +448,7 @@ class Api:
         items = self.check_paging("/v1/articles", limit=2)
         t.eq(len(items), stats.get("articles"), "/v1/articles lists stats.articles articles")
         keys = ["id", "title", "url", "urls", "date", "ingested_at", "sha256", "bytes", "counts",
-                "fetch"]
+                "fetch", "published", "byline", "site", "lang"]
         bad = [a["id"] for a in items if list(a) != keys]
         t.ok(not bad, "every Article has the documented members in order", keys, bad[:3])
         if not items:

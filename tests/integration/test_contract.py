@@ -450,6 +450,31 @@ def run_catalogue(tap, c, srv, spec, spec_bytes):
        hdr, "POST same id other text -> 409")
     go("POST", "/v1/articles", ("Plain contract title\n\n" + text).encode(),
        {"Authorization": auth, "Content-Type": "text/plain"}, "POST text/plain -> 201")
+    # what the page says about itself: stored, answered, validated against the spec
+    meta = {"id": "contract-meta", "text": "Contract metadata article\n\nSMIC makes chips "
+            "for Huawei, a contract test sentence.\n", "published": "2025-01-03",
+            "byline": "Jane Roe", "site": "Chip Wire \u2013 Policy", "lang": "en-GB"}
+    r = go("POST", "/v1/articles", json.dumps(meta).encode(), hdr, "POST with page metadata -> 201")
+    got = (r.json().get("article") or {}) if r.status == 201 else {}
+    d = go("GET", "/v1/articles/contract-meta", label="GET the article with page metadata")
+    dj = d.json() if d.status == 200 else {}
+    want = {k: meta[k] for k in ("published", "byline", "site", "lang")}
+    tap.ok({k: got.get(k) for k in want} == want and {k: dj.get(k) for k in want} == want,
+           "published, byline, site, lang: stored, in the POST's answer and in GET "
+           "/v1/articles/{id}", want, (got, {k: dj.get(k) for k in want}))
+    d = go("GET", "/v1/articles/contract-1", label="GET an article without page metadata")
+    tap.ok(d.status == 200 and all(k in d.json() and d.json()[k] is None for k in want),
+           "an article without page metadata: the four members present and null", "null", d)
+    for k, v in (("published", "2023-02-29"), ("published", 20250103), ("byline", ["x"]),
+                 ("site", "s" * 257), ("lang", "en_US"), ("lang", "")):
+        bad = dict(meta, id="contract-bad", **{k: v})
+        r = go("POST", "/v1/articles", json.dumps(bad).encode(), hdr,
+               "POST with a bad %s -> 400" % k)
+        ok, why = E.is_problem(r, 400)
+        tap.ok(ok and ("'%s'" % k) in str(r.json().get("detail")),
+               "POST /v1/articles with %s=%.20r -> 400 problem naming the field" % (k, v),
+               "400 naming %s" % k, why + " " + repr(r))
+    tap.eq(cl.get("/v1/articles/contract-bad").status, 404, "no article stored by bad metadata")
     go("POST", "/v1/articles", b"{", hdr, "POST invalid JSON -> 400")
     go("POST", "/v1/articles", b'{"text":"x","extra":1}', hdr, "POST unknown member -> 400")
     go("POST", "/v1/articles?x=1", jbody.encode(), hdr, "POST with a query parameter -> 400")

@@ -16,7 +16,9 @@ usage: test_fetch.py ECFACTS_BINARY [SHARED_DIR]      (TAP on stdout)
 2. Server: the sources polled at start and listed by /v1/sources;
    POST /v1/fetch -> 202 Job + Location, the job done, the article present
    with "fetch" and "urls"; 401, 400, 404, 405, 411, 413, 415; the address
-   policy without --allow-private; 503 on a read-only replica. Every
+   policy without --allow-private; 503 on a read-only replica; a feed cut
+   short (its items stored, the break in the job's note); a page's own
+   published/byline/site/lang read back from GET /v1/articles/{id}. Every
    response is checked against openapi.yaml (test_contract's checker)."""
 import hashlib
 import json
@@ -411,6 +413,8 @@ def server_main(tap, exe, fx, spec, tmp):
     server_private(tap, c, exe, fx, tmp)
     server_replica(tap, c, exe, data, tmp)
     server_odd_pages(tap, c, exe, fx, tmp)
+    server_cut_feed(tap, c, exe, fx, tmp)
+    server_page_meta(tap, c, exe, fx, tmp)
     unseen = sorted((p, m, s) for p, item in spec["paths"].items()
                     if p in ("/v1/fetch", "/v1/jobs/{id}", "/v1/sources")
                     for m, op in item.items() if m in TC.METHODS
@@ -855,6 +859,166 @@ def server_odd_pages(tap, c, exe, fx, tmp):
         tap.ok("\ufffd" in str((by.get(fx.url("/odd/ctype")) or {}).get("last_error")) and
                "another site" in str((by.get(fx.url("/odd/canon.html")) or {}).get("note")),
                "/v1/sources records the sanitised error and the note", "U+FFFD, note", by)
+        cl.close()
+    finally:
+        srv.stop()
+
+
+def server_cut_feed(tap, c, exe, fx, tmp):
+    """A feed cut short (`</rss` never closed; issue 15): the job is done, its
+    items before the break are stored, and the job's report and
+    /v1/sources say where the XML broke."""
+    pages = {
+        "/cut/one.html": ("Foundry orders shift after the licence rule", "2026-03-02",
+                          ["TSMC said orders from Chinese designers fell after the licence rule "
+                           "took effect, a spokesperson said on Monday."]),
+        "/cut/two.html": ("Equipment makers book more service revenue", "2026-03-03",
+                          ["ASML said service revenue from its installed base in China rose "
+                           "while new tool shipments slowed."]),
+    }
+    for path, (title, date, paras) in pages.items():
+        fx.raw[path] = (200, F.page_html(title, date, paras),
+                        [("Content-Type", "text/html; charset=utf-8")])
+    items = "".join("\n<item><title>%s</title><link>%s</link></item>" % (t, fx.url(p))
+                    for p, (t, _, _) in pages.items())
+    feed = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            "<title>Cut feed</title>%s\n</channel></rss" % items).encode()
+    fx.raw["/cut/feed.rss"] = (200, feed, [("Content-Type", "application/rss+xml")])
+    data = os.path.join(tmp, "srv-cut")
+    srv = E.Server(exe, data, workdir=tmp,
+                   args=["--no-sample", "--allow-private", "--host-delay", "0"])
+    try:
+        srv.start()
+    except E.ServerError as e:
+        tap.ok(False, "serve --allow-private starts (cut feed)", "listening", str(e))
+        return
+    try:
+        cl = E.Client(srv.port)
+        feed_url = fx.url("/cut/feed.rss")
+        r = cl.request("POST", "/v1/fetch", json.dumps({"url": feed_url}).encode(),
+                       {"Authorization": AUTH, "Content-Type": "application/json"})
+        c.check(r, "POST /v1/fetch (a cut feed) -> 202")
+        rj = wait_job(cl, c, r.h("location")) if r.status == 202 and r.h("location") else r
+        j = rj.json() if rj is not None and rj.status == 200 else {}
+        res = j.get("result") or {}
+        note = str(res.get("note"))
+        tap.ok(j.get("state") == "done" and res.get("error") is None and
+               (res.get("found"), res.get("stored"), res.get("failed")) == (2, 2, 0),
+               "a feed cut short: the job is done, its 2 items found and stored", "done 2/2/0",
+               rj)
+        tap.ok("feed cut short" in note and "broken XML at line 5" in note and
+               "kept the 2 items" in note,
+               "a feed cut short: the job's note says where the XML broke and what was kept",
+               "feed cut short (broken XML at line 5 ...): kept the 2 items", note)
+        got = [cl.get("/v1/articles/" + url_id(fx.url(p))) for p in pages]
+        for g in got:
+            c.check(g, "GET an article of the cut feed")
+        tap.ok([g.status for g in got] == [200, 200] and
+               all(g.json().get("title") == t for g, (t, _, _) in zip(got, pages.values())),
+               "the articles of the cut feed are stored, with their titles", "200 200",
+               [g.status for g in got])
+        r = cl.get("/v1/sources")
+        c.check(r, "GET /v1/sources with a cut feed")
+        by = {s.get("url"): s for s in (r.json().get("items", []) if r.status == 200 else [])}
+        src = by.get(feed_url) or {}
+        tap.ok(src.get("is_feed") is True and src.get("last_error") is None and
+               "feed cut short" in str(src.get("note")),
+               "/v1/sources: the cut feed is a feed without error, its note names the break",
+               "is_feed, note", src)
+        cl.close()
+    finally:
+        srv.stop()
+
+
+META_LD_PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+  <meta charset="utf-8">
+  <title>Licence queue grows for lithography tools | Chip Wire</title>
+  <script type="application/ld+json">
+  {"@context": "https://schema.org", "@type": "NewsArticle",
+   "headline": "Licence queue grows for lithography tools",
+   "datePublished": "2026-03-05T07:30:00+00:00",
+   "author": [{"@type": "Person", "name": "Jane Roe"}, {"@type": "Person", "name": "Li Wei"}],
+   "publisher": {"@type": "Organization", "name": "Chip Wire"}}
+  </script>
+</head>
+<body>
+  <nav><a href="/">Home</a> NAVBOILER</nav>
+  <article>
+    <h1>Licence queue grows for lithography tools</h1>
+    <p>The U.S. Department of Commerce has a growing queue of licence applications for
+       lithography tools bound for China, two officials said on Thursday.</p>
+    <p>ASML said it had applied for licences covering several immersion systems and expects
+       answers within the quarter.</p>
+  </article>
+  <footer>FOOTERBOILER</footer>
+</body>
+</html>
+"""
+
+META_TAG_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+  <meta charset="utf-8">
+  <title>Memory makers weigh new fabs abroad</title>
+  <meta property="article:published_time" content="2026-03-06T10:00:00Z">
+  <meta name="author" content="Ana Souza">
+  <meta property="og:site_name" content="Foundry Notes">
+  <meta property="og:locale" content="pt_BR">
+</head>
+<body>
+  <main>
+    <p>SK Hynix said it was weighing a second packaging plant outside Korea as export rules
+       on advanced memory tighten.</p>
+    <p>Samsung declined to say whether it would follow, a spokesperson said.</p>
+  </main>
+</body>
+</html>
+"""
+
+
+def server_page_meta(tap, c, exe, fx, tmp):
+    """What a fetched page says about itself (JSON-LD, or meta tags only) is
+    stored with the article and shown by GET /v1/articles/{id} (issue 15)."""
+    pages = {"/meta/ld.html": META_LD_PAGE, "/meta/tags.html": META_TAG_PAGE}
+    for path, body in pages.items():
+        fx.raw[path] = (200, body.encode(), [("Content-Type", "text/html; charset=utf-8")])
+    data = os.path.join(tmp, "srv-meta")
+    srv = E.Server(exe, data, workdir=tmp,
+                   args=["--no-sample", "--allow-private", "--host-delay", "0"])
+    try:
+        srv.start()
+    except E.ServerError as e:
+        tap.ok(False, "serve --allow-private starts (page metadata)", "listening", str(e))
+        return
+    try:
+        cl = E.Client(srv.port)
+        for path in pages:
+            r = cl.request("POST", "/v1/fetch", json.dumps({"url": fx.url(path)}).encode(),
+                           {"Authorization": AUTH, "Content-Type": "application/json"})
+            c.check(r, "POST /v1/fetch %s -> 202" % path)
+            rj = wait_job(cl, c, r.h("location")) if r.status == 202 and r.h("location") else r
+            j = rj.json() if rj is not None and rj.status == 200 else {}
+            tap.ok(j.get("state") == "done" and (j.get("result") or {}).get("stored") == 1,
+                   "%s fetched and stored" % path, "done, 1 stored", rj)
+        keys = ("date", "published", "byline", "site", "lang")
+        want = {"/meta/ld.html": ("2026-03-05", "2026-03-05", "Jane Roe, Li Wei", "Chip Wire",
+                                  "en-GB"),
+                "/meta/tags.html": ("2026-03-06", "2026-03-06", "Ana Souza", "Foundry Notes",
+                                    "pt-BR")}
+        for path, w in want.items():
+            r = cl.get("/v1/articles/" + url_id(fx.url(path)))
+            c.check(r, "GET the article of %s (page metadata)" % path)
+            d = r.json() if r.status == 200 else {}
+            tap.eq(tuple(d.get(k) for k in keys), w,
+                   "%s: date, published, byline, site, lang read back over HTTP" % path)
+        r = cl.get("/v1/articles?limit=10")
+        c.check(r, "GET /v1/articles (page metadata in the list)")
+        items = r.json().get("items", []) if r.status == 200 else []
+        tap.ok(sorted(a.get("lang") for a in items) == ["en-GB", "pt-BR"],
+               "the list's Article carries them too", "en-GB, pt-BR",
+               [a.get("lang") for a in items])
         cl.close()
     finally:
         srv.stop()

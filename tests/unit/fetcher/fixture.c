@@ -137,6 +137,13 @@ static const char broken_feed[] =
     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>Broken"
     "</titl><link>/a/1</link></item></channel>";
 
+/* Cut off in the middle of its closing tag, after two whole items. */
+static const char truncated_feed[] =
+    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Cut</title>\n"
+    "<item><title>Cut one</title><link>/a/6</link></item>\n"
+    "<item><title>Cut two</title><link>/a/7</link></item>\n"
+    "</channel></rss";
+
 static const char empty_feed[] =
     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Nothing yet</title>"
     "</channel></rss>";
@@ -317,6 +324,8 @@ static enum MHD_Result route(struct fixture *f, struct MHD_Connection *c, const 
         return send_str(c, 200, "application/atom+xml", atom_feed);
     if (strcmp(path, "/broken.rss") == 0)
         return send_str(c, 200, "application/rss+xml", broken_feed);
+    if (strcmp(path, "/truncated.rss") == 0)
+        return send_str(c, 200, "application/rss+xml", truncated_feed);
     if (strcmp(path, "/empty.rss") == 0)
         return send_str(c, 200, "application/rss+xml", empty_feed);
     if (strcmp(path, "/mixed.rss") == 0)

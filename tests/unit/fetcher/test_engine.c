@@ -308,6 +308,26 @@ static void test_bad_feeds(void)
     is_int(mem.n_arts, 0, "feeds: nothing handed over");
 }
 
+/* A feed cut short: its whole items are fetched, the source says what broke. */
+static void test_truncated_feed(void)
+{
+    struct fetch_settings s;
+    test_settings(&s);
+    const char *src[] = {"/truncated.rss", NULL};
+    is_int(run(&s, src, false), FETCH_OK, "truncated feed: run ok");
+    const struct rep *r = rep_for("/truncated.rss");
+    ok(r && r->is_feed && r->err == FETCH_OK && r->error[0] == '\0',
+       "truncated feed: the source is not failed");
+    ok(r && r->found == 2 && r->stored == 2 && r->failed == 0,
+       "truncated feed: the 2 items before the break found and stored");
+    ok(r && has(r->note, "feed cut short") && has(r->note, "broken XML at line 5") &&
+           has(r->note, "kept the 2 items"),
+       "truncated feed: the note names the break and what was kept");
+    if (r)
+        printf("# note: %s\n", r->note);
+    ok(art_for("/a/6") && art_for("/a/7"), "truncated feed: both articles handed over");
+}
+
 static void test_charsets(void)
 {
     struct fetch_settings s;
@@ -648,6 +668,7 @@ int main(void)
     test_rss();
     test_atom();
     test_bad_feeds();
+    test_truncated_feed();
     test_charsets();
     test_conditional();
     test_retries();

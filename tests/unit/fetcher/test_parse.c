@@ -265,6 +265,144 @@ static void test_feeds(void)
        "sniff: atom root");
 }
 
+/* Feeds as real servers send them: cut short, links as Atom text content,
+ * permalink guids, relative links under xml:base at several levels. */
+static void test_feeds_tolerant(void)
+{
+    char err[200];
+    struct fetch_feed f;
+
+    /* RSS 2.0 cut before its closing '>': the items before the break stay. */
+    static const char cut_rss[] =
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Cut</title>\n"
+        "<item><title>First</title><link>https://cut.example/1</link></item>\n"
+        "<item><title>Second</title><link>https://cut.example/2</link>"
+        "<pubDate>Mon, 03 Mar 2025 09:00:00 GMT</pubDate></item>\n"
+        "</channel></rss";
+    is_int(fetch_feed_parse(cut_rss, strlen(cut_rss), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "cut rss (</rss never closed): ok");
+    is_int(f.n, 2, "cut rss: both items before the break kept");
+    ok(f.broken, "cut rss: marked broken");
+    ok(strstr(err, "broken XML at line 5") != NULL, "cut rss: errbuf names the line of the break");
+    ok(f.n == 2 && strcmp(f.items[1].date, "2025-03-03") == 0, "cut rss: items keep their dates");
+    fetch_feed_free(&f);
+    ok(f.n == 0 && !f.broken, "cut rss: free resets the feed");
+
+    /* Cut inside the third item: its half-read link is not trusted. */
+    static const char mid_item[] =
+        "<rss version=\"2.0\"><channel>"
+        "<item><title>A</title><link>https://mid.example/a</link></item>"
+        "<item><title>B</title><guid>https://mid.example/b</guid></item>"
+        "<item><title>C</title><link>https://mid.example/c-is-lo";
+    is_int(fetch_feed_parse(mid_item, strlen(mid_item), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "cut inside an item: ok");
+    ok(f.n == 2 && item(&f, "https://mid.example/a") && item(&f, "https://mid.example/b"),
+       "cut inside an item: the two whole items, not the half-read one");
+    fetch_feed_free(&f);
+
+    /* A mismatched tag after the first entry of an Atom feed. */
+    static const char bad_atom[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+        "<entry><title>Good</title><link href=\"https://atom.example/good\"/></entry>"
+        "<entry><title>Bad</titel><link href=\"https://atom.example/bad\"/></entry></feed>";
+    is_int(fetch_feed_parse(bad_atom, strlen(bad_atom), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "atom with a mismatched tag: ok");
+    ok(f.n == 1 && strcmp(f.items[0].link, "https://atom.example/good") == 0 && f.broken,
+       "atom with a mismatched tag: the entry before it, marked broken");
+    ok(strstr(err, "mismatched tag") != NULL, "atom with a mismatched tag: errbuf says why");
+    fetch_feed_free(&f);
+
+    static const char cut_rdf[] =
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+        "xmlns=\"http://purl.org/rss/1.0/\"><channel><title>x</title></channel>"
+        "<item><title>R1</title><link>http://rdf.example/1</link></item>"
+        "<item><title>R2</title><link>http://rdf.example/2</link></item><ite";
+    is_int(fetch_feed_parse(cut_rdf, strlen(cut_rdf), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "cut rss 1.0: ok");
+    ok(f.n == 2 && f.broken, "cut rss 1.0: two items, marked broken");
+    fetch_feed_free(&f);
+
+    /* A break before any whole item, a root that is no feed: still errors,
+     * and nothing is returned (entity declarations: test_feeds). */
+    static const char nothing[] = "<rss><channel><item><title>x</title><link>https://n.example/";
+    is_int(fetch_feed_parse(nothing, strlen(nothing), NULL, 0, &f, err, sizeof(err)),
+           FETCH_E_PARSE, "cut before any whole item: parse error");
+    ok(f.n == 0 && strstr(err, "broken XML") != NULL, "cut before any whole item: no items");
+    static const char cut_html[] = "<html><body><item><link>https://h.example/</link></item><p";
+    is_int(fetch_feed_parse(cut_html, strlen(cut_html), NULL, 0, &f, err, sizeof(err)),
+           FETCH_E_PARSE, "a cut document that is no feed: parse error");
+    is_int(f.n, 0, "a cut document that is no feed: no items");
+
+    /* Atom <link> with the URL as text content (no href). */
+    static const char text_link[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://t.example/news/\">"
+        "<entry><title>Text link</title><link>https://t.example/text-1</link></entry>"
+        "<entry><title>Relative text</title><link> story-2 </link></entry>"
+        "<entry><title>Both</title><link>https://t.example/text-3</link>"
+        "<link rel=\"alternate\" href=\"https://t.example/href-3\"/></entry>"
+        "<entry><title>Self text</title><link rel=\"self\">https://t.example/self-4</link></entry>"
+        "</feed>";
+    is_int(fetch_feed_parse(text_link, strlen(text_link), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "atom text links: ok");
+    ok(item(&f, "https://t.example/text-1") != NULL, "atom: <link> text content is the link");
+    ok(item(&f, "https://t.example/news/story-2") != NULL,
+       "atom: relative text link resolved against xml:base, whitespace trimmed");
+    ok(item(&f, "https://t.example/href-3") && !item(&f, "https://t.example/text-3"),
+       "atom: an href link wins over a text one");
+    ok(!item(&f, "https://t.example/self-4"), "atom: rel=self text is not the entry's link");
+    is_int(f.n, 3, "atom text links: 3 entries with links");
+    fetch_feed_free(&f);
+
+    /* guid isPermaLink: true (explicit or by default) is a link, false never. */
+    static const char guids[] =
+        "<rss version=\"2.0\"><channel>"
+        "<item><title>T</title><guid isPermaLink=\"true\">https://g.example/true</guid></item>"
+        "<item><title>F</title><guid isPermaLink=\"false\">https://g.example/false</guid></item>"
+        "<item><title>Fcase</title><guid isPermaLink=\"FALSE\">https://g.example/F2</guid></item>"
+        "<item><title>L</title><guid isPermaLink=\"true\">https://g.example/guid-l</guid>"
+        "<link>https://g.example/link-l</link></item>"
+        "<item><title>Tag</title><guid>tag:g.example,2025:7</guid></item>"
+        "</channel></rss>";
+    is_int(fetch_feed_parse(guids, strlen(guids), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
+           "guids: ok");
+    ok(item(&f, "https://g.example/true") != NULL, "guid isPermaLink=true: the item's link");
+    ok(!item(&f, "https://g.example/false") && !item(&f, "https://g.example/F2"),
+       "guid isPermaLink=false (any case): never a link");
+    ok(item(&f, "https://g.example/link-l") && !item(&f, "https://g.example/guid-l"),
+       "guid with a <link>: the link wins");
+    is_int(f.n, 2, "guids: 2 items (a tag: URI guid is no http link)");
+    fetch_feed_free(&f);
+
+    /* xml:base on the channel, on an item, relative to its parent's. */
+    static const char bases[] =
+        "<rss version=\"2.0\"><channel xml:base=\"https://b.example/site/\">"
+        "<item><title>1</title><link>one</link></item>"
+        "<item xml:base=\"2025/\"><title>2</title><link>two</link></item>"
+        "<item><title>3</title><link xml:base=\"https://other.example/x/\">three</link></item>"
+        "<item><title>4</title><guid>/four</guid></item>"
+        "</channel></rss>";
+    is_int(fetch_feed_parse(bases, strlen(bases), "https://feed.example/rss", 0, &f, err,
+                            sizeof(err)),
+           FETCH_OK, "xml:base rss: ok");
+    ok(item(&f, "https://b.example/site/one") != NULL, "xml:base on the channel");
+    ok(item(&f, "https://b.example/site/2025/two") != NULL,
+       "xml:base on an item, relative to the channel's");
+    ok(item(&f, "https://other.example/x/three") != NULL, "xml:base on the <link> itself");
+    ok(item(&f, "https://b.example/four") != NULL, "a permalink guid resolved against xml:base");
+    fetch_feed_free(&f);
+    static const char atom_bases[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://c.example/blog/\">"
+        "<entry xml:base=\"posts/\"><title>E</title><link href=\"e1\"/></entry>"
+        "<entry><title>F</title><link xml:base=\"/root/\" href=\"f1\"/></entry></feed>";
+    is_int(fetch_feed_parse(atom_bases, strlen(atom_bases), "https://feed.example/atom", 0, &f,
+                            err, sizeof(err)),
+           FETCH_OK, "xml:base atom: ok");
+    ok(item(&f, "https://c.example/blog/posts/e1") != NULL,
+       "xml:base on an entry, relative to the feed's");
+    ok(item(&f, "https://c.example/root/f1") != NULL, "xml:base on an Atom <link>");
+    fetch_feed_free(&f);
+}
+
 /* Error texts and header values on their way into JSON and LMDB. */
 static void test_text_clean(void)
 {
@@ -324,6 +462,7 @@ int main(void)
     test_robots();
     test_dates();
     test_feeds();
+    test_feeds_tolerant();
     test_text_clean();
     test_same_site();
     fetch_global_cleanup();

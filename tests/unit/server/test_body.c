@@ -40,6 +40,37 @@ int main(void)
     ok(parses("{\"text\":\"a\",\"date\":\"2024-1-2\"}", "YYYY-MM-DD"), "a malformed date is refused");
     ok(parses("", "not a JSON object"), "an empty body is refused");
 
+    /* What the page says about itself: optional, typed, bounded. */
+    const char *meta = "{\"text\":\"x\",\"published\":\"2024-02-29\",\"byline\":\"Jane Roe\","
+                       "\"site\":\"Chip Wire\",\"lang\":\"pt-BR\"}";
+    ok(body_parse_article(meta, strlen(meta), &doc, &p, why, sizeof why), "page metadata parses");
+    ok(p.published && p.byline && p.site && p.lang && strcmp(p.published, "2024-02-29") == 0 &&
+           strcmp(p.byline, "Jane Roe") == 0 && strcmp(p.site, "Chip Wire") == 0 &&
+           strcmp(p.lang, "pt-BR") == 0,
+       "published, byline, site, lang");
+    json_decref(doc);
+    ok(parses("{\"text\":\"x\",\"published\":null,\"byline\":null,\"site\":null,\"lang\":null}",
+              NULL),
+       "null page metadata is absent");
+    ok(parses("{\"text\":\"x\",\"published\":\"2023-02-29\"}", "field 'published'"),
+       "published: not a calendar day, named");
+    ok(parses("{\"text\":\"x\",\"published\":20240101}", "field 'published' must be a string"),
+       "published: a number, named");
+    ok(parses("{\"text\":\"x\",\"byline\":[\"a\"]}", "field 'byline' must be a string"),
+       "byline: an array, named");
+    char longer[400];
+    snprintf(longer, sizeof longer, "{\"text\":\"x\",\"site\":\"%0257d\"}", 0);
+    ok(parses(longer, "field 'site' must be a string of at most 256 bytes"),
+       "site: over 256 bytes, named");
+    ok(parses("{\"text\":\"x\",\"byline\":\"a\\u0000b\"}", "NUL"),
+       "byline: an escaped NUL is refused (by the JSON parser)");
+    ok(parses("{\"text\":\"x\",\"lang\":\"en_US\"}", "field 'lang' must be a language tag"),
+       "lang: en_US is no tag, named");
+    ok(parses("{\"text\":\"x\",\"lang\":\"\"}", "field 'lang'"), "lang: empty, named");
+    ok(parses("{\"text\":\"x\",\"lang\":\"en-abcdefghijklmnopqrstuvwxyzabcdefgh\"}",
+              "field 'lang' must be a string of at most 35 bytes"),
+       "lang: over 35 bytes, named");
+
     unsigned long n = 0;
     ok(value_uint("50", 1, 500, &n) && n == 50, "uint in range");
     ok(!value_uint("0", 1, 500, &n), "uint under the range");

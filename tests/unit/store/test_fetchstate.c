@@ -14,7 +14,8 @@
 
 static const char *const ARTICLE_KEYS[] = {"id",     "title", "url",    "urls",  "date",
                                            "ingested_at", "sha256", "bytes", "counts",
-                                           "fetch",  NULL};
+                                           "fetch",  "published", "byline", "site", "lang",
+                                           NULL};
 static const char *const FETCH_KEYS[] = {"source",        "fetched_at",   "http_status", "etag",
                                          "last_modified", "content_type", NULL};
 static const char *const SOURCE_KEYS[] = {"url",          "is_feed",  "last_fetch",
@@ -467,7 +468,8 @@ static int export_kinds(struct store *s, const char *base, int n[5])
             good &= keys_are(json_object_get(o, "data"),
                              (const char *const[]){"id", "title", "url", "urls", "date",
                                                    "ingested_at", "sha256", "bytes", "counts",
-                                                   "fetch", "text", NULL});
+                                                   "fetch", "published", "byline", "site",
+                                                   "lang", "text", NULL});
         if (rank == 4)
             good &= keys_are(json_object_get(o, "data"), SOURCE_KEYS);
         json_decref(o);
@@ -584,7 +586,8 @@ static void test_legacy(const char *base, struct fx *f)
     snprintf(etag, sizeof etag, "%s,%s", U1, U2);
     is_str(urls_of(o, buf, sizeof buf), etag, "old record rewritten with both URLs");
     ok(keys_are(o, (const char *const[]){"id", "title", "url", "urls", "date", "ingested_at",
-                                         "sha256", "bytes", "counts", "fetch", "text", "entities",
+                                         "sha256", "bytes", "counts", "fetch", "published",
+                                         "byline", "site", "lang", "text", "entities",
                                          "facts", "sanctions", NULL}),
        "in the current shape");
     json_decref(o);

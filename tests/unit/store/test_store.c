@@ -23,10 +23,12 @@ static const char *const SANCTION_KEYS[] = {"id",       "imposer",  "target",   
                                             "mentions", "evidence", NULL};
 static const char *const ARTICLE_KEYS[] = {"id",     "title", "url",    "urls",  "date",
                                            "ingested_at", "sha256", "bytes", "counts",
-                                           "fetch",  NULL};
+                                           "fetch",  "published", "byline", "site", "lang",
+                                           NULL};
 static const char *const ARTICLE_DETAIL_KEYS[] = {
     "id",     "title", "url",   "urls", "date",     "ingested_at", "sha256",
-    "bytes",  "counts", "fetch", "text", "entities", "facts",       "sanctions", NULL};
+    "bytes",  "counts", "fetch", "published", "byline", "site", "lang",
+    "text",   "entities", "facts", "sanctions", NULL};
 static const char *const LINEAGE_KEYS[] = {"chip", "depth", "nodes", "edges", NULL};
 static const char *const EDGE_KEYS[] = {"fact",  "subject",    "predicate", "object",
                                         "value", "confidence", "evidence",  NULL};
