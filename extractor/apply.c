@@ -314,8 +314,10 @@ enum ex_err apply_facts(struct work *w)
                     neg = lex_match(negator, ts->t, m.end, q) != 0;
                 if (neg)
                     continue;
-                /* "A beats B's C and is built on ...": A is the subject */
+                /* "A beats B's C and is built on ...": A is the subject;
+                 * "A, which buys B's chips, makes ...": A too */
                 m.role[RR_S] = ac_subject(r, ts, &m, RR_S);
+                m.role[RR_S] = ac_rel_head(r, ts, &m, RR_S);
                 /* "orders for Nvidia processors": no subject; "by Huawei's
                  * HiSilicon unit": HiSilicon is */
                 if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||
@@ -1044,6 +1046,8 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     country_possessor(R, ts, m.role[RR_T]))
                     continue;
                 m.role[RR_I] = ac_subject(r, ts, &m, RR_I);
+                m.role[RR_I] = ac_rel_head(r, ts, &m, RR_I);
+                m.role[RR_T] = ac_rel_head(r, ts, &m, RR_T);
                 /* "is weighing whether to add X": a measure not taken;
                  * "X, which is not on the Entity List": none at all */
                 if (governs(w, ts, hypo, &m, w->cuetmp) || negated(R, r, ts, &m))

@@ -161,6 +161,42 @@ bool ac_account_on(const struct tk_sent *ts, size_t i)
     return i != SIZE_MAX && i + 1 < ts->n && word_in(&ts->t[i + 1], acct);
 }
 
+size_t ac_rel_head(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
+                   enum re_role role)
+{
+    size_t i = m->role[role];
+    if (i == SIZE_MAX)
+        return i;
+    /* only a slot that comes before the rule's first word (a subject) */
+    for (size_t e = 0; e < r->nel; e++) {
+        if (r->el[e].kind == RE_SLOT && r->el[e].role == role)
+            break;
+        if (r->el[e].kind == RE_WORD)
+            return i;
+    }
+    static const char *const rel[] = {"which", "who", "whose", NULL};
+    /* back from i to ", which": no other comma between */
+    size_t w = SIZE_MAX;
+    for (size_t k = i; k-- > 0 && k + 12 > i;) {
+        if (tk_word_is(&ts->t[k], ",", 1) || tk_word_is(&ts->t[k], ";", 1))
+            return i;
+        if (word_in(&ts->t[k], rel)) {
+            w = k;
+            break;
+        }
+    }
+    if (w == SIZE_MAX || w < 2 || !tk_word_is(&ts->t[w - 1], ",", 1))
+        return i;
+    const struct tok *h = &ts->t[w - 2];
+    if (h->kind != TK_ENT || !(h->tmask & ts->t[i].tmask))
+        return i;
+    /* the clause closes with a comma before the match ends */
+    for (size_t k = i + 1; k < m->end && k < ts->n; k++)
+        if (tk_word_is(&ts->t[k], ",", 1))
+            return w - 2;
+    return i;
+}
+
 bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
 {
     if (i == SIZE_MAX || i == 0 || i - 1 >= m->start || i + 1 >= ts->n)
@@ -168,9 +204,12 @@ bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
     /* "licensed a Cambricon design": a name after an indefinite article
      * modifies the noun that follows */
     static const char *const indef[] = {"a", "an", NULL};
-    const struct tok *nx = &ts->t[i + 1];
-    if (word_in(&ts->t[i - 1], indef) && nx->kind == TK_WORD && nx->wl && nx->w[0] >= 'a' &&
-        nx->w[0] <= 'z')
+    const struct tok *nx = &ts->t[i + 1], *pv = &ts->t[i - 1];
+    /* "a former Nvidia executive": one adjective may come between */
+    bool art = word_in(pv, indef) ||
+               (i >= 2 && word_in(&ts->t[i - 2], indef) && pv->kind == TK_WORD && pv->wl > 2 &&
+                pv->w[0] >= 'a' && pv->w[0] <= 'z');
+    if (art && nx->kind == TK_WORD && nx->wl && nx->w[0] >= 'a' && nx->w[0] <= 'z')
         return true;
     return word_in(&ts->t[i - 1], np_preps) && word_in(&ts->t[i + 1], mod_heads);
 }

@@ -22,6 +22,12 @@ bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i);
 /* Whether token i only owns the product after it ("its Gaudi", "Intel's
  * Gaudi"), for sanction rule r's measure (export and supply measures). */
 bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t i);
+/* "SMIC, which makes chips for Huawei, was added to ...": a slot before the
+ * rule's first word that sits inside a relative clause closed before the
+ * trigger is the clause's head (SMIC); returns the token to use. */
+size_t ac_rel_head(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
+                   enum re_role role);
+
 /* Whether the product at token i names a platform the subject has a presence
  * on ("its WeChat account", "its YouTube channel"): developed by nobody here. */
 bool ac_account_on(const struct tk_sent *ts, size_t i);

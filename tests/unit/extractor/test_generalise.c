@@ -20,7 +20,10 @@
  * without "that", chips "called" a name, accounts on platforms, access to chips is no lease,
  * the article's topic company as the antecedent of a description; long
  * organisation names, datelines, people after judges' and officers' titles,
- * enumerations whose items are separated by semicolons.
+ * enumerations whose items are separated by semicolons, trade blacklists,
+ * "barred X from selling to Y", relative clauses between a subject and its
+ * verb, customers, orders and investors in their common forms, a name after
+ * "a former".
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -164,6 +167,20 @@ static const struct tcase cases[] = {
      "The Commerce Department moved to restrict sales of high-end memory and several kinds of "
      "etching tools to China.",
      {{'S', "U.S. Department of Commerce", "China", "export_restriction", true}}},
+    {"added to a trade blacklist, a group with its named members",
+     "The Commerce Department on Monday added 12 Chinese companies, including Inspur and Sugon, "
+     "to its trade blacklist.",
+     {{'S', "U.S. Department of Commerce", "Inspur", "entity_listing", true},
+      {'S', "U.S. Department of Commerce", "Sugon", "entity_listing", true}}},
+    {"barred a company from selling to a country",
+     "Washington barred AMD from selling its MI308 chips to China without a licence.",
+     {{'S', "United States", "China", "export_restriction", true},
+      {'S', "United States", "AMD", "export_restriction", false}}},
+    {"a relative clause between a listed company and its verb",
+     "SMIC, which makes chips for Huawei, was added to the Entity List in 2020.",
+     {{'S', "United States", "SMIC", "entity_listing", true},
+      {'S', "United States", "Huawei", "entity_listing", false},
+      {'F', "SMIC", "supplies", "Huawei", true}}},
     /* ---- procurement ---- */
     {"a directive that shuts out suppliers",
      "China's industry ministry told state carriers to stop buying Micron chips. A directive "
@@ -244,6 +261,21 @@ static const struct tcase cases[] = {
      "fighting a lawsuit that Samsung filed against it.",
      {{'F', "YMTC", "sues", "Micron", true},
       {'F', "Samsung", "sues", "Nvidia", true}}},
+    {"one of a supplier's customers, an order from a supplier, an investor in an apposition",
+     "Baidu is one of Nvidia's biggest customers. Tencent has ordered 2,000 Ascend 910B chips "
+     "from Huawei. Alibaba, an early investor in Zhipu, said so.",
+     {{'F', "Nvidia", "supplies", "Baidu", true},
+      {'F', "Huawei", "supplies", "Tencent", true},
+      {'F', "Alibaba", "invests_in", "Zhipu AI", true}}},
+    {"a plant bought from a company is no supply",
+     "The plant that SK Hynix bought from Intel makes NAND flash.",
+     {{'F', "Intel", "supplies", "SK Hynix", false}}},
+    {"a company's unit before a verb, a partnership announced by a pair, a modifier after 'a former'",
+     "Huawei's HiSilicon designs chips. AMD and Microsoft announced a partnership on Monday. "
+     "Moore Threads, founded by a former Nvidia executive, makes the MTT S80.",
+     {{'F', "Huawei", "owns", "HiSilicon", true},
+      {'F', "AMD", "partners_with", "Microsoft", true},
+      {'F', "Nvidia", "manufactures", "MTT S80", false}}},
     {"a pronoun subject of a company verb; a second verb phrase",
      "Tencent is a big investor. It led a funding round for Baichuan last year, and has invested "
      "in StepFun and MiniMax.",
