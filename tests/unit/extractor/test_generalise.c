@@ -23,7 +23,9 @@
  * enumerations whose items are separated by semicolons, trade blacklists,
  * "barred X from selling to Y", relative clauses between a subject and its
  * verb, customers, orders and investors in their common forms, a name after
- * "a former".
+ * "a former", revoked licences of a company, export control lists, servicing
+ * stopped in a country, customers told of a cut service, licences companies
+ * need.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -181,6 +183,20 @@ static const struct tcase cases[] = {
      {{'S', "United States", "SMIC", "entity_listing", true},
       {'S', "United States", "Huawei", "entity_listing", false},
       {'F', "SMIC", "supplies", "Huawei", true}}},
+    {"a company's licences revoked; an export control list; servicing stopped in a country",
+     "The Commerce Department revoked ZTE's licences to buy chips from Intel. Taiwan added Sugon "
+     "and Inspur to its export control list. KLA has stopped servicing some tools in China.",
+     {{'S', "U.S. Department of Commerce", "ZTE", "export_restriction", true},
+      {'S', "Taiwan", "Sugon", "entity_listing", true},
+      {'S', "Taiwan", "Inspur", "entity_listing", true},
+      {'S', "KLA", "China", "shipment_suspension", true}}},
+    {"customers in a country told a service is cut",
+     "Google told developers in China it would cut off access to its Gemini models.",
+     {{'S', "Google", "China", "service_withdrawal", true}}},
+    {"companies that need a licence to sell to a country, once an imposer has acted",
+     "The Commerce Department tightened its rules on Tuesday. Under them, Nvidia and AMD need a "
+     "licence to sell their top chips to Russia.",
+     {{'S', "U.S. Department of Commerce", "Russia", "export_restriction", true}}},
     /* ---- procurement ---- */
     {"a directive that shuts out suppliers",
      "China's industry ministry told state carriers to stop buying Micron chips. A directive "
