@@ -25,7 +25,8 @@
  * verb, customers, orders and investors in their common forms, a name after
  * "a former", revoked licences of a company, export control lists, servicing
  * stopped in a country, customers told of a cut service, licences companies
- * need.
+ * need, "built by" a foundry, "fabricated at", machines built around a chip,
+ * foundry-made parts.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -329,6 +330,18 @@ static const struct tcase cases[] = {
      "chips.",
      {{'F', "DeepSeek", "uses", "H800", true},
       {'F', "MiniMax", "uses", "H800", false}}},
+    {"a chip built by a foundry is made by it, not developed; fabricated at a foundry",
+     "The Ascend 930 is built by SMIC using its N+2 process. Biren's BR104 was fabricated at TSMC.",
+     {{'F', "SMIC", "manufactures", "Ascend 930", true},
+      {'F', "SMIC", "develops", "Ascend 930", false},
+      {'F', "TSMC", "manufactures", "BR104", true}}},
+    {"a maker selling machines built around a chip uses it; a foundry-made part",
+     "Lenovo sells servers built around Nvidia's Blackwell GPUs. Analysts found a TSMC-made die "
+     "inside the Kirin 9100.",
+     {{'F', "Lenovo", "uses", "Blackwell", true},
+      {'F', "Lenovo", "manufactures", "Blackwell", false},
+      {'F', "TSMC", "manufactures", "Kirin 9100", true},
+      {'F', "TSMC", "develops", "Kirin 9100", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
