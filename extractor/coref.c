@@ -194,8 +194,12 @@ bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i
         return true;
     }
     if ((k = lex_match(rules_known(R, LX_COREF_COMPANY), t, n, i))) {
-        /* "the chipmaker Nexperia" names Nexperia: a descriptor, no reference */
-        if (i + k < n && t[i + k].kind == TK_ENT)
+        /* "the chipmaker Nexperia" names Nexperia: a descriptor, no reference;
+         * "the company behind X", "the firm that makes Y": a restrictive
+         * modifier describes a company still to be named */
+        static const char *const restrictive[] = {"behind", "that", "whose", "who"};
+        if (i + k < n && (t[i + k].kind == TK_ENT ||
+                          word_in(&t[i + k], restrictive, NELEM(restrictive))))
             return false;
         ref->len = k;
         ref->desc = true;

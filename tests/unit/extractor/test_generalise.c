@@ -26,7 +26,8 @@
  * "a former", revoked licences of a company, export control lists, servicing
  * stopped in a country, customers told of a cut service, licences companies
  * need, "built by" a foundry, "fabricated at", machines built around a chip,
- * foundry-made parts.
+ * foundry-made parts, "whose chips power", the company behind a product,
+ * shipments a supplier halted, sales halted by a government, export bans.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -342,6 +343,24 @@ static const struct tcase cases[] = {
       {'F', "Lenovo", "manufactures", "Blackwell", false},
       {'F', "TSMC", "manufactures", "Kirin 9100", true},
       {'F', "TSMC", "develops", "Kirin 9100", false}}},
+    {"a supplier whose chips power a customer's centres; a buyer of a company's chips",
+     "Cambricon, whose chips power ByteDance's data centres, grew. Inspur still buys Intel chips.",
+     {{'F', "Cambricon", "supplies", "ByteDance", true},
+      {'F', "Intel", "supplies", "Inspur", true}}},
+    {"the company behind a product, named after it",
+     "The company behind the Kimi chatbot, Moonshot AI, is backed by Alibaba.",
+     {{'F', "Moonshot AI", "develops", "Kimi", true},
+      {'F', "Alibaba", "invests_in", "Moonshot AI", true}}},
+    {"shipments a supplier halted, in a relative clause",
+     "The shipments to Huawei that Samsung halted last year have not resumed.",
+     {{'S', "Samsung", "Huawei", "shipment_suspension", true},
+      {'S', "Huawei", "Samsung", "shipment_suspension", false}}},
+    {"a sale halted by a government; an export ban on a company",
+     "Nvidia's sale of H20 chips to China was halted by the U.S. government in April. The export "
+     "ban on ZTE, imposed in 2018, was lifted.",
+     {{'S', "United States", "China", "export_restriction", true},
+      {'S', "United States", "ZTE", "export_restriction", true},
+      {'S', "United States", "Nvidia", "export_restriction", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
