@@ -91,12 +91,15 @@ const char *html_attr(const GumboNode *n, const char *name)
 
 /* ---- building the flat tree ---------------------------------------------- */
 
+/* The new node's index; -1 on ENOMEM, -2 when the tree is full. */
 static int push(struct htree *t, const GumboNode *g, int parent, int *last_child)
 {
     if (t->count == t->alloc) {
         size_t na = t->alloc ? 2 * t->alloc : 1024;
+        if (t->alloc >= HTML_MAX_NODES)
+            return -2; /* full: the rest of the page is left out */
         if (na > HTML_MAX_NODES)
-            return -1;
+            na = HTML_MAX_NODES;
         struct hnode *p = realloc(t->n, na * sizeof *p);
         if (!p)
             return -1;
@@ -243,7 +246,7 @@ static bool build(struct htree *t, const GumboNode *g, int parent, int table, ui
             c->type == GUMBO_NODE_WHITESPACE) {
             int i = push(t, c, parent, &last);
             if (i < 0)
-                return false;
+                return i == -2;
             t->n[i].flags = HN_TEXT;
             t->n[i].len = text_len(c->v.text.text, &t->n[i].commas);
             continue;
@@ -254,7 +257,7 @@ static bool build(struct htree *t, const GumboNode *g, int parent, int table, ui
         const char *name = html_name_of(c, buf);
         int i = push(t, c, parent, &last);
         if (i < 0)
-            return false;
+            return i == -2;
         int bonus;
         uint32_t f = classify(c, name, inherited, &bonus);
         t->n[i].flags = f;
