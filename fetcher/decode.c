@@ -34,6 +34,28 @@ static bool label_in(const char *l, const char *const *list)
     return false;
 }
 
+static bool utf16_label(const char *l)
+{
+    static const char *const names[] = {"utf-16", "utf-16le", "utf-16be", "unicodefffe",
+                                        "unicodefeff", NULL};
+    return label_in(l, names);
+}
+
+/* Whether cd reads ASCII as ASCII, as every encoding browsers know but
+ * UTF-16 does. iconv also knows UTF-7 ("+ADw-" is '<': markup out of plain
+ * text), UTF-32, UCS-2 and EBCDIC, which no browser reads a page in: such
+ * a label is unknown here, so the page is read as one without it. (Not
+ * probed: '\\' and '~', which glibc's Shift_JIS reads as yen and overline.) */
+static bool ascii_compatible(iconv_t cd)
+{
+    static const char probe[] = "<p class=\"a\">+ADw-&amp;' 09 AZ az;!?</p>\n";
+    char buf[sizeof probe * 4], *in = (char *)probe, *o = buf;
+    size_t inl = sizeof probe - 1, outl = sizeof buf;
+    size_t r = iconv(cd, &in, &inl, &o, &outl);
+    return r != (size_t)-1 && inl == 0 && (size_t)(o - buf) == sizeof probe - 1 &&
+           memcmp(buf, probe, sizeof probe - 1) == 0;
+}
+
 bool fetch_charset_name(const char *label, char *out, size_t cap)
 {
     static const char *const utf8[] = {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8",
@@ -85,8 +107,14 @@ bool fetch_charset_name(const char *label, char *out, size_t cap)
         out[0] = '\0';
         return false;
     }
+    /* The Encoding Standard reads these as "replacement": nothing. */
+    static const char *const replaced[] = {"hz-gb-2312", "iso-2022-kr", "csiso2022kr",
+                                           "iso-2022-cn", "iso-2022-cn-ext", NULL};
+    bool ok = utf16_label(l) || (!label_in(l, replaced) && ascii_compatible(cd));
     (void)iconv_close(cd);
-    return true;
+    if (!ok)
+        out[0] = '\0';
+    return ok;
 }
 
 /* ---- conversion ---------------------------------------------------------- */
@@ -303,6 +331,14 @@ bool fetch_html_prescan(const char *s, size_t n, char *out, size_t cap)
     return false;
 }
 
+static bool looks_utf16(const unsigned char *u, size_t n)
+{
+    size_t lim = n < PRESCAN_BYTES ? n : PRESCAN_BYTES, nul = 0;
+    for (size_t i = 0; i < lim; i++)
+        nul += u[i] == 0;
+    return lim >= 2 && nul * 4 >= lim;
+}
+
 enum fetch_err fetch_html_decode(const char *html, size_t n, const char *charset, char **out,
                                  size_t *out_len)
 {
@@ -315,7 +351,12 @@ enum fetch_err fetch_html_decode(const char *html, size_t n, const char *charset
         return fetch_to_utf8(html + 2, n - 2, "UTF-16LE", out, out_len);
     if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
         return fetch_to_utf8(html + 2, n - 2, "UTF-16BE", out, out_len);
-    if (!fetch_charset_name(charset, name, sizeof(name))) {
+    /* A transport UTF-16 without a byte order mark is believed only when
+     * the bytes look like it (markup is ASCII: every other byte NUL). */
+    if (fetch_charset_name(charset, name, sizeof(name)) && strncasecmp(name, "UTF-16", 6) == 0 &&
+        !looks_utf16(u, n))
+        name[0] = '\0';
+    if (!name[0]) {
         /* Without a transport charset, bytes that are valid UTF-8 and not
          * all ASCII are UTF-8 whatever a <meta> says: legacy text almost
          * never is, and pages saved or re-served as UTF-8 keep their old

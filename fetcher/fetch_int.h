@@ -91,7 +91,9 @@ enum fetch_err fetch_html_decode(const char *html, size_t n, const char *charset
 bool fetch_xml_declared(const char *s, size_t n, char *out, size_t cap);
 /* A copy of the UTF-8 page s[0..n) for gumbo, *out malloc'd (at most 2n+16
  * bytes): start tags that would nest elements more than 256 deep are deleted
- * (text is kept) and "<!---->" goes before every </form>. FETCH_E_NOMEM. */
+ * (text is kept), "<!---->" goes before every </form>, and the page ends
+ * before its start tag number FETCH_HTML_MAX_TAGS + 1. FETCH_E_NOMEM. */
+#define FETCH_HTML_MAX_TAGS 100000
 enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *out_len) ECF_WUR;
 
 /* ---- robots.txt (robots.c) ----------------------------------------------- */

@@ -2,6 +2,7 @@
  * point, text output), html_score.c (which part of the page is the article)
  * and html_meta.c (title, dates, byline, site, language); not public.
  *
+ * html_names.c reads class and id as words.
  * The gumbo tree is copied into a flat array of struct hnode in document
  * order (a parent before its children), with what the scoring needs per
  * node. Pointers into the gumbo tree are borrowed: the array lives no
@@ -39,16 +40,19 @@
 #define HN_TABLEISH 0x8000u /* inside table or code: never dropped for its name */
 #define HN_DATA 0x10000u   /* a data table (th, caption, thead): never cleaned */
 #define HN_STRONG 0x20000u /* article, main, role=main, itemprop=articleBody */
+#define HN_OUTER 0x40000u  /* a table holding a table: layout, never data by its size */
+#define HN_OWNTEXT 0x80000u /* has a child text node with visible characters */
 
 struct hnode {
     const GumboNode *g;
     int parent, first, next; /* -1 when none */
     uint32_t flags;
     int tag_bonus, weight;   /* Readability's tag score; class/id weight (+-25) */
+    uint32_t rows, cols;     /* a table's rows and widest row in cells, counted at build */
     /* per pass, over the descendants the pass keeps */
-    size_t len, alen, hlen;  /* text characters; of it inside links; inside headings */
+    size_t len, alen, hlen, llen; /* text characters; of it inside links, headings, lists */
     uint32_t commas, np, nimg, nli, ninput, nembed;
-    double score;
+    double score, deep;      /* its score; the best score in its subtree */
     bool gone, scored;
 };
 
@@ -65,6 +69,14 @@ const char *html_attr(const GumboNode *n, const char *name);
 /* Whether the class/id-like value has the token word (split on spaces,
  * punctuation and camelCase; ASCII case ignored). */
 bool html_has_word(const char *value, const char *word);
+/* Class and id as words (html_names.c): boilerplate words and no word that
+ * keeps a block (content, article, main, ...); share words; byline words;
+ * Readability's class weight (-25 per boilerplate name, +25 per content
+ * name, +25 for itemprop=articleBody). */
+bool html_names_boilerplate(const GumboNode *g);
+bool html_names_share(const GumboNode *g);
+bool html_names_byline(const GumboNode *g);
+int html_class_weight(const GumboNode *g);
 /* Builds t from the document; false on ENOMEM. */
 bool html_tree_build(struct htree *t, const GumboOutput *g) ECF_WUR;
 void html_tree_free(struct htree *t);

@@ -8,12 +8,15 @@
  * class and id (content words +25, boilerplate words -25), and their score
  * shrinks with their link density. The best candidate, or an ancestor shared
  * by several good ones, is the article, with the siblings that score nearly
- * as well or read as paragraphs.
+ * as well, read as paragraphs, or hold a candidate nearly as good (an
+ * article split into an intro container and a body container). A table is
+ * data, never cleaned out, when it has headers or the size of one (10 rows,
+ * 5 columns, 11 cells) and no table inside; a block whose text is mostly
+ * lists, at any depth, is judged as a list.
  *
- * Names are matched as words (tokens of class and id split on punctuation
- * and camelCase), never as substrings: "no-sidebars", "commented" and
- * "modalShadow" name no boilerplate, "related-posts" does. A name only drops
- * an element in the first pass; when a pass leaves less than 500 characters
+ * Names are matched as words (html_names.c), never as substrings. A name
+ * only drops a block, never an inline element inside running text (an
+ * equation or a glossary term between words), and only in the first pass; when a pass leaves less than 500 characters
  * the next one is more lenient (names kept, then page chrome kept, then all
  * visible text), so a wrongly named article container costs a retry, not the
  * article. */
@@ -27,37 +30,10 @@
 #define HTML_MIN_TEXT 500 /* a pass that leaves less tries the next */
 #define HTML_MAX_NODES 2000000
 
-/* Words of class/id that name boilerplate; a trailing "s" matches too. */
-static const char *const neg_words[] = {
-    "ad",        "ads",        "advert",     "advertisement", "agegate",  "banner",
-    "breadcrumb", "combx",     "comment",    "community",     "consent",  "cookie",
-    "disqus",    "extra",      "footer",     "gdpr",          "header",   "legends",
-    "masthead",  "menu",       "modal",      "nav",           "navbar",   "navigation",
-    "newsletter", "outbrain",  "pagination", "pager",         "paywall",  "popup",
-    "promo",     "recommended", "related",   "remark",        "replies",  "rss",
-    "share",     "sharing",    "shoutbox",   "sidebar",       "signup",   "skyscraper",
-    "social",    "sponsor",    "sponsored",  "subscribe",     "subscription", "supplemental",
-    "taboola",   "toolbar",    "widget",     "yom",           NULL,
-};
-/* Words that keep an element with a boilerplate word (Readability's list). */
-static const char *const maybe_words[] = {
-    "and", "article", "body", "column", "content", "main", "shadow", NULL,
-};
-static const char *const pos_words[] = {
-    "article", "body", "content", "entry", "hentry", "main", "page",
-    "post",    "text", "blog",    "story", "articlebody", NULL,
-};
-/* Negative weight only (never a reason to drop). */
-static const char *const weak_neg_words[] = {
-    "hidden", "hid", "contact", "media", "meta", "scroll", "shopping", "tags", "tag",
-    "widget", "footer", "comment", "related", "share", "sidebar", "sponsor", "promo",
-    "outbrain", "masthead", "banner", "combx", "shoutbox", "skyscraper", "gdpr", NULL,
-};
-
 static const char *const hard_names[] = {
     "script", "style",  "noscript", "template", "svg",    "iframe", "button", "select",
-    "textarea", "input", "object",  "embed",    "canvas", "head",   "math",   "link",
-    "meta",   "title",  NULL,
+    "textarea", "input", "object",  "embed",    "canvas", "head",   "link",   "meta",
+    "title",  "annotation", "annotation-xml", NULL,
 };
 static const char *const chrome_names[] = {"nav", "header", "footer", "aside", "menu", "dialog",
                                            NULL};
@@ -113,111 +89,17 @@ const char *html_attr(const GumboNode *n, const char *name)
     return a ? a->value : NULL;
 }
 
-/* ---- class and id as words ----------------------------------------------- */
-
-/* Calls back each lowercase token of v (at most 63 bytes kept). */
-#define WORD_MAX 64
-static bool any_word(const char *v, bool (*hit)(const char *w, const void *arg), const void *arg)
-{
-    char w[WORD_MAX];
-    size_t k = 0;
-    for (const char *p = v;; p++) {
-        unsigned char c = (unsigned char)*p;
-        bool alnum = c && (isalnum(c) || c >= 0x80);
-        /* camelCase: a lowercase letter or digit then an uppercase one */
-        bool hump = alnum && isupper(c) && p > v && (islower((unsigned char)p[-1]));
-        if ((!alnum || hump) && k) {
-            w[k] = '\0';
-            if (hit(w, arg))
-                return true;
-            k = 0;
-        }
-        if (!c)
-            return false;
-        if (alnum && k + 1 < WORD_MAX)
-            w[k++] = (char)tolower(c);
-    }
-}
-
-static bool word_eq(const char *w, const void *arg) { return strcmp(w, arg) == 0; }
-
-bool html_has_word(const char *value, const char *word)
-{
-    return value && any_word(value, word_eq, word);
-}
-
-static bool in_words(const char *w, const void *arg)
-{
-    return in_list(w, arg);
-}
-
-/* What may follow a boilerplate word in one compound token
- * ("relatedposts", "sharebar", "commentlist"; not "commented"). */
-static const char *const compound_tails[] = {
-    "post", "posts", "article", "articles", "link", "links", "stories", "story", "item",
-    "items", "list", "bar", "button", "buttons", "box", "form", "area", "section", "tools",
-    "icons", "wrap", "wrapper", "container", "block", "module", NULL,
-};
-
-static bool compound(const char *w, const char *const *list)
-{
-    for (; *list; list++) {
-        size_t n = strlen(*list);
-        if (n >= 4 && strncmp(w, *list, n) == 0 && w[n] && in_list(w + n, compound_tails))
-            return true;
-    }
-    return false;
-}
-
-/* In the list, with a plural "s", or as the head of a compound. */
-static bool in_words_pl(const char *w, const void *arg)
-{
-    size_t n = strlen(w);
-    if (in_list(w, arg) || compound(w, arg))
-        return true;
-    if (n < 3 || w[n - 1] != 's')
-        return false;
-    char s[WORD_MAX];
-    memcpy(s, w, n - 1);
-    s[n - 1] = '\0';
-    return in_list(s, arg);
-}
-
-static bool names_any(const GumboNode *g, bool (*hit)(const char *, const void *),
-                      const char *const *list)
-{
-    const char *c = html_attr(g, "class"), *id = html_attr(g, "id");
-    return (c && any_word(c, hit, list)) || (id && any_word(id, hit, list));
-}
-
-/* Readability's class weight, by words: each of class and id counts -25 for
- * a boilerplate word, +25 for a content word. */
-static int class_weight(const GumboNode *g)
-{
-    int w = 0;
-    const char *v[2] = {html_attr(g, "class"), html_attr(g, "id")};
-    for (int i = 0; i < 2; i++) {
-        if (!v[i] || !v[i][0])
-            continue;
-        if (any_word(v[i], in_words_pl, weak_neg_words) || any_word(v[i], in_words_pl, neg_words))
-            w -= 25;
-        if (any_word(v[i], in_words, pos_words))
-            w += 25;
-    }
-    const char *ip = html_attr(g, "itemprop");
-    if (ip && html_has_word(ip, "articlebody"))
-        w += 25;
-    return w;
-}
-
 /* ---- building the flat tree ---------------------------------------------- */
 
+/* The new node's index; -1 on ENOMEM, -2 when the tree is full. */
 static int push(struct htree *t, const GumboNode *g, int parent, int *last_child)
 {
     if (t->count == t->alloc) {
         size_t na = t->alloc ? 2 * t->alloc : 1024;
+        if (t->alloc >= HTML_MAX_NODES)
+            return -2; /* full: the rest of the page is left out */
         if (na > HTML_MAX_NODES)
-            return -1;
+            na = HTML_MAX_NODES;
         struct hnode *p = realloc(t->n, na * sizeof *p);
         if (!p)
             return -1;
@@ -277,9 +159,9 @@ static uint32_t classify(const GumboNode *g, const char *name, uint32_t inherite
         (role && strcasecmp(role, "main") == 0) || (ip && html_has_word(ip, "articlebody")))
         f |= HN_STRONG;
     if (!(f & (HN_KEEP | HN_TABLEISH)) && strcmp(name, "a") != 0 &&
-        names_any(g, in_words_pl, neg_words) && !names_any(g, in_words, maybe_words))
+        html_names_boilerplate(g))
         f |= HN_NEG;
-    if (names_any(g, in_words, (const char *const[]){"share", "sharing", "sharebar", NULL}))
+    if (html_names_share(g))
         f |= HN_SHARE;
     if (!strcmp(name, "a"))
         f |= HN_LINK;
@@ -341,19 +223,30 @@ static bool is_table(const struct hnode *h)
     return !(h->flags & HN_TEXT) && h->g->v.element.tag == GUMBO_TAG_TABLE;
 }
 
-static bool build(struct htree *t, const GumboNode *g, int parent, uint32_t inherited, int depth)
+/* A cell's span attribute, 1 when absent or odd (capped: it only counts). */
+static uint32_t span_of(const GumboNode *g, const char *attr)
+{
+    const char *v = html_attr(g, attr);
+    long n = v ? strtol(v, NULL, 10) : 1;
+    return n < 1 ? 1 : n > 1000 ? 1000 : (uint32_t)n;
+}
+
+/* table: the nearest enclosing table's index, or -1. */
+static bool build(struct htree *t, const GumboNode *g, int parent, int table, uint32_t inherited,
+                  int depth)
 {
     const GumboVector *kids = g->type == GUMBO_NODE_DOCUMENT ? &g->v.document.children
                               : html_is_element(g)           ? &g->v.element.children
                                                              : NULL;
     int last = -1;
+    uint32_t cells = 0;
     for (unsigned k = 0; kids && k < kids->length; k++) {
         const GumboNode *c = kids->data[k];
         if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
             c->type == GUMBO_NODE_WHITESPACE) {
             int i = push(t, c, parent, &last);
             if (i < 0)
-                return false;
+                return i == -2;
             t->n[i].flags = HN_TEXT;
             t->n[i].len = text_len(c->v.text.text, &t->n[i].commas);
             continue;
@@ -364,24 +257,52 @@ static bool build(struct htree *t, const GumboNode *g, int parent, uint32_t inhe
         const char *name = html_name_of(c, buf);
         int i = push(t, c, parent, &last);
         if (i < 0)
-            return false;
+            return i == -2;
         int bonus;
         uint32_t f = classify(c, name, inherited, &bonus);
         t->n[i].flags = f;
         t->n[i].tag_bonus = bonus;
-        t->n[i].weight = class_weight(c);
+        t->n[i].weight = html_class_weight(c);
         if (!strcmp(name, "body") && t->body < 0)
             t->body = i;
-        if (!strcmp(name, "th") || !strcmp(name, "caption") || !strcmp(name, "thead"))
-            for (int a = parent; a >= 0; a = t->n[a].parent)
-                if (is_table(&t->n[a])) {
-                    t->n[a].flags |= HN_DATA;
-                    break;
-                }
-        if (!build(t, c, i, f, depth + 1))
+        int inner = table;
+        if (!strcmp(name, "table")) {
+            if (table >= 0)
+                t->n[table].flags |= HN_OUTER;
+            inner = i;
+        } else if (table >= 0) {
+            if (!strcmp(name, "th") || !strcmp(name, "caption") || !strcmp(name, "thead") ||
+                !strcmp(name, "tfoot") || !strcmp(name, "col") || !strcmp(name, "colgroup"))
+                t->n[table].flags |= HN_DATA;
+            if (!strcmp(name, "tr") && t->n[table].rows < UINT32_MAX - 1000)
+                t->n[table].rows++;
+            if ((!strcmp(name, "td") || !strcmp(name, "th")) && cells < UINT32_MAX - 1000)
+                cells += span_of(c, "colspan");
+        }
+        if (!build(t, c, i, inner, f, depth + 1))
             return false;
     }
+    if (table >= 0 && cells > t->n[table].cols)
+        t->n[table].cols = cells;
     return true;
+}
+
+/* Readability's data table by its size: not layout (no table inside, not
+ * role=presentation) and 10 rows, 5 columns or 11 cells or more. A data
+ * table is never cleaned out of the article. */
+static void mark_data_tables(struct htree *t)
+{
+    for (size_t k = 0; k < t->count; k++) {
+        struct hnode *h = &t->n[k];
+        if (!is_table(h) || (h->flags & (HN_DATA | HN_OUTER)))
+            continue;
+        const char *role = html_attr(h->g, "role"), *dt = html_attr(h->g, "datatable");
+        if ((role && strcasecmp(role, "presentation") == 0) || (dt && strcmp(dt, "0") == 0))
+            continue;
+        if (html_attr(h->g, "summary") || h->rows >= 10 || h->cols > 4 ||
+            (uint64_t)h->rows * h->cols > 10)
+            h->flags |= HN_DATA;
+    }
 }
 
 static void mark_byline(struct htree *t);
@@ -390,8 +311,21 @@ bool html_tree_build(struct htree *t, const GumboOutput *g)
 {
     memset(t, 0, sizeof *t);
     t->body = -1;
-    if (!build(t, g->document, -1, 0, 0))
+    if (!build(t, g->document, -1, -1, 0, 0))
         return false;
+    mark_data_tables(t);
+    /* An inline element inside running text (a tooltip, an equation, a
+     * glossary term between words) is part of a sentence: its name never
+     * drops it, whatever words its class has. */
+    for (size_t k = 0; k < t->count; k++)
+        if ((t->n[k].flags & HN_TEXT) && t->n[k].len && t->n[k].parent >= 0)
+            t->n[t->n[k].parent].flags |= HN_OWNTEXT;
+    for (size_t k = 0; k < t->count; k++) {
+        struct hnode *h = &t->n[k];
+        if ((h->flags & HN_NEG) && !(h->flags & HN_BLOCK) && h->parent >= 0 &&
+            (t->n[h->parent].flags & HN_OWNTEXT))
+            h->flags &= ~HN_NEG;
+    }
     mark_byline(t);
     return true;
 }
@@ -424,7 +358,7 @@ static void totals(struct htree *t, int pass)
         h->score = 0;
         h->scored = false;
         if (!(h->flags & HN_TEXT)) {
-            h->len = h->alen = h->hlen = 0;
+            h->len = h->alen = h->hlen = h->llen = 0;
             h->commas = h->np = h->nimg = h->nli = h->ninput = h->nembed = 0;
         }
     }
@@ -437,6 +371,8 @@ static void totals(struct htree *t, int pass)
                 h->alen = h->len;
             if (h->flags & HN_HEAD)
                 h->hlen = h->len;
+            if (h->flags & HN_LIST)
+                h->llen = h->len;
             h->np += !strcmp(name, "p");
             h->nimg += !strcmp(name, "img");
             h->nli += !strcmp(name, "li");
@@ -455,6 +391,7 @@ static void totals(struct htree *t, int pass)
         p->len += h->len;
         p->alen += h->alen;
         p->hlen += h->hlen;
+        p->llen += h->llen;
         p->commas += h->commas;
         p->np += h->np;
         p->nimg += h->nimg;
@@ -535,14 +472,13 @@ static void score(struct htree *t, int pass)
  * Readability drops it from the text and reads it as the byline. */
 static void mark_byline(struct htree *t)
 {
-    static const char *const words[] = {"byline", "author", "dateline", "writtenby", NULL};
     for (size_t k = 0; k < t->count; k++) {
         struct hnode *h = &t->n[k];
         if (h->flags & (HN_TEXT | HN_HARD | HN_KEEP))
             continue;
         const char *rel = html_attr(h->g, "rel"), *ip = html_attr(h->g, "itemprop");
         if (!((rel && html_has_word(rel, "author")) || (ip && html_has_word(ip, "author")) ||
-              names_any(h->g, in_words, words)))
+              html_names_byline(h->g)))
             continue;
         size_t len = 0;
         /* its text, roughly: the text nodes below it */
@@ -586,6 +522,7 @@ static bool is_ancestor(const struct htree *t, int a, int i)
     return false;
 }
 
+
 #define TOP_N 5
 
 static int top_candidate(struct htree *t)
@@ -606,6 +543,14 @@ static int top_candidate(struct htree *t)
             ntop++;
         memmove(top + at + 1, top + at, (ntop - 1 - at) * sizeof top[0]);
         top[at] = (int)k;
+    }
+    /* The best candidate inside each subtree (children after parents). */
+    for (size_t k = 0; k < t->count; k++)
+        t->n[k].deep = t->n[k].scored ? t->n[k].score : 0;
+    for (size_t k = t->count; k-- > 0;) {
+        const struct hnode *h = &t->n[k];
+        if (h->parent >= 0 && h->deep > t->n[h->parent].deep)
+            t->n[h->parent].deep = h->deep;
     }
     if (!ntop || is_tag(&t->n[top[0]], "body"))
         return t->body;
@@ -678,6 +623,9 @@ static size_t with_siblings(const struct htree *t, int top, int *sel, size_t cap
         sel[0] = top;
         return 1;
     }
+    double deep_thr = t->n[top].deep / 3;
+    if (deep_thr < 10)
+        deep_thr = 10;
     double thr = t->n[top].score * 0.2;
     if (thr < 10)
         thr = 10;
@@ -689,6 +637,12 @@ static size_t with_siblings(const struct htree *t, int top, int *sel, size_t cap
         bool take = c == top;
         double bonus = same_class(h, &t->n[top]) ? t->n[top].score * 0.2 : 0;
         if (!take && h->scored && h->score + bonus >= thr)
+            take = true;
+        /* The article split across sibling containers (an intro block, a
+         * body block): a sibling holding a candidate nearly as good as the
+         * best, in text rather than links, belongs with it. */
+        else if (!take && h->deep >= deep_thr && link_density(h) < 0.25 &&
+                 (double)h->len >= 0.3 * (double)t->n[top].len)
             take = true;
         else if (!take && is_tag(h, "p")) {
             double ld = link_density(h);
@@ -717,14 +671,9 @@ static bool clean_out(const struct htree *t, int i, bool weights)
         return true;
     if (h->commas >= 10)
         return false;
-    bool list = (h->flags & HN_LIST) != 0;
-    if (!list) {
-        size_t ll = 0;
-        for (int c = h->first; c >= 0; c = t->n[c].next)
-            if ((t->n[c].flags & HN_LIST) && !t->n[c].gone)
-                ll += t->n[c].len;
-        list = h->len && (double)ll / (double)h->len > 0.9;
-    }
+    /* A block that is mostly lists, at any depth (a wrapper around a list
+     * of feature cards), is judged as a list. */
+    bool list = (h->flags & HN_LIST) || (h->len && (double)h->llen / (double)h->len > 0.9);
     bool in_figure = false;
     for (int a = h->parent; a >= 0 && !in_figure; a = t->n[a].parent)
         in_figure = is_tag(&t->n[a], "figure");

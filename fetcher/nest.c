@@ -9,6 +9,11 @@
  * It also works around a gumbo 0.10.1 bug (text just before </form> is
  * placed after the form) by putting an empty comment in front of </form>.
  *
+ * A page is read up to its FETCH_HTML_MAX_TAGS-th start tag: gumbo's tree
+ * costs some 200 bytes per node, so 8 MiB of "<p>x</p>" (a million
+ * elements, two million nodes) took half a gigabyte; real pages have far
+ * fewer (the largest of 94 real test pages: 9,892 start tags).
+ *
  * Not followed: void elements and those whose end tags are optional or that
  * close their predecessors (p, li, td, tr, option, ...): they do not make a
  * page deeper by themselves. Raw text (script, style, textarea, title, ...)
@@ -190,7 +195,7 @@ enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *o
     enum fetch_err err = FETCH_E_NOMEM;
     struct nest *k = malloc(sizeof(*k)); /* owned; 4 KiB, kept off the stack */
     struct fbuf b;
-    size_t i = 0;
+    size_t i = 0, tags = 0;
 
     *out = NULL;
     *out_len = 0;
@@ -224,6 +229,8 @@ enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *o
             name[m] = '\0';
             j = tag_end(s, n, i);
             bool self_closing = j >= 2 && s[j - 1] == '>' && s[j - 2] == '/';
+            if (!end && ++tags > FETCH_HTML_MAX_TAGS)
+                break; /* the rest of the page is not read */
             if (end) {
                 end_tag(k, name);
                 /* gumbo 0.10.1 does not flush pending text at </form>: it

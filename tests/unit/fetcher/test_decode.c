@@ -1,5 +1,6 @@
 /* tests/unit/fetcher/test_decode.c — charsets, the nesting guard, and the
  * gumbo/expat specifics: hostile pages and feeds must stay cheap and safe. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,72 @@ static void test_feeds(void)
     fetch_feed_free(&f);
 }
 
+/* Labels iconv knows but no browser reads a page in: UTF-7 would turn
+ * "+ADw-" into '<' (markup out of plain text), UTF-32, UCS-2 and EBCDIC
+ * would turn an ASCII page into garbage. */
+static void test_hostile_charsets(void)
+{
+    char n[64];
+    static const char *const refused[] = {"utf-7", "UTF-7", "utf-32", "ucs-2", "cp037",
+                                          "ebcdic-us", "hz-gb-2312", NULL};
+    static const char *const kept[] = {"iso-2022-jp", "koi8-r", "shift_jis", "windows-1251",
+                                       "big5", "euc-jp", "utf-16le", NULL};
+    for (size_t i = 0; refused[i]; i++)
+        ok(!fetch_charset_name(refused[i], n, sizeof(n)) && !n[0], "label: %s refused",
+           refused[i]);
+    for (size_t i = 0; kept[i]; i++)
+        ok(fetch_charset_name(kept[i], n, sizeof(n)), "label: %s known", kept[i]);
+
+    static const char page[] = "<html><body><p>Plain +ADw-b+AD4-text+ADw-/b+AD4- and "
+                               "enough words to be a paragraph of an article.</p></body></html>";
+    static const char *const transport[] = {"utf-7", "utf-16le", "utf-32", NULL};
+    for (size_t i = 0; transport[i]; i++) {
+        struct fetch_doc d;
+        is_int(fetch_html_extract(page, strlen(page), transport[i], NULL, &d), FETCH_OK,
+               "ASCII page served as another charset: extracted");
+        ok(d.body && strstr(d.body, "Plain +ADw-b+AD4-text"), "served as %s: read as ASCII (%s)",
+           transport[i], d.body ? d.body : "");
+        fetch_doc_free(&d);
+    }
+    char *out = NULL;
+    size_t len = 0;
+    static const char u16[] = "<\0p\0>\0h\0i\0<\0/\0p\0>\0";
+    is_int(fetch_html_decode(u16, sizeof u16 - 1, "utf-16le", &out, &len), FETCH_OK,
+           "real UTF-16LE without a byte order mark: decoded");
+    is_str(out, "<p>hi</p>", "real UTF-16LE served as such: read as UTF-16LE");
+    free(out);
+}
+
+/* A page of more start tags than FETCH_HTML_MAX_TAGS is read up to the cap:
+ * gumbo's tree for 8 MiB of "<p>x</p>" took half a gigabyte. */
+static void test_tag_cap(void)
+{
+    static const char head[] = "<html><body><p>The first paragraph of the page, long enough to "
+                               "count as the article, with commas, clauses, and words.</p>";
+    size_t reps = FETCH_HTML_MAX_TAGS + 10, n = sizeof head - 1 + reps * 8 + 32;
+    char *page = malloc(n), *prep = NULL;
+    size_t len = sizeof head - 1, plen = 0;
+    if (!ok(page != NULL, "tag cap: page allocated"))
+        return;
+    memcpy(page, head, len);
+    for (size_t i = 0; i < reps; i++, len += 8)
+        memcpy(page + len, "<p>x</p>", 8);
+    memcpy(page + len, "<p>X-AFTER-CAP</p>", 18);
+    len += 18;
+    is_int(fetch_html_prepare(page, len, &prep, &plen), FETCH_OK, "tag cap: prepared");
+    ok(plen < len - (size_t)5 * 8 && prep && !memmem(prep, plen, "X-AFTER-CAP", 11),
+       "tag cap: the page ends before start tag %d (%zu of %zu bytes)", FETCH_HTML_MAX_TAGS + 1,
+       plen, len);
+    free(prep);
+    struct fetch_doc d;
+    is_int(fetch_html_extract(page, len, "utf-8", NULL, &d), FETCH_OK,
+           "tag cap: a page of many elements is extracted, not out of memory");
+    ok(d.body && strstr(d.body, "The first paragraph") && !strstr(d.body, "X-AFTER-CAP"),
+       "tag cap: text before the cap kept, after it left out");
+    fetch_doc_free(&d);
+    free(page);
+}
+
 int main(void)
 {
     if (fetch_global_init() != FETCH_OK) {
@@ -158,6 +225,8 @@ int main(void)
     test_labels();
     test_pages();
     test_feeds();
+    test_hostile_charsets();
+    test_tag_cap();
     fetch_global_cleanup();
     return done();
 }
