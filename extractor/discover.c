@@ -598,6 +598,13 @@ static bool chip_shape(const char *p, size_t s, size_t e)
         i++, D++;
     while (i < e && tx_isupper(p[i]))
         i++, T++;
+    if (L == 0 && D >= 1 && D <= 2 && T >= 1 && T <= 2 && i < e) {
+        /* "3A6000", "3C5000": a digit, a series letter, a model number */
+        size_t d2 = 0;
+        while (i < e && tx_isdigit(p[i]))
+            i++, d2++;
+        return i == e && d2 >= 3 && d2 <= 5;
+    }
     if (i != e || D == 0)
         return false;
     if (L >= 1 && L <= 4)

@@ -403,6 +403,23 @@ static size_t clause_start(const struct tok *t, size_t n)
     return 0;
 }
 
+/* "Lenovo, one of its largest customers": a possessive inside an apposition
+ * (a comma after a name, then words only) does not mean the name it is
+ * about; returns where the candidates end (the name's position), or n. */
+static size_t appos_head(const struct tok *t, size_t n)
+{
+    for (size_t q = n; q-- > 0 && q + 6 >= n;) {
+        /* a relative clause is no apposition: "Samsung, which supplies its
+         * memory" may mean Samsung's own */
+        if (t[q].kind == TK_ENT || tk_word_is(&t[q], "which", 5) || tk_word_is(&t[q], "who", 3) ||
+            tk_word_is(&t[q], "that", 4))
+            return n;
+        if (tk_word_is(&t[q], ",", 1))
+            return q > 0 && t[q - 1].kind == TK_ENT ? q - 1 : n;
+    }
+    return n;
+}
+
 /* Rewrites v into o (both scratch arrays), then swaps them. */
 static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct tk_vec *o,
                                const struct tk_sent *prev, size_t np)
@@ -459,6 +476,8 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
                 upto -= 2;
             else if (ref.obj)
                 upto = clause_start(o->t, o->n);
+            else if (ref.poss)
+                upto = appos_head(o->t, o->n);
             ok = resolve_one(in, o->t, upto, prev, np, &ref, &t.ent[0], &src);
             t.ne = 1;
             if (ok && ref.plural && src->ne > 1) {

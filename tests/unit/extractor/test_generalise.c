@@ -27,7 +27,8 @@
  * stopped in a country, customers told of a cut service, licences companies
  * need, "built by" a foundry, "fabricated at", machines built around a chip,
  * foundry-made parts, "whose chips power", the company behind a product,
- * shipments a supplier halted, sales halted by a government, export bans.
+ * shipments a supplier halted, sales halted by a government, export bans,
+ * digit-led model numbers, companies relied on, possessives in appositions.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -361,6 +362,15 @@ static const struct tcase cases[] = {
      {{'S', "United States", "China", "export_restriction", true},
       {'S', "United States", "ZTE", "export_restriction", true},
       {'S', "United States", "Nvidia", "export_restriction", false}}},
+    {"a digit-led model with a series letter; a company relied on for years",
+     "Loongson makes its 3A6000 processors at home. The chip designer has relied on TSMC for "
+     "years.",
+     {{'F', "Loongson", "develops", "3A6000", true},
+      {'F', "TSMC", "supplies", "Loongson", true}}},
+    {"a possessive inside an apposition does not mean the name it is about",
+     "Loongson sells processors. Lenovo, one of its largest customers, said so.",
+     {{'F', "Loongson", "supplies", "Lenovo", true},
+      {'F', "Lenovo", "supplies", "Lenovo", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
