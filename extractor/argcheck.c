@@ -252,7 +252,8 @@ bool ac_possessor_only(const struct rule *r, const struct tk_sent *ts, size_t i,
             if (!strcmp(next->alts[a], "'s"))
                 return false;
     const struct tok *p = &ts->t[i + 2];
-    return p->kind == TK_ENT && (p->tmask & el->tmask) && !(p->flags & TF_GROUP);
+    /* "Huawei's Mate 60 Pro runs on ...": the possessed name acts, of any type */
+    return p->kind == TK_ENT && !(p->flags & TF_GROUP);
 }
 
 bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,

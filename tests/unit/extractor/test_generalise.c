@@ -28,7 +28,9 @@
  * need, "built by" a foundry, "fabricated at", machines built around a chip,
  * foundry-made parts, "whose chips power", the company behind a product,
  * shipments a supplier halted, sales halted by a government, export bans,
- * digit-led model numbers, companies relied on, possessives in appositions.
+ * digit-led model numbers, companies relied on, possessives in appositions,
+ * chips that replace, follow or are siblings of others, "Gen" in model
+ * names, the possessor of a product that acts.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -371,6 +373,17 @@ static const struct tcase cases[] = {
      "Loongson sells processors. Lenovo, one of its largest customers, said so.",
      {{'F', "Loongson", "supplies", "Lenovo", true},
       {'F', "Lenovo", "supplies", "Lenovo", false}}},
+    {"a chip that will replace or follow another; a smaller sibling",
+     "The B20 will replace the H20 in China. Nvidia's upcoming B300 will follow the B200. The "
+     "BR104 is a smaller sibling of the BR100.",
+     {{'F', "B20", "successor_of", "H20", true},
+      {'F', "B300", "successor_of", "B200", true},
+      {'F', "BR104", "variant_of", "BR100", true}}},
+    {"a model with a generation after its family; the possessor of a product that acts",
+     "The Snapdragon 8 Gen 3 is fast. Huawei's Mate 60 Pro runs on the Kirin 9000S.",
+     {{'E', "Snapdragon 8 Gen 3", "chip", NULL, true},
+      {'F', "Kirin 9000S", "powers", "Mate 60 Pro", true},
+      {'F', "Huawei", "uses", "Kirin 9000S", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
