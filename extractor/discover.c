@@ -633,6 +633,28 @@ static bool is_chip_mention(const struct dctx *c, size_t pos)
 /* A bare model that belongs to a family named in the article: "the 910B"
  * after "Ascend 910B", and "910C" in "Ascend 910B and 910C". Sets *done when
  * word k became a mention. */
+/* A chip mention of this sentence named "<family> <model>" whose model has
+ * the same first three characters, digits, as word d ("Ascend 910C" for
+ * "910B"): d is a model of that family. Only the sentence's first 32
+ * mentions are looked at. */
+static const struct mention *same_series(const struct dctx *c, const struct dword *d)
+{
+    const char *p = c->w->tx.norm;
+    if (d->e - d->s < 4 || !tx_isdigit(p[d->s]) || !tx_isdigit(p[d->s + 1]) ||
+        !tx_isdigit(p[d->s + 2]))
+        return NULL;
+    /* the sentence's first 32 mentions: a list of thousands of model
+     * numbers costs no more than 32 looks each (issue 13) */
+    for (size_t i = 0; i < c->ncur && i < 32; i++) {
+        const struct went *en = &c->w->ents[c->cur[i].ent];
+        const char *sp = strrchr(en->name, ' ');
+        if (en->type == EX_T_CHIP && sp && sp != en->name && strlen(sp + 1) >= 4 &&
+            !memcmp(sp + 1, p + d->s, 3))
+            return &c->cur[i];
+    }
+    return NULL;
+}
+
 static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
 {
     struct work *w = c->w;
@@ -665,10 +687,13 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
         *done = true;
         return EX_OK;
     }
-    /* coordinated right after a family model: "Ascend 910B and 910C" */
+    /* coordinated right after a family model: "Ascend 910B and 910C"; or a
+     * family model of this sentence with the same leading digits: "the
+     * Ascend 910C, successor to the 910B" */
     size_t q = d->s;
     while (q > 0 && p[q - 1] == ' ')
         q--;
+    const struct mention *cm = NULL;
     if (q >= 3 && !strncmp(w->tx.low + q - 3, "and", 3))
         q -= 3;
     else if (q >= 2 && !strncmp(w->tx.low + q - 2, "or", 2))
@@ -676,10 +701,12 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
     else if (q >= 1 && p[q - 1] == ',')
         q -= 1;
     else
-        return EX_OK;
-    while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
-        q--;
-    const struct mention *cm = find_m(c, q, false, false);
+        cm = same_series(c, d);
+    if (!cm) {
+        while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
+            q--;
+        cm = find_m(c, q, false, false);
+    }
     if (cm) {
         const struct went *en = &w->ents[cm->ent];
         const char *sp = strrchr(en->name, ' ');

@@ -30,7 +30,7 @@
  * shipments a supplier halted, sales halted by a government, export bans,
  * digit-led model numbers, companies relied on, possessives in appositions,
  * chips that replace, follow or are siblings of others, "Gen" in model
- * names, the possessor of a product that acts.
+ * names, the possessor of a product that acts, bare models of a series.
  * Sentences are written for these tests. */
 #include <stdbool.h>
 #include <string.h>
@@ -384,6 +384,10 @@ static const struct tcase cases[] = {
      {{'E', "Snapdragon 8 Gen 3", "chip", NULL, true},
       {'F', "Kirin 9000S", "powers", "Mate 60 Pro", true},
       {'F', "Huawei", "uses", "Kirin 9000S", false}}},
+    {"a bare model of the series a family model of the sentence belongs to",
+     "The Ascend 920C, successor to the 920B, packs two dies. The 920B rivals the A100.",
+     {{'F', "Ascend 920C", "successor_of", "Ascend 920B", true},
+      {'F', "Ascend 920B", "rivals", "A100", true}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
