@@ -116,12 +116,100 @@ static bool open_pair(const struct work *w, size_t si, const struct tk_sent *ts,
     return false;
 }
 
-/* Whether frame f could add something here: two entities of the sentence
- * fit its two main roles and are not yet connected (a frame whose imposer
- * may be implicit needs only a target not yet found in this sentence). */
-static bool frame_fits(const struct work *w, size_t si, const struct frame *f, const size_t *e,
-                       size_t n)
+static bool fact_exists(const struct work *w, size_t s, size_t o, int pred)
 {
+    for (size_t i = 0; i < w->nfacts; i++)
+        if (w->facts[i].s == s && w->facts[i].o == o && (int)w->facts[i].pred == pred)
+            return true;
+    return false;
+}
+
+static bool sanc_exists(const struct work *w, size_t imp, size_t tgt, int m)
+{
+    for (size_t i = 0; i < w->nsanc; i++)
+        if (w->sanc[i].imp == imp && w->sanc[i].tgt == tgt && (int)w->sanc[i].measure == m)
+            return true;
+    return false;
+}
+
+static bool foreign(const struct work *w, size_t a, size_t b)
+{
+    const char *x = w->ents[a].country, *y = w->ents[b].country;
+    return a != b && (!x[0] || !y[0] || strcmp(x, y));
+}
+
+/* Whether some entity of the sentence (e[0..n)) is of a type in mask. */
+static bool has_type(const struct work *w, const size_t *e, size_t n, unsigned mask)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mask & (1u << w->ents[e[i]].type))
+            return true;
+    return false;
+}
+
+/* Whether a word of the sentence inflects one of f's governing lemmas (a
+ * frame with gov= fires only under one of them: "stopped shipping"). */
+static bool gov_word(const struct frame *f, const struct tk_sent *ts)
+{
+    if (!f->ngov)
+        return true;
+    for (size_t i = 0; i < ts->n; i++) {
+        const struct tok *t = &ts->t[i];
+        for (size_t k = 0; t->kind == TK_WORD && k < f->ngov; k++)
+            if (fr_inflects(t->w, t->wl, f->gov[k]))
+                return true;
+    }
+    return false;
+}
+
+/* Whether role r could be read off some parse of the sentence: a role read
+ * only from prepositional phrases needs one of its prepositions as a word
+ * ("restrict exports to China"). */
+static bool role_possible(const struct fr_role *r, const struct tk_sent *ts)
+{
+    for (size_t s = 0; s < r->nsrc; s++) {
+        if (r->src[s] != FS_PP)
+            return true;
+        size_t pl = strlen(r->prep[s]);
+        for (size_t i = 0; i < ts->n; i++)
+            if (ts->t[i].kind == TK_WORD && ts->t[i].wl == pl &&
+                !memcmp(ts->t[i].w, r->prep[s], pl))
+                return true;
+    }
+    return false;
+}
+
+/* Whether the token rules already produced f's predicate or measure from
+ * sentence si: its trigger word is taken, and what a parse could add there
+ * is a second pair for the same word, which the rules' lists already cover. */
+static bool consumed(const struct work *w, size_t si, const struct frame *f)
+{
+    if (f->kind == 'F') {
+        for (size_t i = 0; i < w->nfacts; i++)
+            if (w->facts[i].sent == si && (int)w->facts[i].pred == f->what)
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < w->nsanc; i++)
+        if (w->sanc[i].sent == si && (int)w->sanc[i].measure == f->what)
+            return true;
+    return false;
+}
+
+/* Whether frame f could add something here. Every role must have a
+ * candidate of its types in the sentence (an implicit imposer excepted), a
+ * frame with governing lemmas needs one of them, and two entities must fit
+ * its two main roles with a result the article does not already hold: not
+ * connected in this sentence and, in that direction, not already found with
+ * f's predicate or measure anywhere in the article (emit() would drop it as
+ * "already found by the token rules"). A frame whose imposer may be implicit
+ * needs only a target without f's measure in the article. The gate reads
+ * only the token rules' results and earlier frames' results, so it is the
+ * same for the same article on any machine. */
+static bool frame_fits(const struct work *w, size_t si, const struct tk_sent *ts,
+                       const struct frame *f, const size_t *e, size_t n, size_t *pa, size_t *pb)
+{
+    *pa = *pb = SIZE_MAX;
     const struct fr_role *ra = NULL, *rb = NULL;
     for (size_t r = 0; r < f->nrole; r++) {
         char k = f->role[r].role;
@@ -129,8 +217,12 @@ static bool frame_fits(const struct work *w, size_t si, const struct frame *f, c
             ra = &f->role[r];
         else if (k == 'O' || k == 'T')
             rb = &f->role[r];
+        else if (!has_type(w, e, n, f->role[r].tmask))
+            return false;
+        if (!role_possible(&f->role[r], ts))
+            return false;
     }
-    if (!ra || !rb)
+    if (!ra || !rb || !gov_word(f, ts) || consumed(w, si, f))
         return false;
     for (size_t j = 0; j < n; j++) {
         if (!(rb->tmask & (1u << w->ents[e[j]].type)))
@@ -138,15 +230,23 @@ static bool frame_fits(const struct work *w, size_t si, const struct frame *f, c
         if (f->kind == 'S' && implicit_role(ra)) {
             bool found = false;
             for (size_t q = 0; q < w->nsanc && !found; q++)
-                found = w->sanc[q].sent == si && w->sanc[q].tgt == e[j] &&
-                        (int)w->sanc[q].measure == f->what;
-            if (!found)
+                found = w->sanc[q].tgt == e[j] && (int)w->sanc[q].measure == f->what;
+            if (!found) {
+                *pb = e[j];
                 return true;
+            }
         }
-        for (size_t i = 0; i < n; i++)
-            if (i != j && (ra->tmask & (1u << w->ents[e[i]].type)) &&
-                !connected(w, si, e[i], e[j]))
+        for (size_t i = 0; i < n; i++) {
+            if (i == j || !(ra->tmask & (1u << w->ents[e[i]].type)) ||
+                connected(w, si, e[i], e[j]))
+                continue;
+            if (f->kind == 'F' ? !fact_exists(w, e[i], e[j], f->what)
+                               : foreign(w, e[i], e[j]) && !sanc_exists(w, e[i], e[j], f->what)) {
+                *pa = e[i];
+                *pb = e[j];
                 return true;
+            }
+        }
     }
     return false;
 }
@@ -288,28 +388,6 @@ static bool governed(const struct rl_ctx *c, size_t t, const struct frame *f)
                 return true;
     }
     return false;
-}
-
-static bool fact_exists(const struct work *w, size_t s, size_t o, int pred)
-{
-    for (size_t i = 0; i < w->nfacts; i++)
-        if (w->facts[i].s == s && w->facts[i].o == o && (int)w->facts[i].pred == pred)
-            return true;
-    return false;
-}
-
-static bool sanc_exists(const struct work *w, size_t imp, size_t tgt, int m)
-{
-    for (size_t i = 0; i < w->nsanc; i++)
-        if (w->sanc[i].imp == imp && w->sanc[i].tgt == tgt && (int)w->sanc[i].measure == m)
-            return true;
-    return false;
-}
-
-static bool foreign(const struct work *w, size_t a, size_t b)
-{
-    const char *x = w->ents[a].country, *y = w->ents[b].country;
-    return a != b && (!x[0] || !y[0] || strcmp(x, y));
 }
 
 /* An entity already seen imposing in this article (or one of its country);
@@ -667,13 +745,16 @@ enum ex_err parse_stage(struct work *w)
                 work_xp(w, "  parse: not a candidate (no frame's trigger word)\n");
                 continue;
             }
-            bool fits = false;
-            for (size_t k = 0; k < fs->n && !fits; k++)
-                fits = trig[k] && frame_fits(w, si, &fs->f[k], ents, nent);
-            if (!fits) {
+            size_t fk = 0, pa = SIZE_MAX, pb = SIZE_MAX;
+            for (; fk < fs->n; fk++)
+                if (trig[fk] && frame_fits(w, si, ts, &fs->f[fk], ents, nent, &pa, &pb))
+                    break;
+            if (fk == fs->n) {
                 work_xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
                 continue;
             }
+            work_xp(w, "  parse: candidate (%s: %s -> %s open)\n", fs->f[fk].name,
+                    pa == SIZE_MAX ? "(implicit)" : ename(w, pa), ename(w, pb));
             if (parses >= PS_MAX_PARSES || spent >= PS_BUDGET_MS) {
                 work_xp(w, "  parse: skipped (the article's parse budget is spent)\n");
                 continue;

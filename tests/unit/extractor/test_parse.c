@@ -1,8 +1,8 @@
 /* Unit tests: the parse layer (Link Grammar + data/frames.tsv) as a second
  * stage, one invented sentence per construction, each checked against the
  * same extractor without the layer; negation and considered measures; the
- * --explain text; a bad frames file; the word cap; and one extractor shared by
- * threads. Sentences are written for these tests. */
+ * --explain text; the gate (parses counted); a bad frames file; the word cap;
+ * and one extractor shared by threads. Sentences are written for these tests. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
@@ -163,6 +163,47 @@ static void test_explain(const struct extractor *x)
     ex_result_free(r);
 }
 
+/* How many sentences of text the layer parsed (its --explain lines). */
+static int parses(const struct extractor *x, const char *text)
+{
+    struct ex_result *r = NULL;
+    char *why = NULL;
+    int n = -1;
+    if (extract_explain(x, text, strlen(text), NULL, &r, &why) == EX_OK && why) {
+        n = 0;
+        for (const char *p = why; (p = strstr(p, "\n  parse: ")) != NULL; p++) {
+            const char *q = p + 10;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            n += q > p + 10 && !strncmp(q, " words, ", 8);
+        }
+    }
+    free(why);
+    ex_result_free(r);
+    return n;
+}
+
+/* The gate parses a sentence only when a triggered frame could add a result
+ * the article does not hold; counted, not timed. */
+static void test_gate(const struct extractor *x)
+{
+    int n = parses(x, "Title\nThe United States banned exports to Huawei.\n");
+    ok(n == 1, "gate: a sentence the token rules miss is parsed (%d)", n);
+    n = parses(x, "Title\nThe United States banned exports to Huawei. Huawei said the ban hurt "
+                  "its exports and that the United States would regret it.\n");
+    ok(n == 1, "gate: a pair the article already holds for the frame is not parsed again (%d)", n);
+    n = parses(x, "Title\nWashington added Moore Threads to the Entity List, a step Japan may "
+                  "follow.\n");
+    ok(n == 0, "gate: a frame whose measure the token rules found in the sentence is spent (%d)",
+       n);
+    n = parses(x, "Title\nTSMC's shipments to Sophgo grew in March.\n");
+    ok(n == 0, "gate: a frame under governing verbs needs one of them (%d)", n);
+    n = parses(x, "Title\nWashington included Huawei in the talks.\n");
+    ok(n == 0, "gate: every role needs a candidate of its types (no list here) (%d)", n);
+    n = parses(x, "Title\nJapan limited the role of Samsung in its chip plans.\n");
+    ok(n == 0, "gate: a role read only from 'to'/'for' phrases needs the preposition (%d)", n);
+}
+
 static void test_bounds(const struct extractor *x)
 {
     /* one sentence of 3,000 words: over the cap, so never parsed */
@@ -242,6 +283,7 @@ int main(void)
     test_sanctions(x, plain);
     test_drops(x);
     test_explain(x);
+    test_gate(x);
     test_bounds(x);
     test_threads(x);
     extractor_free(x);
