@@ -20,13 +20,18 @@
 #define PS_HEDGE 0.6
 #define PS_COREF 0.85
 #define PS_MAXE 8
-/* Sentences parsed per article at most. A count, not a clock, so that the
- * same article gives the same facts on any machine and under any load. The
- * gate sends 0-6 sentences of a ~2.5 KB devset article and up to 9 of the
- * longest seed (7 KB); 12 binds on none of them (odd-half and seed scores are
- * the same at 8, 12 and 24) and halves the CPU of the densest 5 KB POSTs
- * (bench/post-latency) against 24. Each parse is also under Link Grammar's
- * max_parse_time and PZ_MAX_WORDS. */
+/* The article's parse budget, counted, not clocked, so that the same article
+ * gives the same facts on any machine and under any load: at most
+ * PS_MAX_PARSES sentences and PS_WORD_BUDGET words parsed (a parse of 20-32
+ * words costs 20-60 ms, one of 12 a few ms), the most promising candidates
+ * first (cand_cmp). The gate sends 0-5 sentences of a ~2.5 KB devset article
+ * (at most 112 words) and up to 8 of a 5 KB bench/post-latency article (214
+ * words); the sentences that gave frames on the devset come first in their
+ * article. Each parse is also under Link Grammar's max_parse_time and
+ * PZ_MAX_WORDS. */
+#ifndef PS_WORD_BUDGET
+#define PS_WORD_BUDGET 60
+#endif
 #define PS_MAX_PARSES 12
 /* A safety net only: parse CPU time per article (the calling thread's). Hit
  * only when single parses are pathologically slow; then the article keeps
@@ -709,20 +714,133 @@ static enum ex_err run_linkage(struct work *w, size_t si, const struct tk_sent *
     return err;
 }
 
-enum ex_err parse_stage(struct work *w)
+/* Whether sentence si is worth a parse now: it names an entity, some word
+ * inflects a frame's lemma, and a triggered frame fits an open pair. Says why
+ * not (or which frame and pair) when xp; trig[] is scratch (fs->n). */
+static bool gate(struct work *w, size_t si, bool *trig, bool xp)
+{
+    const struct frames *fs = w->x->frames;
+    const struct tk_sent *ts = &w->toks[si];
+    size_t nent = 0, ents[64];
+    (void)open_pair(w, si, ts, ents, &nent);
+    if (nent == 0) {
+        if (xp)
+            work_xp(w, "  parse: not a candidate (no entity)\n");
+        return false;
+    }
+    if (!triggered(fs, ts, trig)) {
+        if (xp)
+            work_xp(w, "  parse: not a candidate (no frame's trigger word)\n");
+        return false;
+    }
+    size_t fk = 0, pa = SIZE_MAX, pb = SIZE_MAX;
+    for (; fk < fs->n; fk++)
+        if (trig[fk] && frame_fits(w, si, ts, &fs->f[fk], ents, nent, &pa, &pb))
+            break;
+    if (fk == fs->n) {
+        if (xp)
+            work_xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
+        return false;
+    }
+    if (xp)
+        work_xp(w, "  parse: candidate (%s: %s -> %s open)\n", fs->f[fk].name,
+                pa == SIZE_MAX ? "(implicit)" : ename(w, pa), ename(w, pb));
+    return true;
+}
+
+/* Whether the token rules produced anything from sentence si. */
+static bool has_result(const struct work *w, size_t si)
+{
+    for (size_t i = 0; i < w->nfacts; i++)
+        if (w->facts[i].sent == si)
+            return true;
+    for (size_t i = 0; i < w->nsanc; i++)
+        if (w->sanc[i].sent == si)
+            return true;
+    return false;
+}
+
+struct cand {
+    size_t si, words;
+    bool ruled; /* the token rules produced something from it */
+};
+
+/* The most promising first: sentences the token rules got nothing from (a
+ * parse is their only chance), then the shorter (cheaper, and more often
+ * parsed completely), then the earlier. */
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->ruled != y->ruled)
+        return x->ruled ? 1 : -1;
+    if (x->words != y->words)
+        return x->words < y->words ? -1 : 1;
+    return x->si < y->si ? -1 : x->si > y->si;
+}
+
+/* Parses sentence c->si and runs the frames on its linkages. */
+static enum ex_err parse_one(struct work *w, const struct cand *c, const struct words *ws,
+                             double *ms)
 {
     const struct rules *R = w->x->rules;
+    const struct tk_sent *ts = &w->toks[c->si];
+    struct pz_result p[PZ_TOPK];
+    size_t np = 0;
+    double t0 = now_ms();
+    enum ex_err err = pz_parse_k(w->x->pz, ws->wd, ws->n, ws->max, p, PZ_TOPK, &np);
+    *ms = now_ms() - t0;
+    if (err)
+        return err;
+    if (w->xp) {
+        work_xp(w, "  parse: %zu words, %.1f ms, %s%s, %zu linkage(s) read\n", ws->n, *ms,
+           np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
+           np && p[0].timed_out ? ", timed out" : "", np);
+        for (size_t k = 0; np && k < p[0].nk; k++)
+            work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
+               p[0].w[p[0].k[k].r].text);
+    }
+    bool hedged = has_lexicon(ts, rules_known(R, LX_HEDGE));
+    bool hypo = has_lexicon(ts, rules_known(R, LX_HYPO));
+    /* the best linkage; the next ones only while nothing has come of it
+     * (the parser's first choice is often wrong on long sentences) */
+    size_t before = w->nfacts + w->nsanc;
+    for (size_t k = 0; k < np && !err; k++) {
+        if (k > 0 && w->nfacts + w->nsanc != before)
+            break;
+        if (k > 0 && w->xp) {
+            work_xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
+            for (size_t q = 0; q < p[k].nk; q++)
+                work_xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
+                   p[k].w[p[k].k[q].r].text);
+        }
+        err = run_linkage(w, c->si, ts, ws, &p[k], hedged, hypo);
+    }
+    for (size_t k = 0; k < PZ_TOPK; k++)
+        pz_result_free(&p[k]);
+    return err;
+}
+
+/* Two passes: the gate over every evidence sentence in order (what --explain
+ * shows per sentence), then the candidates parsed most promising first
+ * (cand_cmp) while the article's word budget lasts, each gated again since
+ * the parses before it may have found what it would add. */
+enum ex_err parse_stage(struct work *w)
+{
     const struct frames *fs = w->x->frames;
     const bool all = w->x->parse_all;
-    size_t parses = 0;
-    double spent = 0;
+    const size_t cap = all ? PS_WMAX : PZ_MAX_WORDS;
     bool *trig = fs && fs->n ? calloc(fs->n, sizeof *trig) : NULL;
-    if (fs && fs->n && !trig)
-        return EX_E_NOMEM;
+    struct cand *cs = w->nsents ? calloc(w->nsents, sizeof *cs) : NULL;
+    struct words *ws = malloc(sizeof *ws);
+    enum ex_err err = EX_OK;
+    if ((fs && fs->n && !trig) || (w->nsents && !cs) || !ws) {
+        err = EX_E_NOMEM;
+        goto out;
+    }
     if (w->xp && !w->x->pz)
         work_xp(w, "parse layer: off\n");
-    enum ex_err err = EX_OK;
-    for (size_t si = 0; si < w->nsents && !err; si++) {
+    size_t nc = 0;
+    for (size_t si = 0; si < w->nsents; si++) {
         const struct tk_sent *ts = &w->toks[si];
         if (!w->sents[si].evidence) {
             if (w->xp)
@@ -733,74 +851,46 @@ enum ex_err parse_stage(struct work *w)
             explain_sentence(w, si, ts);
         if (!w->x->pz || !fs)
             continue;
-        size_t nent = 0, ents[64];
-        bool open = open_pair(w, si, ts, ents, &nent);
-        if (!all) {
-            (void)open;
-            if (nent == 0) {
-                work_xp(w, "  parse: not a candidate (no entity)\n");
-                continue;
-            }
-            if (!triggered(fs, ts, trig)) {
-                work_xp(w, "  parse: not a candidate (no frame's trigger word)\n");
-                continue;
-            }
-            size_t fk = 0, pa = SIZE_MAX, pb = SIZE_MAX;
-            for (; fk < fs->n; fk++)
-                if (trig[fk] && frame_fits(w, si, ts, &fs->f[fk], ents, nent, &pa, &pb))
-                    break;
-            if (fk == fs->n) {
-                work_xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
-                continue;
-            }
-            work_xp(w, "  parse: candidate (%s: %s -> %s open)\n", fs->f[fk].name,
-                    pa == SIZE_MAX ? "(implicit)" : ename(w, pa), ename(w, pb));
-            if (parses >= PS_MAX_PARSES || spent >= PS_BUDGET_MS) {
-                work_xp(w, "  parse: skipped (the article's parse budget is spent)\n");
-                continue;
-            }
-        }
-        struct words ws;
-        if (!build_words(w, ts, all ? PS_WMAX : PZ_MAX_WORDS, &ws)) {
-            work_xp(w, "  parse: skipped (longer than %d words)\n", all ? PS_WMAX : PZ_MAX_WORDS);
+        if (!all && !gate(w, si, trig, w->xp))
+            continue;
+        if (!build_words(w, ts, cap, ws)) {
+            work_xp(w, "  parse: skipped (longer than %zu words)\n", cap);
             continue;
         }
-        struct pz_result p[PZ_TOPK];
-        size_t np = 0;
-        double t0 = now_ms();
-        err = pz_parse_k(w->x->pz, ws.wd, ws.n, ws.max, p, PZ_TOPK, &np);
-        double ms = now_ms() - t0;
-        parses++;
-        spent += ms;
-        if (err)
-            break;
-        if (w->xp) {
-            work_xp(w, "  parse: %zu words, %.1f ms, %s%s, %zu linkage(s) read\n", ws.n, ms,
-               np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
-               np && p[0].timed_out ? ", timed out" : "", np);
-            for (size_t k = 0; np && k < p[0].nk; k++)
-                work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
-                   p[0].w[p[0].k[k].r].text);
-        }
-        bool hedged = has_lexicon(ts, rules_known(R, LX_HEDGE));
-        bool hypo = has_lexicon(ts, rules_known(R, LX_HYPO));
-        /* the best linkage; the next ones only while nothing has come of it
-         * (the parser's first choice is often wrong on long sentences) */
-        size_t before = w->nfacts + w->nsanc;
-        for (size_t k = 0; k < np && !err; k++) {
-            if (k > 0 && w->nfacts + w->nsanc != before)
-                break;
-            if (k > 0 && w->xp) {
-                work_xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
-                for (size_t q = 0; q < p[k].nk; q++)
-                    work_xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
-                       p[k].w[p[k].k[q].r].text);
-            }
-            err = run_linkage(w, si, ts, &ws, &p[k], hedged, hypo);
-        }
-        for (size_t k = 0; k < PZ_TOPK; k++)
-            pz_result_free(&p[k]);
+        cs[nc++] = (struct cand){.si = si, .words = ws->n, .ruled = has_result(w, si)};
     }
+    if (!all && nc > 1)
+        qsort(cs, nc, sizeof *cs, cand_cmp);
+    size_t parses = 0, used = 0;
+    double spent = 0;
+    for (size_t i = 0; i < nc && !err; i++) {
+        const struct cand *c = &cs[i];
+        if (w->xp)
+            work_xp(w, "sentence %zu (candidate %zu of %zu, most promising first):\n", c->si,
+                    i + 1, nc);
+        if (!all) {
+            if (!gate(w, c->si, trig, false)) {
+                work_xp(w, "  parse: not needed any more (the parses before found its pairs)\n");
+                continue;
+            }
+            if (parses >= PS_MAX_PARSES || used + c->words > PS_WORD_BUDGET ||
+                spent >= PS_BUDGET_MS) {
+                work_xp(w, "  parse: skipped (%zu words; the article's parse budget has %zu "
+                           "left)\n", c->words, used < PS_WORD_BUDGET ? PS_WORD_BUDGET - used : 0);
+                continue;
+            }
+        }
+        if (!build_words(w, &w->toks[c->si], cap, ws))
+            continue;
+        double ms = 0;
+        err = parse_one(w, c, ws, &ms);
+        parses++;
+        used += c->words;
+        spent += ms;
+    }
+out:
+    free(ws);
+    free(cs);
     free(trig);
     return err;
 }

@@ -1,8 +1,8 @@
 /* Unit tests: the parse layer (Link Grammar + data/frames.tsv) as a second
  * stage, one invented sentence per construction, each checked against the
  * same extractor without the layer; negation and considered measures; the
- * --explain text; the gate (parses counted); a bad frames file; the word cap;
- * and one extractor shared by threads. Sentences are written for these tests. */
+ * --explain text; the gate and the budget (parses counted); a bad frames file;
+ * the word cap; and one extractor shared by threads. Sentences are written for these tests. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
@@ -163,24 +163,60 @@ static void test_explain(const struct extractor *x)
     ex_result_free(r);
 }
 
-/* How many sentences of text the layer parsed (its --explain lines). */
-static int parses(const struct extractor *x, const char *text)
+/* How many sentences of text the layer parsed, and their words (*words,
+ * when not NULL), read off its --explain lines. */
+static int parsed(const struct extractor *x, const char *text, int *words)
 {
     struct ex_result *r = NULL;
     char *why = NULL;
-    int n = -1;
+    int n = -1, nw = 0;
     if (extract_explain(x, text, strlen(text), NULL, &r, &why) == EX_OK && why) {
         n = 0;
         for (const char *p = why; (p = strstr(p, "\n  parse: ")) != NULL; p++) {
             const char *q = p + 10;
+            int k = 0;
             while (*q >= '0' && *q <= '9')
-                q++;
-            n += q > p + 10 && !strncmp(q, " words, ", 8);
+                k = k * 10 + (*q++ - '0');
+            if (q > p + 10 && !strncmp(q, " words, ", 8)) {
+                n++;
+                nw += k;
+            }
         }
     }
     free(why);
     ex_result_free(r);
+    if (words)
+        *words = nw;
     return n;
+}
+
+static int parses(const struct extractor *x, const char *text) { return parsed(x, text, NULL); }
+
+/* The article's parse budget (PS_WORD_BUDGET words) goes to the most
+ * promising candidates first: 14 candidates of 14 words the rules miss,
+ * then a short one at the end. In document order under a count cap, the
+ * last was never parsed. */
+static void test_budget(const struct extractor *x)
+{
+    static const char *const co[] = {"Huawei",    "SMIC",      "Alibaba",          "Baidu",
+                                     "Tencent",   "ByteDance", "Inspur",           "Sophgo",
+                                     "Cambricon", "Naura",     "Biren Technology", "Moore Threads",
+                                     "Hikvision", "Xiaomi"};
+    char t[4096];
+    size_t o = (size_t)snprintf(t, sizeof t, "Title\n");
+    for (size_t i = 0; i < sizeof co / sizeof co[0]; i++)
+        o += (size_t)snprintf(t + o, sizeof t - o, "The United States banned exports to %s after "
+                              "a long review by officials last year. ", co[i]);
+    snprintf(t + o, sizeof t - o, "The Kirin 9010 is produced entirely by SMIC.\n");
+    int words = 0, n = parsed(x, t, &words);
+    ok(n >= 1 && words <= 60, "budget: at most 60 words parsed per article (%d in %d parses)", words,
+       n);
+    const char *rule = fact_rule(x, t, "SMIC", "manufactures", "Kirin 9010");
+    ok(rule && !strcmp(rule, "frame:manufacture"),
+       "budget: the shortest candidate the rules missed is parsed first, wherever it is (%s)",
+       rule ? rule : "missed");
+    int again = 0;
+    ok(parsed(x, t, &again) == n && again == words, "budget: the same parses every time");
 }
 
 /* The gate parses a sentence only when a triggered frame could add a result
@@ -284,6 +320,7 @@ int main(void)
     test_drops(x);
     test_explain(x);
     test_gate(x);
+    test_budget(x);
     test_bounds(x);
     test_threads(x);
     extractor_free(x);
