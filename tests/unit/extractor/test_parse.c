@@ -156,6 +156,9 @@ static void test_explain(const struct extractor *x)
        "explain: the roles read");
     ok(why && strstr(why, "frame:manufacture FIRED: fact SMIC manufactures Kirin 9010"),
        "explain: the frame that fired");
+    ok(why && strstr(why, " words, ") && strstr(why, " found, ") &&
+           strstr(why, "parse: candidate (frame:manufacture: SMIC -> Kirin 9010 open)"),
+       "explain: why a sentence is parsed, and the linkages the parser found");
     ok(why && strstr(why, "not a candidate (no frame's trigger word)"),
        "explain: why a sentence is not parsed");
     ok(r && r->n_facts >= 1, "explain returns the result too");
