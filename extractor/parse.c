@@ -194,7 +194,8 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
         out->timed_out = parse_options_timer_expired(po);
     }
     out->retried = retried;
-    out->found = nl > 0 ? nl : 0;
+    out->found = sentence_num_linkages_found(sent);
+    out->pp = sentence_num_linkages_post_processed(sent);
     if (nl <= 0)
         goto out;
     bool expired = parse_options_timer_expired(po);
@@ -210,7 +211,8 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
         r->nulls = sentence_null_count(sent);
         r->timed_out = out->timed_out;
         r->retried = retried;
-        r->found = nl;
+        r->found = out[0].found;
+        r->pp = out[0].pp;
         err = copy_linkage(lk, start, n, o, r);
         linkage_delete(lk);
         lk = NULL;

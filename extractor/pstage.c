@@ -792,10 +792,10 @@ static enum ex_err parse_one(struct work *w, const struct cand *c, const struct 
     if (err)
         return err;
     if (w->xp) {
-        work_xp(w, "  parse: %zu words, %.1f ms, %s%s%s, %ld found, %zu linkage(s) read\n", ws->n,
-           *ms, np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
+        work_xp(w, "  parse: %zu words, %.1f ms, %s%s%s, %ld found, %ld ranked, %zu linkage(s) "
+                   "read\n", ws->n, *ms, np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
            p[0].retried ? " (null-link retry)" : "", p[0].timed_out ? ", timed out" : "",
-           p[0].found, np);
+           p[0].found, p[0].pp, np);
         for (size_t k = 0; np && k < p[0].nk; k++)
             work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
                p[0].w[p[0].k[k].r].text);
