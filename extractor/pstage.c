@@ -22,15 +22,19 @@
 #define PS_MAXE 8
 /* The article's parse budget, counted, not clocked, so that the same article
  * gives the same facts on any machine and under any load: at most
- * PS_MAX_PARSES sentences and PS_WORD_BUDGET words parsed (a parse of 20-32
- * words costs 20-60 ms, one of 12 a few ms), the most promising candidates
- * first (cand_cmp). The gate sends 0-5 sentences of a ~2.5 KB devset article
- * (at most 112 words) and up to 8 of a 5 KB bench/post-latency article (214
- * words); the sentences that gave frames on the devset come first in their
- * article. Each parse is also under Link Grammar's max_parse_time and
- * PZ_MAX_WORDS. */
+ * PS_MAX_PARSES sentences and PS_WORD_BUDGET words parsed, the most
+ * promising candidates first (cand_cmp). A parse of 20-32 words costs 20-60
+ * ms of CPU (Link Grammar ranks up to PZ_LINKAGES linkages), one of 12 a few
+ * ms. After the gate a ~2.5 KB devset article has 0-5 candidates (at most 76
+ * words), a 5 KB bench/post-latency article up to 8 (214 words); the one
+ * devset sentence frames add to comes first in its article. 40 words (one
+ * long sentence, two of 20, three short ones) keeps a 5 KB POST near 50 ms
+ * of CPU and p99 under 1 s with 4 clients on a shared 2-core machine, and
+ * costs nothing on the devset, the held-out articles or the seeds (60 and 80
+ * gave the same results there). Each parse is also under Link Grammar's
+ * max_parse_time and PZ_MAX_WORDS. */
 #ifndef PS_WORD_BUDGET
-#define PS_WORD_BUDGET 60
+#define PS_WORD_BUDGET 40
 #endif
 #define PS_MAX_PARSES 12
 /* A safety net only: parse CPU time per article (the calling thread's). Hit

@@ -195,7 +195,7 @@ static int parsed(const struct extractor *x, const char *text, int *words)
 
 static int parses(const struct extractor *x, const char *text) { return parsed(x, text, NULL); }
 
-/* The article's parse budget (PS_WORD_BUDGET words) goes to the most
+/* The article's parse budget (PS_WORD_BUDGET, 40 words) goes to the most
  * promising candidates first: 14 candidates of 14 words the rules miss,
  * then a short one at the end. In document order under a count cap, the
  * last was never parsed. */
@@ -212,7 +212,7 @@ static void test_budget(const struct extractor *x)
                               "a long review by officials last year. ", co[i]);
     snprintf(t + o, sizeof t - o, "The Kirin 9010 is produced entirely by SMIC.\n");
     int words = 0, n = parsed(x, t, &words);
-    ok(n >= 1 && words <= 60, "budget: at most 60 words parsed per article (%d in %d parses)", words,
+    ok(n >= 1 && words <= 40, "budget: at most 40 words parsed per article (%d in %d parses)", words,
        n);
     const char *rule = fact_rule(x, t, "SMIC", "manufactures", "Kirin 9010");
     ok(rule && !strcmp(rule, "frame:manufacture"),
