@@ -182,8 +182,10 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
         goto out;
     int nl = sentence_parse(sent, po);
     out->timed_out = parse_options_timer_expired(po);
+    bool retried = false;
     if (nl <= 0 && !out->timed_out && n <= PZ_RETRY_WORDS &&
         sentence_length(sent) > 0) {
+        retried = true;
         /* the null-link fallback: the best linkage that skips a few words */
         parse_options_set_min_null_count(po, 1);
         parse_options_set_max_null_count(po, PZ_MAX_NULLS);
@@ -191,6 +193,9 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
         nl = sentence_parse(sent, po);
         out->timed_out = parse_options_timer_expired(po);
     }
+    out->retried = retried;
+    out->found = sentence_num_linkages_found(sent);
+    out->pp = sentence_num_linkages_post_processed(sent);
     if (nl <= 0)
         goto out;
     bool expired = parse_options_timer_expired(po);
@@ -205,6 +210,9 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
         struct pz_result *r = &out[*nout];
         r->nulls = sentence_null_count(sent);
         r->timed_out = out->timed_out;
+        r->retried = retried;
+        r->found = out[0].found;
+        r->pp = out[0].pp;
         err = copy_linkage(lk, start, n, o, r);
         linkage_delete(lk);
         lk = NULL;

@@ -47,6 +47,9 @@ struct pz_result {
     size_t nk;
     int nulls;      /* words left unlinked (0 for a complete linkage) */
     bool timed_out; /* a parse attempt hit PZ_MAX_SECONDS */
+    bool retried;   /* the null-link fallback ran (the complete attempt found nothing) */
+    long found;     /* linkages the library counted */
+    long pp;        /* ... of which it post-processed and ranked (at most PZ_LINKAGES: a sample) */
     char *arena;
 };
 

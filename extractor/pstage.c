@@ -20,13 +20,22 @@
 #define PS_HEDGE 0.6
 #define PS_COREF 0.85
 #define PS_MAXE 8
-/* Sentences parsed per article at most. A count, not a clock, so that the
- * same article gives the same facts on any machine and under any load. The
- * gate sends 0-6 sentences of a ~2.5 KB devset article and up to 9 of the
- * longest seed (7 KB); 12 binds on none of them (odd-half and seed scores are
- * the same at 8, 12 and 24) and halves the CPU of the densest 5 KB POSTs
- * (bench/post-latency) against 24. Each parse is also under Link Grammar's
+/* The article's parse budget, counted, not clocked, so that the same article
+ * gives the same facts on any machine and under any load: at most
+ * PS_MAX_PARSES sentences and PS_WORD_BUDGET words parsed, the most
+ * promising candidates first (cand_cmp). A parse of 20-32 words costs 20-60
+ * ms of CPU (Link Grammar ranks up to PZ_LINKAGES linkages), one of 12 a few
+ * ms. After the gate a ~2.5 KB devset article has 0-5 candidates (at most 76
+ * words), a 5 KB bench/post-latency article up to 8 (214 words); the one
+ * devset sentence frames add to comes first in its article. 40 words (one
+ * long sentence, two of 20, three short ones) keeps a 5 KB POST near 50 ms
+ * of CPU and p99 under 1 s with 4 clients on a shared 2-core machine, and
+ * costs nothing on the devset, the held-out articles or the seeds (60 and 80
+ * gave the same results there). Each parse is also under Link Grammar's
  * max_parse_time and PZ_MAX_WORDS. */
+#ifndef PS_WORD_BUDGET
+#define PS_WORD_BUDGET 40
+#endif
 #define PS_MAX_PARSES 12
 /* A safety net only: parse CPU time per article (the calling thread's). Hit
  * only when single parses are pathologically slow; then the article keeps
@@ -116,12 +125,100 @@ static bool open_pair(const struct work *w, size_t si, const struct tk_sent *ts,
     return false;
 }
 
-/* Whether frame f could add something here: two entities of the sentence
- * fit its two main roles and are not yet connected (a frame whose imposer
- * may be implicit needs only a target not yet found in this sentence). */
-static bool frame_fits(const struct work *w, size_t si, const struct frame *f, const size_t *e,
-                       size_t n)
+static bool fact_exists(const struct work *w, size_t s, size_t o, int pred)
 {
+    for (size_t i = 0; i < w->nfacts; i++)
+        if (w->facts[i].s == s && w->facts[i].o == o && (int)w->facts[i].pred == pred)
+            return true;
+    return false;
+}
+
+static bool sanc_exists(const struct work *w, size_t imp, size_t tgt, int m)
+{
+    for (size_t i = 0; i < w->nsanc; i++)
+        if (w->sanc[i].imp == imp && w->sanc[i].tgt == tgt && (int)w->sanc[i].measure == m)
+            return true;
+    return false;
+}
+
+static bool foreign(const struct work *w, size_t a, size_t b)
+{
+    const char *x = w->ents[a].country, *y = w->ents[b].country;
+    return a != b && (!x[0] || !y[0] || strcmp(x, y));
+}
+
+/* Whether some entity of the sentence (e[0..n)) is of a type in mask. */
+static bool has_type(const struct work *w, const size_t *e, size_t n, unsigned mask)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mask & (1u << w->ents[e[i]].type))
+            return true;
+    return false;
+}
+
+/* Whether a word of the sentence inflects one of f's governing lemmas (a
+ * frame with gov= fires only under one of them: "stopped shipping"). */
+static bool gov_word(const struct frame *f, const struct tk_sent *ts)
+{
+    if (!f->ngov)
+        return true;
+    for (size_t i = 0; i < ts->n; i++) {
+        const struct tok *t = &ts->t[i];
+        for (size_t k = 0; t->kind == TK_WORD && k < f->ngov; k++)
+            if (fr_inflects(t->w, t->wl, f->gov[k]))
+                return true;
+    }
+    return false;
+}
+
+/* Whether role r could be read off some parse of the sentence: a role read
+ * only from prepositional phrases needs one of its prepositions as a word
+ * ("restrict exports to China"). */
+static bool role_possible(const struct fr_role *r, const struct tk_sent *ts)
+{
+    for (size_t s = 0; s < r->nsrc; s++) {
+        if (r->src[s] != FS_PP)
+            return true;
+        size_t pl = strlen(r->prep[s]);
+        for (size_t i = 0; i < ts->n; i++)
+            if (ts->t[i].kind == TK_WORD && ts->t[i].wl == pl &&
+                !memcmp(ts->t[i].w, r->prep[s], pl))
+                return true;
+    }
+    return false;
+}
+
+/* Whether the token rules already produced f's predicate or measure from
+ * sentence si: its trigger word is taken, and what a parse could add there
+ * is a second pair for the same word, which the rules' lists already cover. */
+static bool consumed(const struct work *w, size_t si, const struct frame *f)
+{
+    if (f->kind == 'F') {
+        for (size_t i = 0; i < w->nfacts; i++)
+            if (w->facts[i].sent == si && (int)w->facts[i].pred == f->what)
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < w->nsanc; i++)
+        if (w->sanc[i].sent == si && (int)w->sanc[i].measure == f->what)
+            return true;
+    return false;
+}
+
+/* Whether frame f could add something here. Every role must have a
+ * candidate of its types in the sentence (an implicit imposer excepted), a
+ * frame with governing lemmas needs one of them, and two entities must fit
+ * its two main roles with a result the article does not already hold: not
+ * connected in this sentence and, in that direction, not already found with
+ * f's predicate or measure anywhere in the article (emit() would drop it as
+ * "already found by the token rules"). A frame whose imposer may be implicit
+ * needs only a target without f's measure in the article. The gate reads
+ * only the token rules' results and earlier frames' results, so it is the
+ * same for the same article on any machine. */
+static bool frame_fits(const struct work *w, size_t si, const struct tk_sent *ts,
+                       const struct frame *f, const size_t *e, size_t n, size_t *pa, size_t *pb)
+{
+    *pa = *pb = SIZE_MAX;
     const struct fr_role *ra = NULL, *rb = NULL;
     for (size_t r = 0; r < f->nrole; r++) {
         char k = f->role[r].role;
@@ -129,8 +226,12 @@ static bool frame_fits(const struct work *w, size_t si, const struct frame *f, c
             ra = &f->role[r];
         else if (k == 'O' || k == 'T')
             rb = &f->role[r];
+        else if (!has_type(w, e, n, f->role[r].tmask))
+            return false;
+        if (!role_possible(&f->role[r], ts))
+            return false;
     }
-    if (!ra || !rb)
+    if (!ra || !rb || !gov_word(f, ts) || consumed(w, si, f))
         return false;
     for (size_t j = 0; j < n; j++) {
         if (!(rb->tmask & (1u << w->ents[e[j]].type)))
@@ -138,15 +239,23 @@ static bool frame_fits(const struct work *w, size_t si, const struct frame *f, c
         if (f->kind == 'S' && implicit_role(ra)) {
             bool found = false;
             for (size_t q = 0; q < w->nsanc && !found; q++)
-                found = w->sanc[q].sent == si && w->sanc[q].tgt == e[j] &&
-                        (int)w->sanc[q].measure == f->what;
-            if (!found)
+                found = w->sanc[q].tgt == e[j] && (int)w->sanc[q].measure == f->what;
+            if (!found) {
+                *pb = e[j];
                 return true;
+            }
         }
-        for (size_t i = 0; i < n; i++)
-            if (i != j && (ra->tmask & (1u << w->ents[e[i]].type)) &&
-                !connected(w, si, e[i], e[j]))
+        for (size_t i = 0; i < n; i++) {
+            if (i == j || !(ra->tmask & (1u << w->ents[e[i]].type)) ||
+                connected(w, si, e[i], e[j]))
+                continue;
+            if (f->kind == 'F' ? !fact_exists(w, e[i], e[j], f->what)
+                               : foreign(w, e[i], e[j]) && !sanc_exists(w, e[i], e[j], f->what)) {
+                *pa = e[i];
+                *pb = e[j];
                 return true;
+            }
+        }
     }
     return false;
 }
@@ -288,28 +397,6 @@ static bool governed(const struct rl_ctx *c, size_t t, const struct frame *f)
                 return true;
     }
     return false;
-}
-
-static bool fact_exists(const struct work *w, size_t s, size_t o, int pred)
-{
-    for (size_t i = 0; i < w->nfacts; i++)
-        if (w->facts[i].s == s && w->facts[i].o == o && (int)w->facts[i].pred == pred)
-            return true;
-    return false;
-}
-
-static bool sanc_exists(const struct work *w, size_t imp, size_t tgt, int m)
-{
-    for (size_t i = 0; i < w->nsanc; i++)
-        if (w->sanc[i].imp == imp && w->sanc[i].tgt == tgt && (int)w->sanc[i].measure == m)
-            return true;
-    return false;
-}
-
-static bool foreign(const struct work *w, size_t a, size_t b)
-{
-    const char *x = w->ents[a].country, *y = w->ents[b].country;
-    return a != b && (!x[0] || !y[0] || strcmp(x, y));
 }
 
 /* An entity already seen imposing in this article (or one of its country);
@@ -631,20 +718,134 @@ static enum ex_err run_linkage(struct work *w, size_t si, const struct tk_sent *
     return err;
 }
 
-enum ex_err parse_stage(struct work *w)
+/* Whether sentence si is worth a parse now: it names an entity, some word
+ * inflects a frame's lemma, and a triggered frame fits an open pair. Says why
+ * not (or which frame and pair) when xp; trig[] is scratch (fs->n). */
+static bool gate(struct work *w, size_t si, bool *trig, bool xp)
+{
+    const struct frames *fs = w->x->frames;
+    const struct tk_sent *ts = &w->toks[si];
+    size_t nent = 0, ents[64];
+    (void)open_pair(w, si, ts, ents, &nent);
+    if (nent == 0) {
+        if (xp)
+            work_xp(w, "  parse: not a candidate (no entity)\n");
+        return false;
+    }
+    if (!triggered(fs, ts, trig)) {
+        if (xp)
+            work_xp(w, "  parse: not a candidate (no frame's trigger word)\n");
+        return false;
+    }
+    size_t fk = 0, pa = SIZE_MAX, pb = SIZE_MAX;
+    for (; fk < fs->n; fk++)
+        if (trig[fk] && frame_fits(w, si, ts, &fs->f[fk], ents, nent, &pa, &pb))
+            break;
+    if (fk == fs->n) {
+        if (xp)
+            work_xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
+        return false;
+    }
+    if (xp)
+        work_xp(w, "  parse: candidate (%s: %s -> %s open)\n", fs->f[fk].name,
+                pa == SIZE_MAX ? "(implicit)" : ename(w, pa), ename(w, pb));
+    return true;
+}
+
+/* Whether the token rules produced anything from sentence si. */
+static bool has_result(const struct work *w, size_t si)
+{
+    for (size_t i = 0; i < w->nfacts; i++)
+        if (w->facts[i].sent == si)
+            return true;
+    for (size_t i = 0; i < w->nsanc; i++)
+        if (w->sanc[i].sent == si)
+            return true;
+    return false;
+}
+
+struct cand {
+    size_t si, words;
+    bool ruled; /* the token rules produced something from it */
+};
+
+/* The most promising first: sentences the token rules got nothing from (a
+ * parse is their only chance), then the shorter (cheaper, and more often
+ * parsed completely), then the earlier. */
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->ruled != y->ruled)
+        return x->ruled ? 1 : -1;
+    if (x->words != y->words)
+        return x->words < y->words ? -1 : 1;
+    return x->si < y->si ? -1 : x->si > y->si;
+}
+
+/* Parses sentence c->si and runs the frames on its linkages. */
+static enum ex_err parse_one(struct work *w, const struct cand *c, const struct words *ws,
+                             double *ms)
 {
     const struct rules *R = w->x->rules;
+    const struct tk_sent *ts = &w->toks[c->si];
+    struct pz_result p[PZ_TOPK];
+    size_t np = 0;
+    double t0 = now_ms();
+    enum ex_err err = pz_parse_k(w->x->pz, ws->wd, ws->n, ws->max, p, PZ_TOPK, &np);
+    *ms = now_ms() - t0;
+    if (err)
+        return err;
+    if (w->xp) {
+        work_xp(w, "  parse: %zu words, %.1f ms, %s%s%s, %ld found, %ld ranked, %zu linkage(s) "
+                   "read\n", ws->n, *ms, np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
+           p[0].retried ? " (null-link retry)" : "", p[0].timed_out ? ", timed out" : "",
+           p[0].found, p[0].pp, np);
+        for (size_t k = 0; np && k < p[0].nk; k++)
+            work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
+               p[0].w[p[0].k[k].r].text);
+    }
+    bool hedged = has_lexicon(ts, rules_known(R, LX_HEDGE));
+    bool hypo = has_lexicon(ts, rules_known(R, LX_HYPO));
+    /* the best linkage; the next ones only while nothing has come of it
+     * (the parser's first choice is often wrong on long sentences) */
+    size_t before = w->nfacts + w->nsanc;
+    for (size_t k = 0; k < np && !err; k++) {
+        if (k > 0 && w->nfacts + w->nsanc != before)
+            break;
+        if (k > 0 && w->xp) {
+            work_xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
+            for (size_t q = 0; q < p[k].nk; q++)
+                work_xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
+                   p[k].w[p[k].k[q].r].text);
+        }
+        err = run_linkage(w, c->si, ts, ws, &p[k], hedged, hypo);
+    }
+    for (size_t k = 0; k < PZ_TOPK; k++)
+        pz_result_free(&p[k]);
+    return err;
+}
+
+/* Two passes: the gate over every evidence sentence in order (what --explain
+ * shows per sentence), then the candidates parsed most promising first
+ * (cand_cmp) while the article's word budget lasts, each gated again since
+ * the parses before it may have found what it would add. */
+enum ex_err parse_stage(struct work *w)
+{
     const struct frames *fs = w->x->frames;
     const bool all = w->x->parse_all;
-    size_t parses = 0;
-    double spent = 0;
+    const size_t cap = all ? PS_WMAX : PZ_MAX_WORDS;
     bool *trig = fs && fs->n ? calloc(fs->n, sizeof *trig) : NULL;
-    if (fs && fs->n && !trig)
-        return EX_E_NOMEM;
+    struct cand *cs = w->nsents ? calloc(w->nsents, sizeof *cs) : NULL;
+    struct words *ws = malloc(sizeof *ws);
+    enum ex_err err = EX_OK;
+    if ((fs && fs->n && !trig) || (w->nsents && !cs) || !ws) {
+        err = EX_E_NOMEM;
+        goto out;
+    }
     if (w->xp && !w->x->pz)
         work_xp(w, "parse layer: off\n");
-    enum ex_err err = EX_OK;
-    for (size_t si = 0; si < w->nsents && !err; si++) {
+    size_t nc = 0;
+    for (size_t si = 0; si < w->nsents; si++) {
         const struct tk_sent *ts = &w->toks[si];
         if (!w->sents[si].evidence) {
             if (w->xp)
@@ -655,71 +856,46 @@ enum ex_err parse_stage(struct work *w)
             explain_sentence(w, si, ts);
         if (!w->x->pz || !fs)
             continue;
-        size_t nent = 0, ents[64];
-        bool open = open_pair(w, si, ts, ents, &nent);
-        if (!all) {
-            (void)open;
-            if (nent == 0) {
-                work_xp(w, "  parse: not a candidate (no entity)\n");
-                continue;
-            }
-            if (!triggered(fs, ts, trig)) {
-                work_xp(w, "  parse: not a candidate (no frame's trigger word)\n");
-                continue;
-            }
-            bool fits = false;
-            for (size_t k = 0; k < fs->n && !fits; k++)
-                fits = trig[k] && frame_fits(w, si, &fs->f[k], ents, nent);
-            if (!fits) {
-                work_xp(w, "  parse: not needed (no triggered frame has an open pair of its types)\n");
-                continue;
-            }
-            if (parses >= PS_MAX_PARSES || spent >= PS_BUDGET_MS) {
-                work_xp(w, "  parse: skipped (the article's parse budget is spent)\n");
-                continue;
-            }
-        }
-        struct words ws;
-        if (!build_words(w, ts, all ? PS_WMAX : PZ_MAX_WORDS, &ws)) {
-            work_xp(w, "  parse: skipped (longer than %d words)\n", all ? PS_WMAX : PZ_MAX_WORDS);
+        if (!all && !gate(w, si, trig, w->xp))
+            continue;
+        if (!build_words(w, ts, cap, ws)) {
+            work_xp(w, "  parse: skipped (longer than %zu words)\n", cap);
             continue;
         }
-        struct pz_result p[PZ_TOPK];
-        size_t np = 0;
-        double t0 = now_ms();
-        err = pz_parse_k(w->x->pz, ws.wd, ws.n, ws.max, p, PZ_TOPK, &np);
-        double ms = now_ms() - t0;
-        parses++;
-        spent += ms;
-        if (err)
-            break;
-        if (w->xp) {
-            work_xp(w, "  parse: %zu words, %.1f ms, %s%s, %zu linkage(s) read\n", ws.n, ms,
-               np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
-               np && p[0].timed_out ? ", timed out" : "", np);
-            for (size_t k = 0; np && k < p[0].nk; k++)
-                work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
-                   p[0].w[p[0].k[k].r].text);
-        }
-        bool hedged = has_lexicon(ts, rules_known(R, LX_HEDGE));
-        bool hypo = has_lexicon(ts, rules_known(R, LX_HYPO));
-        /* the best linkage; the next ones only while nothing has come of it
-         * (the parser's first choice is often wrong on long sentences) */
-        size_t before = w->nfacts + w->nsanc;
-        for (size_t k = 0; k < np && !err; k++) {
-            if (k > 0 && w->nfacts + w->nsanc != before)
-                break;
-            if (k > 0 && w->xp) {
-                work_xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
-                for (size_t q = 0; q < p[k].nk; q++)
-                    work_xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
-                       p[k].w[p[k].k[q].r].text);
-            }
-            err = run_linkage(w, si, ts, &ws, &p[k], hedged, hypo);
-        }
-        for (size_t k = 0; k < PZ_TOPK; k++)
-            pz_result_free(&p[k]);
+        cs[nc++] = (struct cand){.si = si, .words = ws->n, .ruled = has_result(w, si)};
     }
+    if (!all && nc > 1)
+        qsort(cs, nc, sizeof *cs, cand_cmp);
+    size_t parses = 0, used = 0;
+    double spent = 0;
+    for (size_t i = 0; i < nc && !err; i++) {
+        const struct cand *c = &cs[i];
+        if (w->xp)
+            work_xp(w, "sentence %zu (candidate %zu of %zu, most promising first):\n", c->si,
+                    i + 1, nc);
+        if (!all) {
+            if (!gate(w, c->si, trig, false)) {
+                work_xp(w, "  parse: not needed any more (the parses before found its pairs)\n");
+                continue;
+            }
+            if (parses >= PS_MAX_PARSES || used + c->words > PS_WORD_BUDGET ||
+                spent >= PS_BUDGET_MS) {
+                work_xp(w, "  parse: skipped (%zu words; the article's parse budget has %zu "
+                           "left)\n", c->words, used < PS_WORD_BUDGET ? PS_WORD_BUDGET - used : 0);
+                continue;
+            }
+        }
+        if (!build_words(w, &w->toks[c->si], cap, ws))
+            continue;
+        double ms = 0;
+        err = parse_one(w, c, ws, &ms);
+        parses++;
+        used += c->words;
+        spent += ms;
+    }
+out:
+    free(ws);
+    free(cs);
     free(trig);
     return err;
 }

@@ -1,8 +1,8 @@
 /* Unit tests: the parse layer (Link Grammar + data/frames.tsv) as a second
  * stage, one invented sentence per construction, each checked against the
  * same extractor without the layer; negation and considered measures; the
- * --explain text; a bad frames file; the word cap; and one extractor shared by
- * threads. Sentences are written for these tests. */
+ * --explain text; the gate and the budget (parses counted); a bad frames file;
+ * the word cap; and one extractor shared by threads. Sentences are written for these tests. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
@@ -156,11 +156,91 @@ static void test_explain(const struct extractor *x)
        "explain: the roles read");
     ok(why && strstr(why, "frame:manufacture FIRED: fact SMIC manufactures Kirin 9010"),
        "explain: the frame that fired");
+    ok(why && strstr(why, " words, ") && strstr(why, " found, ") &&
+           strstr(why, "parse: candidate (frame:manufacture: SMIC -> Kirin 9010 open)"),
+       "explain: why a sentence is parsed, and the linkages the parser found");
     ok(why && strstr(why, "not a candidate (no frame's trigger word)"),
        "explain: why a sentence is not parsed");
     ok(r && r->n_facts >= 1, "explain returns the result too");
     free(why);
     ex_result_free(r);
+}
+
+/* How many sentences of text the layer parsed, and their words (*words,
+ * when not NULL), read off its --explain lines. */
+static int parsed(const struct extractor *x, const char *text, int *words)
+{
+    struct ex_result *r = NULL;
+    char *why = NULL;
+    int n = -1, nw = 0;
+    if (extract_explain(x, text, strlen(text), NULL, &r, &why) == EX_OK && why) {
+        n = 0;
+        for (const char *p = why; (p = strstr(p, "\n  parse: ")) != NULL; p++) {
+            const char *q = p + 10;
+            int k = 0;
+            while (*q >= '0' && *q <= '9')
+                k = k * 10 + (*q++ - '0');
+            if (q > p + 10 && !strncmp(q, " words, ", 8)) {
+                n++;
+                nw += k;
+            }
+        }
+    }
+    free(why);
+    ex_result_free(r);
+    if (words)
+        *words = nw;
+    return n;
+}
+
+static int parses(const struct extractor *x, const char *text) { return parsed(x, text, NULL); }
+
+/* The article's parse budget (PS_WORD_BUDGET, 40 words) goes to the most
+ * promising candidates first: 14 candidates of 14 words the rules miss,
+ * then a short one at the end. In document order under a count cap, the
+ * last was never parsed. */
+static void test_budget(const struct extractor *x)
+{
+    static const char *const co[] = {"Huawei",    "SMIC",      "Alibaba",          "Baidu",
+                                     "Tencent",   "ByteDance", "Inspur",           "Sophgo",
+                                     "Cambricon", "Naura",     "Biren Technology", "Moore Threads",
+                                     "Hikvision", "Xiaomi"};
+    char t[4096];
+    size_t o = (size_t)snprintf(t, sizeof t, "Title\n");
+    for (size_t i = 0; i < sizeof co / sizeof co[0]; i++)
+        o += (size_t)snprintf(t + o, sizeof t - o, "The United States banned exports to %s after "
+                              "a long review by officials last year. ", co[i]);
+    snprintf(t + o, sizeof t - o, "The Kirin 9010 is produced entirely by SMIC.\n");
+    int words = 0, n = parsed(x, t, &words);
+    ok(n >= 1 && words <= 40, "budget: at most 40 words parsed per article (%d in %d parses)", words,
+       n);
+    const char *rule = fact_rule(x, t, "SMIC", "manufactures", "Kirin 9010");
+    ok(rule && !strcmp(rule, "frame:manufacture"),
+       "budget: the shortest candidate the rules missed is parsed first, wherever it is (%s)",
+       rule ? rule : "missed");
+    int again = 0;
+    ok(parsed(x, t, &again) == n && again == words, "budget: the same parses every time");
+}
+
+/* The gate parses a sentence only when a triggered frame could add a result
+ * the article does not hold; counted, not timed. */
+static void test_gate(const struct extractor *x)
+{
+    int n = parses(x, "Title\nThe United States banned exports to Huawei.\n");
+    ok(n == 1, "gate: a sentence the token rules miss is parsed (%d)", n);
+    n = parses(x, "Title\nThe United States banned exports to Huawei. Huawei said the ban hurt "
+                  "its exports and that the United States would regret it.\n");
+    ok(n == 1, "gate: a pair the article already holds for the frame is not parsed again (%d)", n);
+    n = parses(x, "Title\nWashington added Moore Threads to the Entity List, a step Japan may "
+                  "follow.\n");
+    ok(n == 0, "gate: a frame whose measure the token rules found in the sentence is spent (%d)",
+       n);
+    n = parses(x, "Title\nTSMC's shipments to Sophgo grew in March.\n");
+    ok(n == 0, "gate: a frame under governing verbs needs one of them (%d)", n);
+    n = parses(x, "Title\nWashington included Huawei in the talks.\n");
+    ok(n == 0, "gate: every role needs a candidate of its types (no list here) (%d)", n);
+    n = parses(x, "Title\nJapan limited the role of Samsung in its chip plans.\n");
+    ok(n == 0, "gate: a role read only from 'to'/'for' phrases needs the preposition (%d)", n);
 }
 
 static void test_bounds(const struct extractor *x)
@@ -242,6 +322,8 @@ int main(void)
     test_sanctions(x, plain);
     test_drops(x);
     test_explain(x);
+    test_gate(x);
+    test_budget(x);
     test_bounds(x);
     test_threads(x);
     extractor_free(x);
