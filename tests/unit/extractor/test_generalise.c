@@ -202,6 +202,14 @@ static const struct tcase cases[] = {
      "The Commerce Department tightened its rules on Tuesday. Under them, Nvidia and AMD need a "
      "licence to sell their top chips to Russia.",
      {{'S', "U.S. Department of Commerce", "Russia", "export_restriction", true}}},
+    {"countries that joined another in restricting sales",
+     "The Netherlands and Japan later joined the U.S. in restricting sales of chipmaking tools "
+     "to China.",
+     {{'S', "Netherlands", "China", "export_restriction", true},
+      {'S', "Japan", "China", "export_restriction", true}}},
+    {"the sale of a company is no export to it",
+     "The U.K. blocked the sale of Newport Wafer Fab to a Chinese buyer.",
+     {{'S', "United Kingdom", "Newport Wafer Fab", "export_restriction", false}}},
     /* ---- procurement ---- */
     {"a directive that shuts out suppliers",
      "China's industry ministry told state carriers to stop buying Micron chips. A directive "
