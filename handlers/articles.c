@@ -62,10 +62,6 @@ void h_article_post(struct request *rq, struct reply *rp)
     char why[256];
     struct ex_result *r = NULL;
     char idbuf[STORE_ID_MAX];
-    if (rq->app->cfg->read_only) {
-        reply_problem(rp, 503, NULL, "this server is a read-only replica: send writes to the writer");
-        goto out;
-    }
     if (rq->body_text) {
         p.text = rq->body ? rq->body : "";
         p.text_len = rq->body_len;
@@ -112,7 +108,6 @@ void h_article_post(struct request *rq, struct reply *rp)
     if (!info.duplicate)
         snprintf(rp->location, sizeof rp->location, "/v1/articles/%s", info.id);
     reply_json(rp, info.duplicate ? 200 : 201, res);
-    rp->cacheable = false;
 out:
     ex_result_free(r);
     json_decref(doc);

@@ -1,4 +1,5 @@
 /* POST /v1/fetch, GET /v1/jobs/{id}, GET /v1/sources */
+#include <assert.h>
 #include <string.h>
 
 #include "fetcher/fetch.h"
@@ -45,10 +46,9 @@ static char *body_url(struct request *rq, struct reply *rp)
 
 void h_fetch_post(struct request *rq, struct reply *rp)
 {
-    if (!rq->app->fetchd) {
-        reply_problem(rp, 503, NULL, "this server does not fetch: it is a read-only replica");
-        return;
-    }
+    /* ROUTE_WRITE: a read-only replica (the only server without a fetch
+     * thread) was answered 503 before the body was read. */
+    assert(rq->app->fetchd);
     char *raw = body_url(rq, rp), *url = NULL;
     if (!raw)
         return;
@@ -73,7 +73,6 @@ void h_fetch_post(struct request *rq, struct reply *rp)
     }
     snprintf(rp->location, sizeof rp->location, "/v1/jobs/%s", id);
     reply_json(rp, 202, job);
-    rp->cacheable = false;
 }
 
 void h_job_get(struct request *rq, struct reply *rp)

@@ -58,7 +58,6 @@ void h_healthz(struct request *rq, struct reply *rp)
 {
     (void)rq;
     reply_json(rp, 200, json_pack("{s:s}", "status", "ok"));
-    rp->cacheable = false;
 }
 
 void h_readyz(struct request *rq, struct reply *rp)
@@ -68,7 +67,6 @@ void h_readyz(struct request *rq, struct reply *rp)
         return;
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ready", "articles",
                                   (json_int_t)st.articles));
-    rp->cacheable = false;
 }
 
 void h_metrics(struct request *rq, struct reply *rp)
@@ -87,7 +85,6 @@ void h_metrics(struct request *rq, struct reply *rp)
         return;
     }
     reply_raw(rp, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
-    rp->cacheable = false;
 }
 
 void h_openapi(struct request *rq, struct reply *rp)

@@ -62,23 +62,23 @@ const char *request_header(const struct request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
-static void dispatch(struct request *rq, struct reply *rp, enum router_result rr, unsigned allow)
+static void dispatch(struct request *rq, struct reply *rp)
 {
     if (framing_refuse_target(rq, rp))
         return;
-    if (rr == ROUTER_NOT_FOUND) {
+    if (rq->match == ROUTER_NOT_FOUND) {
         reply_problem(rp, 404, NULL, "no resource at this path");
         return;
     }
     if (rq->method == HTTP_OPTIONS) {
         reply_init(rp, rq->path);
         rp->status = 204;
-        rp->allow = allow;
+        rp->allow = rq->allow;
         return;
     }
-    if (rr == ROUTER_BAD_METHOD) {
+    if (rq->match == ROUTER_BAD_METHOD) {
         reply_problem(rp, 405, NULL, "this path does not accept that method");
-        rp->allow = allow;
+        rp->allow = rq->allow;
         return;
     }
     if (framing_refuse_query(rq, rp))
@@ -129,7 +129,8 @@ static bool cache_key(struct request *rq, char *key, size_t *klen)
         request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH) ||
         (c->cors_origin[0] && strcmp(c->cors_origin, "*") != 0 && request_header(rq, "Origin")))
         return false;
-    if (!rq->route || (rq->route->flags & (ROUTE_NO_CACHE | ROUTE_AUTH | ROUTE_BODY)))
+    if (!rq->route || (rq->route->flags & (ROUTE_NO_CACHE | ROUTE_MEMORY | ROUTE_WRITE |
+                                           ROUTE_AUTH | ROUTE_BODY)))
         return false;
     if (rq->target_over) /* its query was emptied: it must reach the 414, not a cached page */
         return false;
@@ -206,16 +207,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         h->started++;
         pthread_cond_broadcast(&h->idle);
         pthread_mutex_unlock(&h->mu);
-        /* A request with a body may be refused before the body is read. */
-        unsigned allow = 0;
+        /* The route is matched once, here: the request keeps it. A request
+         * with a body may be refused before the body is read. */
         const struct route *r = NULL;
-        enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);
-        if (rr == ROUTER_MATCH) {
+        rq->match = router_match(url, rq->method, &r, rq->caps, &rq->allow);
+        if (rq->match == ROUTER_MATCH) {
             rq->route = r;
             rq->slot = (size_t)(r - router_routes);
         }
         reply_init(&rp, url);
-        if (framing_refuse_early(rq, &rp, rr, allow)) {
+        if (framing_refuse_early(rq, &rp)) {
             rp.close = true;
             if (framing_has_body(rq))
                 conntrack_linger(conn);
@@ -289,12 +290,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
     }
-    unsigned allow = 0;
-    const struct route *r = NULL;
-    enum router_result rr = router_match(url, rq->method, &r, rq->caps, &allow);
     reply_init(&rp, url);
     if (rq->store)
-        dispatch(rq, &rp, rr, allow);
+        dispatch(rq, &rp);
     else /* a replica's data.mdb was rewritten in place: reopening (server/main.c) */
         reply_problem(&rp, 503, NULL, "the snapshot is being reopened: retry shortly");
     struct MHD_Response *keep = NULL;

@@ -42,7 +42,9 @@ struct request {
     enum http_method method;
     const char *method_str;    /* as sent, borrowed from MHD */
     bool http11;               /* HTTP/1.1 (Host required) rather than 1.0 */
-    const struct route *route; /* NULL when no route matched */
+    enum router_result match;  /* router_match's answer, made once on the first call */
+    unsigned allow;            /* ...and for ROUTER_BAD_METHOD, the path's methods */
+    const struct route *route; /* the matched route; NULL unless match is ROUTER_MATCH */
     size_t slot;               /* metrics slot: route index, or router_nroutes */
     const char *path;          /* borrowed from MHD, valid for the request */
     bool target_over;          /* the request target is over FRAMING_URI_MAX (414) */
