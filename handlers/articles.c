@@ -63,13 +63,13 @@ void h_article_post(struct request *rq, struct reply *rp)
     struct ex_result *r = NULL;
     char idbuf[STORE_ID_MAX];
     if (rq->body_text) {
-        p.text = rq->body ? rq->body : "";
-        p.text_len = rq->body_len;
+        p.text = rq->body.p ? rq->body.p : "";
+        p.text_len = rq->body.len;
         if (memchr(p.text, '\0', p.text_len)) {
             reply_problem(rp, 400, NULL, "the body contains a NUL byte");
             goto out;
         }
-    } else if (!body_parse_article(rq->body, rq->body_len, &doc, &p, why, sizeof why)) {
+    } else if (!body_parse_article(rq->body.p, rq->body.len, &doc, &p, why, sizeof why)) {
         reply_problem(rp, 400, NULL, "%s", why);
         goto out;
     }

@@ -14,8 +14,8 @@
 static char *body_url(struct request *rq, struct reply *rp)
 {
     if (rq->body_text) {
-        const char *b = rq->body ? rq->body : "";
-        size_t n = rq->body_len;
+        const char *b = rq->body.p ? rq->body.p : "";
+        size_t n = rq->body.len;
         while (n && strchr(" \t\r\n", b[n - 1]))
             n--;
         if (n == 0 || n > 2048 || memchr(b, '\0', n)) {
@@ -28,7 +28,8 @@ static char *body_url(struct request *rq, struct reply *rp)
         return out;
     }
     json_error_t jerr;
-    json_t *doc = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc =
+        json_loadb(rq->body.p ? rq->body.p : "", rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
     json_t *url = doc ? json_object_get(doc, "url") : NULL;
     if (!json_is_object(doc) || json_object_size(doc) != 1 || !json_is_string(url) ||
         json_string_length(url) > 2048) {

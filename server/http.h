@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/jbuf.h"
 #include "server/config.h"
 #include "server/router.h"
 
@@ -49,12 +50,11 @@ struct request {
     const char *path;          /* borrowed from MHD, valid for the request */
     bool target_over;          /* the request target is over FRAMING_URI_MAX (414) */
     char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX]; /* {captures} in order */
-    char *body;                /* request body, NUL-terminated; capped at max_body */
-    size_t body_len, body_cap;
+    struct jbuf body;          /* request body (.p NULL or NUL-terminated), capped at
+                                  max_body: .over when a chunked body passed it (413) */
     bool body_text;            /* text/plain rather than application/json */
-    bool body_over;            /* a chunked body passed max_body: answer 413 */
-    size_t over_bytes;         /* bytes dropped since body_over was set */
-    long long over_at_ms;      /* CLOCK_MONOTONIC ms when body_over was set */
+    size_t over_bytes;         /* bytes dropped since body.over was set */
+    long long over_at_ms;      /* CLOCK_MONOTONIC ms when body.over was set */
     struct timespec t0;
     unsigned status;           /* final status, for metrics and the access log */
     bool answered;
