@@ -242,7 +242,7 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const ch
     reply_init(&rp, url);
     if (rq->store)
         dispatch(rq, &rp);
-    else /* a replica's data.mdb was rewritten in place: reopening (server/main.c) */
+    else /* a replica's data.mdb was rewritten in place: reopening (server/serve.c) */
         reply_problem(&rp, 503, NULL, "the snapshot is being reopened: retry shortly");
     struct MHD_Response *keep = NULL;
     size_t body_len = rp.len;

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "common/jbuf.h"
-#include "server/config.h"
+#include "app/config.h"
 #include "server/router.h"
 
 struct store;

@@ -1,12 +1,16 @@
-/* server/config.h — every setting is a flag and an environment variable, the
+/* app/config.h — every setting is a flag and an environment variable, the
  * flag winning over the variable, the variable over the default. One option
  * table drives parsing, validation and --help for every subcommand. */
-#ifndef ECF_SERVER_CONFIG_H
-#define ECF_SERVER_CONFIG_H
+#ifndef ECF_APP_CONFIG_H
+#define ECF_APP_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+/* Every command's exit status: 0 success, 1 an input or the store failed
+ * (named on stderr), 2 a usage error. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 enum log_format { LOG_TEXT, LOG_JSON };
 
