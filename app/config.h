@@ -4,6 +4,8 @@
 #ifndef ECF_APP_CONFIG_H
 #define ECF_APP_CONFIG_H
 
+#include "common/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -71,7 +73,7 @@ enum config_result { CONFIG_OK, CONFIG_USAGE, CONFIG_ERROR };
  * setting could not be applied, e.g. an unreadable token file (exit 1). */
 enum config_result config_parse(struct config *c, enum config_cmd cmd, int argc, char **argv,
                                 char ***pos, int *npos, FILE *err)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* Prints the options of cmd with their variables and defaults. */
 void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, FILE *out);

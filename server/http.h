@@ -6,6 +6,8 @@
 #ifndef ECF_SERVER_HTTP_H
 #define ECF_SERVER_HTTP_H
 
+#include "common/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -76,7 +78,7 @@ struct http_server;
  * not send a complete header block within that time of being accepted or of
  * their previous response; http_shutdown joins it. */
 int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf,
-               size_t cap) __attribute__((warn_unused_result));
+               size_t cap) ECF_WUR;
 
 /* Stops accepting, waits up to grace seconds for in-flight requests, stops
  * the daemon. Returns the number of requests still running at the deadline. */

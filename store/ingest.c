@@ -647,7 +647,10 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
         return STORE_E_INVALID;
     if (s->read_only)
         return STORE_E_IO;
-    ecf_sha256_hex(a->text, a->len, sha);
+    if (a->sha256 && strlen(a->sha256) == 64)
+        memcpy(sha, a->sha256, sizeof sha);
+    else
+        ecf_sha256_hex(a->text, a->len, sha);
     if (r->n_entities && !(in.ents = calloc(r->n_entities, sizeof *in.ents)))
         return STORE_E_NOMEM;
     int rc = store_txn_begin_raw(s, 0, &in.w.txn);
