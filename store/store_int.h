@@ -75,13 +75,23 @@ struct store_txn {
     MDB_txn *txn;
 };
 
-/* A transaction with a sticky error: helpers do nothing once err is set, so
- * the write path is straight-line code checked once before commit. */
+/* A write transaction with a sticky error (knot's knot_lmdb_txn): helpers do
+ * nothing once err is set, so the write path is straight-line code checked
+ * once, by stxn_commit. It owns the map lock from stxn_begin to its end. */
 struct stxn {
-    struct store *s;
+    struct store *s; /* NULL once ended (or never begun) */
     MDB_txn *txn;
     enum store_err err;
 };
+
+/* Begins a write transaction on s (holding maplock shared). On failure
+ * returns the error with nothing held: there is nothing to end. */
+enum store_err stxn_begin(struct stxn *w, struct store *s) ECF_WUR;
+/* Commits when no error was recorded, else aborts; a failed commit is
+ * mapped (store_err_commit: map full, disk full). Ends w; returns w->err. */
+enum store_err stxn_commit(struct stxn *w);
+/* Aborts (nothing written) and ends w; a no-op on an ended w. */
+void stxn_abort(struct stxn *w);
 
 enum store_err store_err_mdb(int rc);
 
