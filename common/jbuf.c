@@ -1,5 +1,6 @@
 #include "common/jbuf.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ void jbuf_free(struct jbuf *b)
 
 bool jbuf_reserve(struct jbuf *b, size_t n)
 {
+    assert(!b->toobig || b->len < b->toobig); /* the cap's invariant (jbuf.h) */
+    assert(!b->p || b->len < b->cap);         /* room for the NUL */
     if (b->failed)
         return false;
     if (b->toobig && n >= b->toobig - b->len) {
