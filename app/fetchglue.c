@@ -8,9 +8,9 @@
 #include <time.h>
 
 #include "app/pipeline.h"
-#include "cli/cli.h"
+#include "common/file.h"
 #include "common/util.h"
-#include "server/config.h"
+#include "app/config.h"
 
 void fetchglue_url_id(const char *url, char out[24])
 {
@@ -220,7 +220,7 @@ static size_t local_file(struct fetchglue *g, const char *path)
     struct fetch_source_report r = {.url = path, .items_found = 1};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (cli_read_file(path, EX_MAX_TEXT, &raw, &len, err, sizeof err) != 0) {
+    if (ecf_read_file(path, EX_MAX_TEXT, &raw, &len, err, sizeof err) != 0) {
         r.err = FETCH_E_IO;
         goto report;
     }
@@ -302,7 +302,7 @@ size_t fetchglue_local(struct fetchglue *g, const char *path)
             !(ends_with(e->d_name, ".txt") || is_html(e->d_name)))
             continue;
         /* Only regular files (symlinks followed): a FIFO named *.txt would
-         * block the run; cli_read_file refuses it when named directly. */
+         * block the run; ecf_read_file refuses it when named directly. */
         if (fstatat(dirfd(d), e->d_name, &est, 0) != 0 || !S_ISREG(est.st_mode))
             continue;
         if (n == cap) {

@@ -6,6 +6,7 @@
 
 #include "common/embedded.h"
 #include "common/util.h"
+#include "store/keys.h"
 
 enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf, size_t cap)
 {
@@ -47,14 +48,9 @@ static bool id_char(char c)
 
 bool pipeline_id_valid(const char *id)
 {
-    size_t n = strlen(id);
-    if (n == 0 || n >= STORE_ID_MAX || id[0] == '.')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!id_char(id[i]))
-            return false;
-    }
-    return true;
+    /* The record id syntax (store/keys.h); an article id is also a file
+     * name where it came from one, and never a hidden one. */
+    return id[0] != '.' && keys_valid_id(id);
 }
 
 void pipeline_id_from_path(const char *path, char *out, size_t cap)
@@ -135,6 +131,7 @@ enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
     if (art.len >= 3 && memcmp(art.text, "\xEF\xBB\xBF", 3) == 0) {
         art.text += 3;
         art.len -= 3;
+        art.sha256 = NULL; /* the caller's hash was of the text with its mark */
     }
     size_t i = 0;
     while (i < art.len && strchr(" \t\r\n\f\v", art.text[i]) && art.text[i])

@@ -4,6 +4,8 @@
 #ifndef ECF_APP_PIPELINE_H
 #define ECF_APP_PIPELINE_H
 
+#include "common/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -27,9 +29,10 @@ enum pipeline_err {
  * (EX_E_DATA) with errbuf saying where it looked and how to run without the
  * layer: a missing dictionary is a start-up error, never a silent downgrade. */
 enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf, size_t cap)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
-/* Whether id is a valid article id. */
+/* Whether id is a valid article id: a record id (keys_valid_id) that does
+ * not start with '.'. */
 bool pipeline_id_valid(const char *id);
 
 /* Derives an article id from a file path: the base name without its last
@@ -54,7 +57,7 @@ void pipeline_title(const char *text, size_t len, char *out, size_t cap);
 enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
                                   const struct store_article *a, struct store_ingest_info *info,
                                   struct ex_result **res, enum store_err *serr, char *errbuf,
-                                  size_t cap) __attribute__((warn_unused_result));
+                                  size_t cap) ECF_WUR;
 
 /* Ingests every embedded sample article; returns how many failed. */
 size_t pipeline_load_samples(struct store *s, const struct extractor *x, size_t *loaded);

@@ -5,8 +5,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "server/config.h"
-#include "server/router.h"
+#include "app/config.h"
 #include "store/store.h"
 
 static int open_store(const char *cmd, int argc, char **argv, struct config *c, struct store **s,
@@ -80,29 +79,6 @@ int cmd_export(int argc, char **argv)
     if (e != STORE_OK) {
         fprintf(stderr, "ecfacts: export: %s: %s\n", c.data_dir, store_strerror(e));
         return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
-int cmd_routes(int argc, char **argv)
-{
-    struct config c;
-    char **pos;
-    int npos;
-    enum config_result cr = config_parse(&c, CMD_ROUTES, argc, argv, &pos, &npos, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_ROUTES, "routes",
-                     "Prints the server's static route table, one METHOD PATH per line "
-                     "(HEAD and OPTIONS are implied for every path).",
-                     stdout);
-        return EXIT_OK;
-    }
-    for (size_t i = 0; i < router_nroutes; i++) {
-        char m[96];
-        router_allow_string(router_routes[i].methods, m, sizeof m);
-        printf("%s %s\n", m, router_routes[i].pattern);
     }
     return EXIT_OK;
 }

@@ -9,8 +9,9 @@
 
 #include "app/pipeline.h"
 #include "cli/cli.h"
+#include "common/file.h"
 #include "common/util.h"
-#include "server/config.h"
+#include "app/config.h"
 
 static int extract_one(const struct extractor *x, const char *path, bool explain)
 {
@@ -18,7 +19,7 @@ static int extract_one(const struct extractor *x, const char *path, bool explain
     size_t len = 0, bad = 0;
     struct ex_result *r = NULL;
     int rc = 1;
-    if (cli_read_file(path, EX_MAX_TEXT, &text, &len, err, sizeof err) != 0) {
+    if (ecf_read_file(path, EX_MAX_TEXT, &text, &len, err, sizeof err) != 0) {
         fprintf(stderr, "ecfacts: extract: %s: %s\n", path, err);
         goto out;
     }

@@ -9,7 +9,7 @@
 #include "app/fetchglue.h"
 #include "app/pipeline.h"
 #include "cli/cli.h"
-#include "server/config.h"
+#include "app/config.h"
 
 struct cli_fetch {
     bool tty;

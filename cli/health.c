@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "server/config.h"
+#include "app/config.h"
 
 /* Splits "HOST:PORT" / "[V6]:PORT"; a wildcard host becomes loopback. */
 static int split(const char *spec, char *host, size_t hcap, char *port, size_t pcap)

@@ -9,7 +9,8 @@
 
 #include "app/pipeline.h"
 #include "cli/cli.h"
-#include "server/config.h"
+#include "common/file.h"
+#include "app/config.h"
 
 struct tally {
     size_t stored, duplicates, failed;
@@ -21,7 +22,7 @@ static void ingest_file(struct store *s, const struct extractor *x, const char *
 {
     char *text = NULL, err[512], id[STORE_ID_MAX];
     size_t len = 0;
-    if (cli_read_file(path, EX_MAX_TEXT, &text, &len, err, sizeof err) != 0) {
+    if (ecf_read_file(path, EX_MAX_TEXT, &text, &len, err, sizeof err) != 0) {
         fprintf(stderr, "ecfacts: ingest: %s: %s\n", path, err);
         t->failed++;
         return;

@@ -1,7 +1,14 @@
 #include "common/jbuf.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+void jbuf_init_max(struct jbuf *b, size_t toobig)
+{
+    *b = (struct jbuf)JBUF_INIT;
+    b->toobig = toobig;
+}
 
 void jbuf_free(struct jbuf *b)
 {
@@ -12,8 +19,14 @@ void jbuf_free(struct jbuf *b)
 
 bool jbuf_reserve(struct jbuf *b, size_t n)
 {
+    assert(!b->toobig || b->len < b->toobig); /* the cap's invariant (jbuf.h) */
+    assert(!b->p || b->len < b->cap);         /* room for the NUL */
     if (b->failed)
         return false;
+    if (b->toobig && n >= b->toobig - b->len) {
+        b->over = b->failed = true;
+        return false;
+    }
     if (b->cap && n < b->cap - b->len) /* room for n bytes and the NUL */
         return true;
     size_t want = b->len + n + 1, cap = b->cap ? b->cap : 256;
@@ -28,6 +41,8 @@ bool jbuf_reserve(struct jbuf *b, size_t n)
         }
         cap *= 2;
     }
+    if (b->toobig && cap > b->toobig)
+        cap = b->toobig; /* want <= toobig: checked above */
     char *p = realloc(b->p, cap);
     if (!p) {
         b->failed = true;
@@ -113,7 +128,7 @@ char *jbuf_steal(struct jbuf *b, size_t *len)
     }
     b->p = NULL;
     b->len = b->cap = 0;
-    b->failed = false;
+    b->failed = b->over = false;
     return p;
 }
 

@@ -1,4 +1,5 @@
-/* common/jbuf.h — a growing byte buffer for building JSON text, and a scanner
+/* common/jbuf.h — a growing byte buffer, optionally capped (curl's dynbuf
+ * toobig), for building JSON text and gathering input, and a scanner
  * for members of a compact JSON object. The store writes its answers here by
  * splicing the stored records' bytes (records are compact JSON in the API's
  * key order), so a read never parses and re-serialises them.
@@ -13,14 +14,22 @@
 #include <stddef.h>
 
 struct jbuf {
-    char *p;     /* malloc'd, NUL-terminated when non-NULL; owned */
-    size_t len;  /* bytes of text, without the NUL */
+    char *p;       /* malloc'd, NUL-terminated when non-NULL; owned */
+    size_t len;    /* bytes of text, without the NUL */
     size_t cap;
-    bool failed; /* an allocation failed: the text is incomplete */
+    bool failed;   /* an append failed (memory, or over toobig): the text is incomplete */
+    size_t toobig; /* 0: no cap; else len stays below it, a larger append fails */
+    bool over;     /* the append that failed would have reached toobig */
 };
 
-#define JBUF_INIT {NULL, 0, 0, false}
+#define JBUF_INIT {NULL, 0, 0, false, 0, false}
 
+/* An empty buffer whose text never reaches toobig bytes (curl's
+ * Curl_dyn_init): an append that would fails, sets over and failed, and
+ * leaves the text as it was. For anything that grows from input. */
+void jbuf_init_max(struct jbuf *b, size_t toobig);
+
+/* Frees the text; b is empty again, its toobig kept. */
 void jbuf_free(struct jbuf *b);
 /* Makes room for n more bytes (sticky failure). */
 bool jbuf_reserve(struct jbuf *b, size_t n);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECF_WUR __attribute__((warn_unused_result))
+#include "common/compiler.h"
 
 /* FNV-1a 64-bit hash of n bytes. Not cryptographic: short keys, buckets. */
 uint64_t ecf_fnv1a64(const void *data, size_t n);

@@ -19,40 +19,38 @@ void h_article_get(struct request *rq, struct reply *rp)
     record_get(rq, rp, "article", store_article_get);
 }
 
-static json_t *ingest_result(struct store *s, const char *id, const struct ex_result *r,
-                             bool duplicate)
+/* The answer to a POST: {"article": the stored Article record, spliced as
+ * every read does, "duplicate": b, "extracted": {"entities": [EntityRef],
+ * "facts": n, "sanctions": n}}. False when the record cannot be read back. */
+static bool ingest_result(struct store *s, const char *id, const struct ex_result *r,
+                          bool duplicate, struct jbuf *b)
 {
     struct store_txn *t = NULL;
-    json_t *art = NULL, *ents = NULL, *out = NULL;
-    struct jbuf b = JBUF_INIT;
     if (store_read_begin(s, &t) != STORE_OK)
-        return NULL;
-    if (store_article_get(t, id, &b) != STORE_OK || b.failed)
-        goto done;
-    art = json_loadb(b.p, b.len, 0, NULL); /* a write's answer: not the hot path */
-    if (!art)
-        goto done;
-    /* The summary shape: drop the detail-only members. */
-    json_object_del(art, "text");
-    json_object_del(art, "entities");
-    json_object_del(art, "facts");
-    json_object_del(art, "sanctions");
-    ents = json_array();
-    for (size_t i = 0; ents && i < r->n_entities; i++) {
-        json_array_append_new(ents, json_pack("{s:s, s:s, s:s}", "id", r->entities[i].id, "name",
-                                              r->entities[i].name, "type",
-                                              ex_type_name(r->entities[i].type)));
-    }
-    out = json_pack("{s:o, s:b, s:{s:o, s:I, s:I}}", "article", art, "duplicate", duplicate,
-                    "extracted", "entities", ents, "facts", (json_int_t)r->n_facts, "sanctions",
-                    (json_int_t)r->n_sanctions);
-    art = ents = NULL; /* stolen by "o" even on failure */
-done:
-    json_decref(art);
-    json_decref(ents);
-    jbuf_free(&b);
+        return false;
+    jbuf_puts(b, "{\"article\":");
+    enum store_err e = store_article_summary(t, id, b);
     store_read_end(t);
-    return out;
+    if (e != STORE_OK)
+        return false;
+    jbuf_puts(b, duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false");
+    jbuf_puts(b, ",\"extracted\":{\"entities\":[");
+    for (size_t i = 0; i < r->n_entities; i++) {
+        const struct ex_entity *en = &r->entities[i];
+        const char *type = ex_type_name(en->type);
+        jbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+        jbuf_put_jstr(b, en->id, strlen(en->id));
+        jbuf_puts(b, ",\"name\":");
+        jbuf_put_jstr(b, en->name, strlen(en->name));
+        jbuf_puts(b, ",\"type\":");
+        jbuf_put_jstr(b, type, strlen(type));
+        jbuf_putc(b, '}');
+    }
+    char tail[64];
+    snprintf(tail, sizeof tail, "],\"facts\":%zu,\"sanctions\":%zu}}", r->n_facts,
+             r->n_sanctions);
+    jbuf_puts(b, tail);
+    return !b->failed;
 }
 
 void h_article_post(struct request *rq, struct reply *rp)
@@ -62,30 +60,29 @@ void h_article_post(struct request *rq, struct reply *rp)
     char why[256];
     struct ex_result *r = NULL;
     char idbuf[STORE_ID_MAX];
-    if (rq->app->cfg->read_only) {
-        reply_problem(rp, 503, NULL, "this server is a read-only replica: send writes to the writer");
-        goto out;
-    }
+    struct jbuf res = JBUF_INIT;
     if (rq->body_text) {
-        p.text = rq->body ? rq->body : "";
-        p.text_len = rq->body_len;
+        p.text = rq->body.p ? rq->body.p : "";
+        p.text_len = rq->body.len;
         if (memchr(p.text, '\0', p.text_len)) {
             reply_problem(rp, 400, NULL, "the body contains a NUL byte");
             goto out;
         }
-    } else if (!body_parse_article(rq->body, rq->body_len, &doc, &p, why, sizeof why)) {
+    } else if (!body_parse_article(rq->body.p, rq->body.len, &doc, &p, why, sizeof why)) {
         reply_problem(rp, 400, NULL, "%s", why);
         goto out;
     }
+    /* Without an id the id is the text's hash, which the store then reuses. */
+    char hex[65] = "";
     if (!p.id) {
-        char hex[65];
         ecf_sha256_hex(p.text, p.text_len, hex);
         snprintf(idbuf, sizeof idbuf, "a-%.16s", hex);
         p.id = idbuf;
     }
     struct store_article a = {.id = p.id, .title = p.title, .url = p.url, .date = p.date,
                               .text = p.text, .len = p.text_len, .published = p.published,
-                              .byline = p.byline, .site = p.site, .lang = p.lang};
+                              .byline = p.byline, .site = p.site, .lang = p.lang,
+                              .sha256 = hex[0] ? hex : NULL};
     struct store_ingest_info info = {0};
     enum store_err serr;
     char err[256];
@@ -104,16 +101,15 @@ void h_article_post(struct request *rq, struct reply *rp)
         reply_problem(rp, 400, NULL, "%s", err);
         goto out;
     }
-    json_t *res = ingest_result(rq->store, info.id, r, info.duplicate);
-    if (!res) {
+    if (!ingest_result(rq->store, info.id, r, info.duplicate, &res)) {
         reply_problem(rp, 500, NULL, "the article was stored but could not be read back");
         goto out;
     }
     if (!info.duplicate)
         snprintf(rp->location, sizeof rp->location, "/v1/articles/%s", info.id);
-    reply_json(rp, info.duplicate ? 200 : 201, res);
-    rp->cacheable = false;
+    reply_jbuf(rp, info.duplicate ? 200 : 201, &res);
 out:
+    jbuf_free(&res);
     ex_result_free(r);
     json_decref(doc);
 }

@@ -92,6 +92,20 @@ void page_get(struct request *rq, struct reply *rp,
     page_reply(rp, e, &b, next);
 }
 
+void page_run(struct request *rq, struct reply *rp, page_list_fn list, const void *filter,
+              const struct store_page *pg)
+{
+    struct store_txn *t;
+    if (!handler_txn(rq, rp, &t))
+        return;
+    struct jbuf b = JBUF_INIT;
+    char *next = NULL;
+    page_open(&b);
+    enum store_err e = list(t, filter, pg, &b, &next);
+    store_read_end(t);
+    page_reply(rp, e, &b, next);
+}
+
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st)
 {
     struct store_txn *t;

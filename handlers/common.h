@@ -34,6 +34,23 @@ void page_get(struct request *rq, struct reply *rp,
               enum store_err (*list)(struct store_txn *, const struct store_page *,
                                      struct jbuf *, char **));
 
+/* A paged list filtered by filter (the store_*_filter list's own): one
+ * read transaction and the Page answer, once the handler has read its
+ * parameters. list is a wrapper of the store's typed list function. */
+typedef enum store_err (*page_list_fn)(struct store_txn *t, const void *filter,
+                                       const struct store_page *pg, struct jbuf *items,
+                                       char **next);
+void page_run(struct request *rq, struct reply *rp, page_list_fn list, const void *filter,
+              const struct store_page *pg);
+
+/* Defines name_list, the page_list_fn of store_name_list and its filter type. */
+#define PAGE_LIST_FN(name, filter_type)                                                         \
+    static enum store_err name##_list(struct store_txn *t, const void *f,                       \
+                                      const struct store_page *pg, struct jbuf *b, char **next) \
+    {                                                                                           \
+        return store_##name##_list(t, (const struct filter_type *)f, pg, b, next);              \
+    }
+
 /* The store's counts in one short read transaction; on failure fills rp. */
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st);
 

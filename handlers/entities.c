@@ -7,6 +7,8 @@
 #include "server/http.h"
 #include "server/reply.h"
 
+PAGE_LIST_FN(entities, store_entity_filter)
+
 static void list(struct request *rq, struct reply *rp, const char *force_type)
 {
     struct store_entity_filter f = {0};
@@ -27,15 +29,7 @@ static void list(struct request *rq, struct reply *rp, const char *force_type)
     }
     if (force_type)
         f.type = force_type;
-    struct store_txn *t;
-    if (!handler_txn(rq, rp, &t))
-        return;
-    struct jbuf b = JBUF_INIT;
-    char *next = NULL;
-    page_open(&b);
-    enum store_err e = store_entities_list(t, &f, &pg, &b, &next);
-    store_read_end(t);
-    page_reply(rp, e, &b, next);
+    page_run(rq, rp, entities_list, &f, &pg);
 }
 
 void h_entities_list(struct request *rq, struct reply *rp)

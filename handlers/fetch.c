@@ -1,4 +1,5 @@
 /* POST /v1/fetch, GET /v1/jobs/{id}, GET /v1/sources */
+#include <assert.h>
 #include <string.h>
 
 #include "fetcher/fetch.h"
@@ -13,8 +14,8 @@
 static char *body_url(struct request *rq, struct reply *rp)
 {
     if (rq->body_text) {
-        const char *b = rq->body ? rq->body : "";
-        size_t n = rq->body_len;
+        const char *b = rq->body.p ? rq->body.p : "";
+        size_t n = rq->body.len;
         while (n && strchr(" \t\r\n", b[n - 1]))
             n--;
         if (n == 0 || n > 2048 || memchr(b, '\0', n)) {
@@ -27,7 +28,8 @@ static char *body_url(struct request *rq, struct reply *rp)
         return out;
     }
     json_error_t jerr;
-    json_t *doc = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc =
+        json_loadb(rq->body.p ? rq->body.p : "", rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
     json_t *url = doc ? json_object_get(doc, "url") : NULL;
     if (!json_is_object(doc) || json_object_size(doc) != 1 || !json_is_string(url) ||
         json_string_length(url) > 2048) {
@@ -45,10 +47,9 @@ static char *body_url(struct request *rq, struct reply *rp)
 
 void h_fetch_post(struct request *rq, struct reply *rp)
 {
-    if (!rq->app->fetchd) {
-        reply_problem(rp, 503, NULL, "this server does not fetch: it is a read-only replica");
-        return;
-    }
+    /* ROUTE_WRITE: a read-only replica (the only server without a fetch
+     * thread) was answered 503 before the body was read. */
+    assert(rq->app->fetchd);
     char *raw = body_url(rq, rp), *url = NULL;
     if (!raw)
         return;
@@ -73,7 +74,6 @@ void h_fetch_post(struct request *rq, struct reply *rp)
     }
     snprintf(rp->location, sizeof rp->location, "/v1/jobs/%s", id);
     reply_json(rp, 202, job);
-    rp->cacheable = false;
 }
 
 void h_job_get(struct request *rq, struct reply *rp)

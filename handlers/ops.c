@@ -1,4 +1,4 @@
-/* GET /v1/search, /v1/stats, /healthz, /readyz, /metrics, /openapi.yaml */
+/* GET /v1/stats, /healthz, /readyz, /metrics, /openapi.yaml */
 #include <string.h>
 
 #include "common/embedded.h"
@@ -8,35 +8,6 @@
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/reply.h"
-
-void h_search(struct request *rq, struct reply *rp)
-{
-    const char *q;
-    unsigned long limit;
-    if (!param_str(rq, rp, "q", 200, &q) || !param_uint(rq, rp, "limit", 1, 50, 10, &limit))
-        return;
-    if (!q || ecf_utf8_count(q, strlen(q)) < 2) {
-        reply_problem(rp, 400, "q", "q is required: 2 to 200 characters to look for");
-        return;
-    }
-    struct store_txn *t;
-    if (!handler_txn(rq, rp, &t))
-        return;
-    struct jbuf b = JBUF_INIT;
-    jbuf_puts(&b, "{\"query\":");
-    jbuf_put_jstr(&b, q, strlen(q));
-    jbuf_puts(&b, ",\"items\":");
-    enum store_err e = store_search(t, q, limit, &b);
-    store_read_end(t);
-    jbuf_putc(&b, '}');
-    if (e == STORE_E_INVALID)
-        reply_problem(rp, 400, "q", "q is too short to search for");
-    else if (e != STORE_OK)
-        reply_store_error(rp, e, "search");
-    else
-        reply_jbuf(rp, 200, &b);
-    jbuf_free(&b);
-}
 
 static json_t *stats_json(const struct store_stats *st)
 {
@@ -58,7 +29,6 @@ void h_healthz(struct request *rq, struct reply *rp)
 {
     (void)rq;
     reply_json(rp, 200, json_pack("{s:s}", "status", "ok"));
-    rp->cacheable = false;
 }
 
 void h_readyz(struct request *rq, struct reply *rp)
@@ -68,7 +38,6 @@ void h_readyz(struct request *rq, struct reply *rp)
         return;
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ready", "articles",
                                   (json_int_t)st.articles));
-    rp->cacheable = false;
 }
 
 void h_metrics(struct request *rq, struct reply *rp)
@@ -87,7 +56,6 @@ void h_metrics(struct request *rq, struct reply *rp)
         return;
     }
     reply_raw(rp, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
-    rp->cacheable = false;
 }
 
 void h_openapi(struct request *rq, struct reply *rp)

@@ -4,20 +4,12 @@
 #include <string.h>
 
 #include "handlers/params.h"
+#include "store/keys.h"
 #include "store/store.h"
 
 bool id_valid(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n >= STORE_ID_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.'))
-            return false;
-    }
-    return true;
+    return keys_valid_id(s); /* the one id syntax: store/keys.h */
 }
 
 bool value_uint(const char *v, unsigned long min, unsigned long max, unsigned long *out)

@@ -1,9 +1,10 @@
 /* server/cache.h — rendered 200 responses, reused while the store has not
  * changed. An entry is valid for one store generation (holder_generation,
  * never reused: store addresses are, and every compacted snapshot has
- * transaction id 1) and one LMDB transaction id (store_last_txn): any write,
- * by this process or another, makes every older entry a miss, and so does a
- * snapshot swap. The
+ * transaction id 1) and one LMDB transaction id: an entry is filed under the
+ * id of the snapshot its answer was read from (store_txn_id) and served only
+ * while store_last_txn() still equals it, so any write, by this process or
+ * another, makes every older entry a miss, and so does a snapshot swap. The
  * cached MHD response object is queued as is (MHD counts its references),
  * so a hit costs a hash, a lock and MHD_queue_response: no LMDB read, no
  * JSON. Direct-mapped: a colliding entry replaces the older one; bodies over

@@ -9,6 +9,8 @@
 #ifndef ECF_SERVER_CONNTRACK_H
 #define ECF_SERVER_CONNTRACK_H
 
+#include "common/compiler.h"
+
 #include <microhttpd.h>
 
 struct lingerer;
@@ -18,11 +20,11 @@ struct conntrack;
 /* A tracker; header_ms 0: no deadline and no reaper. lingerer (may be NULL)
  * and metrics are borrowed and must outlive the tracker. NULL on ENOMEM. */
 struct conntrack *conntrack_new(long long header_ms, struct lingerer *lingerer,
-                                struct metrics *metrics) __attribute__((warn_unused_result));
+                                struct metrics *metrics) ECF_WUR;
 
 /* Starts the reaper thread (none when header_ms is 0). 0, or -1 when it
  * cannot start. */
-int conntrack_start(struct conntrack *ct) __attribute__((warn_unused_result));
+int conntrack_start(struct conntrack *ct) ECF_WUR;
 
 /* Stops and joins the reaper thread, if it runs. */
 void conntrack_stop(struct conntrack *ct);

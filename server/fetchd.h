@@ -5,6 +5,8 @@
 #ifndef ECF_SERVER_FETCHD_H
 #define ECF_SERVER_FETCHD_H
 
+#include "common/compiler.h"
+
 #include <jansson.h>
 
 #define FETCHD_JOBS 1024   /* jobs remembered */
@@ -18,7 +20,7 @@ enum fetchd_err { FETCHD_OK = 0, FETCHD_E_FULL, FETCHD_E_NOMEM, FETCHD_E_THREAD 
 
 /* Starts the thread. app is borrowed and must outlive fetchd_stop(). */
 enum fetchd_err fetchd_start(struct app *app, struct fetchd **out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* Cancels a running fetch (within ~100 ms), stops the thread, frees. */
 void fetchd_stop(struct fetchd *f);
@@ -26,7 +28,7 @@ void fetchd_stop(struct fetchd *f);
 /* Queues url (already checked to be http(s)); id receives "j-<n>". The job as
  * JSON (docs/API.md "Job") goes to *job (new reference) when non-NULL. */
 enum fetchd_err fetchd_submit(struct fetchd *f, const char *url, char id[FETCHD_ID_MAX],
-                              json_t **job) __attribute__((warn_unused_result));
+                              json_t **job) ECF_WUR;
 
 /* A job as JSON (new reference), or NULL when unknown or forgotten. */
 json_t *fetchd_job(struct fetchd *f, const char *id);

@@ -232,8 +232,7 @@ bool framing_refuse_target(struct request *rq, struct reply *rp)
 /* Checks made when the headers are in, before any body is read. Returns
  * true and fills rp when the request is refused right away (the caller
  * closes the connection: the body, if any, is left unread). */
-bool framing_refuse_early(struct request *rq, struct reply *rp, enum router_result rr,
-                          unsigned allow)
+bool framing_refuse_early(struct request *rq, struct reply *rp)
 {
     if (refuse_framing(rq, rp))
         return true;
@@ -243,11 +242,11 @@ bool framing_refuse_early(struct request *rq, struct reply *rp, enum router_resu
      * whatever pace the client likes, past the header deadline: refuse it
      * before reading, whatever the path. */
     if (framing_has_body(rq) && !(rq->route && (rq->route->flags & ROUTE_BODY))) {
-        if (rr == ROUTER_NOT_FOUND) {
+        if (rq->match == ROUTER_NOT_FOUND) {
             reply_problem(rp, 404, NULL, "no resource at this path");
-        } else if (rr == ROUTER_BAD_METHOD && rq->method != HTTP_OPTIONS) {
+        } else if (rq->match == ROUTER_BAD_METHOD && rq->method != HTTP_OPTIONS) {
             reply_problem(rp, 405, NULL, "this path does not accept that method");
-            rp->allow = allow;
+            rp->allow = rq->allow;
         } else {
             reply_problem(rp, 413, NULL, "%s %s takes no request body", rq->method_str,
                           rq->route ? rq->route->pattern : "on this path");
@@ -260,6 +259,10 @@ bool framing_refuse_early(struct request *rq, struct reply *rp, enum router_resu
         reply_problem(rp, 401, NULL,
                       rq->app->cfg->token ? "a valid bearer token is required"
                                           : "writes are disabled: no token is configured");
+        return true;
+    }
+    if ((rq->route->flags & ROUTE_WRITE) && rq->app->cfg->read_only) {
+        reply_problem(rp, 503, NULL, "this server is a read-only replica: send writes to the writer");
         return true;
     }
     if (rq->route->flags & ROUTE_BODY) {

@@ -17,12 +17,11 @@
 #define FRAMING_URI_MAX 4096      /* longer request targets are 414 */
 #define FRAMING_HEADERS_MAX 16384 /* larger header blocks are 431 */
 
-/* Checks made when the headers are in, before any body is read. Returns
- * true and fills rp when the request is refused right away (the caller
- * closes the connection: the body, if any, is left unread). rr and allow
- * are router_match's result for the request. */
-bool framing_refuse_early(struct request *rq, struct reply *rp, enum router_result rr,
-                          unsigned allow);
+/* Checks made when the headers are in, before any body is read, against the
+ * route matched into rq (rq->match, rq->allow, rq->route). Returns true and
+ * fills rp when the request is refused right away (the caller closes the
+ * connection: the body, if any, is left unread). */
+bool framing_refuse_early(struct request *rq, struct reply *rp);
 
 /* True, with a 414 in rp, when the path and query are over FRAMING_URI_MAX. */
 bool framing_refuse_target(struct request *rq, struct reply *rp);

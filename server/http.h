@@ -6,12 +6,15 @@
 #ifndef ECF_SERVER_HTTP_H
 #define ECF_SERVER_HTTP_H
 
+#include "common/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-#include "server/config.h"
+#include "common/jbuf.h"
+#include "app/config.h"
 #include "server/router.h"
 
 struct store;
@@ -42,17 +45,18 @@ struct request {
     enum http_method method;
     const char *method_str;    /* as sent, borrowed from MHD */
     bool http11;               /* HTTP/1.1 (Host required) rather than 1.0 */
-    const struct route *route; /* NULL when no route matched */
+    enum router_result match;  /* router_match's answer, made once on the first call */
+    unsigned allow;            /* ...and for ROUTER_BAD_METHOD, the path's methods */
+    const struct route *route; /* the matched route; NULL unless match is ROUTER_MATCH */
     size_t slot;               /* metrics slot: route index, or router_nroutes */
     const char *path;          /* borrowed from MHD, valid for the request */
     bool target_over;          /* the request target is over FRAMING_URI_MAX (414) */
     char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX]; /* {captures} in order */
-    char *body;                /* request body, NUL-terminated; capped at max_body */
-    size_t body_len, body_cap;
+    struct jbuf body;          /* request body (.p NULL or NUL-terminated), capped at
+                                  max_body: .over when a chunked body passed it (413) */
     bool body_text;            /* text/plain rather than application/json */
-    bool body_over;            /* a chunked body passed max_body: answer 413 */
-    size_t over_bytes;         /* bytes dropped since body_over was set */
-    long long over_at_ms;      /* CLOCK_MONOTONIC ms when body_over was set */
+    size_t over_bytes;         /* bytes dropped since body.over was set */
+    long long over_at_ms;      /* CLOCK_MONOTONIC ms when body.over was set */
     struct timespec t0;
     unsigned status;           /* final status, for metrics and the access log */
     bool answered;
@@ -74,7 +78,7 @@ struct http_server;
  * not send a complete header block within that time of being accepted or of
  * their previous response; http_shutdown joins it. */
 int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf,
-               size_t cap) __attribute__((warn_unused_result));
+               size_t cap) ECF_WUR;
 
 /* Stops accepting, waits up to grace seconds for in-flight requests, stops
  * the daemon. Returns the number of requests still running at the deadline. */

@@ -14,6 +14,8 @@
 #ifndef ECF_SERVER_LINGER_H
 #define ECF_SERVER_LINGER_H
 
+#include "common/compiler.h"
+
 #include <stdbool.h>
 
 #define LINGER_MS 5000
@@ -23,7 +25,7 @@
 struct lingerer;
 
 /* Starts the thread; NULL when it cannot. */
-struct lingerer *linger_start(void) __attribute__((warn_unused_result));
+struct lingerer *linger_start(void) ECF_WUR;
 
 /* Takes over fd (a duplicate the caller made; always closed, at once when
  * the lingerer is full). Any thread. */

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "server/config.h"
+#include "app/config.h"
 
 void log_set_format(enum log_format f);
 

@@ -208,6 +208,9 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
         *keep = NULL;
     if (!rp->body && rp->status != 204 && rp->status != 304)
         reply_problem(rp, 500, NULL, "no response produced");
+    /* The route says whether its answer may be revalidated (router.h). */
+    if (rq->route && (rq->route->flags & (ROUTE_NO_CACHE | ROUTE_WRITE)))
+        rp->cacheable = false;
     char etag[24] = "";
     unsigned status = rp->status;
     if (rp->cacheable && status == 200 && rp->body) {

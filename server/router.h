@@ -25,12 +25,18 @@ enum http_method {
     HTTP_OTHER = 1 << 7
 };
 
+/* What the dispatcher (server/http.c, framing.c) and reply_queue() do for a
+ * route, so that no handler repeats it. */
 enum route_flags {
     ROUTE_AUTH = 1 << 0,      /* bearer token required */
     ROUTE_BODY = 1 << 1,      /* takes a request body: application/json */
+    ROUTE_NO_CACHE = 1 << 2,  /* the process's state of the moment (health, metrics):
+                                 never in the response cache, no ETag, no-store */
     ROUTE_TEXT_OK = 1 << 3,   /* ... or text/plain */
-    ROUTE_NO_CACHE = 1 << 2   /* never in the response cache: the answer does not come
-                                 from the store alone (health, metrics, fetch jobs) */
+    ROUTE_WRITE = 1 << 4,     /* changes state: 503 on a --read-only replica before the
+                                 body is read; never in the response cache, no ETag */
+    ROUTE_MEMORY = 1 << 5     /* answered from memory, not the store (fetch jobs): never
+                                 in the response cache, but ETag'd for revalidation */
 };
 
 typedef void (*route_handler)(struct request *rq, struct reply *rp);

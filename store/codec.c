@@ -1,9 +1,9 @@
 /* store/codec.c — records are compact JSON in the API's key order
  * (docs/API.md), so a read splices their bytes into the answer (rec_append)
- * and parses one only to look inside (rec_get); and the
- * knowledge model's names (../shared/spec/knowledge-model.md), a copy of the
- * extractor's tables (same order as the enums in extractor/extract.h) so the
- * store links without the extractor. */
+ * and parses one only to look inside (rec_get); and checks of the knowledge
+ * model's names (../shared/spec/knowledge-model.md). The names themselves
+ * are the extractor's tables (ex_type_parse, ex_pred_parse, ...): the store
+ * links the extractor for them and for struct ex_result (store_ingest). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -184,25 +184,42 @@ enum store_err store_entity_detail(struct store_txn *t, const char *id, struct j
     return rec_end(out, start, err);
 }
 
-enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
+/* The article record in the API's "Article" shape. Articles may predate
+ * the current shape: normalised (a parse, not the hot path). */
+static enum store_err article_record(struct store_txn *t, MDB_val k, struct jbuf *out)
 {
     json_t *rec = NULL;
-    MDB_val k, v;
-    size_t start = out->len;
-    if (!keys_valid_id(id))
-        return STORE_E_INVALID;
-    k = store_val(id, strlen(id));
+    MDB_val v;
     int rc = mdb_get(t->txn, t->s->dbi[DB_ARTICLES], &k, &v);
     if (rc != MDB_SUCCESS)
         return store_err_mdb(rc);
-    /* Articles may predate the current shape: normalise (a parse, not the
-     * hot path), then splice the lists. */
     enum store_err err = rec_parse(&v, &rec);
     if (err == STORE_OK)
         err = article_norm(&rec);
     if (err == STORE_OK)
         err = rec_dump(rec, out);
     json_decref(rec);
+    return err;
+}
+
+enum store_err store_article_summary(struct store_txn *t, const char *id, struct jbuf *out)
+{
+    size_t start = out->len;
+    if (!keys_valid_id(id))
+        return STORE_E_INVALID;
+    return rec_end(out, start, article_record(t, store_val(id, strlen(id)), out));
+}
+
+enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
+{
+    MDB_val k, v;
+    size_t start = out->len;
+    if (!keys_valid_id(id))
+        return STORE_E_INVALID;
+    k = store_val(id, strlen(id));
+    /* The record, then the lists spliced in before its closing brace. */
+    enum store_err err = article_record(t, k, out);
+    int rc;
     if (err != STORE_OK)
         goto out;
     jbuf_truncate(out, out->len - 1); /* the record's closing brace */

@@ -192,23 +192,13 @@ out:
 static enum store_err put_one(struct store *s, enum store_db db, const struct keybuf *k,
                               const void *v, size_t vn)
 {
-    struct stxn w = {s, NULL, STORE_OK};
+    struct stxn w;
     if (s->read_only)
         return STORE_E_IO;
-    int rc = store_txn_begin_raw(s, 0, &w.txn);
-    if (rc != MDB_SUCCESS)
-        return store_err_mdb(rc);
+    if (stxn_begin(&w, s) != STORE_OK)
+        return w.err;
     stxn_put(&w, db, k, v, vn, 0);
-    if (w.err == STORE_OK) {
-        rc = mdb_txn_commit(w.txn);
-        w.txn = NULL;
-        if (rc != MDB_SUCCESS)
-            w.err = store_err_commit(w.s, rc);
-    }
-    if (w.txn)
-        mdb_txn_abort(w.txn); /* map full and every other failure: nothing changed */
-    store_txn_release(s);
-    return w.err;
+    return stxn_commit(&w);
 }
 
 /* ---- http_cache: etag \0 last_modified \0 url ---- */

@@ -647,24 +647,21 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
         return STORE_E_INVALID;
     if (s->read_only)
         return STORE_E_IO;
-    ecf_sha256_hex(a->text, a->len, sha);
+    if (a->sha256 && strlen(a->sha256) == 64)
+        memcpy(sha, a->sha256, sizeof sha);
+    else
+        ecf_sha256_hex(a->text, a->len, sha);
     if (r->n_entities && !(in.ents = calloc(r->n_entities, sizeof *in.ents)))
         return STORE_E_NOMEM;
-    int rc = store_txn_begin_raw(s, 0, &in.w.txn);
-    if (rc != MDB_SUCCESS) {
+    if (stxn_begin(&in.w, s) != STORE_OK) {
         free(in.ents);
-        return store_err_mdb(rc);
+        return in.w.err;
     }
     if (stxn_get(&in.w, DB_ARTICLE_HASH, sha, 64, &v)) {
         bool changed = false;
         article_duplicate(&in.w, &v, a, info, &changed);
-        if (changed && in.w.err == STORE_OK) { /* a new URL for the text */
-            rc = mdb_txn_commit(in.w.txn);
-            in.w.txn = NULL;
-            if (rc != MDB_SUCCESS)
-                in.w.err = store_err_commit(in.w.s, rc);
-            info->url_added = in.w.err == STORE_OK;
-        }
+        if (changed && in.w.err == STORE_OK) /* a new URL for the text */
+            info->url_added = stxn_commit(&in.w) == STORE_OK;
         goto out; /* else nothing written: the abort below is the no-op */
     }
     if (stxn_get(&in.w, DB_ARTICLES, a->id, strlen(a->id), &v))
@@ -676,22 +673,14 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
     for (size_t i = 0; i < r->n_sanctions && in.w.err == STORE_OK; i++)
         ingest_sanction(&in, &r->sanctions[i]);
     put_article(&in, sha);
-    if (in.w.err == STORE_OK) {
-        rc = mdb_txn_commit(in.w.txn);
-        in.w.txn = NULL;
-        if (rc != MDB_SUCCESS)
-            in.w.err = store_err_commit(in.w.s, rc);
-    }
-    if (in.w.err == STORE_OK) {
+    if (stxn_commit(&in.w) == STORE_OK) {
         ecf_strlcpy(info->id, a->id, sizeof info->id);
         info->n_entities = r->n_entities;
         info->n_facts = r->n_facts;
         info->n_sanctions = r->n_sanctions;
     }
 out:
-    if (in.w.txn)
-        mdb_txn_abort(in.w.txn);
-    store_txn_release(s);
+    stxn_abort(&in.w);
     for (size_t i = 0; i < r->n_entities; i++)
         json_decref(in.ents[i]);
     free(in.ents);

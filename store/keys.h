@@ -13,6 +13,8 @@
 #ifndef ECF_STORE_KEYS_H
 #define ECF_STORE_KEYS_H
 
+#include "common/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,12 +65,12 @@ char *keys_cursor_encode(unsigned char tag, const void *key, size_t len);
 /* Decodes a cursor into tag and key (cap >= KEYS_MAX). Returns 0, or -1 when
  * it is malformed: bad base64url, empty, longer than a key. */
 int keys_cursor_decode(const char *cursor, unsigned char *tag, unsigned char *key, size_t cap,
-                       size_t *len) __attribute__((warn_unused_result));
+                       size_t *len) ECF_WUR;
 
 /* The index form of a name: ecf_name_key(s) cut to at most KEYS_NAME_MAX bytes
  * at a code-point boundary. malloc'd (caller frees); NULL on invalid UTF-8 or
  * ENOMEM. May be "" (a name without letters or digits: not indexed). */
-char *keys_name(const char *s, size_t n) __attribute__((warn_unused_result));
+char *keys_name(const char *s, size_t n) ECF_WUR;
 
 /* Distinct byte trigrams of "  " + nk + " " (pg_trgm-style padding, so short
  * words and word starts weigh more), sorted by memcmp, into out; returns how
@@ -82,7 +84,7 @@ size_t keys_trigrams(const char *nk, unsigned char (*out)[3], size_t cap);
  * Returns false (k untouched) unless url is 1..KEYS_URL_MAX bytes. */
 #define KEYS_URL_MAX 2048
 #define KEYS_URL_INLINE 400
-bool keys_url(struct keybuf *k, const char *url) __attribute__((warn_unused_result));
+bool keys_url(struct keybuf *k, const char *url) ECF_WUR;
 
 /* Validity of caller-supplied values used as key components. */
 bool keys_valid_id(const char *id);  /* [A-Za-z0-9._-]{1,127} */

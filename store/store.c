@@ -2,6 +2,7 @@
  * databases, transactions (with map-resize handling) and errors. */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np: writer-preferring maplock */
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -464,6 +465,41 @@ void store_read_end(struct store_txn *t)
 }
 
 /* ---- sticky transaction helpers ---- */
+
+enum store_err stxn_begin(struct stxn *w, struct store *s)
+{
+    *w = (struct stxn){s, NULL, STORE_OK};
+    int rc = store_txn_begin_raw(s, 0, &w->txn);
+    if (rc != MDB_SUCCESS) {
+        *w = (struct stxn){NULL, NULL, store_err_mdb(rc)};
+        return w->err;
+    }
+    return STORE_OK;
+}
+
+enum store_err stxn_commit(struct stxn *w)
+{
+    assert(w->s && w->txn); /* begun, not yet ended */
+    if (w->err == STORE_OK) {
+        int rc = mdb_txn_commit(w->txn);
+        w->txn = NULL;
+        if (rc != MDB_SUCCESS)
+            w->err = store_err_commit(w->s, rc);
+    }
+    stxn_abort(w); /* map full and every other failure: nothing changed */
+    return w->err;
+}
+
+void stxn_abort(struct stxn *w)
+{
+    if (!w->s)
+        return;
+    if (w->txn)
+        mdb_txn_abort(w->txn);
+    w->txn = NULL;
+    store_txn_release(w->s);
+    w->s = NULL;
+}
 
 void stxn_fail(struct stxn *w, enum store_err err)
 {

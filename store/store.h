@@ -7,11 +7,18 @@
  *
  * Concurrency: one struct store per process, shared by all threads. Any thread
  * may open a read transaction; readers never block the writer and see one
- * consistent snapshot. Writes (store_ingest) are serialised by LMDB and may come
- * from another process (`ingest` while `serve` runs). A read transaction must be
- * ended by the thread that began it, within the function that began it. */
+ * consistent snapshot. Writes (store_ingest, store_http_put, store_source_put,
+ * each one write transaction) are serialised by LMDB and may come from another
+ * process (`ingest` or `fetch` while `serve` runs). A read transaction must be
+ * ended by the thread that began it, within the function that began it.
+ *
+ * The write side takes the extractor's struct ex_result (extractor/extract.h)
+ * as it is: the store depends on the extractor's types (issue 16 would hand
+ * it a neutral record instead). */
 #ifndef ECF_STORE_H
 #define ECF_STORE_H
+
+#include "common/compiler.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,8 +30,8 @@
 
 #define STORE_SCHEMA_VERSION 1
 #define STORE_MAX_LIMIT 500
-#define STORE_ID_MAX 128
-#define STORE_EVIDENCE_MAX 20 /* evidences kept per fact or sanction; mentions count them all */ /* ids (article, entity, fact, sanction) are < this many bytes */
+#define STORE_ID_MAX 128      /* ids (article, entity, fact, sanction) are < this many bytes */
+#define STORE_EVIDENCE_MAX 20 /* evidences kept per fact or sanction; mentions count them all */
 /* Bytes of an evidence's sentence text kept: a longer one is cut at a UTF-8
  * boundary and ends with "\u2026" (its start/end still span the whole sentence) */
 #define STORE_EVIDENCE_TEXT_MAX 1024
@@ -64,12 +71,12 @@ struct store_opts {
 };
 
 struct store;
-struct store_txn; /* a read transaction */
+struct store_txn; /* a read transaction (store_read_begin .. store_read_end) */
 
 /* Opens (creating when missing and not read_only) the store in directory dir.
  * On failure *out is NULL and errbuf (if non-NULL) explains, naming the path. */
 enum store_err store_open(const char *dir, const struct store_opts *opts, struct store **out,
-                          char *errbuf, size_t errcap) __attribute__((warn_unused_result));
+                          char *errbuf, size_t errcap) ECF_WUR;
 void store_close(struct store *s);
 
 /* The reader slots the environment really has: the lock table is sized by
@@ -85,7 +92,7 @@ uint64_t store_last_txn(struct store *s);
  * as dir/data.mdb; dir is created if missing and must not hold a data.mdb.
  * The copy is one consistent snapshot, taken while writers may go on. */
 enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf, size_t errcap)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* ---- write side --------------------------------------------------------- */
 
@@ -106,6 +113,8 @@ struct store_article {
     const char *date;  /* "YYYY-MM-DD" or NULL */
     const char *text;  /* the article text, valid UTF-8 */
     size_t len;
+    const char *sha256; /* text's SHA-256, 64 lower-case hex digits, when the caller
+                           has it (then it is not computed again); else NULL */
     const struct store_fetch_meta *fetch; /* NULL unless fetched from the web */
     /* What the page says about itself; NULL or "" when unknown (stored as null). */
     const char *published; /* "YYYY-MM-DD" */
@@ -135,7 +144,7 @@ struct store_ingest_info {
  * mention; entities merge by id (aliases unioned, mentions added). */
 enum store_err store_ingest(struct store *s, const struct store_article *a,
                             const struct ex_result *r, struct store_ingest_info *info)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* ---- fetch state ---------------------------------------------------------- */
 
@@ -143,9 +152,9 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
  * fills etag[256] and last_modified[64] ("" for absent) or returns
  * STORE_E_NOTFOUND; store_http_put replaces them (one small write txn). */
 enum store_err store_http_get(struct store *s, const char *url, char etag[256],
-                              char last_modified[64]) __attribute__((warn_unused_result));
+                              char last_modified[64]) ECF_WUR;
 enum store_err store_http_put(struct store *s, const char *url, const char *etag,
-                              const char *last_modified) __attribute__((warn_unused_result));
+                              const char *last_modified) ECF_WUR;
 
 /* The outcome of the last fetch of one source (feed or URL). */
 struct store_source {
@@ -162,12 +171,12 @@ struct store_source {
 };
 /* Records src as the source's latest state (docs/API.md "Source"). */
 enum store_err store_source_put(struct store *s, const struct store_source *src)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* ---- read side: one short read transaction per request ------------------ */
 
 enum store_err store_read_begin(struct store *s, struct store_txn **out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 /* The id of the write transaction whose snapshot t reads. It may be below
  * store_last_txn() even for a transaction begun after that call: LMDB
  * publishes a commit's meta page before the reader table's txn id, so cache
@@ -193,16 +202,16 @@ struct store_entity_filter {
 };
 enum store_err store_entities_list(struct store_txn *t, const struct store_entity_filter *f,
                                    const struct store_page *pg, struct jbuf *items, char **next)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* The entity record (docs/API.md "Entity"). */
 enum store_err store_entity_get(struct store_txn *t, const char *id, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* The entity record plus "facts_out", "facts_in", "sanctions" (as imposer or
  * target) and "sources" (ArticleRef) — docs/API.md "EntityDetail". */
 enum store_err store_entity_detail(struct store_txn *t, const char *id, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 struct store_sanction_filter {
     const char *imposer; /* entity id */
@@ -213,9 +222,9 @@ struct store_sanction_filter {
 };
 enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanction_filter *f,
                                     const struct store_page *pg, struct jbuf *items, char **next)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 enum store_err store_sanction_get(struct store_txn *t, const char *id, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 struct store_fact_filter {
     const char *subject;   /* entity id */
@@ -224,30 +233,33 @@ struct store_fact_filter {
 };
 enum store_err store_facts_list(struct store_txn *t, const struct store_fact_filter *f,
                                 const struct store_page *pg, struct jbuf *items, char **next)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 enum store_err store_fact_get(struct store_txn *t, const char *id, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* Sources, ordered by URL; same paging contract as the other lists. */
 enum store_err store_sources_list(struct store_txn *t, const struct store_page *pg,
-                                  struct jbuf *items, char **next) __attribute__((warn_unused_result));
+                                  struct jbuf *items, char **next) ECF_WUR;
 
 enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg,
-                                   struct jbuf *items, char **next) __attribute__((warn_unused_result));
+                                   struct jbuf *items, char **next) ECF_WUR;
+/* The article record alone (docs/API.md "Article", as in the list). */
+enum store_err store_article_summary(struct store_txn *t, const char *id, struct jbuf *out)
+    ECF_WUR;
 /* Article metadata plus "text", "entities" (EntityRef), "facts", "sanctions". */
 enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* The lineage graph around chip id up to depth (1..5) — docs/API.md "Lineage".
  * STORE_E_NOTFOUND when id is not an entity; STORE_E_INVALID when it is not a chip. */
 enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
-                                  struct jbuf *out) __attribute__((warn_unused_result));
+                                  struct jbuf *out) ECF_WUR;
 
 /* Typo-tolerant ranked search over names and aliases ("Huawie" finds Huawei):
  * a JSON array of SearchHit, best first, at most limit. Served by a trigram
  * index, not a scan. q shorter than 2 characters is STORE_E_INVALID. */
 enum store_err store_search(struct store_txn *t, const char *q, size_t limit, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 struct store_stats {
     uint64_t articles, entities, facts, sanctions;
@@ -257,11 +269,11 @@ struct store_stats {
     unsigned schema_version;
 };
 enum store_err store_stats(struct store_txn *t, struct store_stats *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* Writes every article, entity, fact, sanction and source as JSONL, one
  * {"kind":"article"|"entity"|"fact"|"sanction"|"source","data":{...}} per
  * line, in that order, from one read snapshot. Returns STORE_E_IO when a write fails. */
-enum store_err store_export(struct store *s, int fd) __attribute__((warn_unused_result));
+enum store_err store_export(struct store *s, int fd) ECF_WUR;
 
 #endif

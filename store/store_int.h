@@ -5,6 +5,8 @@
 #ifndef ECF_STORE_INT_H
 #define ECF_STORE_INT_H
 
+#include "common/compiler.h"
+
 #include <jansson.h>
 #include <lmdb.h>
 #include <pthread.h>
@@ -73,13 +75,23 @@ struct store_txn {
     MDB_txn *txn;
 };
 
-/* A transaction with a sticky error: helpers do nothing once err is set, so
- * the write path is straight-line code checked once before commit. */
+/* A write transaction with a sticky error (knot's knot_lmdb_txn): helpers do
+ * nothing once err is set, so the write path is straight-line code checked
+ * once, by stxn_commit. It owns the map lock from stxn_begin to its end. */
 struct stxn {
-    struct store *s;
+    struct store *s; /* NULL once ended (or never begun) */
     MDB_txn *txn;
     enum store_err err;
 };
+
+/* Begins a write transaction on s (holding maplock shared). On failure
+ * returns the error with nothing held: there is nothing to end. */
+enum store_err stxn_begin(struct stxn *w, struct store *s) ECF_WUR;
+/* Commits when no error was recorded, else aborts; a failed commit is
+ * mapped (store_err_commit: map full, disk full). Ends w; returns w->err. */
+enum store_err stxn_commit(struct stxn *w);
+/* Aborts (nothing written) and ends w; a no-op on an ended w. */
+void stxn_abort(struct stxn *w);
 
 enum store_err store_err_mdb(int rc);
 
@@ -91,7 +103,7 @@ enum store_err store_err_commit(struct store *s, int rc);
 /* Begins an LMDB transaction holding maplock shared; handles MDB_MAP_RESIZED
  * by adopting the new size and retrying. On failure the lock is not held. */
 int store_txn_begin_raw(struct store *s, unsigned flags, MDB_txn **out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 /* Releases maplock after the caller committed or aborted its transaction. */
 void store_txn_release(struct store *s);
 
@@ -128,15 +140,15 @@ void stxn_fail(struct stxn *w, enum store_err err);
 #define STORE_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
 /* Parses a stored record: a new reference into *out, or STORE_E_CORRUPT. */
-enum store_err rec_parse(const MDB_val *v, json_t **out) __attribute__((warn_unused_result));
+enum store_err rec_parse(const MDB_val *v, json_t **out) ECF_WUR;
 /* Looks up id in db (a primary database) and parses it. */
 enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 /* The stored record id[0..n) of dbi, as stored (valid while txn lives). A
  * missing record is STORE_E_NOTFOUND, one that is not a JSON object
  * STORE_E_CORRUPT. */
 enum store_err rec_raw(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, MDB_val *v)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 /* The end of a read that appended to out since start: a failed append makes
  * an OK read STORE_E_NOMEM, and a failed read takes back what it appended
  * (the contract of store.h). Returns the read's result. */
@@ -144,9 +156,9 @@ enum store_err rec_end(struct jbuf *out, size_t start, enum store_err err);
 /* Appends the stored record id[0..n) of dbi, as stored, to out. A missing
  * record is STORE_E_NOTFOUND, one that is not a JSON object STORE_E_CORRUPT. */
 enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 /* Appends v serialised as records are (STORE_JSON_FLAGS) to out. */
-enum store_err rec_dump(const json_t *v, struct jbuf *out) __attribute__((warn_unused_result));
+enum store_err rec_dump(const json_t *v, struct jbuf *out) ECF_WUR;
 /* Appends {"f1":v1,...} with the raw values of the named members of the
  * record rec[0..n) (null when absent): EntityRef, ArticleRef. */
 void rec_put_ref(struct jbuf *out, const char *rec, size_t n, const char *const *fields);
@@ -181,12 +193,12 @@ bool article_page_valid(const struct store_article *a);
 /* Appends "published", "byline", "site", "lang" to an Article record (null
  * when unknown); STORE_E_NOMEM. */
 enum store_err article_page_set(json_t *rec, const struct store_article *a)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 /* Brings a stored Article record to the current shape (docs/API.md key order;
  * "urls" and "fetch" filled in for records written before they existed,
  * "published", "byline", "site", "lang" as null before those).
  * Replaces *rec when it had to be rebuilt; STORE_E_CORRUPT if not an object. */
-enum store_err article_norm(json_t **rec) __attribute__((warn_unused_result));
+enum store_err article_norm(json_t **rec) ECF_WUR;
 /* The duplicate path of store_ingest: the text is stored under the id in v.
  * Fills info from that article; when a->url is new for it, adds it to "urls"
  * (sticky; sets *changed so the caller commits). */
@@ -218,7 +230,7 @@ struct walk {
 
 /* Appends the page as a JSON array to items (nothing on error). */
 enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct store_page *pg,
-                         struct jbuf *items, char **next) __attribute__((warn_unused_result));
+                         struct jbuf *items, char **next) ECF_WUR;
 
 /* Emitters shared by the lists: the id is the key (primary) or its last
  * component (index); the record comes from the primary database ctx names. */
@@ -237,6 +249,6 @@ enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const 
  * (id order). */
 enum store_err walk_collect(struct store_txn *t, enum store_db index, enum store_db primary,
                             const struct keybuf *pre, size_t max, struct jbuf *out)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 #endif

@@ -175,8 +175,29 @@ static void array_len(void)
     ok(none, "malformed arrays are refused without over-reads");
 }
 
+/* jbuf_init_max: the text stays below toobig; the append that would reach
+ * it fails, sets over, and leaves the text as it was (curl's dynbuf). */
+static void capped(void)
+{
+    struct jbuf b;
+    jbuf_init_max(&b, 10);
+    jbuf_put(&b, "012345678", 9);
+    ok(!b.failed && !b.over && b.len == 9, "toobig 10: 9 bytes fit");
+    ok(b.cap <= 10, "...in at most toobig bytes of memory (cap %zu)", b.cap);
+    jbuf_putc(&b, 'x');
+    ok(b.failed && b.over && b.len == 9 && strcmp(b.p, "012345678") == 0,
+       "the 10th byte is refused: over, and the text is unchanged");
+    jbuf_free(&b);
+    ok(b.toobig == 10, "jbuf_free keeps toobig");
+    struct jbuf u = JBUF_INIT;
+    jbuf_put(&u, "0123456789abcdef", 16);
+    ok(!u.failed && !u.over && u.len == 16, "JBUF_INIT has no cap");
+    jbuf_free(&u);
+}
+
 int main(void)
 {
+    capped();
     escapes();
     building();
     scanning();

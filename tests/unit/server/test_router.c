@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "handlers/handlers.h"
-#include "server/config.h"
+#include "app/config.h"
 #include "server/http.h"
 #include "server/reply.h"
 #include "server/router.h"

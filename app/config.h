@@ -1,12 +1,18 @@
-/* server/config.h — every setting is a flag and an environment variable, the
+/* app/config.h — every setting is a flag and an environment variable, the
  * flag winning over the variable, the variable over the default. One option
  * table drives parsing, validation and --help for every subcommand. */
-#ifndef ECF_SERVER_CONFIG_H
-#define ECF_SERVER_CONFIG_H
+#ifndef ECF_APP_CONFIG_H
+#define ECF_APP_CONFIG_H
+
+#include "common/compiler.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+/* Every command's exit status: 0 success, 1 an input or the store failed
+ * (named on stderr), 2 a usage error. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 enum log_format { LOG_TEXT, LOG_JSON };
 
@@ -67,7 +73,7 @@ enum config_result { CONFIG_OK, CONFIG_USAGE, CONFIG_ERROR };
  * setting could not be applied, e.g. an unreadable token file (exit 1). */
 enum config_result config_parse(struct config *c, enum config_cmd cmd, int argc, char **argv,
                                 char ***pos, int *npos, FILE *err)
-    __attribute__((warn_unused_result));
+    ECF_WUR;
 
 /* Prints the options of cmd with their variables and defaults. */
 void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, FILE *out);

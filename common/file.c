@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "common/file.h"
 
-int cli_read_file(const char *path, size_t cap, char **buf, size_t *len, char *err, size_t errcap)
+int ecf_read_file(const char *path, size_t cap, char **buf, size_t *len, char *err, size_t errcap)
 {
     /* O_NONBLOCK: opening a FIFO without a writer must not wait for one
      * (the type check below refuses it); it changes nothing for a file. */

@@ -1,4 +1,5 @@
-/* ecfacts — start-up and shutdown order, signals, and the subcommand table.
+/* server/serve.c — `ecfacts serve`: start-up and shutdown order, signals;
+ * and `ecfacts routes`. main() and the subcommand table: cli/main.c.
  *
  * serve: open the store, build the extractor, load the sample articles into
  * an empty store, start the daemon, then wait for a signal in this thread
@@ -16,13 +17,14 @@
 #include <time.h>
 
 #include "app/pipeline.h"
-#include "cli/cli.h"
-#include "server/config.h"
+#include "app/config.h"
 #include "fetcher/fetch.h"
 #include "server/fetchd.h"
 #include "server/holder.h"
 #include "server/http.h"
 #include "server/log.h"
+#include "server/router.h"
+#include "server/serve.h"
 #include "server/metrics.h"
 #include "store/store.h"
 
@@ -338,46 +340,25 @@ out:
     return rc;
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(int, char **);
-    const char *about;
-} commands[] = {
-    {"serve", cmd_serve, "serve the knowledge base over HTTP"},
-    {"ingest", cmd_ingest, "extract and store articles from files or directories"},
-    {"fetch", cmd_fetch, "fetch articles from URLs, feeds (--sources) or local files into the store"},
-    {"extract", cmd_extract, "print what the extractor finds in files (JSON lines), store nothing"},
-    {"stats", cmd_stats, "print the store's counts"},
-    {"export", cmd_export, "print the whole knowledge base as JSON lines"},
-    {"snapshot", cmd_snapshot, "write a compacted copy of the store for read replicas"},
-    {"routes", cmd_routes, "print the HTTP route table"},
-    {"health", cmd_health, "exit 0 when the server at --listen answers GET /healthz"},
-};
-
-static void usage(FILE *f)
+int cmd_routes(int argc, char **argv)
 {
-    fprintf(f, "usage: ecfacts COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].about);
-    fprintf(f, "\n'ecfacts COMMAND --help' describes each. Exit status: 0 success, 1 failure, "
-               "2 usage error.\n");
-}
-
-int main(int argc, char **argv)
-{
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
+    struct config c;
+    char **pos;
+    int npos;
+    enum config_result cr = config_parse(&c, CMD_ROUTES, argc, argv, &pos, &npos, stderr);
+    if (cr != CONFIG_OK)
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    if (c.help) {
+        config_usage(CMD_ROUTES, "routes",
+                     "Prints the server's static route table, one METHOD PATH per line "
+                     "(HEAD and OPTIONS are implied for every path).",
+                     stdout);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 2, argv + 2);
+    for (size_t i = 0; i < router_nroutes; i++) {
+        char m[96];
+        router_allow_string(router_routes[i].methods, m, sizeof m);
+        printf("%s %s\n", m, router_routes[i].pattern);
     }
-    fprintf(stderr, "ecfacts: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return EXIT_USAGE;
+    return EXIT_OK;
 }
