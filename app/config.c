@@ -17,52 +17,53 @@ struct opt {
     const char *metavar;
     enum opt_kind kind;
     size_t off;
-    size_t size;         /* K_STR: buffer size */
+    size_t size;            /* K_STR: buffer size */
     unsigned long min, max; /* K_UINT/K_SIZE bounds */
     unsigned cmds;
     const char *dflt;
     const char *help;
 };
 
-#define OFF(f) offsetof(struct config, f)
+#define OFF(f)     offsetof(struct config, f)
 #define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT | CMD_SNAPSHOT | CMD_FETCH)
 
 static const struct opt opts[] = {
-    {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen), sizeof(((struct config *)0)->listen),
-     0, 0, CMD_SERVE | CMD_HEALTH, "127.0.0.1:8080", "address to listen on; port 0 picks a free port"},
+    {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen),
+     sizeof(((struct config *)0)->listen), 0, 0, CMD_SERVE | CMD_HEALTH, "127.0.0.1:8080",
+     "address to listen on; port 0 picks a free port"},
     {"data", "ECFACTS_DATA", "DIR", K_STR, OFF(data_dir), CONFIG_PATH_MAX, 0, 0, STORE_CMDS,
      "./ecfacts-data", "data directory (the LMDB store)"},
-    {"threads", "ECFACTS_THREADS", "N|auto", K_THREADS, OFF(threads), 0, 1, 256, CMD_SERVE,
-     "auto", "worker threads; auto: one per online CPU"},
+    {"threads", "ECFACTS_THREADS", "N|auto", K_THREADS, OFF(threads), 0, 1, 256, CMD_SERVE, "auto",
+     "worker threads; auto: one per online CPU"},
     {"token-file", "ECFACTS_TOKEN_FILE", "FILE", K_STR, OFF(token_file), CONFIG_PATH_MAX, 0, 0,
      CMD_SERVE, "", "file whose first line is the bearer token for writes (or set ECFACTS_TOKEN)"},
     {"cors-origin", "ECFACTS_CORS_ORIGIN", "ORIGINS", K_STR, OFF(cors_origin), 1024, 0, 0,
      CMD_SERVE, "", "'*' or comma-separated origins allowed by CORS; empty disables CORS"},
     {"map-size", "ECFACTS_MAP_SIZE", "BYTES", K_SIZE, OFF(map_size), 0, 65536,
-     (unsigned long)1 << 40, STORE_CMDS, "1G", "LMDB map size (K/M/G suffixes); larger grows the store"},
-    {"max-body", "ECFACTS_MAX_BODY", "BYTES", K_SIZE, OFF(max_body), 0, 1024, 64UL << 20,
-     CMD_SERVE, "1M", "largest accepted request body"},
-    {"max-connections", "ECFACTS_MAX_CONNECTIONS", "N", K_UINT, OFF(max_connections), 0, 1,
-     100000, CMD_SERVE, "1024", "simultaneous connections"},
+     (unsigned long)1 << 40, STORE_CMDS, "1G",
+     "LMDB map size (K/M/G suffixes); larger grows the store"},
+    {"max-body", "ECFACTS_MAX_BODY", "BYTES", K_SIZE, OFF(max_body), 0, 1024, 64UL << 20, CMD_SERVE,
+     "1M", "largest accepted request body"},
+    {"max-connections", "ECFACTS_MAX_CONNECTIONS", "N", K_UINT, OFF(max_connections), 0, 1, 100000,
+     CMD_SERVE, "1024", "simultaneous connections"},
     {"timeout", "ECFACTS_TIMEOUT", "SECONDS", K_UINT, OFF(timeout), 0, 1, 3600, CMD_SERVE, "30",
      "idle connection timeout"},
     {"header-timeout", "ECFACTS_HEADER_TIMEOUT", "DURATION", K_DURATION, OFF(header_timeout), 0, 0,
      3600, CMD_SERVE, "10s",
      "a connection must send a complete request header block within this time of being "
      "accepted or of its previous response (slowloris); 0 disables (s/m/h suffixes)"},
-    {"per-ip-connections", "ECFACTS_PER_IP_CONNECTIONS", "N", K_UINT, OFF(per_ip_connections), 0,
-     0, 100000, CMD_SERVE, "0",
+    {"per-ip-connections", "ECFACTS_PER_IP_CONNECTIONS", "N", K_UINT, OFF(per_ip_connections), 0, 0,
+     100000, CMD_SERVE, "0",
      "simultaneous connections from one client address; 0: no limit (behind a proxy every "
      "client has the proxy's address)"},
     {"grace", "ECFACTS_GRACE", "SECONDS", K_UINT, OFF(grace), 0, 0, 600, CMD_SERVE, "10",
      "time allowed for in-flight requests on SIGTERM"},
-    {"log-format", "ECFACTS_LOG_FORMAT", "text|json", K_LOGFMT, OFF(log_format), 0, 0, 0,
-     CMD_SERVE, "text", "log lines on stdout: human text or one JSON object per line"},
+    {"log-format", "ECFACTS_LOG_FORMAT", "text|json", K_LOGFMT, OFF(log_format), 0, 0, 0, CMD_SERVE,
+     "text", "log lines on stdout: human text or one JSON object per line"},
     {"access-log", "ECFACTS_ACCESS_LOG", NULL, K_BOOL, OFF(access_log), 0, 0, 0, CMD_SERVE, "1",
      "log one line per request (--access-log=0 to turn off)"},
     {"cache-size", "ECFACTS_CACHE_SIZE", "BYTES", K_SIZE, OFF(cache_size), 0, 0, 1UL << 32,
-     CMD_SERVE, "16M",
-     "memory for rendered responses, reused until the store changes; 0 disables"},
+     CMD_SERVE, "16M", "memory for rendered responses, reused until the store changes; 0 disables"},
     {"no-sample", "ECFACTS_NO_SAMPLE", NULL, K_BOOL, OFF(no_sample), 0, 0, 0, CMD_SERVE, "0",
      "do not load the embedded sample articles into an empty store"},
     {"read-only", "ECFACTS_READ_ONLY", NULL, K_BOOL, OFF(read_only), 0, 0, 0, CMD_SERVE, "0",
@@ -70,8 +71,8 @@ static const struct opt opts[] = {
      "reopened on SIGHUP or when data.mdb is replaced"},
     {"sources", "ECFACTS_SOURCES", "FILE", K_STR, OFF(sources), CONFIG_PATH_MAX, 0, 0,
      CMD_SERVE | CMD_FETCH, "", "file of feed/article URLs to fetch, one per line, # comments"},
-    {"fetch-interval", "ECFACTS_FETCH_INTERVAL", "DURATION", K_DURATION, OFF(fetch_interval), 0,
-     60, 7 * 86400, CMD_SERVE, "30m", "how often serve polls --sources (s/m/h suffixes)"},
+    {"fetch-interval", "ECFACTS_FETCH_INTERVAL", "DURATION", K_DURATION, OFF(fetch_interval), 0, 60,
+     7 * 86400, CMD_SERVE, "30m", "how often serve polls --sources (s/m/h suffixes)"},
     {"allow-private", "ECFACTS_ALLOW_PRIVATE", NULL, K_BOOL, OFF(allow_private), 0, 0, 0,
      CMD_SERVE | CMD_FETCH, "0",
      "also fetch from loopback, private and link-local addresses (tests, intranets)"},
@@ -81,8 +82,8 @@ static const struct opt opts[] = {
      CMD_SERVE | CMD_FETCH, "",
      "exact addresses the fetcher may reach although not public (e.g. a test server); "
      "unlike --allow-private, redirects elsewhere are still checked"},
-    {"retries", "ECFACTS_RETRIES", "N", K_UINT, OFF(retries), 0, 0, 10, CMD_SERVE | CMD_FETCH,
-     "2", "retries after a timeout, 5xx or 429 (with backoff, honouring Retry-After)"},
+    {"retries", "ECFACTS_RETRIES", "N", K_UINT, OFF(retries), 0, 0, 10, CMD_SERVE | CMD_FETCH, "2",
+     "retries after a timeout, 5xx or 429 (with backoff, honouring Retry-After)"},
     {"json", NULL, NULL, K_BOOL, OFF(json), 0, 0, 0, CMD_EXTRACT, "1",
      "JSON lines output (the only format; accepted for clarity)"},
     {"no-parse", "ECFACTS_NO_PARSE", NULL, K_BOOL, OFF(no_parse), 0, 0, 0,
@@ -107,12 +108,30 @@ static int parse_size(const char *s, unsigned long long *out)
         return -1;
     unsigned shift = 0;
     switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
-    default: return -1;
+    case '\0':
+        break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        end++;
+        break;
+    default:
+        return -1;
     }
     if (*end == 'i' || *end == 'B')
         end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
@@ -140,8 +159,9 @@ static int apply(struct config *c, const struct opt *o, const char *val, const c
             /* More threads than CPUs only add switches: 4 on 2 cores served 13%
              * fewer entity GETs than 2. */
             long n = sysconf(_SC_NPROCESSORS_ONLN);
-            *(unsigned *)(void *)base = n < (long)o->min ? (unsigned)o->min
-                                        : n > (long)o->max ? (unsigned)o->max : (unsigned)n;
+            *(unsigned *)(void *)base = n < (long)o->min   ? (unsigned)o->min
+                                        : n > (long)o->max ? (unsigned)o->max
+                                                           : (unsigned)n;
             return 0;
         }
         /* fall through */
@@ -176,12 +196,15 @@ static int apply(struct config *c, const struct opt *o, const char *val, const c
         unsigned long n = (*val >= '0' && *val <= '9') ? strtoul(val, &end, 10) : 0;
         unsigned long mul = 1;
         if (end && *end) {
-            mul = !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
-                  : !strcmp(end, "d") ? 86400 : 0;
+            mul = !strcmp(end, "s")   ? 1
+                  : !strcmp(end, "m") ? 60
+                  : !strcmp(end, "h") ? 3600
+                  : !strcmp(end, "d") ? 86400
+                                      : 0;
         }
         if (!end || errno || !mul || n > o->max / mul || n * mul < o->min) {
-            fprintf(err, "ecfacts: %s: '%s' is not a duration from %lus to %lus (e.g. 30m)\n",
-                    src, val, o->min, o->max);
+            fprintf(err, "ecfacts: %s: '%s' is not a duration from %lus to %lus (e.g. 30m)\n", src,
+                    val, o->min, o->max);
             return -1;
         }
         *(unsigned *)(void *)base = (unsigned)(n * mul);
@@ -239,8 +262,10 @@ static enum config_result load_token(struct config *c, FILE *err)
     if (!memcmp(line, "\xEF\xBB\xBF", 3)) {
         /* Refused, not stripped: the file's encoding is the operator's to fix,
          * and a token that silently differs from the file's bytes is worse. */
-        fprintf(err, "ecfacts: the token in %s starts with a UTF-8 byte order mark (EF BB BF): save "
-                "it without one (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)\n", from);
+        fprintf(err,
+                "ecfacts: the token in %s starts with a UTF-8 byte order mark (EF BB BF): save "
+                "it without one (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)\n",
+                from);
         return CONFIG_ERROR;
     }
     for (size_t i = 0; line[i]; i++) {
@@ -248,10 +273,12 @@ static enum config_result load_token(struct config *c, FILE *err)
         /* A client sends it in an Authorization header: whitespace at either
          * end is stripped by HTTP, control and non-ASCII bytes are not portable. */
         if (ch <= 0x20 || ch >= 0x7F) {
-            fprintf(err, "ecfacts: the token in %s has %s at byte %zu: a bearer token must be "
+            fprintf(err,
+                    "ecfacts: the token in %s has %s at byte %zu: a bearer token must be "
                     "printable ASCII without spaces (HTTP strips them at the ends of a header, so "
-                    "such a token would never match)\n", from,
-                    ch == ' ' || ch == '\t' ? "whitespace" : "a control or non-ASCII byte", i + 1);
+                    "such a token would never match)\n",
+                    from, ch == ' ' || ch == '\t' ? "whitespace" : "a control or non-ASCII byte",
+                    i + 1);
             return CONFIG_ERROR;
         }
     }

@@ -40,23 +40,23 @@ struct config {
     size_t max_body;
     enum log_format log_format;
     bool no_sample;
-    bool access_log;        /* one line per request */
-    size_t cache_size;      /* bytes of rendered responses kept; 0 disables */
-    bool read_only;         /* serve a snapshot: MDB_RDONLY|MDB_NOLOCK, no writes */
+    bool access_log;   /* one line per request */
+    size_t cache_size; /* bytes of rendered responses kept; 0 disables */
+    bool read_only;    /* serve a snapshot: MDB_RDONLY|MDB_NOLOCK, no writes */
     unsigned max_connections;
-    unsigned timeout;       /* idle connection timeout, seconds */
-    unsigned header_timeout; /* seconds to send a request's headers; 0: no limit */
+    unsigned timeout;            /* idle connection timeout, seconds */
+    unsigned header_timeout;     /* seconds to send a request's headers; 0: no limit */
     unsigned per_ip_connections; /* simultaneous connections per client address; 0: no limit */
-    unsigned grace;         /* seconds to finish in-flight requests on SIGTERM */
-    bool json;              /* extract --json (the default output anyway) */
-    bool no_parse;          /* --no-parse (serve, ingest, fetch, extract): token rules only */
-    bool explain;           /* extract --explain: the explanation instead of JSON */
+    unsigned grace;              /* seconds to finish in-flight requests on SIGTERM */
+    bool json;                   /* extract --json (the default output anyway) */
+    bool no_parse;               /* --no-parse (serve, ingest, fetch, extract): token rules only */
+    bool explain;                /* extract --explain: the explanation instead of JSON */
     char sources[CONFIG_PATH_MAX]; /* sources file: one URL per line */
-    unsigned fetch_interval; /* seconds between polls of the sources (serve) */
-    bool allow_private;     /* fetch from loopback/private addresses too */
-    unsigned host_delay;    /* ms between requests to one host */
-    unsigned retries;       /* extra attempts after a timeout, 5xx or 429 */
-    char allow_addrs[1024]; /* "IP:PORT,..." reachable even when private (tests) */
+    unsigned fetch_interval;       /* seconds between polls of the sources (serve) */
+    bool allow_private;            /* fetch from loopback/private addresses too */
+    unsigned host_delay;           /* ms between requests to one host */
+    unsigned retries;              /* extra attempts after a timeout, 5xx or 429 */
+    char allow_addrs[1024];        /* "IP:PORT,..." reachable even when private (tests) */
     bool help;
     /* Resolved secret: ECFACTS_TOKEN, or the first line of the token file.
      * malloc'd; NULL when no token is configured (writes are then refused). */
@@ -72,8 +72,7 @@ enum config_result { CONFIG_OK, CONFIG_USAGE, CONFIG_ERROR };
  * and go to err. CONFIG_USAGE: bad flag/value (exit 2); CONFIG_ERROR: a
  * setting could not be applied, e.g. an unreadable token file (exit 1). */
 enum config_result config_parse(struct config *c, enum config_cmd cmd, int argc, char **argv,
-                                char ***pos, int *npos, FILE *err)
-    ECF_WUR;
+                                char ***pos, int *npos, FILE *err) ECF_WUR;
 
 /* Prints the options of cmd with their variables and defaults. */
 void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, FILE *out);

@@ -77,8 +77,8 @@ struct page_meta {
     const char *published;
 };
 
-static void page_meta(const char *published, const char *byline, const char *site,
-                      const char *lang, struct page_meta *m)
+static void page_meta(const char *published, const char *byline, const char *site, const char *lang,
+                      struct page_meta *m)
 {
     fetch_text_clean(byline, m->byline, sizeof m->byline);
     fetch_text_clean(site, m->site, sizeof m->site);
@@ -104,14 +104,13 @@ static enum fetch_store_result store_article(void *user, const struct fetch_arti
     iso_time(fa->fetched_at, when);
     /* Header values may carry obs-text (bytes >= 0x80, RFC 9110) that is not
      * UTF-8: the record gets them escaped rather than losing the article. */
-    struct store_fetch_meta meta = {.source = fa->source_url,
-                                    .fetched_at = when,
-                                    .http_status = (unsigned)fa->http_status,
-                                    .etag = fetch_text_clean(fa->etag, etag, sizeof etag),
-                                    .last_modified = fetch_text_clean(fa->last_modified, lm,
-                                                                      sizeof lm),
-                                    .content_type = fetch_text_clean(fa->content_type, ctype,
-                                                                     sizeof ctype)};
+    struct store_fetch_meta meta = {
+        .source = fa->source_url,
+        .fetched_at = when,
+        .http_status = (unsigned)fa->http_status,
+        .etag = fetch_text_clean(fa->etag, etag, sizeof etag),
+        .last_modified = fetch_text_clean(fa->last_modified, lm, sizeof lm),
+        .content_type = fetch_text_clean(fa->content_type, ctype, sizeof ctype)};
     struct page_meta pm;
     page_meta(fa->published, fa->byline, fa->site, fa->lang, &pm);
     struct store_article a = {.id = id,
@@ -242,8 +241,14 @@ static size_t local_file(struct fetchglue *g, const char *path)
         page_meta(doc.published, doc.byline, doc.site, doc.lang, &pm);
     }
     pipeline_id_from_path(path, id, sizeof id);
-    struct store_article a = {.id = id, .title = title, .date = date, .text = text, .len = tlen,
-                              .published = pm.published, .byline = pm.byline, .site = pm.site,
+    struct store_article a = {.id = id,
+                              .title = title,
+                              .date = date,
+                              .text = text,
+                              .len = tlen,
+                              .published = pm.published,
+                              .byline = pm.byline,
+                              .site = pm.site,
                               .lang = pm.lang};
     struct store_ingest_info info = {0};
     enum store_err serr;
@@ -298,8 +303,7 @@ size_t fetchglue_local(struct fetchglue *g, const char *path)
     struct dirent *e;
     while ((e = readdir(d))) {
         struct stat est;
-        if (e->d_name[0] == '.' ||
-            !(ends_with(e->d_name, ".txt") || is_html(e->d_name)))
+        if (e->d_name[0] == '.' || !(ends_with(e->d_name, ".txt") || is_html(e->d_name)))
             continue;
         /* Only regular files (symlinks followed): a FIFO named *.txt would
          * block the run; ecf_read_file refuses it when named directly. */

@@ -17,8 +17,8 @@ enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *err
         snprintf(errbuf, cap, "embedded gazetteer, rules or frames missing from the build");
         return EX_E_DATA;
     }
-    enum ex_err e = extractor_new((const char *)g->data, g->len, (const char *)r->data, r->len,
-                                  out, errbuf, cap);
+    enum ex_err e = extractor_new((const char *)g->data, g->len, (const char *)r->data, r->len, out,
+                                  errbuf, cap);
     if (e || !parse)
         return e;
     /* ECFACTS_LG_DATA: where Link Grammar's en/ dictionary is, when not in
@@ -31,9 +31,10 @@ enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *err
          * there: refuse to start rather than extract less than configured */
         size_t n = strlen(errbuf);
         if (e == EX_E_DATA && n < cap)
-            snprintf(errbuf + n, cap - n, "; install it (Debian: link-grammar), set "
-                                          "ECFACTS_LG_DATA to its directory, or run with "
-                                          "--no-parse (ECFACTS_NO_PARSE=1) for the token rules only");
+            snprintf(errbuf + n, cap - n,
+                     "; install it (Debian: link-grammar), set "
+                     "ECFACTS_LG_DATA to its directory, or run with "
+                     "--no-parse (ECFACTS_NO_PARSE=1) for the token rules only");
         extractor_free(*out);
         *out = NULL;
     }
@@ -42,8 +43,8 @@ enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *err
 
 static bool id_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 bool pipeline_id_valid(const char *id)
@@ -96,8 +97,8 @@ void pipeline_id_from_path(const char *path, char *out, size_t cap)
 
 void pipeline_title(const char *text, size_t len, char *out, size_t cap)
 {
-    size_t s, n = ecf_title_line(text, len, cap - 1 < PIPELINE_TITLE_MAX ? cap - 1
-                                                                       : PIPELINE_TITLE_MAX, &s);
+    size_t s, n = ecf_title_line(text, len,
+                                 cap - 1 < PIPELINE_TITLE_MAX ? cap - 1 : PIPELINE_TITLE_MAX, &s);
     memcpy(out, text + s, n);
     out[n] = '\0';
 }
@@ -152,7 +153,9 @@ enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
     enum ex_err xe = extract_run(x, a->text, a->len, a->date, &r);
     if (xe != EX_OK) {
         snprintf(errbuf, cap, "%s: extraction failed (%s)", a->id,
-                 xe == EX_E_UTF8 ? "invalid UTF-8" : xe == EX_E_TOOBIG ? "too big" : "out of memory");
+                 xe == EX_E_UTF8     ? "invalid UTF-8"
+                 : xe == EX_E_TOOBIG ? "too big"
+                                     : "out of memory");
         rc = xe == EX_E_UTF8 ? PL_E_UTF8 : xe == EX_E_TOOBIG ? PL_E_TOOBIG : PL_E_EXTRACT;
         goto out;
     }

@@ -28,8 +28,8 @@ enum pipeline_err {
  * in the library's default place; when it cannot be loaded this fails
  * (EX_E_DATA) with errbuf saying where it looked and how to run without the
  * layer: a missing dictionary is a start-up error, never a silent downgrade. */
-enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf, size_t cap)
-    ECF_WUR;
+enum ex_err pipeline_extractor_new(bool parse, struct extractor **out, char *errbuf,
+                                   size_t cap) ECF_WUR;
 
 /* Whether id is a valid article id: a record id (keys_valid_id) that does
  * not start with '.'. */

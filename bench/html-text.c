@@ -46,9 +46,8 @@ int main(int argc, char **argv)
         double t0 = now();
         enum fetch_err e = html ? fetch_html_extract(html, n, NULL, NULL, &d) : FETCH_E_IO;
         double t1 = now();
-        json_t *o = json_pack("{s:s, s:b, s:s, s:f}", "file", argv[i], "ok", e == FETCH_OK,
-                              "error", e == FETCH_OK ? "" : fetch_strerror(e), "seconds",
-                              t1 - t0);
+        json_t *o = json_pack("{s:s, s:b, s:s, s:f}", "file", argv[i], "ok", e == FETCH_OK, "error",
+                              e == FETCH_OK ? "" : fetch_strerror(e), "seconds", t1 - t0);
         if (o && e == FETCH_OK) {
             json_object_set_new(o, "title", json_string(d.title));
             json_object_set_new(o, "published", json_string(d.published));

@@ -29,7 +29,8 @@ static int extract_one(const struct extractor *x, const char *path, bool explain
     if (e == EX_E_UTF8) {
         /* the extractor validates; look for the offset only to report it */
         (void)ecf_utf8_valid(text, len, &bad);
-        fprintf(stderr, "ecfacts: extract: %s: not UTF-8 (invalid byte at offset %zu)\n", path, bad);
+        fprintf(stderr, "ecfacts: extract: %s: not UTF-8 (invalid byte at offset %zu)\n", path,
+                bad);
         goto out;
     }
     if (e != EX_OK) {

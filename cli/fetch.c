@@ -34,7 +34,8 @@ static void on_source(void *user, const struct fetch_source_report *r)
     struct cli_fetch *f = user;
     clear_line(f);
     if (r->err != FETCH_OK && r->items_found == 0)
-        printf("%s: error: %s\n", r->url, r->error && *r->error ? r->error : fetch_strerror(r->err));
+        printf("%s: error: %s\n", r->url,
+               r->error && *r->error ? r->error : fetch_strerror(r->err));
     else
         printf("%s: %ld found %zu stored %zu duplicate %zu unchanged %zu failed %zu%s%s\n", r->url,
                r->http_status, r->items_found, r->items_stored, r->items_duplicate,

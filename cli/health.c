@@ -81,8 +81,9 @@ int cmd_health(int argc, char **argv)
         goto out;
     if (wait_fd(fd, POLLOUT, 3000) != 0)
         goto out;
-    int n = snprintf(req, sizeof req, "GET /healthz HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n",
-                     host, port);
+    int n =
+        snprintf(req, sizeof req,
+                 "GET /healthz HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n", host, port);
     if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
         goto out;
     size_t got = 0;

@@ -13,7 +13,8 @@ static const struct {
 } commands[] = {
     {"serve", cmd_serve, "serve the knowledge base over HTTP"},
     {"ingest", cmd_ingest, "extract and store articles from files or directories"},
-    {"fetch", cmd_fetch, "fetch articles from URLs, feeds (--sources) or local files into the store"},
+    {"fetch", cmd_fetch,
+     "fetch articles from URLs, feeds (--sources) or local files into the store"},
     {"extract", cmd_extract, "print what the extractor finds in files (JSON lines), store nothing"},
     {"stats", cmd_stats, "print the store's counts"},
     {"export", cmd_export, "print the whole knowledge base as JSON lines"},

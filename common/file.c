@@ -30,7 +30,9 @@ int ecf_read_file(const char *path, size_t cap, char **buf, size_t *len, char *e
     }
     if (!is_stdin && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
         snprintf(err, errcap, "not a regular file (%s); use \"-\" to read stdin",
-                 S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+                 S_ISFIFO(st.st_mode)   ? "a FIFO"
+                 : S_ISSOCK(st.st_mode) ? "a socket"
+                                        : "a device");
         goto out;
     }
     for (;;) {

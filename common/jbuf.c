@@ -87,13 +87,27 @@ void jbuf_put_jstr(struct jbuf *b, const char *s, size_t n)
         char esc[6] = {'\\', 0};
         size_t en = 2;
         switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
         default:
             memcpy(esc + 1, "u00", 3);
             esc[4] = hex[c >> 4];
@@ -158,7 +172,14 @@ static bool skip_string(const char *o, size_t n, size_t *i)
 static bool ends_scalar(char c)
 {
     switch (c) {
-    case ',': case '}': case ']': case ' ': case '\t': case '\r': case '\n': case '\0':
+    case ',':
+    case '}':
+    case ']':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '\0':
         return true;
     default:
         return false;

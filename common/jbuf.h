@@ -14,15 +14,18 @@
 #include <stddef.h>
 
 struct jbuf {
-    char *p;       /* malloc'd, NUL-terminated when non-NULL; owned */
-    size_t len;    /* bytes of text, without the NUL */
+    char *p;    /* malloc'd, NUL-terminated when non-NULL; owned */
+    size_t len; /* bytes of text, without the NUL */
     size_t cap;
     bool failed;   /* an append failed (memory, or over toobig): the text is incomplete */
     size_t toobig; /* 0: no cap; else len stays below it, a larger append fails */
     bool over;     /* the append that failed would have reached toobig */
 };
 
-#define JBUF_INIT {NULL, 0, 0, false, 0, false}
+#define JBUF_INIT                                                                                  \
+    {                                                                                              \
+        NULL, 0, 0, false, 0, false                                                                \
+    }
 
 /* An empty buffer whose text never reaches toobig bytes (curl's
  * Curl_dyn_init): an append that would fails, sets over and failed, and

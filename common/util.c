@@ -52,9 +52,8 @@ size_t ecf_slug(const char *name, size_t n, char *out, size_t cap)
     out[0] = '\0';
     utf8proc_uint8_t *folded = NULL;
     /* Decompose and strip marks so "Sophgo" and accented spellings slug alike. */
-    utf8proc_ssize_t fl =
-        utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)n, &folded,
-                     UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t fl = utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)n, &folded,
+                                       UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
     const unsigned char *s = fl >= 0 ? folded : (const unsigned char *)name;
     size_t len = fl >= 0 ? (size_t)fl : n;
     size_t o = 0;
@@ -90,9 +89,9 @@ char *ecf_name_key(const char *s, size_t n)
     if (!ecf_utf8_valid(s, n, NULL))
         return NULL;
     utf8proc_uint8_t *folded = NULL;
-    utf8proc_ssize_t fl = utf8proc_map(
-        (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
-        UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t fl =
+        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
+                     UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
     if (fl < 0)
         return NULL;
     char *out = malloc((size_t)fl + 1);

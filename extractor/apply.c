@@ -9,8 +9,8 @@
 #include "extractor/argcheck.h"
 #include "extractor/work.h"
 
-#define HEDGE_FACTOR 0.6
-#define COREF_FACTOR 0.85
+#define HEDGE_FACTOR    0.6
+#define COREF_FACTOR    0.85
 #define IMPLICIT_FACTOR 0.8
 
 static bool sent_has(const struct tk_sent *ts, const struct lexicon *lx, size_t from)
@@ -35,8 +35,7 @@ static const struct rsig *sig_at(struct work *w, size_t si)
 
 /* The first rule index >= ri of the set that sentence sig may match, in
  * rule order, or R->nr. */
-static size_t next_rule(const struct rules *R, const struct rsig *sig, enum rule_set set,
-                        size_t ri)
+static size_t next_rule(const struct rules *R, const struct rsig *sig, enum rule_set set, size_t ri)
 {
     for (size_t k = ri / 64; k < R->nrw; k++) {
         uint64_t bits = sig->cand[k] & R->rset[set][k];
@@ -198,7 +197,9 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
     const struct tok *S = &ts->t[m->role[RR_S]];
     const struct tok *O = m->role[RR_O] != SIZE_MAX ? &ts->t[m->role[RR_O]] : NULL;
     const struct tok *V = m->role[RR_V] != SIZE_MAX ? &ts->t[m->role[RR_V]] : NULL;
-    struct wfact f = {.pred = (enum ex_pred)r->what, .sent = si, .rule = r->name,
+    struct wfact f = {.pred = (enum ex_pred)r->what,
+                      .sent = si,
+                      .rule = r->name,
                       .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED};
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
     if ((S->flags & TF_COREF) || (O && (O->flags & TF_COREF))) {
@@ -321,8 +322,7 @@ enum ex_err apply_facts(struct work *w)
                 /* "orders for Nvidia processors": no subject; "by Huawei's
                  * HiSilicon unit": HiSilicon is */
                 if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||
-                    ac_seller(r, ts, &m) ||
-                    ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
+                    ac_seller(r, ts, &m) || ac_possessor_only(r, ts, m.role[RR_S], RR_S) ||
                     ac_possessor_only(r, ts, m.role[RR_O], RR_O) || ac_account_on(ts, m.role[RR_O]))
                     continue;
                 if (!(err = scratch_for(w, ts->n)))
@@ -440,15 +440,13 @@ static size_t default_country(const struct work *w, size_t imp)
 
 /* A foreign company the measure is tied to by a preposition right after the
  * cue ("controls, targeting Huawei", "curbs aimed at SMIC"). */
-static size_t tied_company(const struct work *w, const struct tk_sent *ts, size_t from,
-                           size_t imp)
+static size_t tied_company(const struct work *w, const struct tk_sent *ts, size_t from, size_t imp)
 {
     static const char *const ties[] = {"on", "against", "targeting", "at", "to", "for"};
     for (size_t i = from; i < ts->n && i < from + 4; i++) {
         const struct tok *t = &ts->t[i];
         if (t->kind == TK_ENT)
-            return (t->tmask & (1u << EX_T_COMPANY)) && i > from &&
-                           ts->t[i - 1].kind == TK_WORD &&
+            return (t->tmask & (1u << EX_T_COMPANY)) && i > from && ts->t[i - 1].kind == TK_WORD &&
                            (tk_word_is(&ts->t[i - 1], ties[0], 2) ||
                             tk_word_is(&ts->t[i - 1], ties[1], 7) ||
                             tk_word_is(&ts->t[i - 1], ties[2], 9) ||
@@ -568,8 +566,7 @@ static bool imposer_fits(const struct work *w, size_t e, size_t tgt)
     return (tgt == SIZE_MAX || foreign(w, e, tgt)) && known_imposer(w, e);
 }
 
-static size_t imposer_in(const struct work *w, const struct tk_sent *ts, size_t before,
-                         size_t tgt)
+static size_t imposer_in(const struct work *w, const struct tk_sent *ts, size_t before, size_t tgt)
 {
     for (size_t i = before; i-- > 0;)
         if (imposer_tok(&ts->t[i]) && imposer_fits(w, ts->t[i].ent[0], tgt))
@@ -593,7 +590,7 @@ enum ex_err work_country_by_code(struct work *w, const char *cc, size_t *out)
 }
 
 static enum ex_err implicit_imposer(struct work *w, const struct rule *r, size_t si,
-                                   const struct rmatch *m, size_t tgt, size_t *out)
+                                    const struct rmatch *m, size_t tgt, size_t *out)
 {
     const struct tk_sent *ts = &w->toks[si];
     *out = SIZE_MAX;
@@ -662,8 +659,7 @@ static enum ex_err find_items(struct work *w, const struct tk_sent *ts, const st
         const struct tok *t = &ts->t[i];
         if (t->kind == TK_ENT && (t->tmask & mask))
             for (size_t j = 0; j < t->ne; j++)
-                if ((err = add_item(s, w->ents[t->ent[j]].name,
-                                    strlen(w->ents[t->ent[j]].name))))
+                if ((err = add_item(s, w->ents[t->ent[j]].name, strlen(w->ents[t->ent[j]].name))))
                     return err;
     }
     if (s->nitems)
@@ -789,8 +785,7 @@ enum ex_err push_sanc(struct work *w, struct wsanc *s)
 
 /* "13 Chinese entities, among them A and B": the named members are the
  * targets and the group gets no record (annotation.md). Returns how many. */
-static size_t named_members(const struct work *w, const struct tk_sent *ts, size_t g,
-                            size_t *out)
+static size_t named_members(const struct work *w, const struct tk_sent *ts, size_t g, size_t *out)
 {
     const struct lexicon *like = rules_known(w->x->rules, LX_COLIKE);
     size_t k = 0;
@@ -816,8 +811,8 @@ static size_t named_members(const struct work *w, const struct tk_sent *ts, size
  * gazetteer) who signs or orders the measure imposes it (annotation.md). */
 static bool head_acts(const struct work *w, const struct tk_sent *ts, size_t at, size_t e)
 {
-    static const char *const acts[] = {"signed", "signs", "ordered", "orders", "issued",
-                                       "issues", "imposed", "imposes", "enacted", "vetoed",
+    static const char *const acts[] = {"signed",   "signs",      "ordered",    "orders",  "issued",
+                                       "issues",   "imposed",    "imposes",    "enacted", "vetoed",
                                        "approved", "authorized", "authorised", "directed"};
     if (!w->ents[e].country[0])
         return false;
@@ -1042,7 +1037,8 @@ static enum ex_err sanction_pass(struct work *w, int pass)
                     continue; /* "Chinese firms" impose nothing */
                 /* "in a report to the SEC": a body addressed does not act;
                  * "limits apply to its chips": the chips' maker is no target */
-                if (ac_pp_object(ts, &m, m.role[RR_I]) || ac_owner_of_product(r, ts, m.role[RR_T]) ||
+                if (ac_pp_object(ts, &m, m.role[RR_I]) ||
+                    ac_owner_of_product(r, ts, m.role[RR_T]) ||
                     country_possessor(R, ts, m.role[RR_T]))
                     continue;
                 m.role[RR_I] = ac_subject(r, ts, &m, RR_I);

@@ -20,10 +20,10 @@ static bool word_in(const struct tok *t, const char *const *set)
 
 /* Words that open a second verb phrase after "and" (auxiliaries, copulas and
  * the adverbs reporters put before them). */
-static const char *const vp_open[] = {"is", "are", "was", "were", "has", "have", "had", "will",
-                                      "would", "can", "could", "should", "may", "might", "must",
-                                      "did", "does", "do", "also", "then", "later", "now",
-                                      "still", "already", "remains", "remained", NULL};
+static const char *const vp_open[] = {
+    "is",   "are",   "was",    "were", "has",   "have",    "had",     "will",     "would",
+    "can",  "could", "should", "may",  "might", "must",    "did",     "does",     "do",
+    "also", "then",  "later",  "now",  "still", "already", "remains", "remained", NULL};
 
 /* A past-tense verb after ", and" ("..., and stopped servicing"): a word of
  * at least five letters ending in "ed". */
@@ -43,9 +43,9 @@ static size_t coord_vp(const struct tk_sent *ts, size_t from, size_t to)
     return SIZE_MAX;
 }
 
-static const char *const breaks[] = {";", "but", "while", "whereas", "although", "though",
-                                     "however", "meanwhile", "said", "says", "told", "that",
-                                     NULL};
+static const char *const breaks[] = {";",      "but",     "while",     "whereas", "although",
+                                     "though", "however", "meanwhile", "said",    "says",
+                                     "told",   "that",    NULL};
 
 size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
                   enum re_role role)
@@ -70,8 +70,8 @@ size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct r
     /* the clause's first entity of the slot's types, back from s, that is
      * neither a possessor ("a former head of Nvidia's unit, Moore Threads
      * sells") nor a preposition's object */
-    static const char *const preps[] = {"of", "by", "for", "from", "with", "at", "in", "to",
-                                        "on", "than", "like", NULL};
+    static const char *const preps[] = {"of", "by", "for", "from", "with", "at",
+                                        "in", "to", "on",  "than", "like", NULL};
     size_t first = SIZE_MAX;
     for (size_t j = s; j-- > 0;) {
         const struct tok *t = &ts->t[j];
@@ -101,12 +101,10 @@ size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct r
 /* "a report to the SEC", "a filing with the regulator": the body a
  * document or statement is addressed to. */
 static const char *const addressed[] = {"to", "with", "before", NULL};
-static const char *const documents[] = {"report", "reports", "filing", "filings", "letter",
-                                        "letters", "statement", "submission", "testimony",
-                                        "comments", "comment", "complaint", "petition",
-                                        "presentation", "briefing", "disclosure", "request",
-                                        "appeal", "notice", "application",
-                                        NULL};
+static const char *const documents[] = {
+    "report",     "reports",    "filing",   "filings", "letter",    "letters",     "statement",
+    "submission", "testimony",  "comments", "comment", "complaint", "petition",    "presentation",
+    "briefing",   "disclosure", "request",  "appeal",  "notice",    "application", NULL};
 
 bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i)
 {
@@ -144,20 +142,21 @@ bool ac_owner_of_product(const struct rule *r, const struct tk_sent *ts, size_t 
 
 /* Prepositions before a noun phrase whose head is another noun ("orders
  * for Nvidia processors", "demand from Huawei phones"). */
-static const char *const np_preps[] = {"for", "of", "from", "to", "with", "than", "like",
-                                       "against", "over", "about", "into", "on", "at", "in",
-                                       NULL};
+static const char *const np_preps[] = {"for",  "of",   "from",    "to",   "with",
+                                       "than", "like", "against", "over", "about",
+                                       "into", "on",   "at",      "in",   NULL};
 /* Nouns a name modifies ("Nvidia processors", "Samsung memory"). */
 static const char *const mod_heads[] = {
-    "memory", "chip", "chips", "design", "designs", "technology", "tools", "equipment",
-    "servers", "hardware", "software", "modems", "wafers", "components", "parts", "processors",
-    "gpus", "accelerators", "products", "devices", "phones", "smartphones", "machines", "gear",
-    "cores", "modules", "cards", "systems", "laptops", "handsets", NULL};
+    "memory",      "chip",       "chips",    "design",       "designs",  "technology", "tools",
+    "equipment",   "servers",    "hardware", "software",     "modems",   "wafers",     "components",
+    "parts",       "processors", "gpus",     "accelerators", "products", "devices",    "phones",
+    "smartphones", "machines",   "gear",     "cores",        "modules",  "cards",      "systems",
+    "laptops",     "handsets",   NULL};
 
 bool ac_account_on(const struct tk_sent *ts, size_t i)
 {
-    static const char *const acct[] = {"account", "accounts", "channel", "channels", "page",
-                                       "feed", "handle", "profile", "post", "posts", NULL};
+    static const char *const acct[] = {"account", "accounts", "channel", "channels", "page", "feed",
+                                       "handle",  "profile",  "post",    "posts",    NULL};
     return i != SIZE_MAX && i + 1 < ts->n && word_in(&ts->t[i + 1], acct);
 }
 
@@ -206,9 +205,9 @@ bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
     static const char *const indef[] = {"a", "an", NULL};
     const struct tok *nx = &ts->t[i + 1], *pv = &ts->t[i - 1];
     /* "a former Nvidia executive": one adjective may come between */
-    bool art = word_in(pv, indef) ||
-               (i >= 2 && word_in(&ts->t[i - 2], indef) && pv->kind == TK_WORD && pv->wl > 2 &&
-                pv->w[0] >= 'a' && pv->w[0] <= 'z');
+    bool art =
+        word_in(pv, indef) || (i >= 2 && word_in(&ts->t[i - 2], indef) && pv->kind == TK_WORD &&
+                               pv->wl > 2 && pv->w[0] >= 'a' && pv->w[0] <= 'z');
     if (art && nx->kind == TK_WORD && nx->wl && nx->w[0] >= 'a' && nx->w[0] <= 'z')
         return true;
     return word_in(&ts->t[i - 1], np_preps) && word_in(&ts->t[i + 1], mod_heads);
@@ -217,8 +216,8 @@ bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
 bool ac_seller(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m)
 {
     size_t o = m->role[RR_O];
-    if (r->kind != 'F' || (r->what != EX_P_OWNS && r->what != EX_P_INVESTS_IN) ||
-        o == SIZE_MAX || o == 0)
+    if (r->kind != 'F' || (r->what != EX_P_OWNS && r->what != EX_P_INVESTS_IN) || o == SIZE_MAX ||
+        o == 0)
         return false;
     /* the rule's own words before the slot decide when they say "from" */
     for (size_t e = 0; e + 1 < r->nel; e++)
@@ -280,8 +279,8 @@ bool ac_new_subject(const struct rule *r, const struct tk_sent *ts, const struct
 
 bool ac_group_appos(const struct tk_sent *ts, size_t g)
 {
-    static const char *const qty[] = {"two", "three", "four", "five", "six", "several", "both",
-                                      "other", NULL};
+    static const char *const qty[] = {"two",     "three", "four",  "five", "six",
+                                      "several", "both",  "other", NULL};
     size_t b = g;
     if (b > 0 && word_in(&ts->t[b - 1], qty))
         b--;
@@ -295,14 +294,13 @@ size_t ac_object_members(const struct rule *r, const struct tk_sent *ts, size_t 
     if (!el || o == SIZE_MAX)
         return SIZE_MAX;
     /* "new Kunpeng processors, starting with the Kunpeng 950" */
-    static const char *const cue1[] = {"including", "notably", "especially", "led", "starting",
-                                       "beginning", "such", NULL};
+    static const char *const cue1[] = {"including", "notably",   "especially", "led",
+                                       "starting",  "beginning", "such",       NULL};
     static const char *const cue2[] = {"with", "by", "as", NULL};
     size_t k = o + 1;
     while (k < ts->n && k <= o + 6 && ts->t[k].kind == TK_WORD && !word_in(&ts->t[k], cue1))
         k++;
-    if (k >= ts->n || k > o + 6 || !word_in(&ts->t[k], cue1) ||
-        !tk_word_is(&ts->t[k - 1], ",", 1))
+    if (k >= ts->n || k > o + 6 || !word_in(&ts->t[k], cue1) || !tk_word_is(&ts->t[k - 1], ",", 1))
         return SIZE_MAX;
     k++;
     if (k < ts->n && word_in(&ts->t[k], cue2))

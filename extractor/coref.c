@@ -7,28 +7,29 @@
 #include "extractor/rules.h"
 #include "extractor/text.h"
 
-#define T_BIT(t) (1u << (t))
+#define T_BIT(t)  (1u << (t))
 #define M_COMPANY T_BIT(EX_T_COMPANY)
-#define M_GOV (T_BIT(EX_T_AGENCY) | T_BIT(EX_T_COUNTRY))
-#define M_ACTOR (M_COMPANY | T_BIT(EX_T_ORGANIZATION) | M_GOV)
-#define M_THING (T_BIT(EX_T_CHIP) | T_BIT(EX_T_PRODUCT) | T_BIT(EX_T_AI_MODEL))
+#define M_GOV     (T_BIT(EX_T_AGENCY) | T_BIT(EX_T_COUNTRY))
+#define M_ACTOR   (M_COMPANY | T_BIT(EX_T_ORGANIZATION) | M_GOV)
+#define M_THING   (T_BIT(EX_T_CHIP) | T_BIT(EX_T_PRODUCT) | T_BIT(EX_T_AI_MODEL))
 
 /* Verb classes (lexicons of data/rules.tsv) that tell who a pronoun subject
  * is: companies develop, use, make, supply and stop shipping; governments
  * impose, add to lists and curb. */
-static const char *const co_verbs[] = {"devverb",    "useverb", "makeverb", "supplyverb",
-                                       "suspverb",   "chooseverb", "ownverb", "coverb"};
+static const char *const co_verbs[] = {"devverb",  "useverb",    "makeverb", "supplyverb",
+                                       "suspverb", "chooseverb", "ownverb",  "coverb"};
 static const char *const gov_verbs[] = {"imposeverb", "addverb", "curbverb"};
 /* Verbs whose object "it"/"them" is a company or a product. */
 static const char *const obj_verbs[] = {"buyerverb", "useverb", "addverb", "curbverb",
                                         "supplyverb"};
 /* Words between a subject pronoun and its verb ("it had also stopped",
  * "they would keep buying"). */
-static const char *const aux[] = {"had", "has", "have", "was", "were", "is", "are", "would",
-                                  "will", "could", "may", "might", "also", "now", "then",
-                                  "later", "still", "already", "been", "recently", "quickly",
-                                  "soon", "keep", "continue", "to", "plans", "plan", "not",
-                                  "subsequently", "itself", "themselves", "both", "all"};
+static const char *const aux[] = {
+    "had",          "has",    "have",       "was",     "were",  "is",       "are",
+    "would",        "will",   "could",      "may",     "might", "also",     "now",
+    "then",         "later",  "still",      "already", "been",  "recently", "quickly",
+    "soon",         "keep",   "continue",   "to",      "plans", "plan",     "not",
+    "subsequently", "itself", "themselves", "both",    "all"};
 
 static bool word_in(const struct tok *t, const char *const *list, size_t n)
 {
@@ -40,8 +41,8 @@ static bool word_in(const struct tok *t, const char *const *list, size_t n)
     return false;
 }
 
-static bool verb_in(const struct rules *R, const char *const *names, size_t nn,
-                    const struct tok *t, size_t n, size_t j)
+static bool verb_in(const struct rules *R, const char *const *names, size_t nn, const struct tok *t,
+                    size_t n, size_t j)
 {
     for (size_t k = 0; k < nn; k++)
         if (lex_match(rules_lex(R, names[k]), t, n, j))
@@ -85,8 +86,8 @@ static unsigned poss_mask(const struct rules *R, const struct tok *t, size_t n, 
 
 static bool gov_body(const struct tok *t)
 {
-    static const char *const body[] = {"agency", "bureau", "department", "commission",
-                                       "regulator", "watchdog"};
+    static const char *const body[] = {"agency",     "bureau",    "department",
+                                       "commission", "regulator", "watchdog"};
     return word_in(t, body, NELEM(body));
 }
 
@@ -142,10 +143,11 @@ static size_t description(const struct rules *R, const struct tok *t, size_t n, 
 static bool chip_ref_head(const struct tok *t, size_t n, size_t j)
 {
     static const char *const after[] = {
-        "is", "was", "has", "had", "will", "would", "could", "can", "may", "also", "itself",
-        ",", ".", "which", "that", "uses", "runs", "powers", "relies", "remains", "appears",
-        "offers", "delivers", "performs", "matches", "rivals", "competes", "ships", ")", "in",
-        "on", "at", "with", "from"};
+        "is",     "was",      "has",      "had",     "will",   "would",    "could",
+        "can",    "may",      "also",     "itself",  ",",      ".",        "which",
+        "that",   "uses",     "runs",     "powers",  "relies", "remains",  "appears",
+        "offers", "delivers", "performs", "matches", "rivals", "competes", "ships",
+        ")",      "in",       "on",       "at",      "with",   "from"};
     return j >= n || word_in(&t[j], after, NELEM(after));
 }
 
@@ -198,8 +200,8 @@ bool coref_detect(const struct rules *R, const struct tok *t, size_t n, size_t i
          * "the company behind X", "the firm that makes Y": a restrictive
          * modifier describes a company still to be named */
         static const char *const restrictive[] = {"behind", "that", "whose", "who"};
-        if (i + k < n && (t[i + k].kind == TK_ENT ||
-                          word_in(&t[i + k], restrictive, NELEM(restrictive))))
+        if (i + k < n &&
+            (t[i + k].kind == TK_ENT || word_in(&t[i + k], restrictive, NELEM(restrictive))))
             return false;
         ref->len = k;
         ref->desc = true;
@@ -260,10 +262,9 @@ bool coref_fits(const struct tok *c, const struct cr_ref *ref, const unsigned *e
 
 bool coref_prep_before(const struct tok *t, size_t i)
 {
-    static const char *const preps[] = {"of",   "from",  "by", "with",  "like",  "as",
-                                        "than", "to",    "for", "on",   "in",    "at",
-                                        "among", "including", "against", "over", "via",
-                                        "citing", "told"};
+    static const char *const preps[] = {
+        "of", "from", "by",    "with",      "like",    "as",   "than", "to",     "for", "on",
+        "in", "at",   "among", "including", "against", "over", "via",  "citing", "told"};
     if (i == 0 || t[i - 1].kind != TK_WORD)
         return false;
     if (tk_word_is(&t[i - 1], "(", 1))
@@ -296,12 +297,14 @@ int coref_score(const struct tok *t, size_t n, size_t i, size_t upto, size_t sid
     /* "stockpiled Samsung memory for its ...", "a Cambricon design for its
      * ...": a name used as a noun's modifier is not what a pronoun means */
     static const char *const modnoun[] = {
-        "memory", "chip", "chips", "design", "designs", "technology", "tools", "equipment",
-        "servers", "hardware", "software", "modems", "wafers", "components", "parts",
-        "processors", "gpus", "accelerators", "products", "devices", "phones", "smartphones",
-        "machines", "gear", "licence", "license", "patents", "cores", "modules", "cards"};
-    if (pron && sidx == 0 && ((i + 1 < n && word_in(&t[i + 1], modnoun, NELEM(modnoun))) ||
-                    (i > 0 && (tk_word_is(&t[i - 1], "a", 1) || tk_word_is(&t[i - 1], "an", 2)))))
+        "memory",   "chip",       "chips",   "design",      "designs",  "technology",
+        "tools",    "equipment",  "servers", "hardware",    "software", "modems",
+        "wafers",   "components", "parts",   "processors",  "gpus",     "accelerators",
+        "products", "devices",    "phones",  "smartphones", "machines", "gear",
+        "licence",  "license",    "patents", "cores",       "modules",  "cards"};
+    if (pron && sidx == 0 &&
+        ((i + 1 < n && word_in(&t[i + 1], modnoun, NELEM(modnoun))) ||
+         (i > 0 && (tk_word_is(&t[i - 1], "a", 1) || tk_word_is(&t[i - 1], "an", 2)))))
         sc -= 3;
     /* "Intel's Gaudi", "Nvidia's shares fell": the possessor is less salient
      * than its thing */

@@ -18,12 +18,12 @@ struct rules;
 /* A reference starting at a token: how many tokens it covers and what it
  * may refer to. */
 struct cr_ref {
-    size_t len;    /* tokens covered (the reference becomes one ENT token) */
-    unsigned mask; /* entity types (bits 1 << enum ex_type) it may refer to */
-    bool plural;   /* they, them, their, "the companies": a list antecedent */
-    bool poss;     /* its, their: a possessive "'s" follows the resolved token */
-    bool desc;     /* a description ("the [modifiers] company"), not a pronoun */
-    bool obj;      /* a pronoun object ("stop buying them", "filed against it"): not
+    size_t len;      /* tokens covered (the reference becomes one ENT token) */
+    unsigned mask;   /* entity types (bits 1 << enum ex_type) it may refer to */
+    bool plural;     /* they, them, their, "the companies": a list antecedent */
+    bool poss;       /* its, their: a possessive "'s" follows the resolved token */
+    bool desc;       /* a description ("the [modifiers] company"), not a pronoun */
+    bool obj;        /* a pronoun object ("stop buying them", "filed against it"): not
                     * the subject of its own clause */
     uint32_t cc_ent; /* a country named in the description ("the US chip giant"),
                       * UINT32_MAX when none: the antecedent must be of it */

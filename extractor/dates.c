@@ -11,9 +11,9 @@ struct dt_word {
     size_t s, e;
 };
 
-static const char *const months[] = {"january", "february", "march",     "april",
-                                     "may",     "june",     "july",      "august",
-                                     "september", "october", "november", "december"};
+static const char *const months[] = {"january",   "february", "march",    "april",
+                                     "may",       "june",     "july",     "august",
+                                     "september", "october",  "november", "december"};
 static const char *const mabbr[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                     "jul", "aug", "sep", "oct", "nov", "dec"};
 
@@ -68,7 +68,10 @@ static long num_of(const char *low, const struct dt_word *w, bool ord)
     return -1;
 }
 
-static bool is_year(long v) { return v >= 1950 && v <= 2099; }
+static bool is_year(long v)
+{
+    return v >= 1950 && v <= 2099;
+}
 
 static long days_from_civil(long y, long m, long d)
 {
@@ -166,8 +169,8 @@ static size_t split_words(const char *low, size_t s, size_t e, struct dt_word *w
 /* Words before a bare year or month that make it a date, not a quantity. */
 static bool date_lead(const char *low, const struct dt_word *w)
 {
-    static const char *const lead[] = {"in",    "since", "by",   "from",  "during", "early",
-                                       "late",  "mid",   "of",   "until", "through", "before",
+    static const char *const lead[] = {"in",    "since", "by",   "from",  "during",   "early",
+                                       "late",  "mid",   "of",   "until", "through",  "before",
                                        "after", "last",  "this", "next",  "starting", "on"};
     for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++)
         if (word_is(low, w, lead[i]))
@@ -175,7 +178,10 @@ static bool date_lead(const char *low, const struct dt_word *w)
     return false;
 }
 
-static bool has_anchor(const struct dt_date *a) { return a && a->y > 0; }
+static bool has_anchor(const struct dt_date *a)
+{
+    return a && a->y > 0;
+}
 
 /* 0 (Monday) .. 6 for a weekday name, else -1. */
 static int weekday_of(const char *low, const struct dt_word *w)
@@ -225,8 +231,9 @@ static bool match_at(const char *low, const struct dt_word *w, size_t n, size_t 
             return true;
         }
         /* "this may change": a modal, not a month */
-        if (mo == 5 && lead && (word_is(low, &w[i - 1], "this") || word_is(low, &w[i - 1], "next") ||
-                                word_is(low, &w[i - 1], "last") || word_is(low, &w[i - 1], "on")))
+        if (mo == 5 && lead &&
+            (word_is(low, &w[i - 1], "this") || word_is(low, &w[i - 1], "next") ||
+             word_is(low, &w[i - 1], "last") || word_is(low, &w[i - 1], "on")))
             lead = false;
         if (lead && has_anchor(anchor)) {
             int year = mo <= anchor->m ? anchor->y : anchor->y - 1;
@@ -336,8 +343,11 @@ bool dates_article(const char *low, size_t n, struct dt_date *out)
     static const struct {
         const char *s;
         size_t len, d1, d2; /* offsets of its 'd's (d2 == d1 when one) */
-    } stems[] = {{"last updated", 12, 7, 11}, {"updated", 7, 2, 6},  {"published", 9, 8, 8},
-                 {"posted", 6, 5, 5},         {"date:", 5, 0, 0}};
+    } stems[] = {{"last updated", 12, 7, 11},
+                 {"updated", 7, 2, 6},
+                 {"published", 9, 8, 8},
+                 {"posted", 6, 5, 5},
+                 {"date:", 5, 0, 0}};
     size_t hit[DT_MAXHITS];
     size_t nh = 0;
     bool all = false; /* too many candidates: try every position */

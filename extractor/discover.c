@@ -8,7 +8,7 @@
 
 #include "extractor/work.h"
 
-#define DW_MAX 512
+#define DW_MAX    512
 #define DW_SHAPED 16
 
 struct dword {
@@ -29,7 +29,7 @@ struct dctx {
     struct work *w;
     struct dword d[DW_MAX];
     size_t n;
-    bool unsorted; /* a mention of cur was extended in place: it may overlap the next */
+    bool unsorted;   /* a mention of cur was extended in place: it may overlap the next */
     uint32_t km_any; /* the known lexicons some word of the sentence is in */
     struct mention *out, *cur;
     size_t nout, capout, ncur, capcur;
@@ -368,9 +368,9 @@ static enum ex_err by_suffix(struct dctx *c)
         size_t b = run_back(c, k - 1, 3);
         size_t e = k;
         /* "Institute of Computing Technology", "University of Science and ..." */
-        if (org && k + 2 < c->n && c->d[k].adj &&
-            c->d[k + 1].e - c->d[k + 1].s == 2 && !strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) &&
-            c->d[k + 1].adj && name_word(c, k + 2)) {
+        if (org && k + 2 < c->n && c->d[k].adj && c->d[k + 1].e - c->d[k + 1].s == 2 &&
+            !strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) && c->d[k + 1].adj &&
+            name_word(c, k + 2)) {
             e = k + 2;
             while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - k < 4)
                 e++;
@@ -474,8 +474,7 @@ static enum ex_err by_title(struct dctx *c)
         /* "K. Shanmugam": an initial and its point before the surname */
         bool initial = c->d[j].e == c->d[j].s + 1 && tx_isupper(p[c->d[j].s]) &&
                        c->d[j].e + 2 < c->w->tx.n && p[c->d[j].e] == '.' &&
-                       p[c->d[j].e + 1] == ' ' && j + 1 < c->n &&
-                       c->d[j + 1].s == c->d[j].e + 2;
+                       p[c->d[j].e + 1] == ' ' && j + 1 < c->n && c->d[j + 1].s == c->d[j].e + 2;
         if (!ok_gap || !person_word(c, j) || !(c->d[j].adj || initial) || !person_word(c, j + 1))
             continue;
         size_t e = j + 1;
@@ -520,8 +519,8 @@ static enum ex_err by_cue(struct dctx *c)
                 if (err)
                     return err;
                 j = e + 1;
-                if (j < c->n && (dw_in(c, LX_COLIKE, j) ||
-                                 !strncmp(c->w->tx.low + c->d[j].s, "and", 3)))
+                if (j < c->n &&
+                    (dw_in(c, LX_COLIKE, j) || !strncmp(c->w->tx.low + c->d[j].s, "and", 3)))
                     j++;
             }
             continue;
@@ -676,8 +675,8 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
         best = i;
     }
     if (best != SIZE_MAX) {
-        enum ex_err err = cur_insert(c, (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e,
-                                                         .ent = (uint32_t)best});
+        enum ex_err err = cur_insert(
+            c, (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e, .ent = (uint32_t)best});
         if (err)
             return err;
         w->ents[best].mentions++;
@@ -728,8 +727,9 @@ static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
         if (err)
             return err == EX_E_DATA ? EX_OK : err;
         w->ents[idx].mentions++;
-        if ((err = cur_insert(c, (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e,
-                                                  .ent = (uint32_t)idx})))
+        if ((err = cur_insert(
+                 c,
+                 (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e, .ent = (uint32_t)idx})))
             return err;
         if ((err = work_alias(w, idx, p + d->s, ml)))
             return err;
@@ -795,8 +795,8 @@ static enum ex_err by_chip_shape(struct dctx *c)
             size_t l = c->d[k + 1].e - c->d[k + 1].s;
             bool det = (l == 1 && lw[0] == 'a') || (l == 2 && !memcmp(lw, "an", 2)) ||
                        (l == 3 && !memcmp(lw, "the", 3)) || (l == 3 && !memcmp(lw, "its", 3));
-            static const char *const ver[] = {"version", "variant", "successor", "derivative",
-                                              "edition", "upgrade"};
+            static const char *const ver[] = {"version",    "variant", "successor",
+                                              "derivative", "edition", "upgrade"};
             for (size_t j = k + 2; det && !ctx && j < c->n && j <= k + 6; j++) {
                 if (comma_between(c, j - 1, j))
                     break;

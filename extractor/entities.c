@@ -305,8 +305,7 @@ static bool model_token(const struct work *w, size_t s, size_t e, bool *digit)
 
 /* Extends a family match over its model tokens; returns the new end, or 0
  * when the family needs a model and none follows. */
-static size_t extend_model(const struct work *w, const struct gz_entry *ge, size_t e,
-                           size_t limit)
+static size_t extend_model(const struct work *w, const struct gz_entry *ge, size_t e, size_t limit)
 {
     const char *p = w->tx.norm;
     size_t end = e, i = e;
@@ -418,8 +417,8 @@ enum ex_err ents_gazetteer(struct work *w)
             if (nl + (ne - e) < sizeof name) {
                 memcpy(name, base, nl);
                 memcpy(name + nl, w->tx.norm + e, ne - e);
-                err = work_entity(w, name, nl + (ne - e), (enum ex_type)ge->type, ge->country,
-                                  &idx);
+                err =
+                    work_entity(w, name, nl + (ne - e), (enum ex_type)ge->type, ge->country, &idx);
                 if (err == EX_E_DATA) {
                     err = EX_OK;
                     continue;

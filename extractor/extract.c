@@ -10,20 +10,27 @@
 #include "extractor/parse.h"
 #include "extractor/work.h"
 
-static const char *const type_names[EX_T__COUNT] = {
-    "company", "agency", "country", "organization", "chip",
-    "product", "ai_model", "program", "person"};
+static const char *const type_names[EX_T__COUNT] = {"company",      "agency",  "country",
+                                                    "organization", "chip",    "product",
+                                                    "ai_model",     "program", "person"};
 static const char *const pred_names[EX_P__COUNT] = {
-    "owns",       "develops",     "manufactures", "uses",       "supplies",
-    "partners_with", "invests_in", "leases_compute_from", "sues", "successor_of",
-    "variant_of", "rivals",       "powers",       "process_node"};
+    "owns",     "develops",      "manufactures", "uses",
+    "supplies", "partners_with", "invests_in",   "leases_compute_from",
+    "sues",     "successor_of",  "variant_of",   "rivals",
+    "powers",   "process_node"};
 static const char *const measure_names[EX_M__COUNT] = {
-    "entity_listing",    "export_restriction", "shipment_suspension", "service_withdrawal",
+    "entity_listing",    "export_restriction", "shipment_suspension",    "service_withdrawal",
     "data_transfer_ban", "divestiture_order",  "investment_restriction", "procurement_ban"};
 static const char *const status_names[EX_S__COUNT] = {"asserted", "hedged", "denied"};
 
-const char *ex_type_name(enum ex_type t) { return t < EX_T__COUNT ? type_names[t] : "unknown"; }
-const char *ex_pred_name(enum ex_pred p) { return p < EX_P__COUNT ? pred_names[p] : "unknown"; }
+const char *ex_type_name(enum ex_type t)
+{
+    return t < EX_T__COUNT ? type_names[t] : "unknown";
+}
+const char *ex_pred_name(enum ex_pred p)
+{
+    return p < EX_P__COUNT ? pred_names[p] : "unknown";
+}
 const char *ex_measure_name(enum ex_measure m)
 {
     return m < EX_M__COUNT ? measure_names[m] : "unknown";
@@ -185,9 +192,17 @@ static enum ex_err tokenize_all(struct work *w)
             topic = (uint32_t)i;
         }
     struct tk_vec scratch[2] = {{0}, {0}};
-    struct tk_in in = {.low = w->tx.low, .norm = w->tx.norm, .m = w->m, .nm = w->nm,
-                       .etype = w->etype, .ecc = (const char(*)[3])ecc, .rules = w->x->rules,
-                       .scratch = scratch, .wid = w->wid, .nwid = w->nwid, .topic = topic};
+    struct tk_in in = {.low = w->tx.low,
+                       .norm = w->tx.norm,
+                       .m = w->m,
+                       .nm = w->nm,
+                       .etype = w->etype,
+                       .ecc = (const char(*)[3])ecc,
+                       .rules = w->x->rules,
+                       .scratch = scratch,
+                       .wid = w->wid,
+                       .nwid = w->nwid,
+                       .topic = topic};
     enum ex_err err = EX_OK;
     /* references look back over the last prose sentences only */
     struct tk_sent prev[2];
@@ -225,10 +240,11 @@ static char *first_line(const char *text, size_t len)
 static struct ex_evidence evidence_of(const struct work *w, size_t si, const char *rule)
 {
     const struct tx_sent *s = &w->sents[si];
-    return (struct ex_evidence){
-        .sentence = {.start = tx_byte(&w->tx, s->s), .end = tx_byte(&w->tx, s->e), .cstart = s->s,
-                     .cend = s->e},
-        .rule = rule};
+    return (struct ex_evidence){.sentence = {.start = tx_byte(&w->tx, s->s),
+                                             .end = tx_byte(&w->tx, s->e),
+                                             .cstart = s->s,
+                                             .cend = s->e},
+                                .rule = rule};
 }
 
 /* Rule names are copied behind the facts/sanctions arrays so the result

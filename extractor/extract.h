@@ -62,14 +62,14 @@ enum ex_status { EX_S_ASSERTED, EX_S_HEDGED, EX_S_DENIED, EX_S__COUNT };
 
 enum ex_err {
     EX_OK = 0,
-    EX_E_UTF8,  /* input is not valid UTF-8 (ex_result not produced) */
+    EX_E_UTF8, /* input is not valid UTF-8 (ex_result not produced) */
     EX_E_NOMEM,
     EX_E_DATA,  /* gazetteer or rules data malformed (extractor_new only) */
     EX_E_TOOBIG /* input longer than EX_MAX_TEXT */
 };
 
 #define EX_MAX_TEXT (16u * 1024u * 1024u)
-#define EX_NONE SIZE_MAX /* "no entity" in an index field */
+#define EX_NONE     SIZE_MAX /* "no entity" in an index field */
 
 /* Names as in the knowledge model ("ai_model", "successor_of", ...). The
  * parse functions return 0 and set *out, or -1 for an unknown name. */
@@ -107,8 +107,8 @@ struct ex_entity {
 struct ex_fact {
     size_t subject; /* index into ex_result.entities */
     enum ex_pred pred;
-    size_t object; /* index into entities, or EX_NONE for literal facts */
-    char *value;   /* literal object ("7nm") when object == EX_NONE, else NULL */
+    size_t object;     /* index into entities, or EX_NONE for literal facts */
+    char *value;       /* literal object ("7nm") when object == EX_NONE, else NULL */
     double confidence; /* [0, 1] */
     enum ex_status status;
     struct ex_evidence ev;
@@ -129,7 +129,7 @@ struct ex_sanction {
  * with ex_result_free(). Entities are unique by id; facts unique by
  * (subject, pred, object/value); sanctions by (imposer, target, measure). */
 struct ex_result {
-    char *title; /* first non-empty line, trimmed; never NULL (may be "") */
+    char *title;   /* first non-empty line, trimmed; never NULL (may be "") */
     char date[11]; /* article date when the text states one, else "" */
     struct ex_entity *entities;
     size_t n_entities;
@@ -196,8 +196,7 @@ json_t *ex_result_to_json(const struct ex_result *r, const char *article_id, con
  * malloc'd NUL-terminated string of *len bytes (the caller frees it); on
  * EX_E_NOMEM or EX_E_UTF8 (a string that is not valid UTF-8, where the tree
  * would be NULL) *out is NULL. */
-enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id,
-                                const char *text, char **out, size_t *len)
-    __attribute__((warn_unused_result));
+enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id, const char *text,
+                                char **out, size_t *len) __attribute__((warn_unused_result));
 
 #endif

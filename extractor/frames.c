@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_nm[] = {"company", "agency", "country", "organization", "chip",
+static const char *const type_nm[] = {"company", "agency",   "country", "organization", "chip",
                                       "product", "ai_model", "program", "person"};
 
 void frames_free(struct frames *fs)
@@ -213,7 +213,10 @@ enum ex_err frames_new(const char *data, size_t len, struct frames **out, char *
     return EX_OK;
 }
 
-static bool is_cons(char c) { return c >= 'a' && c <= 'z' && !strchr("aeiou", c); }
+static bool is_cons(char c)
+{
+    return c >= 'a' && c <= 'z' && !strchr("aeiou", c);
+}
 
 static bool tail_is(const char *w, size_t wl, size_t at, const char *suf)
 {

@@ -13,25 +13,25 @@
 
 /* Where a role's filler is read from. */
 enum fr_src {
-    FS_AGENT, /* verb: subject (active) or by-phrase (passive); noun: by-phrase, possessor,
+    FS_AGENT,    /* verb: subject (active) or by-phrase (passive); noun: by-phrase, possessor,
                  modifier, or the subject of the verb that takes the noun as object */
-    FS_THEME, /* verb: object (active) or subject (passive); noun: its of-phrase */
-    FS_PP,    /* a prepositional phrase of the trigger (or of its theme/PP nouns) */
-    FS_POSS,  /* noun: its possessor ("Biren's first product") */
-    FS_SELF,  /* noun: the entity it is said to be (apposition, copula) */
-    FS_AFTER, /* the first entity of the role's types after the trigger (the list of "add X
+    FS_THEME,    /* verb: object (active) or subject (passive); noun: its of-phrase */
+    FS_PP,       /* a prepositional phrase of the trigger (or of its theme/PP nouns) */
+    FS_POSS,     /* noun: its possessor ("Biren's first product") */
+    FS_SELF,     /* noun: the entity it is said to be (apposition, copula) */
+    FS_AFTER,    /* the first entity of the role's types after the trigger (the list of "add X
                  ... to the Entity List" when the parser loses the PP) */
     FS_IMPLICIT, /* sanctions' imposer left unsaid (passive without "by", nominalisation):
                     a body named in the sentence, the list's country, the article's
                     main imposer, one named in the previous sentence */
 };
 
-#define FR_MAXSRC 4
+#define FR_MAXSRC  4
 #define FR_MAXROLE 4
-#define FR_MAXLEM 24
+#define FR_MAXLEM  24
 
 struct fr_role {
-    char role; /* 'S', 'O' (facts), 'I', 'T', 'L' (sanctions; L: a list, required) */
+    char role;      /* 'S', 'O' (facts), 'I', 'T', 'L' (sanctions; L: a list, required) */
     unsigned tmask; /* accepted entity types */
     size_t nsrc;
     enum fr_src src[FR_MAXSRC];
@@ -39,11 +39,11 @@ struct fr_role {
 };
 
 struct frame {
-    char kind;   /* 'F' or 'S' */
-    char *name;  /* "frame:<name>" as evidence names it */
-    int what;    /* enum ex_pred or enum ex_measure */
+    char kind;  /* 'F' or 'S' */
+    char *name; /* "frame:<name>" as evidence names it */
+    int what;   /* enum ex_pred or enum ex_measure */
     double conf;
-    char pos;    /* 'v' or 'n' */
+    char pos; /* 'v' or 'n' */
     char *lem[FR_MAXLEM];
     size_t nlem;
     char *gov[FR_MAXLEM]; /* noun/verb governed by one of these lemmas (may be empty) */

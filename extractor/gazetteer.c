@@ -9,17 +9,17 @@
 #include "common/util.h"
 #include "extractor/text.h"
 
-#define GZ_NCLS 44
+#define GZ_NCLS     44
 #define GZ_MAXFIELD 1024
 
 enum gz_case { GZ_C_FIRST, GZ_C_EXACT, GZ_C_ANY };
 
 struct gz_pat {
     uint32_t entry;
-    uint32_t len;   /* code points */
-    uint8_t cmode;  /* enum gz_case */
-    char *surf;     /* folded, case kept */
-    int32_t next;   /* next pattern ending at the same node, or -1 */
+    uint32_t len;  /* code points */
+    uint8_t cmode; /* enum gz_case */
+    char *surf;    /* folded, case kept */
+    int32_t next;  /* next pattern ending at the same node, or -1 */
 };
 
 struct gz {
@@ -28,7 +28,7 @@ struct gz {
     struct gz_pat *pats;
     size_t npats, cappats;
     int32_t *delta; /* nnodes * GZ_NCLS */
-    int32_t *out; /* per node: first pattern ending there, or -1 */
+    int32_t *out;   /* per node: first pattern ending there, or -1 */
     size_t nnodes, capnodes;
     uint8_t cls[256]; /* gz_cls of every byte */
     /* the trie in 16 bits when nnodes <= GZ_MAX16 (else NULL: delta is used):
@@ -49,14 +49,22 @@ static int gz_cls(unsigned char c)
     if (c >= '0' && c <= '9')
         return 26 + (c - '0');
     switch (c) {
-    case ' ': return 36;
-    case '.': return 37;
-    case '-': return 38;
-    case '\'': return 39;
-    case '&': return 40;
-    case '+': return 41;
-    case '/': return 42;
-    default: return 43;
+    case ' ':
+        return 36;
+    case '.':
+        return 37;
+    case '-':
+        return 38;
+    case '\'':
+        return 39;
+    case '&':
+        return 40;
+    case '+':
+        return 41;
+    case '/':
+        return 42;
+    default:
+        return 43;
     }
 }
 
@@ -163,8 +171,8 @@ static enum ex_err add_pattern(struct gz *g, uint32_t entry, const char *a, size
         u = v;
     }
     struct gz_pat *p = &g->pats[g->npats];
-    *p = (struct gz_pat){.entry = entry, .len = (uint32_t)kl, .cmode = cmode, .surf = surf,
-                         .next = -1};
+    *p = (struct gz_pat){
+        .entry = entry, .len = (uint32_t)kl, .cmode = cmode, .surf = surf, .next = -1};
     surf = NULL;
     /* keep entry order along the chain: earlier entries win ties */
     int32_t *link = &g->out[u];
@@ -378,7 +386,10 @@ const struct gz_entry *gz_entry(const struct gz *g, uint32_t i)
     return i < g->nents ? &g->ents[i] : NULL;
 }
 
-size_t gz_count(const struct gz *g) { return g->nents; }
+size_t gz_count(const struct gz *g)
+{
+    return g->nents;
+}
 
 long gz_find(const struct gz *g, const char *name)
 {

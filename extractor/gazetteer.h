@@ -17,8 +17,8 @@
 #define GZ_DEMONYM EX_T__COUNT
 
 enum gz_flag {
-    GZ_F_EXT = 1,  /* a family: model tokens may follow ("Ascend" 910B) */
-    GZ_F_NEED = 2, /* only counts with a model ("Mate" 60) */
+    GZ_F_EXT = 1,       /* a family: model tokens may follow ("Ascend" 910B) */
+    GZ_F_NEED = 2,      /* only counts with a model ("Mate" 60) */
     GZ_F_NOMENTION = 4, /* matched (for coref/cues) but not an entity mention */
     GZ_F_OUTLET = 8,    /* a news outlet or research firm: reports, never acts or is referred to */
 };
@@ -28,8 +28,8 @@ struct gz_entry {
     unsigned type; /* enum ex_type, or GZ_DEMONYM */
     char country[3];
     unsigned flags;
-    char *slug;        /* ecf_slug(name) into 128 bytes, computed once ("" when none) */
-    char dem_cc[3];    /* GZ_DEMONYM: the country code of the country it names */
+    char *slug;     /* ecf_slug(name) into 128 bytes, computed once ("" when none) */
+    char dem_cc[3]; /* GZ_DEMONYM: the country code of the country it names */
 };
 
 /* One match: code points [s, e) of the text, the entry it names. */

@@ -19,9 +19,9 @@
 #define FAMILY_CONF 0.55
 
 struct fam {
-    uint64_t h;   /* hash of the family word */
-    size_t ent;   /* working entity */
-    size_t sent;  /* first evidence sentence naming it */
+    uint64_t h;  /* hash of the family word */
+    size_t ent;  /* working entity */
+    size_t sent; /* first evidence sentence naming it */
 };
 
 static bool product_type(enum ex_type t)
@@ -160,8 +160,12 @@ enum ex_err infer_families(struct work *w)
             const char *yn = w->ents[y].name;
             if (y == pv[i].s || family_len(yn) != fl || strncasecmp(yn, on, fl))
                 continue;
-            struct wfact g = {.s = pv[i].s, .o = y, .pred = EX_P_DEVELOPS, .conf = FAMILY_CONF,
-                              .status = EX_S_ASSERTED, .sent = fv[k].sent,
+            struct wfact g = {.s = pv[i].s,
+                              .o = y,
+                              .pred = EX_P_DEVELOPS,
+                              .conf = FAMILY_CONF,
+                              .status = EX_S_ASSERTED,
+                              .sent = fv[k].sent,
                               .rule = "family_develops"};
             size_t before = w->nfacts;
             err = push_fact(w, &g);

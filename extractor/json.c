@@ -199,7 +199,10 @@ static void jb_str(struct jw *w, const char *s, size_t n)
     jbuf_put_jstr(&w->b, s, n);
 }
 
-static void jb_cstr(struct jw *b, const char *s) { jb_str(b, s, strlen(s)); }
+static void jb_cstr(struct jw *b, const char *s)
+{
+    jb_str(b, s, strlen(s));
+}
 
 static void jb_int(struct jw *b, unsigned long long v)
 {
@@ -356,8 +359,8 @@ static void jb_sanction(struct jw *b, const struct ex_result *r, const struct ex
     JB_LIT(b, "}");
 }
 
-enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id,
-                                const char *text, char **out, size_t *len)
+enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id, const char *text,
+                                char **out, size_t *len)
 {
     struct jw b = {JBUF_INIT, EX_OK};
     *out = NULL;

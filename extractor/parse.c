@@ -36,8 +36,10 @@ enum ex_err pz_new(const char *data_dir, struct pz **out, char *errbuf, size_t e
         int k = snprintf(probe, sizeof probe, "%s/en/4.0.dict", data_dir);
         if (k < 0 || (size_t)k >= sizeof probe || access(probe, R_OK) != 0) {
             if (errbuf && errcap)
-                snprintf(errbuf, errcap, "Link Grammar's English dictionary not found: "
-                                         "no readable %s/en/4.0.dict", data_dir);
+                snprintf(errbuf, errcap,
+                         "Link Grammar's English dictionary not found: "
+                         "no readable %s/en/4.0.dict",
+                         data_dir);
             return EX_E_DATA;
         }
     }
@@ -51,8 +53,9 @@ enum ex_err pz_new(const char *data_dir, struct pz **out, char *errbuf, size_t e
     (void)lg_error_clearall();
     if (!p->dict) {
         if (errbuf && errcap)
-            snprintf(errbuf, errcap, "Link Grammar's English dictionary cannot be loaded from %s/en "
-                                     "(Debian package link-grammar)",
+            snprintf(errbuf, errcap,
+                     "Link Grammar's English dictionary cannot be loaded from %s/en "
+                     "(Debian package link-grammar)",
                      own ? data_dir : "/usr/share/link-grammar");
         free(p);
         return EX_E_DATA;
@@ -183,8 +186,7 @@ enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, s
     int nl = sentence_parse(sent, po);
     out->timed_out = parse_options_timer_expired(po);
     bool retried = false;
-    if (nl <= 0 && !out->timed_out && n <= PZ_RETRY_WORDS &&
-        sentence_length(sent) > 0) {
+    if (nl <= 0 && !out->timed_out && n <= PZ_RETRY_WORDS && sentence_length(sent) > 0) {
         retried = true;
         /* the null-link fallback: the best linkage that skips a few words */
         parse_options_set_min_null_count(po, 1);

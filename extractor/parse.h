@@ -13,15 +13,18 @@
 
 #include "extractor/extract.h"
 
-#define PZ_MAX_WORDS 32   /* longer sentences are not parsed (the gate's cap: parse time
+#define PZ_MAX_WORDS                                                                               \
+    32                 /* longer sentences are not parsed (the gate's cap: parse time
                              grows with the cube of the length) */
-#define PZ_MAX_NULLS 3    /* the null-link fallback skips at most this many words */
-#define PZ_RETRY_WORDS 30 /* ... runs when the complete attempt did not time out, on a
+#define PZ_MAX_NULLS 3 /* the null-link fallback skips at most this many words */
+#define PZ_RETRY_WORDS                                                                             \
+    30                   /* ... runs when the complete attempt did not time out, on a
                              sentence of at most this many words (longer ones are
                              the slow tail and rarely give usable roles) */
-#define PZ_MAX_SECONDS 1  /* Link Grammar's max_parse_time, per parse attempt */
-#define PZ_LINKAGES 1000 /* linkages the library post-processes and ranks (fewer: a random sample) */
-#define PZ_TOPK 3      /* linkages read per parse: the best, then the next ones by cost */
+#define PZ_MAX_SECONDS 1 /* Link Grammar's max_parse_time, per parse attempt */
+#define PZ_LINKAGES                                                                                \
+    1000          /* linkages the library post-processes and ranks (fewer: a random sample) */
+#define PZ_TOPK 3 /* linkages read per parse: the best, then the next ones by cost */
 #define PZ_NONE UINT32_MAX
 
 struct pz;
@@ -35,8 +38,8 @@ struct pz_word {
 };
 
 struct pz_link {
-    uint16_t l, r;    /* word indexes, l < r */
-    const char *lab;  /* "Ss*s", "MVp", ... */
+    uint16_t l, r;   /* word indexes, l < r */
+    const char *lab; /* "Ss*s", "MVp", ... */
 };
 
 /* A parse: words and links of one linkage. All strings live in arena. */

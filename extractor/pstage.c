@@ -19,7 +19,7 @@
 
 #define PS_HEDGE 0.6
 #define PS_COREF 0.85
-#define PS_MAXE 8
+#define PS_MAXE  8
 /* The article's parse budget, counted, not clocked, so that the same article
  * gives the same facts on any machine and under any load: at most
  * PS_MAX_PARSES sentences and PS_WORD_BUDGET words parsed, the most
@@ -40,9 +40,12 @@
 /* A safety net only: parse CPU time per article (the calling thread's). Hit
  * only when single parses are pathologically slow; then the article keeps
  * the frames found so far and the token rules' results, and --explain says so. */
-#define PS_BUDGET_MS 3000.0
+#define PS_BUDGET_MS  3000.0
 
-static const char *ename(const struct work *w, size_t e) { return w->ents[e].name; }
+static const char *ename(const struct work *w, size_t e)
+{
+    return w->ents[e].name;
+}
 
 static bool has_lexicon(const struct tk_sent *ts, const struct lexicon *lx)
 {
@@ -246,8 +249,7 @@ static bool frame_fits(const struct work *w, size_t si, const struct tk_sent *ts
             }
         }
         for (size_t i = 0; i < n; i++) {
-            if (i == j || !(ra->tmask & (1u << w->ents[e[i]].type)) ||
-                connected(w, si, e[i], e[j]))
+            if (i == j || !(ra->tmask & (1u << w->ents[e[i]].type)) || connected(w, si, e[i], e[j]))
                 continue;
             if (f->kind == 'F' ? !fact_exists(w, e[i], e[j], f->what)
                                : foreign(w, e[i], e[j]) && !sanc_exists(w, e[i], e[j], f->what)) {
@@ -308,8 +310,9 @@ static bool build_words(const struct work *w, const struct tk_sent *ts, size_t m
                               !put_word(ws, &used, ph2, strlen(ph2), (uint32_t)i)))
                 return false;
             /* a possessive reference keeps its case: "its addition" */
-            if ((t->flags & TF_COREF) && ((t->wl == 3 && !memcmp(t->w, "its", 3)) ||
-                                          (t->wl == 5 && !memcmp(t->w, "their", 5))) &&
+            if ((t->flags & TF_COREF) &&
+                ((t->wl == 3 && !memcmp(t->w, "its", 3)) ||
+                 (t->wl == 5 && !memcmp(t->w, "their", 5))) &&
                 !put_word(ws, &used, "'s", 2, (uint32_t)i))
                 return false;
             continue;
@@ -472,8 +475,8 @@ static enum ex_err list_country(struct work *w, size_t list, size_t *out)
  * List", "its addition to the list"): a body named in the sentence, the
  * list's country, the article's main imposer, a body named in the previous
  * evidence sentence. SIZE_MAX when none fits. */
-static enum ex_err implicit_imposer(struct work *w, size_t si, size_t at, size_t tgt,
-                                    size_t list, size_t *out)
+static enum ex_err implicit_imposer(struct work *w, size_t si, size_t at, size_t tgt, size_t list,
+                                    size_t *out)
 {
     *out = body_in(w, &w->toks[si], at, tgt);
     if (*out != SIZE_MAX)
@@ -492,9 +495,8 @@ static enum ex_err implicit_imposer(struct work *w, size_t si, size_t at, size_t
     return EX_OK;
 }
 
-static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts,
-                        const struct frame *f, size_t *const ent[FR_MAXROLE],
-                        const size_t *nent, bool hedged)
+static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts, const struct frame *f,
+                        size_t *const ent[FR_MAXROLE], const size_t *nent, bool hedged)
 {
     enum ex_err err = EX_OK;
     size_t a = SIZE_MAX, b = SIZE_MAX; /* role indexes: S/I and O/T */
@@ -516,26 +518,30 @@ static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts,
             if (f->kind == 'F') {
                 if (fact_exists(w, x, y, f->what)) {
                     work_xp(w, "    frame %s: %s %s %s already found by the token rules\n", f->name,
-                       ename(w, x), ex_pred_name((enum ex_pred)f->what), ename(w, y));
+                            ename(w, x), ex_pred_name((enum ex_pred)f->what), ename(w, y));
                     continue;
                 }
-                struct wfact fa = {.s = x, .o = y, .pred = (enum ex_pred)f->what, .conf = conf,
-                                   .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED, .sent = si,
+                struct wfact fa = {.s = x,
+                                   .o = y,
+                                   .pred = (enum ex_pred)f->what,
+                                   .conf = conf,
+                                   .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED,
+                                   .sent = si,
                                    .rule = f->name};
                 work_xp(w, "    frame %s FIRED: fact %s %s %s%s\n", f->name, ename(w, x),
-                   ex_pred_name(fa.pred), ename(w, y), hedged ? " (hedged)" : "");
+                        ex_pred_name(fa.pred), ename(w, y), hedged ? " (hedged)" : "");
                 if ((err = push_fact(w, &fa)))
                     return err;
                 continue;
             }
             if (!foreign(w, x, y)) {
                 work_xp(w, "    frame %s dropped: %s and %s are of one country\n", f->name,
-                   ename(w, x), ename(w, y));
+                        ename(w, x), ename(w, y));
                 continue;
             }
             if (sanc_exists(w, x, y, f->what)) {
                 work_xp(w, "    frame %s: %s -> %s %s already found by the token rules\n", f->name,
-                   ename(w, x), ename(w, y), ex_measure_name((enum ex_measure)f->what));
+                        ename(w, x), ename(w, y), ex_measure_name((enum ex_measure)f->what));
                 continue;
             }
             struct wsanc s;
@@ -561,7 +567,7 @@ static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts,
                 }
             }
             work_xp(w, "    frame %s FIRED: sanction %s -> %s %s%s\n", f->name, ename(w, x),
-               ename(w, y), ex_measure_name(s.measure), hedged ? " (hedged)" : "");
+                    ename(w, y), ex_measure_name(s.measure), hedged ? " (hedged)" : "");
             if ((err = push_sanc(w, &s)))
                 return err;
         }
@@ -612,8 +618,8 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
                 work_xp(w, "    frame %s on '%s': %c (", f->name, b, f->role[r].role);
                 for (size_t s = 0; s < f->role[r].nsrc; s++)
                     work_xp(w, "%s%s%s%s", s ? "," : "", src_name(f->role[r].src[s]),
-                       f->role[r].src[s] == FS_PP ? ":" : "",
-                       f->role[r].src[s] == FS_PP ? f->role[r].prep[s] : "");
+                            f->role[r].src[s] == FS_PP ? ":" : "",
+                            f->role[r].src[s] == FS_PP ? f->role[r].prep[s] : "");
                 work_xp(w, ") =");
                 for (size_t q = 0; q < nent[r]; q++)
                     work_xp(w, " [%s]", ename(w, ebuf[r][q]));
@@ -643,7 +649,8 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
             if (imp != SIZE_MAX && (f->role[r].tmask & (1u << w->ents[imp].type))) {
                 ebuf[r][0] = imp;
                 nent[r] = 1;
-                work_xp(w, "    frame %s on '%s': I (implicit) = [%s]\n", f->name, b, ename(w, imp));
+                work_xp(w, "    frame %s on '%s': I (implicit) = [%s]\n", f->name, b,
+                        ename(w, imp));
             }
         }
         ok = true;
@@ -671,7 +678,8 @@ static void explain_sentence(struct work *w, size_t si, const struct tk_sent *ts
 {
     const struct tx_sent *s = &w->sents[si];
     work_xp(w, "sentence %zu [%zu,%zu): %.*s\n", si, (size_t)s->s, (size_t)s->e,
-       (int)(tx_byte(&w->tx, s->e) - tx_byte(&w->tx, s->s)), w->tx.orig + tx_byte(&w->tx, s->s));
+            (int)(tx_byte(&w->tx, s->e) - tx_byte(&w->tx, s->s)),
+            w->tx.orig + tx_byte(&w->tx, s->s));
     work_xp(w, "  mentions:");
     size_t k = 0;
     for (size_t i = 0; i < ts->n; i++) {
@@ -680,21 +688,23 @@ static void explain_sentence(struct work *w, size_t si, const struct tk_sent *ts
             continue;
         for (size_t j = 0; j < t->ne; j++, k++)
             work_xp(w, " [%s:%s%s]", ename(w, t->ent[j]), ex_type_name(w->ents[t->ent[j]].type),
-               (t->flags & TF_COREF) ? ",reference" : (t->flags & TF_GROUP) ? ",group" : "");
+                    (t->flags & TF_COREF)   ? ",reference"
+                    : (t->flags & TF_GROUP) ? ",group"
+                                            : "");
     }
     work_xp(w, "%s\n", k ? "" : " none");
     for (size_t i = 0; i < w->nfacts; i++) {
         const struct wfact *f = &w->facts[i];
         if (f->sent == si)
             work_xp(w, "  rule %s: fact %s %s %s (%s)\n", f->rule, ename(w, f->s),
-               ex_pred_name(f->pred), f->o == EX_NONE ? f->value : ename(w, f->o),
-               ex_status_name(f->status));
+                    ex_pred_name(f->pred), f->o == EX_NONE ? f->value : ename(w, f->o),
+                    ex_status_name(f->status));
     }
     for (size_t i = 0; i < w->nsanc; i++) {
         const struct wsanc *x = &w->sanc[i];
         if (x->sent == si)
             work_xp(w, "  rule %s: sanction %s -> %s %s (%s)\n", x->rule, ename(w, x->imp),
-               ename(w, x->tgt), ex_measure_name(x->measure), ex_status_name(x->status));
+                    ename(w, x->tgt), ex_measure_name(x->measure), ex_status_name(x->status));
     }
 }
 
@@ -796,13 +806,15 @@ static enum ex_err parse_one(struct work *w, const struct cand *c, const struct 
     if (err)
         return err;
     if (w->xp) {
-        work_xp(w, "  parse: %zu words, %.1f ms, %s%s%s, %ld found, %ld ranked, %zu linkage(s) "
-                   "read\n", ws->n, *ms, np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
-           p[0].retried ? " (null-link retry)" : "", p[0].timed_out ? ", timed out" : "",
-           p[0].found, p[0].pp, np);
+        work_xp(w,
+                "  parse: %zu words, %.1f ms, %s%s%s, %ld found, %ld ranked, %zu linkage(s) "
+                "read\n",
+                ws->n, *ms, np ? (p[0].nulls ? "null links" : "complete") : "no linkage",
+                p[0].retried ? " (null-link retry)" : "", p[0].timed_out ? ", timed out" : "",
+                p[0].found, p[0].pp, np);
         for (size_t k = 0; np && k < p[0].nk; k++)
             work_xp(w, "    link %s(%s, %s)\n", p[0].k[k].lab, p[0].w[p[0].k[k].l].text,
-               p[0].w[p[0].k[k].r].text);
+                    p[0].w[p[0].k[k].r].text);
     }
     bool hedged = has_lexicon(ts, rules_known(R, LX_HEDGE));
     bool hypo = has_lexicon(ts, rules_known(R, LX_HYPO));
@@ -816,7 +828,7 @@ static enum ex_err parse_one(struct work *w, const struct cand *c, const struct 
             work_xp(w, "  linkage %zu (the ones before added nothing)\n", k + 1);
             for (size_t q = 0; q < p[k].nk; q++)
                 work_xp(w, "    link %s(%s, %s)\n", p[k].k[q].lab, p[k].w[p[k].k[q].l].text,
-                   p[k].w[p[k].k[q].r].text);
+                        p[k].w[p[k].k[q].r].text);
         }
         err = run_linkage(w, c->si, ts, ws, &p[k], hedged, hypo);
     }
@@ -871,8 +883,8 @@ enum ex_err parse_stage(struct work *w)
     for (size_t i = 0; i < nc && !err; i++) {
         const struct cand *c = &cs[i];
         if (w->xp)
-            work_xp(w, "sentence %zu (candidate %zu of %zu, most promising first):\n", c->si,
-                    i + 1, nc);
+            work_xp(w, "sentence %zu (candidate %zu of %zu, most promising first):\n", c->si, i + 1,
+                    nc);
         if (!all) {
             if (!gate(w, c->si, trig, false)) {
                 work_xp(w, "  parse: not needed any more (the parses before found its pairs)\n");
@@ -880,8 +892,10 @@ enum ex_err parse_stage(struct work *w)
             }
             if (parses >= PS_MAX_PARSES || used + c->words > PS_WORD_BUDGET ||
                 spent >= PS_BUDGET_MS) {
-                work_xp(w, "  parse: skipped (%zu words; the article's parse budget has %zu "
-                           "left)\n", c->words, used < PS_WORD_BUDGET ? PS_WORD_BUDGET - used : 0);
+                work_xp(w,
+                        "  parse: skipped (%zu words; the article's parse budget has %zu "
+                        "left)\n",
+                        c->words, used < PS_WORD_BUDGET ? PS_WORD_BUDGET - used : 0);
                 continue;
             }
         }

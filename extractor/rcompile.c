@@ -262,9 +262,9 @@ static enum ex_err compile_features(struct rules *r)
                 f = r->nodef;
             ru->req[f / 64] |= (uint64_t)1 << (f % 64);
         }
-        enum rule_set set = ru->kind == 'F'                ? RS_FACTS
+        enum rule_set set = ru->kind == 'F'            ? RS_FACTS
                             : ru->istrat[0] == ST_NONE ? RS_SANC_NAMED
-                                                           : RS_SANC_IMPLICIT;
+                                                       : RS_SANC_IMPLICIT;
         r->rset[set][i / 64] |= (uint64_t)1 << (i % 64);
     }
 out:
@@ -290,8 +290,7 @@ enum ex_err rules_compile(struct rules *r)
     for (size_t i = 0; i < r->nr && !err; i++)
         for (size_t e = 0; e < r->r[i].nel && !err; e++)
             if (r->r[i].el[e].kind == RE_WORD)
-                err = compile_phrases(r, r->r[i].el[e].alts, r->r[i].el[e].nalt,
-                                      &r->r[i].el[e].ps);
+                err = compile_phrases(r, r->r[i].el[e].alts, r->r[i].el[e].nalt, &r->r[i].el[e].ps);
     if (err)
         return err;
     r->nvoc = r->voc->n;

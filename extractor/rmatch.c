@@ -37,8 +37,8 @@ static inline bool code_eq(const struct pset *ps, uint32_t c, const struct tok *
 }
 
 /* Tokens consumed by phrase p at t[i] (within n), or 0. */
-static inline size_t ph_match(const struct pset *ps, const struct rphrase *p,
-                              const struct tok *t, size_t n, size_t i)
+static inline size_t ph_match(const struct pset *ps, const struct rphrase *p, const struct tok *t,
+                              size_t n, size_t i)
 {
     if (p->n == 0 || i >= n || p->n > n - i)
         return 0;
@@ -246,14 +246,14 @@ static bool m_word(struct mstate *st, size_t ei, size_t ti, const struct relem *
 
 /* Words that open a parenthetical: a determiner or quantity of a noun
  * phrase, or a relative pronoun. An entity ("Huawei's unit") opens one too. */
-static const char *const ap_open[] = {"a", "an", "the", "its", "their", "one", "two",
-                                      "three", "another", "both", "which", "who", "whose",
-                                      "former", "now", "then", "once", "itself", "also"};
+static const char *const ap_open[] = {
+    "a",     "an",  "the",   "its",    "their", "one",  "two",  "three",  "another", "both",
+    "which", "who", "whose", "former", "now",   "then", "once", "itself", "also"};
 /* Words that end the parenthetical's candidacy: a new clause of the main
  * sentence, or a quote. */
-static const char *const ap_stop[] = {"said", "says", "but", "while", "when", "where",
-                                      "after", "before", "because", "although", ";", "\"",
-                                      "(", ")"};
+static const char *const ap_stop[] = {"said",  "says",  "but",    "while",   "when",
+                                      "where", "after", "before", "because", "although",
+                                      ";",     "\"",    "(",      ")"};
 #define AP_MAX 14 /* tokens inside the commas */
 
 static bool ap_word(const struct tok *t, const char *const *list, size_t nl)
@@ -297,8 +297,7 @@ static bool m_el(struct mstate *st, size_t ei, size_t ti, const struct relem *ps
                 const struct tok *g = &st->t[ti + k - 1];
                 /* a gap never skips an entity that could fill the slot before
                  * it: the nearest candidate is the one meant */
-                if (ps && g->kind == TK_ENT && (g->tmask & ps->tmask) &&
-                    !same_ents(g, &st->t[pt]))
+                if (ps && g->kind == TK_ENT && (g->tmask & ps->tmask) && !same_ents(g, &st->t[pt]))
                     return false;
             }
             if (m_el(st, ei + 1, ti + k, ps, pt))

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define RL_MAXCHAIN 8
-#define RL_DEPTH 5
+#define RL_DEPTH    5
 
 /* Whether a link label's type (its upper-case prefix) is exactly type. */
 static bool lt(const char *lab, const char *type)
@@ -59,7 +59,8 @@ static bool base_is(const struct rl_ctx *c, size_t i, const char *const *set)
     return false;
 }
 
-static const char *const be_forms[] = {"is", "are", "was", "were", "be", "been", "being", "am", NULL};
+static const char *const be_forms[] = {"is",   "are",   "was", "were", "be",
+                                       "been", "being", "am",  NULL};
 static const char *const conj_words[] = {"and", "or", "but", NULL};
 static const char *const rel_words[] = {"that", "which", "who", "whom", NULL};
 
@@ -92,8 +93,8 @@ size_t rl_chain(const struct rl_ctx *c, size_t t, size_t *out, bool *passive)
                                 lt(l->lab, "TO") || lt(l->lab, "IV"))) {
                 next = l->l;
                 const char *s = lsub(l->lab);
-                if (lt(l->lab, "P") && (s[0] == 'v' || (s[0] == 'a' && strstr(p->w[cur].text,
-                                                                              ".v-d"))))
+                if (lt(l->lab, "P") &&
+                    (s[0] == 'v' || (s[0] == 'a' && strstr(p->w[cur].text, ".v-d"))))
                     *passive = true;
             } else if (lt(l->lab, "VJ") && (l->l == cur || l->r == cur)) {
                 size_t o = l->l == cur ? l->r : l->l;
@@ -285,8 +286,8 @@ bool rl_negated(const struct rl_ctx *c, size_t t)
     return false;
 }
 
-size_t rl_role_words(const struct rl_ctx *c, size_t t, char pos, enum fr_src src,
-                     const char *prep, size_t *out)
+size_t rl_role_words(const struct rl_ctx *c, size_t t, char pos, enum fr_src src, const char *prep,
+                     size_t *out)
 {
     size_t n = 0, ch[RL_MAXCHAIN], nch = 0;
     bool passive = false, relsubj = false;

@@ -29,8 +29,8 @@ char rl_pos(const struct rl_ctx *c, size_t i);
 
 /* The words trigger t's role src reads (for FS_PP, preposition prep),
  * before entity resolution. *passive receives the chain's voice. */
-size_t rl_role_words(const struct rl_ctx *c, size_t t, char pos, enum fr_src src,
-                     const char *prep, size_t *out);
+size_t rl_role_words(const struct rl_ctx *c, size_t t, char pos, enum fr_src src, const char *prep,
+                     size_t *out);
 /* The words of t's verb chain (t first), and whether it is passive. */
 size_t rl_chain(const struct rl_ctx *c, size_t t, size_t *out, bool *passive);
 /* The verb that takes noun n as its object, or SIZE_MAX. */

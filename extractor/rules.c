@@ -10,7 +10,7 @@
 #include "extractor/text.h"
 
 #define RL_MAXFIELDS 6
-#define RL_MAXGAP 40
+#define RL_MAXGAP    40
 
 struct parse {
     struct rules *r;
@@ -76,14 +76,22 @@ const struct lexicon *rules_lex(const struct rules *r, const char *name)
 static int parse_role(char c)
 {
     switch (c) {
-    case 'S': return RR_S;
-    case 'O': return RR_O;
-    case 'I': return RR_I;
-    case 'T': return RR_T;
-    case 'X': return RR_X;
-    case 'L': return RR_L;
-    case 'V': return RR_V;
-    default: return -1;
+    case 'S':
+        return RR_S;
+    case 'O':
+        return RR_O;
+    case 'I':
+        return RR_I;
+    case 'T':
+        return RR_T;
+    case 'X':
+        return RR_X;
+    case 'L':
+        return RR_L;
+    case 'V':
+        return RR_V;
+    default:
+        return -1;
     }
 }
 
@@ -398,8 +406,7 @@ static enum ex_err parse_line(struct parse *p, const char *l, size_t n)
     return err;
 }
 
-enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *errbuf,
-                      size_t errcap)
+enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *errbuf, size_t errcap)
 {
     enum ex_err err = EX_OK;
     struct rules *r = calloc(1, sizeof *r);

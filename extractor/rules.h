@@ -29,8 +29,8 @@ enum re_kind { RE_WORD, RE_SLOT, RE_GAP, RE_NODE, RE_APPOS };
 struct rphrase {
     uint32_t off; /* its words: rules->words[off .. off + n) */
     uint32_t n;
-    bool keep;    /* "'s" or one punctuation mark: a gap stays tied to the slot before */
-    bool spaced;  /* the entry contains a space (never a single-word entry for lex_has) */
+    bool keep;   /* "'s" or one punctuation mark: a gap stays tied to the slot before */
+    bool spaced; /* the entry contains a space (never a single-word entry for lex_has) */
 };
 
 struct vocab;
@@ -42,13 +42,13 @@ struct pset {
     size_t n;
     uint32_t *key, *idx; /* (first word id, phrase index), sorted; exact first words only */
     size_t nkey;
-    uint32_t *pfx;       /* indexes of the phrases whose first word is a prefix */
+    uint32_t *pfx; /* indexes of the phrases whose first word is a prefix */
     size_t npfx;
-    uint64_t *first;     /* bitset over ids: first words of the exact-first phrases */
-    uint64_t *single;    /* bitset over ids: single-word entries without spaces */
-    size_t bsw;          /* uint64_t words per bitset */
-    const uint32_t *words;     /* borrowed: rules->words */
-    const struct vocab *voc;   /* borrowed: rules->voc (prefix stems) */
+    uint64_t *first;         /* bitset over ids: first words of the exact-first phrases */
+    uint64_t *single;        /* bitset over ids: single-word entries without spaces */
+    size_t bsw;              /* uint64_t words per bitset */
+    const uint32_t *words;   /* borrowed: rules->words */
+    const struct vocab *voc; /* borrowed: rules->voc (prefix stems) */
 };
 
 /* Roles a slot can bind. */
@@ -56,13 +56,13 @@ enum re_role { RR_S, RR_O, RR_I, RR_T, RR_X, RR_L, RR_V, RR_ANON, RR__COUNT };
 
 struct relem {
     enum re_kind kind;
-    char quant;         /* 0, '?' or '*' */
-    enum re_role role;  /* RE_SLOT / RE_NODE */
-    unsigned tmask;     /* RE_SLOT: accepted entity types */
-    unsigned gap;       /* RE_GAP: at most this many tokens */
-    char **alts;        /* RE_WORD: alternatives, words separated by ' ' */
+    char quant;        /* 0, '?' or '*' */
+    enum re_role role; /* RE_SLOT / RE_NODE */
+    unsigned tmask;    /* RE_SLOT: accepted entity types */
+    unsigned gap;      /* RE_GAP: at most this many tokens */
+    char **alts;       /* RE_WORD: alternatives, words separated by ' ' */
     size_t nalt;
-    struct pset ps;     /* RE_WORD: the alternatives, compiled */
+    struct pset ps; /* RE_WORD: the alternatives, compiled */
 };
 
 enum rule_flag {
@@ -86,7 +86,7 @@ enum re_strat {
 #define RULE_MAXSTRAT 6
 
 struct rule {
-    char kind; /* 'F' or 'S' */
+    char kind;     /* 'F' or 'S' */
     uint64_t *req; /* owned, compiled: the features it needs (rules->nfw words) */
     char *name;
     int what; /* enum ex_pred or enum ex_measure */
@@ -114,11 +114,33 @@ enum rule_set {
 };
 
 enum lx_known {
-    LX_HEDGE, LX_NEGATOR, LX_DENY, LX_COREF_ITS, LX_COREF_COMPANY, LX_COREF_COUNTRY,
-    LX_COREF_CHIPS, LX_GROUPNOUN, LX_STOPWORD, LX_CONJ, LX_MODELSUFFIX, LX_CAPSTOP,
-    LX_ORGSUFFIX, LX_ORGWORD, LX_TITLE, LX_COCUE, LX_COCUE_PLURAL, LX_COLIKE, LX_CHIPWORD,
-    LX_HYPO, LX_COREF_PRON, LX_DESC_COMPANY, LX_DESC_GOV, LX_CUE_ADVERB, LX_CLAUSE,
-    LX_COREF_LIST, LX_COREF_CHIP,
+    LX_HEDGE,
+    LX_NEGATOR,
+    LX_DENY,
+    LX_COREF_ITS,
+    LX_COREF_COMPANY,
+    LX_COREF_COUNTRY,
+    LX_COREF_CHIPS,
+    LX_GROUPNOUN,
+    LX_STOPWORD,
+    LX_CONJ,
+    LX_MODELSUFFIX,
+    LX_CAPSTOP,
+    LX_ORGSUFFIX,
+    LX_ORGWORD,
+    LX_TITLE,
+    LX_COCUE,
+    LX_COCUE_PLURAL,
+    LX_COLIKE,
+    LX_CHIPWORD,
+    LX_HYPO,
+    LX_COREF_PRON,
+    LX_DESC_COMPANY,
+    LX_DESC_GOV,
+    LX_CUE_ADVERB,
+    LX_CLAUSE,
+    LX_COREF_LIST,
+    LX_COREF_CHIP,
     LX__COUNT
 };
 
@@ -128,10 +150,10 @@ struct rules {
     struct lexicon *lx;
     size_t nlx;
     /* compiled (rmatch.c) */
-    struct vocab *voc;  /* owned: the interned words */
-    size_t nvoc;        /* ids are 1..nvoc */
-    size_t bswords;     /* uint64_t words in a bitset over ids */
-    uint32_t *words;    /* owned: words of all phrases (ids, maybe | RW_PREFIX) */
+    struct vocab *voc; /* owned: the interned words */
+    size_t nvoc;       /* ids are 1..nvoc */
+    size_t bswords;    /* uint64_t words in a bitset over ids */
+    uint32_t *words;   /* owned: words of all phrases (ids, maybe | RW_PREFIX) */
     size_t nwords, capwords;
     const struct lexicon *known[LX__COUNT]; /* borrowed from lx; NULL when absent */
     /* the rule prefilter (rmatch.c, compile_features): features 0..nwfeat-1
@@ -142,10 +164,10 @@ struct rules {
     unsigned *slotmask; /* owned: nslotf entity type masks */
     size_t nrw;         /* uint64_t words in a bitset over rules */
     uint64_t *rset[3];  /* owned: the rules of each enum rule_set (nrw words each) */
-    uint32_t *kmask;   /* owned, per id: the known lexicons it is a single-word entry of */
-    uint32_t kpfx;     /* the known lexicons with '~' entries (checked by text) */
-    uint32_t *kfirst;  /* owned, per id: the known lexicons with an entry starting with it */
-    uint32_t id1[128]; /* the id of each one-character ASCII word */
+    uint32_t *kmask;    /* owned, per id: the known lexicons it is a single-word entry of */
+    uint32_t kpfx;      /* the known lexicons with '~' entries (checked by text) */
+    uint32_t *kfirst;   /* owned, per id: the known lexicons with an entry starting with it */
+    uint32_t id1[128];  /* the id of each one-character ASCII word */
 };
 
 #define RM_MAXX 6
@@ -158,8 +180,8 @@ struct rmatch {
     size_t start, end; /* tokens [start, end) */
 };
 
-enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *errbuf,
-                      size_t errcap) __attribute__((warn_unused_result));
+enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *errbuf, size_t errcap)
+    __attribute__((warn_unused_result));
 void rules_free(struct rules *r);
 
 /* The lexicon called name, or NULL. */

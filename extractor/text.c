@@ -11,16 +11,14 @@
 #define L TXC_LOWER
 #define U TXC_UPPER
 const unsigned char tx_ctab[256] = {
-    ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
-    ['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
-    ['a'] = L, ['b'] = L, ['c'] = L, ['d'] = L, ['e'] = L, ['f'] = L, ['g'] = L,
-    ['h'] = L, ['i'] = L, ['j'] = L, ['k'] = L, ['l'] = L, ['m'] = L, ['n'] = L,
-    ['o'] = L, ['p'] = L, ['q'] = L, ['r'] = L, ['s'] = L, ['t'] = L, ['u'] = L,
-    ['v'] = L, ['w'] = L, ['x'] = L, ['y'] = L, ['z'] = L,
-    ['A'] = U, ['B'] = U, ['C'] = U, ['D'] = U, ['E'] = U, ['F'] = U, ['G'] = U,
-    ['H'] = U, ['I'] = U, ['J'] = U, ['K'] = U, ['L'] = U, ['M'] = U, ['N'] = U,
-    ['O'] = U, ['P'] = U, ['Q'] = U, ['R'] = U, ['S'] = U, ['T'] = U, ['U'] = U,
-    ['V'] = U, ['W'] = U, ['X'] = U, ['Y'] = U, ['Z'] = U,
+    ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D, ['6'] = D, ['7'] = D,
+    ['8'] = D, ['9'] = D, ['a'] = L, ['b'] = L, ['c'] = L, ['d'] = L, ['e'] = L, ['f'] = L,
+    ['g'] = L, ['h'] = L, ['i'] = L, ['j'] = L, ['k'] = L, ['l'] = L, ['m'] = L, ['n'] = L,
+    ['o'] = L, ['p'] = L, ['q'] = L, ['r'] = L, ['s'] = L, ['t'] = L, ['u'] = L, ['v'] = L,
+    ['w'] = L, ['x'] = L, ['y'] = L, ['z'] = L, ['A'] = U, ['B'] = U, ['C'] = U, ['D'] = U,
+    ['E'] = U, ['F'] = U, ['G'] = U, ['H'] = U, ['I'] = U, ['J'] = U, ['K'] = U, ['L'] = U,
+    ['M'] = U, ['N'] = U, ['O'] = U, ['P'] = U, ['Q'] = U, ['R'] = U, ['S'] = U, ['T'] = U,
+    ['U'] = U, ['V'] = U, ['W'] = U, ['X'] = U, ['Y'] = U, ['Z'] = U,
 };
 #undef D
 #undef L
@@ -42,22 +40,55 @@ static char fold_cp(uint32_t cp)
     if (cp >= 0xC0 && cp <= 0xFF)
         return latin1_fold[cp - 0xC0];
     switch (cp) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x00B4:
-    case 0x02BC: case 0xFF07:
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032:
+    case 0x00B4:
+    case 0x02BC:
+    case 0xFF07:
         return '\'';
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB: case 0x00BB:
-    case 0x2033: case 0xFF02:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x00AB:
+    case 0x00BB:
+    case 0x2033:
+    case 0xFF02:
         return '"';
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
-    case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+    case 0xFE58:
+    case 0xFE63:
+    case 0xFF0D:
         return '-';
-    case 0x00A0: case 0x2000: case 0x2001: case 0x2002: case 0x2003: case 0x2004:
-    case 0x2005: case 0x2006: case 0x2007: case 0x2008: case 0x2009: case 0x200A:
-    case 0x202F: case 0x205F: case 0x3000:
+    case 0x00A0:
+    case 0x2000:
+    case 0x2001:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200A:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
         return ' ';
     case 0x2026:
         return '.';
-    case 0x2028: case 0x2029:
+    case 0x2028:
+    case 0x2029:
         return '\n';
     default:
         return TX_OTHER;
@@ -111,7 +142,7 @@ static size_t count_cps(const char *text, size_t len)
 static inline bool printable8(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u;
-    uint64_t ctl = (w - 0x20 * ones) & ~w;        /* high bit: a byte below 0x20 */
+    uint64_t ctl = (w - 0x20 * ones) & ~w; /* high bit: a byte below 0x20 */
     uint64_t del = ((w ^ 0x7f * ones) - ones) & ~(w ^ 0x7f * ones); /* a byte 0x7f */
     return !((w | ctl | del) & TX_HIGH);
 }
@@ -206,23 +237,24 @@ void tx_free(struct tx *t)
 
 /* Abbreviations that never end a sentence when followed by a capital. */
 static const char *const abbrev_inner[] = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "st", "jr",
-    "sr", "vs", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "fig", "approx", "no", "nos", "vol", "mt", "ft", "pres",
-    "rev", "hon", "messrs", "cf", "al",
+    "mr",  "mrs", "ms",  "dr",   "prof", "sen", "rep",    "gov", "gen",    "lt",  "col",
+    "st",  "jr",  "sr",  "vs",   "e.g",  "i.e", "jan",    "feb", "mar",    "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct",  "nov", "dec",    "fig", "approx", "no",  "nos",
+    "vol", "mt",  "ft",  "pres", "rev",  "hon", "messrs", "cf",  "al",
 };
 /* Abbreviations that may also close a sentence ("... in the U.S. The ..."). */
 static const char *const abbrev_final[] = {
-    "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co", "ltd", "etc", "llc", "plc", "bros",
-    "p.m", "a.m", "u.s.a",
+    "u.s", "u.k", "u.n", "e.u",  "inc", "corp", "co",    "ltd",
+    "etc", "llc", "plc", "bros", "p.m", "a.m",  "u.s.a",
 };
 /* Words that start a new sentence after an abbreviation like "U.S.". */
 static const char *const starters[] = {
-    "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "as", "but",
-    "and", "however", "meanwhile", "a", "an", "he", "she", "they", "we", "i", "such",
-    "while", "although", "according", "after", "before", "since", "with", "for", "if",
-    "when", "yet", "still", "also", "some", "many", "most", "other", "both", "last",
-    "earlier", "later", "there", "what", "why", "how", "despite", "under", "from",
+    "the",    "this",  "that", "these",   "those",   "it",        "its",      "in",        "on",
+    "at",     "as",    "but",  "and",     "however", "meanwhile", "a",        "an",        "he",
+    "she",    "they",  "we",   "i",       "such",    "while",     "although", "according", "after",
+    "before", "since", "with", "for",     "if",      "when",      "yet",      "still",     "also",
+    "some",   "many",  "most", "other",   "both",    "last",      "earlier",  "later",     "there",
+    "what",   "why",   "how",  "despite", "under",   "from",
 };
 
 static bool in_list(const char *const *list, size_t n, const char *w, size_t wl)

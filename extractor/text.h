@@ -14,13 +14,13 @@
 #include "extractor/extract.h"
 
 #define TX_OTHER '\x7f' /* a code point with no ASCII folding */
-#define TX_PAD 8          /* NUL bytes after low[n]: words in it can be read 8 bytes at a time */
+#define TX_PAD   8      /* NUL bytes after low[n]: words in it can be read 8 bytes at a time */
 
 struct tx {
     const char *orig; /* borrowed: the caller's text */
     size_t olen;
-    char *norm; /* n bytes + NUL, case kept */
-    char *low;  /* norm with ASCII letters lowercased; n bytes + TX_PAD NULs */
+    char *norm;  /* n bytes + NUL, case kept */
+    char *low;   /* norm with ASCII letters lowercased; n bytes + TX_PAD NULs */
     size_t *cpb; /* n + 1 byte offsets into orig; NULL for pure ASCII (use tx_byte) */
     size_t n;
 };
@@ -30,7 +30,8 @@ bool tx_utf8_valid(const char *text, size_t len);
 
 /* Builds t over text[0..len); the text must be valid UTF-8 (checked by the
  * caller). Returns EX_OK or EX_E_NOMEM; tx_free() is safe either way. */
-enum ex_err tx_build(struct tx *t, const char *text, size_t len) __attribute__((warn_unused_result));
+enum ex_err tx_build(struct tx *t, const char *text, size_t len)
+    __attribute__((warn_unused_result));
 void tx_free(struct tx *t);
 
 /* One sentence in code points [s, e), trimmed. evidence is false for
@@ -71,9 +72,18 @@ static inline bool tx_isalnum(char c)
 {
     return (tx_ctab[(unsigned char)c] & (TXC_DIGIT | TXC_LOWER | TXC_UPPER)) != 0;
 }
-static inline bool tx_isupper(char c) { return c >= 'A' && c <= 'Z'; }
-static inline bool tx_islower(char c) { return c >= 'a' && c <= 'z'; }
-static inline bool tx_isdigit(char c) { return c >= '0' && c <= '9'; }
+static inline bool tx_isupper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static inline bool tx_islower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static inline bool tx_isdigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 static inline bool tx_isspace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

@@ -106,8 +106,8 @@ static enum ex_err raw_tokens(const struct tk_in *in, size_t s, size_t e, struct
             if (wi < in->nwid && in->wid[wi].s == b && in->wid[wi].plain)
                 i = in->wid[wi].e;
             else
-                while (i < e && (tx_isalnum(low[i]) || (low[i] == '.' && i + 1 < e &&
-                                                        tx_isalnum(low[i + 1]) && i > b)))
+                while (i < e && (tx_isalnum(low[i]) ||
+                                 (low[i] == '.' && i + 1 < e && tx_isalnum(low[i + 1]) && i > b)))
                     i++;
             t.kind = TK_WORD;
             t.s = b;
@@ -203,9 +203,9 @@ static void mark_nodes(const struct tk_in *in, struct tk_vec *v)
                 size_t j = i + 1;
                 if (j < v->n && tk_word_is(&v->t[j], "-", 1))
                     j++;
-                if (j < v->n && (tk_word_is(&v->t[j], "nm", 2) ||
-                                 tk_word_is(&v->t[j], "nanometer", 9) ||
-                                 tk_word_is(&v->t[j], "nanometre", 9))) {
+                if (j < v->n &&
+                    (tk_word_is(&v->t[j], "nm", 2) || tk_word_is(&v->t[j], "nanometer", 9) ||
+                     tk_word_is(&v->t[j], "nanometre", 9))) {
                     set_node(t, t->w, t->wl);
                     t->e = v->t[j].e;
                     t->wl = t->e - t->s;
@@ -358,9 +358,8 @@ static size_t resolve_many(const struct tok *cur, size_t upto, const struct tk_s
 static bool coref_may_start(const struct rules *R, const struct tok *t)
 {
     const uint32_t any = (1u << LX_COREF_ITS) | (1u << LX_COREF_COMPANY) |
-                         (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS) |
-                         (1u << LX_COREF_PRON) | (1u << LX_COREF_LIST) |
-                         (1u << LX_COREF_CHIP);
+                         (1u << LX_COREF_COUNTRY) | (1u << LX_COREF_CHIPS) | (1u << LX_COREF_PRON) |
+                         (1u << LX_COREF_LIST) | (1u << LX_COREF_CHIP);
     return rules_may_start(R, any, t) || tk_word_is(t, "the", 3);
 }
 
@@ -393,9 +392,9 @@ static bool one_chip_before(const struct tok *t, size_t n, const struct tk_sent 
  * after it (its clause's subject: "a suit that Samsung filed against it"). */
 static size_t clause_start(const struct tok *t, size_t n)
 {
-    static const char *const open[] = {"that", "which", "who", "whom", ";", ",", "since",
-                                       "because", "although", "though", "while", "when",
-                                       "after", "before", "if", "and", "but", "as"};
+    static const char *const open[] = {"that",  "which",   "who",      "whom",   ";",     ",",
+                                       "since", "because", "although", "though", "while", "when",
+                                       "after", "before",  "if",       "and",    "but",   "as"};
     for (size_t q = n; q-- > 0;)
         for (size_t k = 0; k < sizeof open / sizeof *open; k++)
             if (tk_word_is(&t[q], open[k], strlen(open[k])))
@@ -429,8 +428,7 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
     /* most sentences have no reference: leave them as they are */
     size_t i0 = 0;
     for (; i0 < v->n; i0++)
-        if (coref_may_start(in->rules, &v->t[i0]) &&
-            coref_detect(in->rules, v->t, v->n, i0, &ref))
+        if (coref_may_start(in->rules, &v->t[i0]) && coref_detect(in->rules, v->t, v->n, i0, &ref))
             break;
     if (i0 == v->n)
         return EX_OK;
@@ -505,7 +503,11 @@ static enum ex_err mark_corefs(const struct tk_in *in, struct tk_vec *v, struct 
         if (err)
             goto out;
         if (ref.poss) { /* "its" is "<entity> 's" */
-            struct tok poss = {.kind = TK_WORD, .s = t.e, .e = t.e, .w = "'s", .wl = 2,
+            struct tok poss = {.kind = TK_WORD,
+                               .s = t.e,
+                               .e = t.e,
+                               .w = "'s",
+                               .wl = 2,
                                .id = rules_word_id(in->rules, "'s", 2)};
             err = tv_push(o, &poss);
             if (err)

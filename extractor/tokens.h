@@ -34,8 +34,8 @@ struct tok {
     uint32_t id;    /* TK_WORD: rules_word_id() of w, 0 when no rule uses it */
     uint32_t s, e;  /* code points in the article */
     uint32_t wl;
-    const char *w;  /* lowercased text (borrowed from the tx) */
-    union {         /* a token is either a node or has entities, never both */
+    const char *w;             /* lowercased text (borrowed from the tx) */
+    union {                    /* a token is either a node or has entities, never both */
         uint32_t ent[TK_MAXG]; /* working entity indexes: ENT, or a TF_DEMONYM word */
         char val[12];          /* TF_NODE words only */
     };
@@ -68,17 +68,17 @@ struct tk_in {
     const char *low, *norm;
     const struct mention *m; /* all mentions, sorted by s */
     size_t nm;
-    const unsigned *etype;  /* enum ex_type of each working entity */
-    const char (*ecc)[3];   /* country code of each working entity ("" unknown; may be NULL) */
+    const unsigned *etype; /* enum ex_type of each working entity */
+    const char (*ecc)[3];  /* country code of each working entity ("" unknown; may be NULL) */
     const struct rules *rules;
-    struct tk_vec *scratch; /* two work arrays reused from sentence to sentence; the
+    struct tk_vec *scratch;   /* two work arrays reused from sentence to sentence; the
                              * caller owns them (frees scratch[0].t and scratch[1].t) */
     const struct tk_wid *wid; /* words with known ids, sorted by s (may be NULL) */
     size_t nwid;
     uint32_t topic; /* the article's most mentioned company (what a description like
                      * "the start-up" most likely means when the names before fit
                      * about equally; not pronouns), or UINT32_MAX */
-    size_t *steps; /* when not NULL, += the tokens reference resolution looked at
+    size_t *steps;  /* when not NULL, += the tokens reference resolution looked at
                     * (tests bound it: it grows linearly with the sentence) */
 };
 

@@ -28,7 +28,13 @@ enum ex_err voc_intern(struct vocab *v, const char *w, size_t wl, uint32_t *id)
     __attribute__((warn_unused_result));
 void voc_free(struct vocab *v);
 
-static inline void bs_set(uint64_t *b, uint32_t id) { b[id >> 6] |= (uint64_t)1 << (id & 63); }
-static inline bool bs_has(const uint64_t *b, uint32_t id) { return (b[id >> 6] >> (id & 63)) & 1; }
+static inline void bs_set(uint64_t *b, uint32_t id)
+{
+    b[id >> 6] |= (uint64_t)1 << (id & 63);
+}
+static inline bool bs_has(const uint64_t *b, uint32_t id)
+{
+    return (b[id >> 6] >> (id & 63)) & 1;
+}
 
 #endif

@@ -25,9 +25,9 @@ struct frames;
 struct extractor {
     struct gz *gz;
     struct rules *rules;
-    struct pz *pz;         /* the parse layer (NULL when off), see extractor_parse_open */
+    struct pz *pz; /* the parse layer (NULL when off), see extractor_parse_open */
     struct frames *frames;
-    bool parse_all;        /* bench: parse every sentence, no gate (extractor_parse_all) */
+    bool parse_all; /* bench: parse every sentence, no gate (extractor_parse_all) */
 };
 
 /* The --explain text of one run (a hard cap keeps it bounded). */
@@ -71,8 +71,8 @@ struct went {
     uint32_t mentions;
     uint32_t ntgt; /* sanctions with this target (push_sanc keeps it) */
     bool used;
-    bool imposer;  /* the imposer of some sanction (push_sanc keeps it) */
-    bool outlet; /* gazetteer flag outlet: no rule slot, no antecedent */
+    bool imposer; /* the imposer of some sanction (push_sanc keeps it) */
+    bool outlet;  /* gazetteer flag outlet: no rule slot, no antecedent */
 };
 
 struct wfact {
@@ -116,11 +116,11 @@ struct work {
     size_t nfacts, capfacts;
     struct wsanc *sanc;
     size_t nsanc, capsanc;
-    uint64_t *sigbuf;  /* nsents * SIG_WORDS: the sentences' candidate rules */
-    struct rsig *sigs; /* per sentence: its rule signature (cand NULL until computed) */
-    char (*sdate)[11]; /* per sentence: its date (dates_format), when sdate_st is 2 */
-    uint8_t *sdate_st; /* per sentence: 0 not looked for yet, 1 none, 2 found */
-    uint8_t *hedge_st; /* per sentence: 0 not looked for yet, 1 not hedged, 2 hedged */
+    uint64_t *sigbuf;   /* nsents * SIG_WORDS: the sentences' candidate rules */
+    struct rsig *sigs;  /* per sentence: its rule signature (cand NULL until computed) */
+    char (*sdate)[11];  /* per sentence: its date (dates_format), when sdate_st is 2 */
+    uint8_t *sdate_st;  /* per sentence: 0 not looked for yet, 1 none, 2 found */
+    uint8_t *hedge_st;  /* per sentence: 0 not looked for yet, 1 not hedged, 2 hedged */
     bool headline;      /* sentence 0 is a headline (no terminal punctuation) */
     struct tok *cuetmp; /* apply.c: scratch tokens for cue scans (ncuetmp of them) */
     size_t ncuetmp;
@@ -135,12 +135,12 @@ struct work {
     struct hidx six;     /* (imp, tgt, measure) -> sanction */
     size_t *ctry;        /* the country entities, in order */
     size_t nctry, capctry;
-    size_t *ttgt;        /* the country targets of sanctions, in order of their first one */
+    size_t *ttgt; /* the country targets of sanctions, in order of their first one */
     size_t nttgt, capttgt;
-    char (*icc)[3];      /* the countries of imposers (non-empty codes), distinct */
+    char (*icc)[3]; /* the countries of imposers (non-empty codes), distinct */
     size_t nicc, capicc;
-    size_t nnamed;       /* entities made by name (capped at WORK_MAX_NAMED) */
-    size_t ndropped;     /* mentions of names not made an entity because of the cap */
+    size_t nnamed;   /* entities made by name (capped at WORK_MAX_NAMED) */
+    size_t ndropped; /* mentions of names not made an entity because of the cap */
 };
 
 /* Frees the look-up indexes above (work_free calls it). */

@@ -44,7 +44,10 @@ static enum fetch_addr_class classify_v4(uint32_t a)
     return FETCH_ADDR_PUBLIC;
 }
 
-static uint32_t v4_at(const unsigned char *p) { return V4(p[0], p[1], p[2], p[3]); }
+static uint32_t v4_at(const unsigned char *p)
+{
+    return V4(p[0], p[1], p[2], p[3]);
+}
 
 static bool prefix_is(const unsigned char *a, const unsigned char *p, unsigned bits)
 {

@@ -147,7 +147,10 @@ bool fetch_contains_ci(const char *hay, const char *needle)
     return false;
 }
 
-void strset_init(struct strset *s) { memset(s, 0, sizeof(*s)); }
+void strset_init(struct strset *s)
+{
+    memset(s, 0, sizeof(*s));
+}
 
 static size_t strset_find(char *const *slot, size_t cap, const char *key)
 {

@@ -19,7 +19,7 @@
 #include "common/util.h"
 #include "fetcher/fetch_int.h"
 
-#define LABEL_MAX 40
+#define LABEL_MAX     40
 #define PRESCAN_BYTES 1024u
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -36,8 +36,8 @@ static bool label_in(const char *l, const char *const *list)
 
 static bool utf16_label(const char *l)
 {
-    static const char *const names[] = {"utf-16", "utf-16le", "utf-16be", "unicodefffe",
-                                        "unicodefeff", NULL};
+    static const char *const names[] = {"utf-16",      "utf-16le",    "utf-16be",
+                                        "unicodefffe", "unicodefeff", NULL};
     return label_in(l, names);
 }
 
@@ -60,10 +60,24 @@ bool fetch_charset_name(const char *label, char *out, size_t cap)
 {
     static const char *const utf8[] = {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8",
                                        NULL};
-    static const char *const cp1252[] = {
-        "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",     "l1",      "us-ascii",
-        "ascii",      "ansi_x3.4-1968", "cp819", "ibm819",     "iso-ir-100", "csisolatin1",
-        "cp1252",     "windows-1252",   "x-cp1252", "iso_8859-1:1987", "x-user-defined", NULL};
+    static const char *const cp1252[] = {"iso-8859-1",
+                                         "iso8859-1",
+                                         "iso_8859-1",
+                                         "latin1",
+                                         "l1",
+                                         "us-ascii",
+                                         "ascii",
+                                         "ansi_x3.4-1968",
+                                         "cp819",
+                                         "ibm819",
+                                         "iso-ir-100",
+                                         "csisolatin1",
+                                         "cp1252",
+                                         "windows-1252",
+                                         "x-cp1252",
+                                         "iso_8859-1:1987",
+                                         "x-user-defined",
+                                         NULL};
     static const char *const gbk[] = {"gb2312", "gbk", "x-gbk", "chinese", "csgb2312", NULL};
     static const char *const korean[] = {"euc-kr", "ks_c_5601-1987", "korean", "cseuckr", NULL};
     char l[LABEL_MAX + 1];
@@ -108,7 +122,7 @@ bool fetch_charset_name(const char *label, char *out, size_t cap)
         return false;
     }
     /* The Encoding Standard reads these as "replacement": nothing. */
-    static const char *const replaced[] = {"hz-gb-2312", "iso-2022-kr", "csiso2022kr",
+    static const char *const replaced[] = {"hz-gb-2312",  "iso-2022-kr",     "csiso2022kr",
                                            "iso-2022-cn", "iso-2022-cn-ext", NULL};
     bool ok = utf16_label(l) || (!label_in(l, replaced) && ascii_compatible(cd));
     (void)iconv_close(cd);
@@ -125,9 +139,10 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     unsigned char c = s[0];
     if (c < 0x80)
         return 1;
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                                             : c >= 0xF0 && c <= 0xF4 ? 4
-                                                                      : 0;
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     if (!len || len > n)
         return 0;
     for (size_t i = 1; i < len; i++)
@@ -248,8 +263,8 @@ static bool charset_param(const char *v, size_t n, char *out, size_t cap)
 }
 
 /* One attribute of a tag at s[*i..n): name into name[], value span. */
-static bool next_attr(const char *s, size_t n, size_t *i, char *name, size_t cap,
-                      const char **val, size_t *vlen)
+static bool next_attr(const char *s, size_t n, size_t *i, char *name, size_t cap, const char **val,
+                      size_t *vlen)
 {
     size_t p = *i, o = 0;
     while (p < n && (isspace((unsigned char)s[p]) || s[p] == '/'))

@@ -91,7 +91,10 @@ void fetch_engine_free(struct fetch_engine *e)
     free(e);
 }
 
-void fetch_engine_cancel(struct fetch_engine *e) { atomic_store(&e->cancel, true); }
+void fetch_engine_cancel(struct fetch_engine *e)
+{
+    atomic_store(&e->cancel, true);
+}
 
 void fetch_engine_progress(const struct fetch_engine *e, struct fetch_progress *out)
 {

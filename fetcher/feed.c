@@ -29,12 +29,12 @@
 
 #include "fetcher/fetch_int.h"
 
-#define FEED_TEXT_MAX 4096u
+#define FEED_TEXT_MAX          4096u
 #define FEED_DEFAULT_MAX_ITEMS 1000u
-#define FEED_MAX_DEPTH 32  /* text is gathered this far below a captured element */
-#define FEED_MAX_FRAMES 32 /* elements deeper than this inherit the base above */
-#define FEED_MAX_NS 256    /* namespace bindings in scope */
-#define ATOM_NS "http://www.w3.org/2005/Atom"
+#define FEED_MAX_DEPTH         32  /* text is gathered this far below a captured element */
+#define FEED_MAX_FRAMES        32  /* elements deeper than this inherit the base above */
+#define FEED_MAX_NS            256 /* namespace bindings in scope */
+#define ATOM_NS                "http://www.w3.org/2005/Atom"
 
 enum root_kind { ROOT_NONE, ROOT_RSS, ROOT_RDF, ROOT_ATOM, ROOT_OTHER };
 
@@ -93,7 +93,10 @@ static void set_err(char *errbuf, size_t cap, const char *msg)
         ecf_strlcpy(errbuf, msg, cap);
 }
 
-static char *dup_or_null(const char *s) { return s ? fetch_strndup(s, strlen(s)) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? fetch_strndup(s, strlen(s)) : NULL;
+}
 
 static const char *local_of(const char *name)
 {
@@ -365,8 +368,8 @@ static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **
         push_frame(x, atts);
     const char *local = local_of(name);
     if (d == 1) {
-        x->root = strcmp(local, "rss") == 0   ? ROOT_RSS
-                  : strcmp(local, "RDF") == 0 ? ROOT_RDF
+        x->root = strcmp(local, "rss") == 0    ? ROOT_RSS
+                  : strcmp(local, "RDF") == 0  ? ROOT_RDF
                   : strcmp(local, "feed") == 0 ? ROOT_ATOM
                                                : ROOT_OTHER;
         ecf_strlcpy(x->root_name, local, sizeof(x->root_name));

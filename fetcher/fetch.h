@@ -28,11 +28,11 @@
 
 #include "common/util.h"
 
-#define FETCH_USER_AGENT "ecfacts/0.1 (+https://github.com/ecfacts)"
+#define FETCH_USER_AGENT    "ecfacts/0.1 (+https://github.com/ecfacts)"
 #define FETCH_MAX_REDIRECTS 5 /* hard ceiling; settings may only lower it */
-#define FETCH_ERRMSG_MAX 256
-#define FETCH_ETAG_MAX 256
-#define FETCH_LASTMOD_MAX 64
+#define FETCH_ERRMSG_MAX    256
+#define FETCH_ETAG_MAX      256
+#define FETCH_LASTMOD_MAX   64
 
 enum fetch_err {
     FETCH_OK = 0,
@@ -243,9 +243,9 @@ struct fetch_article {
     const char *date;          /* "YYYY-MM-DD" from the page, else the feed item's; or "" */
     const char *text;          /* UTF-8: title line, blank line, body */
     size_t text_len;
-    const char *published;     /* struct fetch_doc's published, byline, site, lang: */
-    const char *byline;        /*   what the page says about itself, "" when it */
-    const char *site;          /*   does not say */
+    const char *published; /* struct fetch_doc's published, byline, site, lang: */
+    const char *byline;    /*   what the page says about itself, "" when it */
+    const char *site;      /*   does not say */
     const char *lang;
     long http_status;
     const char *etag;          /* "" when absent */

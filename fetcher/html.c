@@ -183,7 +183,7 @@ static enum fetch_err extract_tree(const GumboOutput *g, const char *base_url, s
     if (!out->published)
         goto out;
     /* Date: published, <time> outside chrome, any <time>, other meta. */
-    const char *dt = m.time_el ? html_attr(m.time_el, "datetime")
+    const char *dt = m.time_el    ? html_attr(m.time_el, "datetime")
                      : m.time_any ? html_attr(m.time_any, "datetime")
                                   : NULL;
     char d[11] = "";

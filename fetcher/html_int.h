@@ -19,40 +19,40 @@
 #include "fetcher/fetch_int.h"
 
 #define HTML_MAX_DEPTH 512
-#define HTML_NAME_MAX 32
+#define HTML_NAME_MAX  32
 
 /* hnode.flags */
-#define HN_TEXT 0x0001u    /* a text node (else an element) */
-#define HN_HARD 0x0002u    /* never text: script, style, form controls, hidden */
-#define HN_CHROME 0x0004u  /* page chrome by tag or role: nav, aside, footer, header, dialog */
-#define HN_NEG 0x0008u     /* class/id words name boilerplate, none names content */
-#define HN_BLOCK 0x0010u   /* a paragraph break before and after */
-#define HN_LINK 0x0020u    /* <a> */
-#define HN_PARA 0x0040u    /* scored as a whole: p, pre, td, h2..h6 */
-#define HN_BR 0x0080u      /* <br> */
-#define HN_KEEP 0x0100u    /* never dropped for its name: html, body, article, main */
-#define HN_SHARE 0x0200u   /* class/id word share/sharing: dropped when short */
-#define HN_BYLINE 0x0400u  /* the page's byline element (dropped, read as metadata) */
-#define HN_RUNS 0x0800u    /* div-like: its own inline text is scored in runs */
-#define HN_CLEAN 0x1000u   /* checked by the conditional clean: div, section, ul, table, form */
-#define HN_LIST 0x2000u    /* ul, ol */
-#define HN_HEAD 0x4000u    /* h1..h6 */
-#define HN_TABLEISH 0x8000u /* inside table or code: never dropped for its name */
-#define HN_DATA 0x10000u   /* a data table (th, caption, thead): never cleaned */
-#define HN_STRONG 0x20000u /* article, main, role=main, itemprop=articleBody */
-#define HN_OUTER 0x40000u  /* a table holding a table: layout, never data by its size */
-#define HN_OWNTEXT 0x80000u /* has a child text node with visible characters */
+#define HN_TEXT     0x0001u  /* a text node (else an element) */
+#define HN_HARD     0x0002u  /* never text: script, style, form controls, hidden */
+#define HN_CHROME   0x0004u  /* page chrome by tag or role: nav, aside, footer, header, dialog */
+#define HN_NEG      0x0008u  /* class/id words name boilerplate, none names content */
+#define HN_BLOCK    0x0010u  /* a paragraph break before and after */
+#define HN_LINK     0x0020u  /* <a> */
+#define HN_PARA     0x0040u  /* scored as a whole: p, pre, td, h2..h6 */
+#define HN_BR       0x0080u  /* <br> */
+#define HN_KEEP     0x0100u  /* never dropped for its name: html, body, article, main */
+#define HN_SHARE    0x0200u  /* class/id word share/sharing: dropped when short */
+#define HN_BYLINE   0x0400u  /* the page's byline element (dropped, read as metadata) */
+#define HN_RUNS     0x0800u  /* div-like: its own inline text is scored in runs */
+#define HN_CLEAN    0x1000u  /* checked by the conditional clean: div, section, ul, table, form */
+#define HN_LIST     0x2000u  /* ul, ol */
+#define HN_HEAD     0x4000u  /* h1..h6 */
+#define HN_TABLEISH 0x8000u  /* inside table or code: never dropped for its name */
+#define HN_DATA     0x10000u /* a data table (th, caption, thead): never cleaned */
+#define HN_STRONG   0x20000u /* article, main, role=main, itemprop=articleBody */
+#define HN_OUTER    0x40000u /* a table holding a table: layout, never data by its size */
+#define HN_OWNTEXT  0x80000u /* has a child text node with visible characters */
 
 struct hnode {
     const GumboNode *g;
     int parent, first, next; /* -1 when none */
     uint32_t flags;
-    int tag_bonus, weight;   /* Readability's tag score; class/id weight (+-25) */
-    uint32_t rows, cols;     /* a table's rows and widest row in cells, counted at build */
+    int tag_bonus, weight; /* Readability's tag score; class/id weight (+-25) */
+    uint32_t rows, cols;   /* a table's rows and widest row in cells, counted at build */
     /* per pass, over the descendants the pass keeps */
     size_t len, alen, hlen, llen; /* text characters; of it inside links, headings, lists */
     uint32_t commas, np, nimg, nli, ninput, nembed;
-    double score, deep;      /* its score; the best score in its subtree */
+    double score, deep; /* its score; the best score in its subtree */
     bool gone, scored;
 };
 

@@ -89,11 +89,27 @@ static bool rel_is_canonical(const GumboNode *n)
 /* ---- JSON-LD ------------------------------------------------------------------ */
 
 static const char *const article_types[] = {
-    "Article", "AdvertiserContentArticle", "NewsArticle", "AnalysisNewsArticle",
-    "AskPublicNewsArticle", "BackgroundNewsArticle", "OpinionNewsArticle",
-    "ReportageNewsArticle", "ReviewNewsArticle", "Report", "SatiricalArticle",
-    "ScholarlyArticle", "MedicalScholarlyArticle", "SocialMediaPosting", "BlogPosting",
-    "LiveBlogPosting", "DiscussionForumPosting", "TechArticle", "APIReference", "WebPage", NULL,
+    "Article",
+    "AdvertiserContentArticle",
+    "NewsArticle",
+    "AnalysisNewsArticle",
+    "AskPublicNewsArticle",
+    "BackgroundNewsArticle",
+    "OpinionNewsArticle",
+    "ReportageNewsArticle",
+    "ReviewNewsArticle",
+    "Report",
+    "SatiricalArticle",
+    "ScholarlyArticle",
+    "MedicalScholarlyArticle",
+    "SocialMediaPosting",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "DiscussionForumPosting",
+    "TechArticle",
+    "APIReference",
+    "WebPage",
+    NULL,
 };
 
 static bool is_article_type(json_t *o)
@@ -106,7 +122,8 @@ static bool is_article_type(json_t *o)
     } else if (json_is_array(t)) {
         size_t i;
         json_t *v;
-        json_array_foreach(t, i, v) {
+        json_array_foreach(t, i, v)
+        {
             for (size_t k = 0; json_is_string(v) && article_types[k]; k++)
                 if (strcmp(json_string_value(v), article_types[k]) == 0)
                     return true;
@@ -124,7 +141,8 @@ static json_t *ld_article(json_t *v, int depth)
     if (json_is_array(v)) {
         size_t i;
         json_t *x, *web = NULL;
-        json_array_foreach(v, i, x) {
+        json_array_foreach(v, i, x)
+        {
             json_t *a = ld_article(x, depth + 1);
             json_t *t = a ? json_object_get(a, "@type") : NULL;
             if (a && !(json_is_string(t) && strcmp(json_string_value(t), "WebPage") == 0))
@@ -192,7 +210,8 @@ static void ld_script(struct html_meta *m, const GumboNode *n)
         json_t *x;
         char *buf = calloc(1, 512);
         size_t len = 0;
-        json_array_foreach(au, i, x) {
+        json_array_foreach(au, i, x)
+        {
             json_t *nm = json_is_object(x) ? json_object_get(x, "name") : x;
             if (!buf || !json_is_string(nm))
                 continue;
@@ -289,8 +308,8 @@ static size_t words(const char *s)
  * hierarchical ones (/ \ > »). */
 static size_t sep_at(const char *s, bool *hier)
 {
-    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
-                                       " \\ ", " / ", " > ", " \xc2\xbb ", NULL};
+    static const char *const seps[] = {
+        " | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " \\ ", " / ", " > ", " \xc2\xbb ", NULL};
     for (size_t i = 0; seps[i]; i++) {
         size_t n = strlen(seps[i]);
         if (strncmp(s, seps[i], n) == 0) {
@@ -302,7 +321,10 @@ static size_t sep_at(const char *s, bool *hier)
     return 0;
 }
 
-static char *dup(const char *s, size_t n) { return fetch_strndup(s, n); }
+static char *dup(const char *s, size_t n)
+{
+    return fetch_strndup(s, n);
+}
 
 /* The <title> text without the site part, as Readability cuts it: before the
  * last separator, or after the first when that leaves under three words; the

@@ -7,7 +7,7 @@
 
 #include "fetcher/html_int.h"
 
-#define HTML_TITLE_MAX 1024u
+#define HTML_TITLE_MAX  1024u
 #define HTML_META_HEADS 64
 
 /* Borrowed from the gumbo tree, or from ld (owned). */

@@ -13,29 +13,30 @@
 
 /* Words of class/id that name boilerplate; a trailing "s" matches too. */
 static const char *const neg_words[] = {
-    "ad",        "ads",        "advert",     "advertisement", "agegate",  "banner",
-    "breadcrumb", "combx",     "comment",    "community",     "consent",  "cookie",
-    "disqus",    "extra",      "footer",     "gdpr",          "header",   "legends",
-    "masthead",  "menu",       "modal",      "nav",           "navbar",   "navigation",
-    "newsletter", "outbrain",  "pagination", "pager",         "paywall",  "popup",
-    "promo",     "recommended", "related",   "remark",        "replies",  "rss",
-    "shoutbox",  "sidebar",    "signup",     "skyscraper",
-    "social",    "sponsor",    "sponsored",  "subscribe",     "subscription", "supplemental",
-    "taboola",   "toolbar",    "widget",     "yom",           NULL,
+    "ad",         "ads",         "advert",       "advertisement", "agegate", "banner",
+    "breadcrumb", "combx",       "comment",      "community",     "consent", "cookie",
+    "disqus",     "extra",       "footer",       "gdpr",          "header",  "legends",
+    "masthead",   "menu",        "modal",        "nav",           "navbar",  "navigation",
+    "newsletter", "outbrain",    "pagination",   "pager",         "paywall", "popup",
+    "promo",      "recommended", "related",      "remark",        "replies", "rss",
+    "shoutbox",   "sidebar",     "signup",       "skyscraper",    "social",  "sponsor",
+    "sponsored",  "subscribe",   "subscription", "supplemental",  "taboola", "toolbar",
+    "widget",     "yom",         NULL,
 };
 /* Words that keep an element with a boilerplate word (Readability's list). */
 static const char *const maybe_words[] = {
     "and", "article", "body", "column", "content", "main", "shadow", NULL,
 };
 static const char *const pos_words[] = {
-    "article", "body", "content", "entry", "hentry", "main", "page",
+    "article", "body", "content", "entry", "hentry",      "main", "page",
     "post",    "text", "blog",    "story", "articlebody", NULL,
 };
 /* Negative weight only (never a reason to drop). */
 static const char *const weak_neg_words[] = {
-    "hidden", "hid", "contact", "media", "meta", "scroll", "shopping", "tags", "tag",
-    "widget", "footer", "comment", "related", "share", "sidebar", "sponsor", "promo",
-    "outbrain", "masthead", "banner", "combx", "shoutbox", "skyscraper", "gdpr", NULL,
+    "hidden",   "hid",        "contact", "media",    "meta",     "scroll",  "shopping",
+    "tags",     "tag",        "widget",  "footer",   "comment",  "related", "share",
+    "sidebar",  "sponsor",    "promo",   "outbrain", "masthead", "banner",  "combx",
+    "shoutbox", "skyscraper", "gdpr",    NULL,
 };
 
 static bool in_list(const char *s, const char *const *list)
@@ -72,7 +73,10 @@ static bool any_word(const char *v, bool (*hit)(const char *w, const void *arg),
     }
 }
 
-static bool word_eq(const char *w, const void *arg) { return strcmp(w, arg) == 0; }
+static bool word_eq(const char *w, const void *arg)
+{
+    return strcmp(w, arg) == 0;
+}
 
 bool html_has_word(const char *value, const char *word)
 {
@@ -87,9 +91,9 @@ static bool in_words(const char *w, const void *arg)
 /* What may follow a boilerplate word in one compound token
  * ("relatedposts", "sharebar", "commentlist"; not "commented"). */
 static const char *const compound_tails[] = {
-    "post", "posts", "article", "articles", "link", "links", "stories", "story", "item",
-    "items", "list", "bar", "button", "buttons", "box", "form", "area", "section", "tools",
-    "icons", "wrap", "wrapper", "container", "block", "module", NULL,
+    "post",  "posts", "article", "articles", "link",      "links", "stories", "story", "item",
+    "items", "list",  "bar",     "button",   "buttons",   "box",   "form",    "area",  "section",
+    "tools", "icons", "wrap",    "wrapper",  "container", "block", "module",  NULL,
 };
 
 static bool compound(const char *w, const char *const *list)
@@ -143,8 +147,8 @@ static void key_of_text(const GumboNode *n, char *key, size_t cap, size_t *k, in
     for (unsigned i = 0; i < kids->length && *k + 1 < cap; i++) {
         const GumboNode *c = kids->data[i];
         if (c->type == GUMBO_NODE_TEXT) {
-            for (const unsigned char *p = (const unsigned char *)c->v.text.text;
-                 *p && *k + 1 < cap; p++)
+            for (const unsigned char *p = (const unsigned char *)c->v.text.text; *p && *k + 1 < cap;
+                 p++)
                 if (isalnum(*p) || *p >= 0x80)
                     key[(*k)++] = (char)tolower(*p);
         } else if (html_is_element(c) && depth < 3) {

@@ -27,27 +27,26 @@
 
 #include "fetcher/html_int.h"
 
-#define HTML_MIN_TEXT 500 /* a pass that leaves less tries the next */
+#define HTML_MIN_TEXT  500 /* a pass that leaves less tries the next */
 #define HTML_MAX_NODES 2000000
 
 static const char *const hard_names[] = {
-    "script", "style",  "noscript", "template", "svg",    "iframe", "button", "select",
-    "textarea", "input", "object",  "embed",    "canvas", "head",   "link",   "meta",
-    "title",  "annotation", "annotation-xml", NULL,
+    "script",   "style",      "noscript",       "template", "svg",    "iframe", "button", "select",
+    "textarea", "input",      "object",         "embed",    "canvas", "head",   "link",   "meta",
+    "title",    "annotation", "annotation-xml", NULL,
 };
-static const char *const chrome_names[] = {"nav", "header", "footer", "aside", "menu", "dialog",
-                                           NULL};
+static const char *const chrome_names[] = {"nav",  "header", "footer", "aside",
+                                           "menu", "dialog", NULL};
 static const char *const chrome_roles[] = {
-    "navigation", "banner", "contentinfo", "complementary", "search", "dialog",
-    "alertdialog", "alert", "menu", "menubar", NULL,
+    "navigation",  "banner", "contentinfo", "complementary", "search", "dialog",
+    "alertdialog", "alert",  "menu",        "menubar",       NULL,
 };
 static const char *const block_names[] = {
-    "p",  "div",  "section", "article",    "main",       "h1",      "h2",
-    "h3", "h4",   "h5",      "h6",         "li",         "ul",      "ol",
-    "dl", "dt",   "dd",      "blockquote", "pre",        "table",   "tr",
-    "td", "th",   "caption", "figure",     "figcaption", "address", "hr",
-    "br", "body", "center",  "details",    "summary",    "header",  "footer",
-    "nav", "aside", "form",  "fieldset",   NULL,
+    "p",       "div",        "section", "article", "main",  "h1",   "h2",       "h3",
+    "h4",      "h5",         "h6",      "li",      "ul",    "ol",   "dl",       "dt",
+    "dd",      "blockquote", "pre",     "table",   "tr",    "td",   "th",       "caption",
+    "figure",  "figcaption", "address", "hr",      "br",    "body", "center",   "details",
+    "summary", "header",     "footer",  "nav",     "aside", "form", "fieldset", NULL,
 };
 
 static bool in_list(const char *s, const char *const *list)
@@ -158,8 +157,7 @@ static uint32_t classify(const GumboNode *g, const char *name, uint32_t inherite
     if (!strcmp(name, "article") || !strcmp(name, "main") ||
         (role && strcasecmp(role, "main") == 0) || (ip && html_has_word(ip, "articlebody")))
         f |= HN_STRONG;
-    if (!(f & (HN_KEEP | HN_TABLEISH)) && strcmp(name, "a") != 0 &&
-        html_names_boilerplate(g))
+    if (!(f & (HN_KEEP | HN_TABLEISH)) && strcmp(name, "a") != 0 && html_names_boilerplate(g))
         f |= HN_NEG;
     if (html_names_share(g))
         f |= HN_SHARE;
@@ -377,8 +375,8 @@ static void totals(struct htree *t, int pass)
             h->nimg += !strcmp(name, "img");
             h->nli += !strcmp(name, "li");
             h->ninput += !strcmp(name, "input");
-            h->nembed += !strcmp(name, "embed") || !strcmp(name, "object") ||
-                         !strcmp(name, "iframe");
+            h->nembed +=
+                !strcmp(name, "embed") || !strcmp(name, "object") || !strcmp(name, "iframe");
         }
         if (h->parent < 0 || (h->gone && !(h->flags & HN_HARD)))
             continue;
@@ -414,8 +412,8 @@ static void credit(struct htree *t, int from, double s, int pass)
             continue;
         if (!h->scored) {
             h->scored = true;
-            h->score = h->tag_bonus + (pass <= 1 ? h->weight : 0) +
-                       ((h->flags & HN_STRONG) ? 5 : 0);
+            h->score =
+                h->tag_bonus + (pass <= 1 ? h->weight : 0) + ((h->flags & HN_STRONG) ? 5 : 0);
         }
         h->score += s / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
     }
@@ -521,7 +519,6 @@ static bool is_ancestor(const struct htree *t, int a, int i)
             return true;
     return false;
 }
-
 
 #define TOP_N 5
 

@@ -27,7 +27,7 @@
 
 #include "fetcher/fetch_int.h"
 
-#define NEST_MAX 256
+#define NEST_MAX     256
 #define NAME_MAX_LEN 15
 
 struct open_el {
@@ -49,11 +49,11 @@ static bool listed(const char *name, const char *const *list)
 }
 
 static const char *const not_followed[] = {
-    "area",  "base",     "br",   "col",   "embed",    "hr",    "img",    "input",    "link",
-    "meta",  "param",    "source", "track", "wbr",    "keygen", "basefont", "bgsound", "frame",
-    "image", "p",        "li",   "dt",    "dd",       "option", "optgroup", "tr",     "td",
-    "th",    "tbody",    "thead", "tfoot", "colgroup", "caption", "rb",     "rt",       "rp",
-    "rtc",   "html",     "head", "body",  NULL,
+    "area",  "base",  "br",     "col",   "embed",    "hr",      "img",      "input",   "link",
+    "meta",  "param", "source", "track", "wbr",      "keygen",  "basefont", "bgsound", "frame",
+    "image", "p",     "li",     "dt",    "dd",       "option",  "optgroup", "tr",      "td",
+    "th",    "tbody", "thead",  "tfoot", "colgroup", "caption", "rb",       "rt",      "rp",
+    "rtc",   "html",  "head",   "body",  NULL,
 };
 
 static const char *const raw_text[] = {
@@ -62,26 +62,26 @@ static const char *const raw_text[] = {
 
 /* The "special" elements of HTML5 that may be on our stack. */
 static const char *const special[] = {
-    "address", "applet", "article", "aside",  "blockquote", "button",   "center",  "details",
-    "dir",     "div",    "dl",      "fieldset", "figcaption", "figure", "footer",  "form",
-    "frameset", "h1",    "h2",      "h3",     "h4",         "h5",       "h6",      "header",
-    "hgroup",  "listing", "main",   "marquee", "menu",      "nav",      "noscript", "object",
-    "ol",      "pre",    "section", "select", "summary",    "table",    "template", "ul",
-    NULL,
+    "address", "applet",  "article",  "aside",    "blockquote", "button",     "center",
+    "details", "dir",     "div",      "dl",       "fieldset",   "figcaption", "figure",
+    "footer",  "form",    "frameset", "h1",       "h2",         "h3",         "h4",
+    "h5",      "h6",      "header",   "hgroup",   "listing",    "main",       "marquee",
+    "menu",    "nav",     "noscript", "object",   "ol",         "pre",        "section",
+    "select",  "summary", "table",    "template", "ul",         NULL,
 };
 
 static const char *const scope_edge[] = {
-    "applet", "table", "marquee", "object", "template", "foreignobject", "desc",
+    "applet", "table", "marquee", "object", "template", "foreignobject",  "desc",
     "mi",     "mo",    "mn",      "ms",     "mtext",    "annotation-xml", NULL,
 };
 
 /* Start tags that leave SVG/MathML for HTML. */
 static const char *const breakout[] = {
-    "b",   "big",  "blockquote", "body", "br",     "center", "code",  "dd",   "div", "dl",
-    "dt",  "em",   "embed",      "h1",   "h2",     "h3",     "h4",    "h5",   "h6",  "head",
-    "hr",  "i",    "img",        "li",   "listing", "menu",  "meta",  "nobr", "ol",  "p",
-    "pre", "ruby", "s",          "small", "span",  "strong", "strike", "sub", "sup", "table",
-    "tt",  "u",    "ul",         "var",  "font",   NULL,
+    "b",   "big",  "blockquote", "body",  "br",      "center", "code",   "dd",   "div", "dl",
+    "dt",  "em",   "embed",      "h1",    "h2",      "h3",     "h4",     "h5",   "h6",  "head",
+    "hr",  "i",    "img",        "li",    "listing", "menu",   "meta",   "nobr", "ol",  "p",
+    "pre", "ruby", "s",          "small", "span",    "strong", "strike", "sub",  "sup", "table",
+    "tt",  "u",    "ul",         "var",   "font",    NULL,
 };
 
 static const char *const integration[] = {

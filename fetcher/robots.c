@@ -5,7 +5,7 @@
 
 #include "fetcher/fetch_int.h"
 
-#define ROBOTS_MAX_RULES 4096u
+#define ROBOTS_MAX_RULES   4096u
 #define ROBOTS_MAX_PATTERN 1024u
 
 /* Whether the user-agent value's product token names agent. */

@@ -121,7 +121,10 @@ bool fetch_url_same_site(const char *url, const char *canonical)
 }
 
 /* Whether s is a fragment-only or empty reference ("#x", ""): the base itself. */
-static bool same_document(const char *s) { return s[0] == '\0' || s[0] == '#'; }
+static bool same_document(const char *s)
+{
+    return s[0] == '\0' || s[0] == '#';
+}
 
 enum fetch_err fetch_url_resolve(const char *base, const char *href, char **out)
 {

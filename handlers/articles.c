@@ -47,8 +47,7 @@ static bool ingest_result(struct store *s, const char *id, const struct ex_resul
         jbuf_putc(b, '}');
     }
     char tail[64];
-    snprintf(tail, sizeof tail, "],\"facts\":%zu,\"sanctions\":%zu}}", r->n_facts,
-             r->n_sanctions);
+    snprintf(tail, sizeof tail, "],\"facts\":%zu,\"sanctions\":%zu}}", r->n_facts, r->n_sanctions);
     jbuf_puts(b, tail);
     return !b->failed;
 }
@@ -79,15 +78,22 @@ void h_article_post(struct request *rq, struct reply *rp)
         snprintf(idbuf, sizeof idbuf, "a-%.16s", hex);
         p.id = idbuf;
     }
-    struct store_article a = {.id = p.id, .title = p.title, .url = p.url, .date = p.date,
-                              .text = p.text, .len = p.text_len, .published = p.published,
-                              .byline = p.byline, .site = p.site, .lang = p.lang,
+    struct store_article a = {.id = p.id,
+                              .title = p.title,
+                              .url = p.url,
+                              .date = p.date,
+                              .text = p.text,
+                              .len = p.text_len,
+                              .published = p.published,
+                              .byline = p.byline,
+                              .site = p.site,
+                              .lang = p.lang,
                               .sha256 = hex[0] ? hex : NULL};
     struct store_ingest_info info = {0};
     enum store_err serr;
     char err[256];
-    enum pipeline_err pe = pipeline_ingest(rq->store, rq->app->x, &a, &info, &r, &serr, err,
-                                           sizeof err);
+    enum pipeline_err pe =
+        pipeline_ingest(rq->store, rq->app->x, &a, &info, &r, &serr, err, sizeof err);
     switch (pe) {
     case PL_OK:
         break;

@@ -31,8 +31,8 @@ void record_get(struct request *rq, struct reply *rp, const char *what,
 
 /* GET of an unfiltered paged list: the whole handler for such a route. */
 void page_get(struct request *rq, struct reply *rp,
-              enum store_err (*list)(struct store_txn *, const struct store_page *,
-                                     struct jbuf *, char **));
+              enum store_err (*list)(struct store_txn *, const struct store_page *, struct jbuf *,
+                                     char **));
 
 /* A paged list filtered by filter (the store_*_filter list's own): one
  * read transaction and the Page answer, once the handler has read its
@@ -44,11 +44,11 @@ void page_run(struct request *rq, struct reply *rp, page_list_fn list, const voi
               const struct store_page *pg);
 
 /* Defines name_list, the page_list_fn of store_name_list and its filter type. */
-#define PAGE_LIST_FN(name, filter_type)                                                         \
-    static enum store_err name##_list(struct store_txn *t, const void *f,                       \
-                                      const struct store_page *pg, struct jbuf *b, char **next) \
-    {                                                                                           \
-        return store_##name##_list(t, (const struct filter_type *)f, pg, b, next);              \
+#define PAGE_LIST_FN(name, filter_type)                                                            \
+    static enum store_err name##_list(struct store_txn *t, const void *f,                          \
+                                      const struct store_page *pg, struct jbuf *b, char **next)    \
+    {                                                                                              \
+        return store_##name##_list(t, (const struct filter_type *)f, pg, b, next);                 \
     }
 
 /* The store's counts in one short read transaction; on failure fills rp. */

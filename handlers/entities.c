@@ -13,8 +13,8 @@ static void list(struct request *rq, struct reply *rp, const char *force_type)
 {
     struct store_entity_filter f = {0};
     struct store_page pg = {0};
-    if (!force_type && (!param_type(rq, rp, "type", &f.type) ||
-                        !param_country(rq, rp, "country", &f.country)))
+    if (!force_type &&
+        (!param_type(rq, rp, "type", &f.type) || !param_country(rq, rp, "country", &f.country)))
         return;
     if (!param_str(rq, rp, "q", 200, &f.prefix) || !page_params(rq, rp, &pg))
         return;

@@ -36,8 +36,8 @@ void h_readyz(struct request *rq, struct reply *rp)
     struct store_stats st;
     if (!read_stats(rq, rp, &st))
         return;
-    reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ready", "articles",
-                                  (json_int_t)st.articles));
+    reply_json(rp, 200,
+               json_pack("{s:s, s:I}", "status", "ready", "articles", (json_int_t)st.articles));
 }
 
 void h_metrics(struct request *rq, struct reply *rp)

@@ -66,8 +66,9 @@ static bool param_vocab(struct request *rq, struct reply *rp, const char *name, 
     enum ex_type t;
     enum ex_pred p;
     enum ex_measure m;
-    int rc = k == V_TYPE ? ex_type_parse(v, &t) : k == V_PRED ? ex_pred_parse(v, &p)
-                                                             : ex_measure_parse(v, &m);
+    int rc = k == V_TYPE   ? ex_type_parse(v, &t)
+             : k == V_PRED ? ex_pred_parse(v, &p)
+                           : ex_measure_parse(v, &m);
     if (rc != 0) {
         static const char *what[] = {"an entity type", "a predicate", "a sanction measure"};
         reply_problem(rp, 400, name, "%s '%.64s' is not %s of the knowledge model", name, v,

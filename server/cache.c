@@ -74,8 +74,8 @@ static size_t slot_of(const struct resp_cache *c, const char *key, size_t klen)
     return (size_t)ecf_fnv1a64(key, klen) & (c->nslots - 1);
 }
 
-bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
-                 uint64_t txn, struct MHD_Connection *conn)
+bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t gen, uint64_t txn,
+                 struct MHD_Connection *conn)
 {
     size_t i = slot_of(c, key, klen);
     pthread_mutex_t *mu = &c->mu[i % SHARDS];
@@ -92,8 +92,8 @@ bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t ge
     return served;
 }
 
-void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
-               uint64_t txn, struct MHD_Response *resp, size_t body_len)
+void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen, uint64_t txn,
+               struct MHD_Response *resp, size_t body_len)
 {
     size_t i = slot_of(c, key, klen);
     pthread_mutex_t *mu = &c->mu[i % SHARDS];
@@ -112,8 +112,8 @@ void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
         MHD_destroy_response(resp);
         return;
     }
-    *e = (struct entry){.key = k, .klen = klen, .gen = gen, .txn = txn, .resp = resp,
-                        .bytes = body_len};
+    *e = (struct entry){
+        .key = k, .klen = klen, .gen = gen, .txn = txn, .resp = resp, .bytes = body_len};
     atomic_fetch_add(&c->used, body_len);
     pthread_mutex_unlock(mu);
 }

@@ -18,7 +18,7 @@
 
 #include <microhttpd.h>
 
-#define CACHE_KEY_MAX 4608
+#define CACHE_KEY_MAX  4608
 #define CACHE_MAX_BODY (256u * 1024u)
 
 struct resp_cache;
@@ -29,13 +29,13 @@ void cache_free(struct resp_cache *c);
 
 /* Queues the cached response for key on conn when there is a valid one.
  * Returns true when it did (the request is answered with 200). */
-bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
-                 uint64_t txn, struct MHD_Connection *conn);
+bool cache_serve(struct resp_cache *c, const char *key, size_t klen, uint64_t gen, uint64_t txn,
+                 struct MHD_Connection *conn);
 
 /* Stores resp (taking over the caller's reference) for key; body_len counts
  * against the budget. When it is not kept, the reference is released. */
-void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen,
-               uint64_t txn, struct MHD_Response *resp, size_t body_len);
+void cache_put(struct resp_cache *c, const char *key, size_t klen, uint64_t gen, uint64_t txn,
+               struct MHD_Response *resp, size_t body_len);
 
 /* Hits and misses since start (for /metrics). */
 void cache_counts(const struct resp_cache *c, uint64_t *hits, uint64_t *misses, size_t *bytes);

@@ -37,7 +37,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 
-#define REAP_MS 250
+#define REAP_MS     250
 #define REAP_LOG_MS 10000 /* at most one log line per this, with the count */
 
 /* One accepted connection. Allocated on MHD's STARTED notification, freed on

@@ -73,8 +73,8 @@ static void key_add(struct key_buf *k, const char *s, size_t n, char sep)
     k->len += n;
 }
 
-static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                               size_t key_size, const char *value, size_t value_size)
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                               const char *value, size_t value_size)
 {
     (void)kind;
     struct key_buf *k = cls;
@@ -99,8 +99,8 @@ static bool cache_key(struct request *rq, char *key, size_t *klen)
         request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH) ||
         (c->cors_origin[0] && strcmp(c->cors_origin, "*") != 0 && request_header(rq, "Origin")))
         return false;
-    if (!rq->route || (rq->route->flags & (ROUTE_NO_CACHE | ROUTE_MEMORY | ROUTE_WRITE |
-                                           ROUTE_AUTH | ROUTE_BODY)))
+    if (!rq->route || (rq->route->flags &
+                       (ROUTE_NO_CACHE | ROUTE_MEMORY | ROUTE_WRITE | ROUTE_AUTH | ROUTE_BODY)))
         return false;
     if (rq->target_over) /* its query was emptied: it must reach the 414, not a cached page */
         return false;
@@ -141,9 +141,8 @@ void *http_on_request_line(void *cls, const char *uri, struct MHD_Connection *co
 }
 
 enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                const char *method, const char *version,
-                                const char *upload_data, size_t *upload_data_size,
-                                void **req_cls)
+                                const char *method, const char *version, const char *upload_data,
+                                size_t *upload_data_size, void **req_cls)
 {
     struct http_server *h = cls;
     struct request *rq = *req_cls;

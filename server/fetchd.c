@@ -56,9 +56,9 @@ static json_t *job_json(const struct job *j)
     if (j->have_result)
         res = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "http_status",
                         (json_int_t)j->http_status, "found", (json_int_t)j->found, "stored",
-                        (json_int_t)j->stored, "duplicates", (json_int_t)j->duplicates,
-                        "unchanged", (json_int_t)j->unchanged, "failed", (json_int_t)j->failed,
-                        "error", j->error[0] ? json_string(j->error) : json_null(), "note",
+                        (json_int_t)j->stored, "duplicates", (json_int_t)j->duplicates, "unchanged",
+                        (json_int_t)j->unchanged, "failed", (json_int_t)j->failed, "error",
+                        j->error[0] ? json_string(j->error) : json_null(), "note",
                         j->note[0] ? json_string(j->note) : json_null());
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id", id, "url", j->url, "state",
                      state_names[j->state], "created_at", j->created, "started_at",
@@ -172,8 +172,9 @@ static void *thread_main(void *arg)
         }
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        if (c->sources[0] && (now.tv_sec > next_poll.tv_sec ||
-                              (now.tv_sec == next_poll.tv_sec && now.tv_nsec >= next_poll.tv_nsec))) {
+        if (c->sources[0] &&
+            (now.tv_sec > next_poll.tv_sec ||
+             (now.tv_sec == next_poll.tv_sec && now.tv_nsec >= next_poll.tv_nsec))) {
             pthread_mutex_unlock(&f->mu);
             poll_sources(f);
             pthread_mutex_lock(&f->mu);

@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#define FETCHD_JOBS 1024   /* jobs remembered */
-#define FETCHD_QUEUE 1000  /* jobs waiting at most */
+#define FETCHD_JOBS   1024 /* jobs remembered */
+#define FETCHD_QUEUE  1000 /* jobs waiting at most */
 #define FETCHD_ID_MAX 24
 
 struct app;
@@ -19,8 +19,7 @@ struct fetchd;
 enum fetchd_err { FETCHD_OK = 0, FETCHD_E_FULL, FETCHD_E_NOMEM, FETCHD_E_THREAD };
 
 /* Starts the thread. app is borrowed and must outlive fetchd_stop(). */
-enum fetchd_err fetchd_start(struct app *app, struct fetchd **out)
-    ECF_WUR;
+enum fetchd_err fetchd_start(struct app *app, struct fetchd **out) ECF_WUR;
 
 /* Cancels a running fetch (within ~100 ms), stops the thread, frees. */
 void fetchd_stop(struct fetchd *f);

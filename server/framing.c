@@ -85,10 +85,10 @@ struct framing {
     unsigned host, content_length, transfer_encoding;
     const char *cl_first;
     bool cl_differ;
-    const char *bad_name; /* first header name that is not a token */
+    const char *bad_name;  /* first header name that is not a token */
     const char *bad_value; /* first header whose value holds a bare CR */
-    bool folded;          /* an obs-fold continuation line was joined */
-    size_t bytes;         /* the header block, as "name: value\r\n" lines */
+    bool folded;           /* an obs-fold continuation line was joined */
+    size_t bytes;          /* the header block, as "name: value\r\n" lines */
 };
 
 /* RFC 9110 section 5.6.2: a field name is a token. */
@@ -176,8 +176,7 @@ static bool refuse_framing(struct request *rq, struct reply *rp)
                       "header name '%.64s' is not a token (whitespace before the colon?)",
                       f.bad_name);
     } else if (f.bad_value) {
-        reply_problem(rp, 400, NULL, "the value of header '%.64s' holds a bare CR",
-                      f.bad_value);
+        reply_problem(rp, 400, NULL, "the value of header '%.64s' holds a bare CR", f.bad_value);
     } else if (f.bytes > FRAMING_HEADERS_MAX) {
         reply_problem(rp, 431, NULL, "the request header fields are over %d bytes",
                       FRAMING_HEADERS_MAX);
@@ -195,8 +194,8 @@ static bool refuse_framing(struct request *rq, struct reply *rp)
     return true;
 }
 
-static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
-                               size_t key_size, const char *value, size_t value_size)
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                               const char *value, size_t value_size)
 {
     (void)kind;
     (void)key;
@@ -262,7 +261,8 @@ bool framing_refuse_early(struct request *rq, struct reply *rp)
         return true;
     }
     if ((rq->route->flags & ROUTE_WRITE) && rq->app->cfg->read_only) {
-        reply_problem(rp, 503, NULL, "this server is a read-only replica: send writes to the writer");
+        reply_problem(rp, 503, NULL,
+                      "this server is a read-only replica: send writes to the writer");
         return true;
     }
     if (rq->route->flags & ROUTE_BODY) {

@@ -14,7 +14,7 @@
 #include "server/reply.h"
 #include "server/router.h"
 
-#define FRAMING_URI_MAX 4096      /* longer request targets are 414 */
+#define FRAMING_URI_MAX     4096  /* longer request targets are 414 */
 #define FRAMING_HEADERS_MAX 16384 /* larger header blocks are 431 */
 
 /* Checks made when the headers are in, before any body is read, against the

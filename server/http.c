@@ -39,7 +39,6 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-
 #define MHD_LOG_PER_SECOND 10
 
 /* libmicrohttpd logs one line per refused connection (per-IP limit, for
@@ -75,8 +74,10 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Percent-decoding for paths and query values, stricter than MHD's: a %00
@@ -137,8 +138,8 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
     freeaddrinfo(ai);
     return 0;
 bad:
-    snprintf(errbuf, cap, "--listen '%s' is not HOST:PORT with a numeric address (e.g. 127.0.0.1:8080)",
-             spec);
+    snprintf(errbuf, cap,
+             "--listen '%s' is not HOST:PORT with a numeric address (e.g. 127.0.0.1:8080)", spec);
     return -1;
 }
 
@@ -195,13 +196,11 @@ int http_start(struct app *app, struct http_server **out, unsigned *port, char *
     h->d = MHD_start_daemon(
         flags, 0, NULL, NULL, http_on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->per_ip_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, http_on_completed, h,
-        MHD_OPTION_URI_LOG_CALLBACK, http_on_request_line, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)c->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+        http_on_completed, h, MHD_OPTION_URI_LOG_CALLBACK, http_on_request_line, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, conntrack_on_connection, h->ct,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!h->d) {

@@ -33,13 +33,13 @@ struct app {
     struct store_holder *stores; /* the store being served; swapped on reopen */
     const struct extractor *x;
     struct metrics *metrics;
-    struct fetchd *fetchd; /* the fetch thread; NULL on a read-only replica */
+    struct fetchd *fetchd;    /* the fetch thread; NULL on a read-only replica */
     struct resp_cache *cache; /* rendered responses; NULL when disabled (set by http_start) */
 };
 
 struct request {
     struct app *app;
-    struct store *store;         /* acquired for this request from app->stores */
+    struct store *store; /* acquired for this request from app->stores */
     struct holder_ref *store_ref;
     struct MHD_Connection *conn;
     enum http_method method;
@@ -52,15 +52,15 @@ struct request {
     const char *path;          /* borrowed from MHD, valid for the request */
     bool target_over;          /* the request target is over FRAMING_URI_MAX (414) */
     char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX]; /* {captures} in order */
-    struct jbuf body;          /* request body (.p NULL or NUL-terminated), capped at
+    struct jbuf body;     /* request body (.p NULL or NUL-terminated), capped at
                                   max_body: .over when a chunked body passed it (413) */
-    bool body_text;            /* text/plain rather than application/json */
-    size_t over_bytes;         /* bytes dropped since body.over was set */
-    long long over_at_ms;      /* CLOCK_MONOTONIC ms when body.over was set */
+    bool body_text;       /* text/plain rather than application/json */
+    size_t over_bytes;    /* bytes dropped since body.over was set */
+    long long over_at_ms; /* CLOCK_MONOTONIC ms when body.over was set */
     struct timespec t0;
-    unsigned status;           /* final status, for metrics and the access log */
+    unsigned status; /* final status, for metrics and the access log */
     bool answered;
-    uint64_t snap_txn;         /* LMDB snapshot the answer was read from (0: none) */
+    uint64_t snap_txn; /* LMDB snapshot the answer was read from (0: none) */
 };
 
 /* A query parameter's value (borrowed, valid for the request), or NULL. The

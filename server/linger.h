@@ -18,8 +18,8 @@
 
 #include <stdbool.h>
 
-#define LINGER_MS 5000
-#define LINGER_BYTES (128UL << 20) /* a 64 MiB upload over a 1 MiB --max-body reads its 413 */
+#define LINGER_MS      5000
+#define LINGER_BYTES   (128UL << 20) /* a 64 MiB upload over a 1 MiB --max-body reads its 413 */
 #define LINGER_SOCKETS 64
 
 struct lingerer;

@@ -37,8 +37,9 @@ static const char *log_escape(const char *in, size_t n, char *out, size_t cap, b
         size_t esc = ok && len == 2 && c == 0xC2 && (unsigned char)in[i + 1] < 0xA0 ? 2 : 1;
         if (esc == 2 || (len == 1 && (c < 0x20 || c == 0x7F || c == '\\')))
             ok = false; /* C0, DEL, backslash */
-        if (field && ok && (c == ' ' || (len == 3 && c == 0xE2 && (unsigned char)in[i + 1] == 0x80 &&
-                                        ((unsigned char)in[i + 2] & 0xFE) == 0xA8))) {
+        if (field && ok &&
+            (c == ' ' || (len == 3 && c == 0xE2 && (unsigned char)in[i + 1] == 0x80 &&
+                          ((unsigned char)in[i + 2] & 0xFE) == 0xA8))) {
             ok = false;
             esc = len; /* a space, or all three bytes of U+2028/U+2029 */
         }
@@ -106,11 +107,10 @@ void log_access(const char *method, const char *path, unsigned status, double se
     log_escape(method, strlen(method), m, sizeof m, !json);
     log_escape(path, strlen(path), p, sizeof p, !json);
     snprintf(line, sizeof line, "%s access: %s %s %u %.3fms\n", ts, m, p, status, seconds * 1e3);
-    json_t *o = json
-                    ? json_pack("{s:s, s:s, s:s, s:s, s:I, s:f}", "ts", ts, "event", "access",
-                                "method", m, "path", p, "status", (json_int_t)status, "seconds",
-                                seconds)
-                    : NULL;
+    json_t *o =
+        json ? json_pack("{s:s, s:s, s:s, s:s, s:I, s:f}", "ts", ts, "event", "access", "method", m,
+                         "path", p, "status", (json_int_t)status, "seconds", seconds)
+             : NULL;
     emit(o, line);
     json_decref(o);
 }

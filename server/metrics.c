@@ -11,7 +11,7 @@
 
 static const unsigned statuses[] = {200, 201, 202, 204, 304, 400, 401, 404, 405, 409,
                                     411, 413, 414, 415, 431, 499, 500, 503, 507};
-#define NSTATUS (sizeof statuses / sizeof statuses[0])
+#define NSTATUS      (sizeof statuses / sizeof statuses[0])
 #define OTHER_STATUS NSTATUS /* anything else */
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -26,7 +26,7 @@ struct slot {
 
 struct metrics {
     size_t nslots;
-    atomic_ulong header_timeouts; /* connections shut for a late header block */
+    atomic_ulong header_timeouts;  /* connections shut for a late header block */
     atomic_ulong inplace_rewrites; /* replica: data.mdb rewritten under its mapping */
     struct slot slots[];
 };
@@ -131,7 +131,8 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
                     slot_name(m, i), v);
         }
     }
-    put(&o, "# HELP ecfacts_http_request_duration_seconds Time from request headers to response queued.\n"
+    put(&o, "# HELP ecfacts_http_request_duration_seconds Time from request headers to response "
+            "queued.\n"
             "# TYPE ecfacts_http_request_duration_seconds histogram\n");
     for (size_t i = 0; i <= m->nslots; i++) {
         unsigned long cum = 0;
@@ -144,41 +145,47 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
         for (size_t b = 0; b <= NBUCKETS; b++) {
             cum += atomic_load_explicit(&s->bucket[b], memory_order_relaxed);
             if (b < NBUCKETS)
-                put(&o, "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
+                put(&o,
+                    "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
                     slot_name(m, i), buckets[b], cum);
             else
-                put(&o, "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
+                put(&o,
+                    "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
                     slot_name(m, i), cum);
         }
         put(&o, "ecfacts_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", slot_name(m, i),
             (double)atomic_load_explicit(&s->sum_us, memory_order_relaxed) / 1e6);
-        put(&o, "ecfacts_http_request_duration_seconds_count{route=\"%s\"} %lu\n",
-            slot_name(m, i), cum);
+        put(&o, "ecfacts_http_request_duration_seconds_count{route=\"%s\"} %lu\n", slot_name(m, i),
+            cum);
     }
-    put(&o, "# HELP ecfacts_http_header_timeouts_total Connections closed because a request "
-            "header block did not arrive within --header-timeout.\n"
-            "# TYPE ecfacts_http_header_timeouts_total counter\n"
-            "ecfacts_http_header_timeouts_total %lu\n",
+    put(&o,
+        "# HELP ecfacts_http_header_timeouts_total Connections closed because a request "
+        "header block did not arrive within --header-timeout.\n"
+        "# TYPE ecfacts_http_header_timeouts_total counter\n"
+        "ecfacts_http_header_timeouts_total %lu\n",
         atomic_load_explicit(&m->header_timeouts, memory_order_relaxed));
-    put(&o, "# HELP ecfacts_snapshot_inplace_rewrites_total Times a replica's data.mdb was "
-            "rewritten in place (same inode) instead of replaced by a rename.\n"
-            "# TYPE ecfacts_snapshot_inplace_rewrites_total counter\n"
-            "ecfacts_snapshot_inplace_rewrites_total %lu\n",
+    put(&o,
+        "# HELP ecfacts_snapshot_inplace_rewrites_total Times a replica's data.mdb was "
+        "rewritten in place (same inode) instead of replaced by a rename.\n"
+        "# TYPE ecfacts_snapshot_inplace_rewrites_total counter\n"
+        "ecfacts_snapshot_inplace_rewrites_total %lu\n",
         atomic_load_explicit(&m->inplace_rewrites, memory_order_relaxed));
     if (st) {
-        put(&o, "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
-                "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"
-                "# HELP ecfacts_store_map_bytes Configured LMDB map size.\n"
-                "# TYPE ecfacts_store_map_bytes gauge\necfacts_store_map_bytes %llu\n",
+        put(&o,
+            "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
+            "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"
+            "# HELP ecfacts_store_map_bytes Configured LMDB map size.\n"
+            "# TYPE ecfacts_store_map_bytes gauge\necfacts_store_map_bytes %llu\n",
             (unsigned long long)st->used_bytes, (unsigned long long)st->map_size);
-        put(&o, "# HELP ecfacts_articles Articles stored.\n# TYPE ecfacts_articles gauge\n"
-                "ecfacts_articles %llu\n"
-                "# HELP ecfacts_entities Entities stored.\n# TYPE ecfacts_entities gauge\n"
-                "ecfacts_entities %llu\n"
-                "# HELP ecfacts_facts Facts stored.\n# TYPE ecfacts_facts gauge\n"
-                "ecfacts_facts %llu\n"
-                "# HELP ecfacts_sanctions Sanctions stored.\n# TYPE ecfacts_sanctions gauge\n"
-                "ecfacts_sanctions %llu\n",
+        put(&o,
+            "# HELP ecfacts_articles Articles stored.\n# TYPE ecfacts_articles gauge\n"
+            "ecfacts_articles %llu\n"
+            "# HELP ecfacts_entities Entities stored.\n# TYPE ecfacts_entities gauge\n"
+            "ecfacts_entities %llu\n"
+            "# HELP ecfacts_facts Facts stored.\n# TYPE ecfacts_facts gauge\n"
+            "ecfacts_facts %llu\n"
+            "# HELP ecfacts_sanctions Sanctions stored.\n# TYPE ecfacts_sanctions gauge\n"
+            "ecfacts_sanctions %llu\n",
             (unsigned long long)st->articles, (unsigned long long)st->entities,
             (unsigned long long)st->facts, (unsigned long long)st->sanctions);
     }
@@ -186,12 +193,13 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
         uint64_t hits, misses;
         size_t bytes;
         cache_counts(c, &hits, &misses, &bytes);
-        put(&o, "# HELP ecfacts_cache_hits_total Requests answered from the response cache.\n"
-                "# TYPE ecfacts_cache_hits_total counter\necfacts_cache_hits_total %llu\n"
-                "# HELP ecfacts_cache_misses_total Cacheable requests that had to be built.\n"
-                "# TYPE ecfacts_cache_misses_total counter\necfacts_cache_misses_total %llu\n"
-                "# HELP ecfacts_cache_bytes Bytes of responses held by the cache.\n"
-                "# TYPE ecfacts_cache_bytes gauge\necfacts_cache_bytes %zu\n",
+        put(&o,
+            "# HELP ecfacts_cache_hits_total Requests answered from the response cache.\n"
+            "# TYPE ecfacts_cache_hits_total counter\necfacts_cache_hits_total %llu\n"
+            "# HELP ecfacts_cache_misses_total Cacheable requests that had to be built.\n"
+            "# TYPE ecfacts_cache_misses_total counter\necfacts_cache_misses_total %llu\n"
+            "# HELP ecfacts_cache_bytes Bytes of responses held by the cache.\n"
+            "# TYPE ecfacts_cache_bytes gauge\necfacts_cache_bytes %zu\n",
             (unsigned long long)hits, (unsigned long long)misses, bytes);
     }
     if (o.err) {

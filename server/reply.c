@@ -8,7 +8,7 @@
 #include "common/util.h"
 #include "server/http.h"
 
-#define CT_JSON "application/json; charset=utf-8"
+#define CT_JSON    "application/json; charset=utf-8"
 #define CT_PROBLEM "application/problem+json; charset=utf-8"
 
 static const struct {
@@ -196,10 +196,10 @@ const char *reply_cors_origin(const char *conf, const char *origin)
     return NULL;
 }
 
-#define ADD(resp, h, v)                                                                        \
-    do {                                                                                       \
-        if (MHD_add_response_header((resp), (h), (v)) != MHD_YES)                              \
-            goto fail;                                                                         \
+#define ADD(resp, h, v)                                                                            \
+    do {                                                                                           \
+        if (MHD_add_response_header((resp), (h), (v)) != MHD_YES)                                  \
+            goto fail;                                                                             \
     } while (0)
 
 enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Response **keep)

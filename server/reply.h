@@ -21,10 +21,10 @@ struct reply {
     char *body; /* malloc'd; handed to MHD */
     size_t len;
     const char *content_type;
-    bool cacheable;    /* 200 with ETag / If-None-Match support */
-    unsigned allow;    /* method mask for an Allow header, 0 = none */
-    bool www_auth;     /* WWW-Authenticate: Bearer */
-    bool close;        /* Connection: close (body left unread) */
+    bool cacheable; /* 200 with ETag / If-None-Match support */
+    unsigned allow; /* method mask for an Allow header, 0 = none */
+    bool www_auth;  /* WWW-Authenticate: Bearer */
+    bool close;     /* Connection: close (body left unread) */
     char location[STORE_ID_MAX + 32];
     const char *instance; /* request path, for problems */
 };

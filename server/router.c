@@ -7,8 +7,8 @@ enum http_method router_method_parse(const char *m)
     static const struct {
         const char *name;
         enum http_method m;
-    } names[] = {{"GET", HTTP_GET},       {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
-                 {"PUT", HTTP_PUT},       {"DELETE", HTTP_DELETE}, {"PATCH", HTTP_PATCH},
+    } names[] = {{"GET", HTTP_GET},        {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
+                 {"PUT", HTTP_PUT},        {"DELETE", HTTP_DELETE}, {"PATCH", HTTP_PATCH},
                  {"OPTIONS", HTTP_OPTIONS}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(m, names[i].name) == 0)
@@ -47,10 +47,8 @@ static bool match_pattern(const char *pat, const char *path,
     return *pat == '\0' && *path == '\0';
 }
 
-enum router_result router_match(const char *path, enum http_method method,
-                                const struct route **out,
-                                char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX],
-                                unsigned *allow)
+enum router_result router_match(const char *path, enum http_method method, const struct route **out,
+                                char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX], unsigned *allow)
 {
     unsigned seen = 0;
     char scratch[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX];
@@ -79,8 +77,8 @@ void router_allow_string(unsigned methods, char *buf, size_t cap)
     static const struct {
         unsigned m;
         const char *name;
-    } order[] = {{HTTP_GET, "GET"},       {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
-                 {HTTP_PUT, "PUT"},       {HTTP_DELETE, "DELETE"}, {HTTP_PATCH, "PATCH"},
+    } order[] = {{HTTP_GET, "GET"},        {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
+                 {HTTP_PUT, "PUT"},        {HTTP_DELETE, "DELETE"}, {HTTP_PATCH, "PATCH"},
                  {HTTP_OPTIONS, "OPTIONS"}};
     size_t o = 0;
     if (cap)

@@ -28,14 +28,14 @@ enum http_method {
 /* What the dispatcher (server/http.c, framing.c) and reply_queue() do for a
  * route, so that no handler repeats it. */
 enum route_flags {
-    ROUTE_AUTH = 1 << 0,      /* bearer token required */
-    ROUTE_BODY = 1 << 1,      /* takes a request body: application/json */
-    ROUTE_NO_CACHE = 1 << 2,  /* the process's state of the moment (health, metrics):
+    ROUTE_AUTH = 1 << 0,     /* bearer token required */
+    ROUTE_BODY = 1 << 1,     /* takes a request body: application/json */
+    ROUTE_NO_CACHE = 1 << 2, /* the process's state of the moment (health, metrics):
                                  never in the response cache, no ETag, no-store */
-    ROUTE_TEXT_OK = 1 << 3,   /* ... or text/plain */
-    ROUTE_WRITE = 1 << 4,     /* changes state: 503 on a --read-only replica before the
+    ROUTE_TEXT_OK = 1 << 3,  /* ... or text/plain */
+    ROUTE_WRITE = 1 << 4,    /* changes state: 503 on a --read-only replica before the
                                  body is read; never in the response cache, no ETag */
-    ROUTE_MEMORY = 1 << 5     /* answered from memory, not the store (fetch jobs): never
+    ROUTE_MEMORY = 1 << 5    /* answered from memory, not the store (fetch jobs): never
                                  in the response cache, but ETag'd for revalidation */
 };
 
@@ -50,7 +50,7 @@ struct route {
 };
 
 #define ROUTER_MAX_CAPTURES 2
-#define ROUTER_CAPTURE_MAX 256
+#define ROUTER_CAPTURE_MAX  256
 
 /* The whole table and its size; index i is the route's metrics slot. */
 extern const struct route router_routes[];
@@ -62,8 +62,7 @@ enum router_result { ROUTER_MATCH, ROUTER_NOT_FOUND, ROUTER_BAD_METHOD };
  * ROUTER_MATCH *out is the route and caps[] the captured segments (copied,
  * NUL-terminated). On ROUTER_BAD_METHOD *allow receives the mask of methods
  * that path does accept (for the Allow header). */
-enum router_result router_match(const char *path, enum http_method method,
-                                const struct route **out,
+enum router_result router_match(const char *path, enum http_method method, const struct route **out,
                                 char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX],
                                 unsigned *allow);
 

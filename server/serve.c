@@ -47,8 +47,8 @@ static struct file_id store_file_id(const char *dir)
     snprintf(path, sizeof path, "%s/data.mdb", dir);
     if (stat(path, &st) != 0)
         return id;
-    id = (struct file_id){.ok = true, .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
-                          .mtime = st.st_mtim};
+    id = (struct file_id){
+        .ok = true, .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size, .mtime = st.st_mtim};
     return id;
 }
 
@@ -79,8 +79,10 @@ static unsigned reader_slots(unsigned threads)
 static enum store_err open_store(const struct config *c, struct store **out, struct file_id *id,
                                  char *err, size_t cap)
 {
-    struct store_opts so = {.map_size = c->map_size, .read_only = c->read_only,
-                            .no_lock = c->read_only, .max_readers = reader_slots(c->threads)};
+    struct store_opts so = {.map_size = c->map_size,
+                            .read_only = c->read_only,
+                            .no_lock = c->read_only,
+                            .max_readers = reader_slots(c->threads)};
     enum store_err e = STORE_OK;
     for (int attempt = 0; attempt < 5; attempt++) {
         struct file_id before = store_file_id(c->data_dir);
@@ -126,8 +128,10 @@ static void replica_check(struct watch *w, struct store_holder *h, struct metric
             return;
         if (open_store(c, &ns, &id, err, sizeof err) != STORE_OK) {
             if (!w->told)
-                log_event("reopen", "data.mdb rewritten in place cannot be opened yet (retrying "
-                          "until it can): %s", err);
+                log_event("reopen",
+                          "data.mdb rewritten in place cannot be opened yet (retrying "
+                          "until it can): %s",
+                          err);
             w->told = true;
             w->seen.ok = false; /* look again at the next tick */
             return;
@@ -151,8 +155,8 @@ static void replica_check(struct watch *w, struct store_holder *h, struct metric
         w->seen = now;
         return;
     } else if (open_store(c, &ns, &id, err, sizeof err) != STORE_OK) {
-        log_event("reopen", "%s: keeping the current store: %s", why ? why : "data.mdb was replaced",
-                  err);
+        log_event("reopen", "%s: keeping the current store: %s",
+                  why ? why : "data.mdb was replaced", err);
         w->served = now; /* do not retry the same file every second */
         return;
     }
@@ -162,7 +166,9 @@ static void replica_check(struct watch *w, struct store_holder *h, struct metric
         return;
     }
     log_event("reopen", "%s: now serving the store reopened from %s",
-              w->retired ? "data.mdb rewritten in place" : why ? why : "data.mdb was replaced",
+              w->retired ? "data.mdb rewritten in place"
+              : why      ? why
+                         : "data.mdb was replaced",
               c->data_dir);
     w->served = id;
     w->retired = false;
@@ -253,9 +259,11 @@ int cmd_serve(int argc, char **argv)
         log_event("threads", "%u worker threads, %u LMDB reader slots", c.threads,
                   store_max_readers(s));
     if (!c.read_only && store_max_readers(s) < reader_slots(c.threads))
-        log_event("readers", "WARNING: the store has %u LMDB reader slots for %u threads: its "
+        log_event("readers",
+                  "WARNING: the store has %u LMDB reader slots for %u threads: its "
                   "lock table was created by another process; restart the server with nothing "
-                  "else using the store", store_max_readers(s), c.threads);
+                  "else using the store",
+                  store_max_readers(s), c.threads);
     if (pipeline_extractor_new(!c.no_parse, &x, err, sizeof err) != EX_OK) {
         fprintf(stderr, "ecfacts: serve: %s\n", err);
         goto out;
@@ -313,7 +321,7 @@ int cmd_serve(int argc, char **argv)
              * process's locks, and the lock table is reset under the other
              * users (ingest crashed, writes hung). */
             log_event("reopen", "SIGHUP ignored: a writer never reopens its store (only "
-                      "--read-only replicas do)");
+                                "--read-only replicas do)");
             continue;
         }
         log_event("shutdown", "%s: finishing in-flight requests (up to %us)",

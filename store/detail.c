@@ -79,8 +79,7 @@ static enum store_err collect(struct store_txn *t, enum store_db index, enum sto
 
 /* The next id under pre in the index c walks (the last key component), or
  * an empty part at the end. */
-static int next_id(MDB_cursor *c, const struct keybuf *pre, MDB_cursor_op op,
-                   struct keys_part *id)
+static int next_id(MDB_cursor *c, const struct keybuf *pre, MDB_cursor_op op, struct keys_part *id)
 {
     MDB_val k = store_kval(pre), v;
     int rc = mdb_cursor_get(c, &k, &v, op);

@@ -12,7 +12,7 @@
 #include "store/store_int.h"
 
 #define HTTP_ETAG_MAX 255 /* bytes; store_http_get fills etag[256] */
-#define HTTP_LM_MAX 63    /* last_modified[64] */
+#define HTTP_LM_MAX   63  /* last_modified[64] */
 
 static bool utf8_ok(const char *s)
 {
@@ -52,10 +52,10 @@ json_t *article_fetch_new(const struct store_fetch_meta *f)
 {
     if (!f)
         return json_null();
-    return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "source", f->source, "fetched_at",
-                     f->fetched_at, "http_status", (json_int_t)f->http_status, "etag",
-                     str_or_null(f->etag), "last_modified", str_or_null(f->last_modified),
-                     "content_type", str_or_null(f->content_type));
+    return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "source", f->source, "fetched_at", f->fetched_at,
+                     "http_status", (json_int_t)f->http_status, "etag", str_or_null(f->etag),
+                     "last_modified", str_or_null(f->last_modified), "content_type",
+                     str_or_null(f->content_type));
 }
 
 /* ---- what the page says about itself ---- */
@@ -84,9 +84,9 @@ enum store_err article_page_set(json_t *rec, const struct store_article *a)
 }
 
 /* docs/API.md "Article", in order. */
-static const char *const article_keys[] = {
-    "id",     "title", "url",   "urls",      "date",   "ingested_at", "sha256", "bytes",
-    "counts", "fetch", "published", "byline", "site", "lang",        NULL};
+static const char *const article_keys[] = {"id",          "title",  "url",   "urls",   "date",
+                                           "ingested_at", "sha256", "bytes", "counts", "fetch",
+                                           "published",   "byline", "site",  "lang",   NULL};
 
 enum store_err article_norm(json_t **rec)
 {
@@ -114,7 +114,8 @@ enum store_err article_norm(json_t **rec)
     }
     const char *key;
     json_t *v;
-    json_object_foreach (in, key, v) {
+    json_object_foreach(in, key, v)
+    {
         if (out && !json_object_get(out, key) && json_object_set(out, key, v) != 0) {
             json_decref(out);
             out = NULL;
@@ -131,7 +132,8 @@ static bool array_has(const json_t *arr, const char *s)
 {
     size_t i;
     const json_t *x;
-    json_array_foreach (arr, i, x) {
+    json_array_foreach(arr, i, x)
+    {
         if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
             return true;
     }
@@ -267,9 +269,8 @@ static double round3(double x)
 enum store_err store_source_put(struct store *s, const struct store_source *src)
 {
     struct keybuf k;
-    if (!s || !src || !keys_url(&k, src->url) || !utf8_ok(src->url) ||
-        !utf8_ok(src->last_fetch) || !opt_ok(src->etag) || !opt_ok(src->error) ||
-        !opt_ok(src->note) ||
+    if (!s || !src || !keys_url(&k, src->url) || !utf8_ok(src->url) || !utf8_ok(src->last_fetch) ||
+        !opt_ok(src->etag) || !opt_ok(src->error) || !opt_ok(src->note) ||
         !isfinite(src->seconds) || src->seconds < 0.0)
         return STORE_E_INVALID;
     json_t *rec = json_pack(
@@ -279,8 +280,7 @@ enum store_err store_source_put(struct store *s, const struct store_source *src)
         (json_int_t)src->found, "stored", (json_int_t)src->stored, "duplicates",
         (json_int_t)src->duplicates, "unchanged", (json_int_t)src->unchanged, "failed",
         (json_int_t)src->failed, "last_error", str_or_null(src->error), "note",
-        str_or_null(src->note), "seconds",
-        round3(src->seconds));
+        str_or_null(src->note), "seconds", round3(src->seconds));
     char *buf = rec ? json_dumps(rec, STORE_JSON_FLAGS) : NULL;
     json_decref(rec);
     if (!buf)
@@ -302,8 +302,8 @@ enum store_err store_sources_list(struct store_txn *t, const struct store_page *
     unsigned char tag, ck[KEYS_MAX];
     size_t clen;
     if (!pg || pg->limit < 1 || pg->limit > STORE_MAX_LIMIT ||
-        (pg->cursor && (keys_cursor_decode(pg->cursor, &tag, ck, sizeof ck, &clen) != 0 ||
-                        tag != w.tag)))
+        (pg->cursor &&
+         (keys_cursor_decode(pg->cursor, &tag, ck, sizeof ck, &clen) != 0 || tag != w.tag)))
         return STORE_E_INVALID;
     jbuf_puts(items, "[]");
     return items->failed ? STORE_E_NOMEM : STORE_OK;

@@ -68,8 +68,9 @@ static bool valid_result(const struct store_article *a, const struct ex_result *
     for (size_t i = 0; i < r->n_sanctions; i++) {
         const struct ex_sanction *sn = &r->sanctions[i];
         if (sn->imposer >= ne || sn->target >= ne || (unsigned)sn->measure >= EX_M__COUNT ||
-            (unsigned)sn->status >= EX_S__COUNT || !valid_conf(sn->confidence) || !valid_span(a, &sn->ev) ||
-            (sn->date[0] && !keys_valid_date(sn->date)) || (sn->n_items && !sn->items))
+            (unsigned)sn->status >= EX_S__COUNT || !valid_conf(sn->confidence) ||
+            !valid_span(a, &sn->ev) || (sn->date[0] && !keys_valid_date(sn->date)) ||
+            (sn->n_items && !sn->items))
             return false;
         for (size_t j = 0; j < sn->n_items; j++)
             if (!valid_text(sn->items[j]))
@@ -165,7 +166,8 @@ static bool array_has_str(const json_t *arr, const char *s)
 {
     size_t i;
     const json_t *x;
-    json_array_foreach (arr, i, x) {
+    json_array_foreach(arr, i, x)
+    {
         if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
             return true;
     }
@@ -230,7 +232,8 @@ static void add_source(struct ingest *in, const char *eid, json_int_t seen)
         else if (rc == MDB_NOTFOUND)
             rc = mdb_cursor_get(c, &key, &v, MDB_LAST);
     }
-    bool last = rc == MDB_SUCCESS && keys_has_prefix(key.mv_data, key.mv_size, k.b, strlen(eid) + 1);
+    bool last =
+        rc == MDB_SUCCESS && keys_has_prefix(key.mv_data, key.mv_size, k.b, strlen(eid) + 1);
     bool insert = !last || key_below(&k, &key); /* none listed (inconsistent): list it */
     if (last && insert)
         rc = mdb_cursor_del(c, 0);
@@ -318,8 +321,8 @@ static json_t *evidence_new(const struct ingest *in, const struct ex_evidence *e
         n = k + sizeof ellipsis - 1;
     }
     return json_pack("{s:s,s:s%,s:I,s:I,s:s,s:f}", "article", in->a->id, "sentence", text, n,
-                     "start", (json_int_t)sp->cstart, "end", (json_int_t)sp->cend, "rule",
-                     ev->rule, "confidence", rec_round(conf));
+                     "start", (json_int_t)sp->cstart, "end", (json_int_t)sp->cend, "rule", ev->rule,
+                     "confidence", rec_round(conf));
 }
 
 /* ---- facts and sanctions: merged without parsing their evidence ----
@@ -495,8 +498,8 @@ static void ingest_fact(struct ingest *in, const struct ex_fact *f)
                    json_pack("{s:s,s:o,s:s,s:o,s:o,s:f,s:n,s:I}", "id", fid, "subject",
                              rec_entity_ref(subj), "predicate", pred, "object",
                              obj ? rec_entity_ref(obj) : json_null(), "value",
-                             obj ? json_null() : json_string(f->value), "confidence", 0.0,
-                             "status", "mentions", (json_int_t)0))))
+                             obj ? json_null() : json_string(f->value), "confidence", 0.0, "status",
+                             "mentions", (json_int_t)0))))
         goto out;
     add_evidence(in, &m, evidence_new(in, &f->ev, f->confidence), f->status);
     mrec_put(in, DB_FACTS, fid, &m);
@@ -573,8 +576,8 @@ static void ingest_sanction(struct ingest *in, const struct ex_sanction *sn)
         (in->w.err != STORE_OK ||
          !mrec_new(in, &m,
                    json_pack("{s:s,s:o,s:o,s:s,s:[],s:n,s:f,s:n,s:I}", "id", sid, "imposer",
-                             rec_entity_ref(imp), "target", rec_entity_ref(tgt), "measure",
-                             measure, "items", "date", "confidence", 0.0, "status", "mentions",
+                             rec_entity_ref(imp), "target", rec_entity_ref(tgt), "measure", measure,
+                             "items", "date", "confidence", 0.0, "status", "mentions",
                              (json_int_t)0))))
         goto out;
     json_t *rec = m.head;
@@ -607,13 +610,13 @@ static void put_article(struct ingest *in, const char *sha)
     char now[21];
     ecf_now_iso(now);
     bool has_url = a->url && a->url[0]; /* "" is no URL */
-    json_t *rec = json_pack(
-        "{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:I,s:{s:I,s:I,s:I},s:o}", "id", a->id, "title", title,
-        "url", has_url ? json_string(a->url) : json_null(), "urls", article_urls_new(a->url),
-        "date", date ? json_string(date) : json_null(), "ingested_at", now, "sha256", sha, "bytes",
-        (json_int_t)a->len, "counts", "entities", (json_int_t)r->n_entities, "facts",
-        (json_int_t)r->n_facts, "sanctions", (json_int_t)r->n_sanctions, "fetch",
-        article_fetch_new(a->fetch));
+    json_t *rec =
+        json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:I,s:{s:I,s:I,s:I},s:o}", "id", a->id, "title",
+                  title, "url", has_url ? json_string(a->url) : json_null(), "urls",
+                  article_urls_new(a->url), "date", date ? json_string(date) : json_null(),
+                  "ingested_at", now, "sha256", sha, "bytes", (json_int_t)a->len, "counts",
+                  "entities", (json_int_t)r->n_entities, "facts", (json_int_t)r->n_facts,
+                  "sanctions", (json_int_t)r->n_sanctions, "fetch", article_fetch_new(a->fetch));
     if (!rec || article_page_set(rec, a) != STORE_OK) {
         json_decref(rec);
         stxn_fail(&in->w, STORE_E_NOMEM);

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KEYS_MAX 511      /* LMDB's default maximum key size */
-#define KEYS_NAME_MAX 200 /* bytes of a name key kept in an index */
+#define KEYS_MAX          511 /* LMDB's default maximum key size */
+#define KEYS_NAME_MAX     200 /* bytes of a name key kept in an index */
 #define KEYS_TRIGRAMS_MAX (KEYS_NAME_MAX + 3)
 
 /* A key under construction. Overflow is sticky: once a put does not fit,
@@ -82,7 +82,7 @@ size_t keys_trigrams(const char *nk, unsigned char (*out)[3], size_t cap);
  * digits of its SHA-256. Byte order is URL order, except among long URLs that
  * share their first KEYS_URL_INLINE bytes (ordered by hash: stable, unique).
  * Returns false (k untouched) unless url is 1..KEYS_URL_MAX bytes. */
-#define KEYS_URL_MAX 2048
+#define KEYS_URL_MAX    2048
 #define KEYS_URL_INLINE 400
 bool keys_url(struct keybuf *k, const char *url) ECF_WUR;
 

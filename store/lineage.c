@@ -154,8 +154,8 @@ static enum store_err add_node(struct nodes *nd, struct span ref)
 }
 
 /* A stored fact's members an Edge needs, from one scan of the record. */
-static const char *const edge_from[] = {"id", "subject", "predicate", "object", "value",
-                                        "confidence", "evidence"};
+static const char *const edge_from[] = {"id",    "subject",    "predicate", "object",
+                                        "value", "confidence", "evidence"};
 enum { EDGE_N = sizeof edge_from / sizeof *edge_from, EDGE_SUBJECT = 1, EDGE_OBJECT = 3 };
 
 static void edge_scan(struct span fact, struct span m[EDGE_N])
@@ -171,8 +171,8 @@ static void edge_scan(struct span fact, struct span m[EDGE_N])
 /* Appends the Edge shape of a scanned fact. */
 static void put_edge(struct jbuf *out, const struct span m[EDGE_N])
 {
-    static const char *const keys[EDGE_N] = {"fact", "subject", "predicate", "object", "value",
-                                             "confidence", "evidence"};
+    static const char *const keys[EDGE_N] = {"fact",  "subject",    "predicate", "object",
+                                             "value", "confidence", "evidence"};
     jbuf_putc(out, '{');
     for (size_t i = 0; i < EDGE_N; i++) {
         struct span v = m[i];

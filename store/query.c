@@ -221,10 +221,12 @@ static char *min_matching_key(const json_t *ent, const char *nk)
     if (!all)
         return NULL;
     json_array_append(all, json_object_get(ent, "name"));
-    json_array_foreach (json_object_get(ent, "aliases"), i, x) {
+    json_array_foreach(json_object_get(ent, "aliases"), i, x)
+    {
         json_array_append(all, (json_t *)(uintptr_t)x);
     }
-    json_array_foreach (all, i, x) {
+    json_array_foreach(all, i, x)
+    {
         const char *s = json_string_value(x);
         char *k = s ? keys_name(s, strlen(s)) : NULL;
         if (k && strncmp(k, nk, pl) == 0 && (!best || strcmp(k, best) < 0)) {
@@ -435,8 +437,8 @@ enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanc
     return walk_page(t, &w, pg, items, next);
 }
 
-enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg, struct jbuf *items,
-                                   char **next)
+enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg,
+                                   struct jbuf *items, char **next)
 {
     struct emit_ctx pe = {t->s, DB_ARTICLES};
     struct walk w = {DB_ARTICLES, 'A', NULL, 0, NULL, 0, walk_emit_article, &pe};

@@ -8,10 +8,10 @@
 #include "common/util.h"
 #include "store/store_int.h"
 
-#define SEARCH_MAX_POSTINGS 16384 /* per query, over all its trigrams */
+#define SEARCH_MAX_POSTINGS    16384 /* per query, over all its trigrams */
 #define SEARCH_MAX_PER_TRIGRAM 2048
-#define SEARCH_MIN_SCORE 0.3
-#define SEARCH_MAX_CP 256
+#define SEARCH_MIN_SCORE       0.3
+#define SEARCH_MAX_CP          256
 
 struct posting {
     size_t off; /* into the arena: name key \0 entity id */

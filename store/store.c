@@ -15,7 +15,7 @@
 #include "common/util.h"
 #include "store/store_int.h"
 
-#define STORE_DEFAULT_MAP ((size_t)1 << 30)
+#define STORE_DEFAULT_MAP     ((size_t)1 << 30)
 #define STORE_DEFAULT_READERS 126u
 
 /* Index in this table = enum store_db. */
@@ -54,17 +54,28 @@ static const char meta_version_key[] = "schema_version";
 const char *store_strerror(enum store_err err)
 {
     switch (err) {
-    case STORE_OK: return "success";
-    case STORE_E_NOTFOUND: return "not found: no such record";
-    case STORE_E_MAPFULL: return "map full: the write was rolled back, nothing changed";
-    case STORE_E_VERSION: return "schema version: the data directory holds another schema version";
-    case STORE_E_INVALID: return "invalid argument: malformed cursor, id or filter";
-    case STORE_E_CONFLICT: return "conflict: the article id is stored with other content";
-    case STORE_E_IO: return "I/O error: the operating system refused";
-    case STORE_E_CORRUPT: return "corrupt: a stored record failed to decode";
-    case STORE_E_NOMEM: return "out of memory";
-    case STORE_E_BUSY: return "busy: too many readers";
-    case STORE_E_NOSPACE: return "no space left on the device: nothing was written";
+    case STORE_OK:
+        return "success";
+    case STORE_E_NOTFOUND:
+        return "not found: no such record";
+    case STORE_E_MAPFULL:
+        return "map full: the write was rolled back, nothing changed";
+    case STORE_E_VERSION:
+        return "schema version: the data directory holds another schema version";
+    case STORE_E_INVALID:
+        return "invalid argument: malformed cursor, id or filter";
+    case STORE_E_CONFLICT:
+        return "conflict: the article id is stored with other content";
+    case STORE_E_IO:
+        return "I/O error: the operating system refused";
+    case STORE_E_CORRUPT:
+        return "corrupt: a stored record failed to decode";
+    case STORE_E_NOMEM:
+        return "out of memory";
+    case STORE_E_BUSY:
+        return "busy: too many readers";
+    case STORE_E_NOSPACE:
+        return "no space left on the device: nothing was written";
     }
     return "unknown store error";
 }
@@ -81,25 +92,34 @@ enum store_err store_err_commit(struct store *s, int rc)
 enum store_err store_err_mdb(int rc)
 {
     switch (rc) {
-    case MDB_SUCCESS: return STORE_OK;
-    case MDB_NOTFOUND: return STORE_E_NOTFOUND;
-    case MDB_MAP_FULL: return STORE_E_MAPFULL;
+    case MDB_SUCCESS:
+        return STORE_OK;
+    case MDB_NOTFOUND:
+        return STORE_E_NOTFOUND;
+    case MDB_MAP_FULL:
+        return STORE_E_MAPFULL;
     case ENOSPC:
-    case EDQUOT: return STORE_E_NOSPACE;
+    case EDQUOT:
+        return STORE_E_NOSPACE;
     case MDB_READERS_FULL:
-    case EAGAIN: return STORE_E_BUSY;
+    case EAGAIN:
+        return STORE_E_BUSY;
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
     case MDB_BAD_VALSIZE:
-    case MDB_INCOMPATIBLE: return STORE_E_CORRUPT;
-    case MDB_VERSION_MISMATCH: return STORE_E_VERSION;
+    case MDB_INCOMPATIBLE:
+        return STORE_E_CORRUPT;
+    case MDB_VERSION_MISMATCH:
+        return STORE_E_VERSION;
     case ENOMEM:
     case MDB_TXN_FULL:
     case MDB_CURSOR_FULL:
     case MDB_DBS_FULL:
-    case MDB_TLS_FULL: return STORE_E_NOMEM;
-    default: return STORE_E_IO;
+    case MDB_TLS_FULL:
+        return STORE_E_NOMEM;
+    default:
+        return STORE_E_IO;
     }
 }
 

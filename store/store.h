@@ -28,17 +28,17 @@
 
 #include "extractor/extract.h"
 
-#define STORE_SCHEMA_VERSION 1
-#define STORE_MAX_LIMIT 500
-#define STORE_ID_MAX 128      /* ids (article, entity, fact, sanction) are < this many bytes */
-#define STORE_EVIDENCE_MAX 20 /* evidences kept per fact or sanction; mentions count them all */
+#define STORE_SCHEMA_VERSION    1
+#define STORE_MAX_LIMIT         500
+#define STORE_ID_MAX            128 /* ids (article, entity, fact, sanction) are < this many bytes */
+#define STORE_EVIDENCE_MAX      20 /* evidences kept per fact or sanction; mentions count them all */
 /* Bytes of an evidence's sentence text kept: a longer one is cut at a UTF-8
  * boundary and ends with "\u2026" (its start/end still span the whole sentence) */
 #define STORE_EVIDENCE_TEXT_MAX 1024
 /* What a page says about itself (struct store_article): byline and site at
  * most this many bytes, lang a language tag of at most STORE_LANG_MAX. */
-#define STORE_PAGE_TEXT_MAX 256
-#define STORE_LANG_MAX 35
+#define STORE_PAGE_TEXT_MAX     256
+#define STORE_LANG_MAX          35
 
 enum store_err {
     STORE_OK = 0,
@@ -50,24 +50,24 @@ enum store_err {
     STORE_E_IO,       /* the OS said no: permissions, disk, missing directory */
     STORE_E_CORRUPT,  /* a record failed to decode */
     STORE_E_NOMEM,
-    STORE_E_BUSY,     /* too many readers (MDB_READERS_FULL) */
-    STORE_E_NOSPACE   /* the disk is full (ENOSPC): the write was rolled back */
+    STORE_E_BUSY,   /* too many readers (MDB_READERS_FULL) */
+    STORE_E_NOSPACE /* the disk is full (ENOSPC): the write was rolled back */
 };
 
 /* A static English sentence for err ("map full: ..."). */
 const char *store_strerror(enum store_err err);
 
 struct store_opts {
-    size_t map_size; /* bytes; 0 = default (1 GiB). A larger one grows an existing store. */
-    bool read_only;  /* MDB_RDONLY: no writes, schema must already exist */
+    size_t map_size;      /* bytes; 0 = default (1 GiB). A larger one grows an existing store. */
+    bool read_only;       /* MDB_RDONLY: no writes, schema must already exist */
     unsigned max_readers; /* reader slots (one per concurrent read transaction of every
                              process); 0 = LMDB's default (126). Only the process that
                              creates the lock table sizes it: see store_max_readers */
-    bool no_lock;    /* with read_only: MDB_NOLOCK, for a snapshot nobody writes (replicas,
+    bool no_lock;         /* with read_only: MDB_NOLOCK, for a snapshot nobody writes (replicas,
                         read-only volumes); never for a directory a writer uses */
-    bool must_exist; /* refuse a directory without a data.mdb instead of creating a store
+    bool must_exist;      /* refuse a directory without a data.mdb instead of creating a store
                         (commands that only read: a mistyped --data is an error) */
-    bool no_mkdir;   /* create a store only in a directory that exists (fetch) */
+    bool no_mkdir;        /* create a store only in a directory that exists (fetch) */
 };
 
 struct store;
@@ -91,17 +91,17 @@ uint64_t store_last_txn(struct store *s);
 /* Writes a compacted copy of the store (mdb_env_copy2 with MDB_CP_COMPACT)
  * as dir/data.mdb; dir is created if missing and must not hold a data.mdb.
  * The copy is one consistent snapshot, taken while writers may go on. */
-enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf, size_t errcap)
-    ECF_WUR;
+enum store_err store_snapshot(struct store *s, const char *dir, char *errbuf,
+                              size_t errcap) ECF_WUR;
 
 /* ---- write side --------------------------------------------------------- */
 
 /* Where and how a fetched article was obtained (provenance). */
 struct store_fetch_meta {
-    const char *source;        /* the feed or URL the fetch started from */
-    const char *fetched_at;    /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *source;     /* the feed or URL the fetch started from */
+    const char *fetched_at; /* "YYYY-MM-DDTHH:MM:SSZ" */
     unsigned http_status;
-    const char *etag;          /* "" or NULL when absent, likewise below */
+    const char *etag; /* "" or NULL when absent, likewise below */
     const char *last_modified;
     const char *content_type;
 };
@@ -129,8 +129,8 @@ struct store_article {
 bool store_lang_valid(const char *s);
 
 struct store_ingest_info {
-    bool duplicate;   /* same text already stored (content hash): nothing else written */
-    bool url_added;   /* ...but a->url was new for it and was added to its "urls" */
+    bool duplicate;        /* same text already stored (content hash): nothing else written */
+    bool url_added;        /* ...but a->url was new for it and was added to its "urls" */
     char id[STORE_ID_MAX]; /* the stored article's id (the earlier one for a duplicate) */
     size_t n_entities, n_facts, n_sanctions; /* in this article */
 };
@@ -143,8 +143,7 @@ struct store_ingest_info {
  * and sanctions already known from other articles gain an evidence and a
  * mention; entities merge by id (aliases unioned, mentions added). */
 enum store_err store_ingest(struct store *s, const struct store_article *a,
-                            const struct ex_result *r, struct store_ingest_info *info)
-    ECF_WUR;
+                            const struct ex_result *r, struct store_ingest_info *info) ECF_WUR;
 
 /* ---- fetch state ---------------------------------------------------------- */
 
@@ -170,13 +169,11 @@ struct store_source {
     double seconds;
 };
 /* Records src as the source's latest state (docs/API.md "Source"). */
-enum store_err store_source_put(struct store *s, const struct store_source *src)
-    ECF_WUR;
+enum store_err store_source_put(struct store *s, const struct store_source *src) ECF_WUR;
 
 /* ---- read side: one short read transaction per request ------------------ */
 
-enum store_err store_read_begin(struct store *s, struct store_txn **out)
-    ECF_WUR;
+enum store_err store_read_begin(struct store *s, struct store_txn **out) ECF_WUR;
 /* The id of the write transaction whose snapshot t reads. It may be below
  * store_last_txn() even for a transaction begun after that call: LMDB
  * publishes a commit's meta page before the reader table's txn id, so cache
@@ -201,17 +198,15 @@ struct store_entity_filter {
     const char *prefix;  /* name or alias prefix, matched on ecf_name_key() */
 };
 enum store_err store_entities_list(struct store_txn *t, const struct store_entity_filter *f,
-                                   const struct store_page *pg, struct jbuf *items, char **next)
-    ECF_WUR;
+                                   const struct store_page *pg, struct jbuf *items,
+                                   char **next) ECF_WUR;
 
 /* The entity record (docs/API.md "Entity"). */
-enum store_err store_entity_get(struct store_txn *t, const char *id, struct jbuf *out)
-    ECF_WUR;
+enum store_err store_entity_get(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 /* The entity record plus "facts_out", "facts_in", "sanctions" (as imposer or
  * target) and "sources" (ArticleRef) — docs/API.md "EntityDetail". */
-enum store_err store_entity_detail(struct store_txn *t, const char *id, struct jbuf *out)
-    ECF_WUR;
+enum store_err store_entity_detail(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 struct store_sanction_filter {
     const char *imposer; /* entity id */
@@ -221,10 +216,9 @@ struct store_sanction_filter {
     const char *until;   /* on/before (a partial date compares by its prefix) */
 };
 enum store_err store_sanctions_list(struct store_txn *t, const struct store_sanction_filter *f,
-                                    const struct store_page *pg, struct jbuf *items, char **next)
-    ECF_WUR;
-enum store_err store_sanction_get(struct store_txn *t, const char *id, struct jbuf *out)
-    ECF_WUR;
+                                    const struct store_page *pg, struct jbuf *items,
+                                    char **next) ECF_WUR;
+enum store_err store_sanction_get(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 struct store_fact_filter {
     const char *subject;   /* entity id */
@@ -232,10 +226,9 @@ struct store_fact_filter {
     const char *object;    /* entity id */
 };
 enum store_err store_facts_list(struct store_txn *t, const struct store_fact_filter *f,
-                                const struct store_page *pg, struct jbuf *items, char **next)
-    ECF_WUR;
-enum store_err store_fact_get(struct store_txn *t, const char *id, struct jbuf *out)
-    ECF_WUR;
+                                const struct store_page *pg, struct jbuf *items,
+                                char **next) ECF_WUR;
+enum store_err store_fact_get(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 /* Sources, ordered by URL; same paging contract as the other lists. */
 enum store_err store_sources_list(struct store_txn *t, const struct store_page *pg,
@@ -244,11 +237,9 @@ enum store_err store_sources_list(struct store_txn *t, const struct store_page *
 enum store_err store_articles_list(struct store_txn *t, const struct store_page *pg,
                                    struct jbuf *items, char **next) ECF_WUR;
 /* The article record alone (docs/API.md "Article", as in the list). */
-enum store_err store_article_summary(struct store_txn *t, const char *id, struct jbuf *out)
-    ECF_WUR;
+enum store_err store_article_summary(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 /* Article metadata plus "text", "entities" (EntityRef), "facts", "sanctions". */
-enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out)
-    ECF_WUR;
+enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 /* The lineage graph around chip id up to depth (1..5) — docs/API.md "Lineage".
  * STORE_E_NOTFOUND when id is not an entity; STORE_E_INVALID when it is not a chip. */
@@ -258,8 +249,8 @@ enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned 
 /* Typo-tolerant ranked search over names and aliases ("Huawie" finds Huawei):
  * a JSON array of SearchHit, best first, at most limit. Served by a trigram
  * index, not a scan. q shorter than 2 characters is STORE_E_INVALID. */
-enum store_err store_search(struct store_txn *t, const char *q, size_t limit, struct jbuf *out)
-    ECF_WUR;
+enum store_err store_search(struct store_txn *t, const char *q, size_t limit,
+                            struct jbuf *out) ECF_WUR;
 
 struct store_stats {
     uint64_t articles, entities, facts, sanctions;
@@ -268,8 +259,7 @@ struct store_stats {
     uint64_t last_txn;   /* LMDB transaction id: changes on every write */
     unsigned schema_version;
 };
-enum store_err store_stats(struct store_txn *t, struct store_stats *out)
-    ECF_WUR;
+enum store_err store_stats(struct store_txn *t, struct store_stats *out) ECF_WUR;
 
 /* Writes every article, entity, fact, sanction and source as JSONL, one
  * {"kind":"article"|"entity"|"fact"|"sanction"|"source","data":{...}} per

@@ -43,8 +43,8 @@ enum store_db {
     /* Fetch state (fetchstate.c). A store created before these existed has
      * none: a writable open creates them, a read-only open reads them as empty
      * (store_has_db). */
-    DB_HTTP_CACHE,    /* URL key (keys_url) -> etag \0 last_modified \0 url */
-    DB_SOURCES,       /* URL key (keys_url) -> Source JSON */
+    DB_HTTP_CACHE, /* URL key (keys_url) -> etag \0 last_modified \0 url */
+    DB_SOURCES,    /* URL key (keys_url) -> Source JSON */
     DB__COUNT
 };
 
@@ -102,8 +102,7 @@ enum store_err store_err_commit(struct store *s, int rc);
 
 /* Begins an LMDB transaction holding maplock shared; handles MDB_MAP_RESIZED
  * by adopting the new size and retrying. On failure the lock is not held. */
-int store_txn_begin_raw(struct store *s, unsigned flags, MDB_txn **out)
-    ECF_WUR;
+int store_txn_begin_raw(struct store *s, unsigned flags, MDB_txn **out) ECF_WUR;
 /* Releases maplock after the caller committed or aborted its transaction. */
 void store_txn_release(struct store *s);
 
@@ -142,21 +141,19 @@ void stxn_fail(struct stxn *w, enum store_err err);
 /* Parses a stored record: a new reference into *out, or STORE_E_CORRUPT. */
 enum store_err rec_parse(const MDB_val *v, json_t **out) ECF_WUR;
 /* Looks up id in db (a primary database) and parses it. */
-enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out)
-    ECF_WUR;
+enum store_err rec_get(MDB_txn *txn, MDB_dbi dbi, const char *id, json_t **out) ECF_WUR;
 /* The stored record id[0..n) of dbi, as stored (valid while txn lives). A
  * missing record is STORE_E_NOTFOUND, one that is not a JSON object
  * STORE_E_CORRUPT. */
-enum store_err rec_raw(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, MDB_val *v)
-    ECF_WUR;
+enum store_err rec_raw(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, MDB_val *v) ECF_WUR;
 /* The end of a read that appended to out since start: a failed append makes
  * an OK read STORE_E_NOMEM, and a failed read takes back what it appended
  * (the contract of store.h). Returns the read's result. */
 enum store_err rec_end(struct jbuf *out, size_t start, enum store_err err);
 /* Appends the stored record id[0..n) of dbi, as stored, to out. A missing
  * record is STORE_E_NOTFOUND, one that is not a JSON object STORE_E_CORRUPT. */
-enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n, struct jbuf *out)
-    ECF_WUR;
+enum store_err rec_append(MDB_txn *txn, MDB_dbi dbi, const char *id, size_t n,
+                          struct jbuf *out) ECF_WUR;
 /* Appends v serialised as records are (STORE_JSON_FLAGS) to out. */
 enum store_err rec_dump(const json_t *v, struct jbuf *out) ECF_WUR;
 /* Appends {"f1":v1,...} with the raw values of the named members of the
@@ -192,8 +189,7 @@ json_t *article_fetch_new(const struct store_fetch_meta *f);
 bool article_page_valid(const struct store_article *a);
 /* Appends "published", "byline", "site", "lang" to an Article record (null
  * when unknown); STORE_E_NOMEM. */
-enum store_err article_page_set(json_t *rec, const struct store_article *a)
-    ECF_WUR;
+enum store_err article_page_set(json_t *rec, const struct store_article *a) ECF_WUR;
 /* Brings a stored Article record to the current shape (docs/API.md key order;
  * "urls" and "fetch" filled in for records written before they existed,
  * "published", "byline", "site", "lang" as null before those).
@@ -248,7 +244,6 @@ enum store_err walk_emit_index(void *ctx, MDB_txn *txn, const MDB_val *k, const 
 /* Appends an array of up to max records named by the index keys under pre
  * (id order). */
 enum store_err walk_collect(struct store_txn *t, enum store_db index, enum store_db primary,
-                            const struct keybuf *pre, size_t max, struct jbuf *out)
-    ECF_WUR;
+                            const struct keybuf *pre, size_t max, struct jbuf *out) ECF_WUR;
 
 #endif

@@ -25,18 +25,18 @@ __attribute__((format(printf, 2, 3))) static int ok(int cond, const char *fmt, .
 }
 
 /* is_str: string equality with both values shown on failure. */
-#define is_str(got, want, name)                                                                \
-    do {                                                                                       \
-        const char *g_ = (got), *w_ = (want);                                                  \
-        if (!ok(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, "%s", name))                        \
-            printf("#   got:  '%s'\n#   want: '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+#define is_str(got, want, name)                                                                    \
+    do {                                                                                           \
+        const char *g_ = (got), *w_ = (want);                                                      \
+        if (!ok(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, "%s", name))                            \
+            printf("#   got:  '%s'\n#   want: '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");    \
     } while (0)
 
-#define is_int(got, want, name)                                                                \
-    do {                                                                                       \
-        long long g_ = (long long)(got), w_ = (long long)(want);                               \
-        if (!ok(g_ == w_, "%s", name))                                                         \
-            printf("#   got:  %lld\n#   want: %lld\n", g_, w_);                                \
+#define is_int(got, want, name)                                                                    \
+    do {                                                                                           \
+        long long g_ = (long long)(got), w_ = (long long)(want);                                   \
+        if (!ok(g_ == w_, "%s", name))                                                             \
+            printf("#   got:  %lld\n#   want: %lld\n", g_, w_);                                    \
     } while (0)
 
 __attribute__((unused)) static void skip_all(const char *why)

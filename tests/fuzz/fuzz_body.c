@@ -23,7 +23,10 @@ static int ref_digits(const char *s, size_t n)
     return 1;
 }
 
-static int ref_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int ref_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 /* Like value_date, but with real month lengths except that Feb 29 is always
  * allowed (the value carries no reliable year context for partial dates). */

@@ -65,8 +65,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_span(const struct ex_span *s, const char *text, size_t len, const char *what)
 {
-    FUZZ_CHECK(s->start <= s->end && s->end <= len, "%s: byte span [%zu,%zu) outside [0,%zu)",
-               what, s->start, s->end, len);
+    FUZZ_CHECK(s->start <= s->end && s->end <= len, "%s: byte span [%zu,%zu) outside [0,%zu)", what,
+               s->start, s->end, len);
     FUZZ_CHECK(s->cstart <= s->cend, "%s: cstart %zu > cend %zu", what, s->cstart, s->cend);
     size_t cs = ecf_utf8_count(text, s->start);
     size_t ce = cs + ecf_utf8_count(text + s->start, s->end - s->start);
@@ -139,8 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK((unsigned)s->measure < EX_M__COUNT, "measure %d", (int)s->measure);
         for (size_t k = 0; k < s->n_items; k++)
             check_str(s->items[k], "sanction item");
-        FUZZ_CHECK(s->confidence >= 0.0 && s->confidence <= 1.0, "confidence %g",
-                   s->confidence);
+        FUZZ_CHECK(s->confidence >= 0.0 && s->confidence <= 1.0, "confidence %g", s->confidence);
         FUZZ_CHECK(s->ev.rule != NULL, "sanction rule NULL");
         check_span(&s->ev.sentence, text, size, "sanction evidence");
     }

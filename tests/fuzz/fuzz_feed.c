@@ -56,8 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(dl == 0 || (dl == 10 && it->date[4] == '-' && it->date[7] == '-'),
                        "date '%s'", it->date);
             for (size_t k = 0; k < i; k++)
-                FUZZ_CHECK(strcmp(f.items[k].link, it->link) != 0, "repeated link '%s'",
-                           it->link);
+                FUZZ_CHECK(strcmp(f.items[k].link, it->link) != 0, "repeated link '%s'", it->link);
         }
     }
     fetch_feed_free(&f);

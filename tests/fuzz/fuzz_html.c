@@ -9,24 +9,24 @@
 #include "fetcher/fetch.h"
 #include "fuzz_common.h"
 
-static const char *charsets[] = {"utf-8",     "windows-1252", "iso-8859-1", "shift_jis",
-                                 "utf-16le",  "utf-16",       "gb18030",    "koi8-r",
-                                 "euc-kr",    "utf-7",        "x-bogus",    "",
-                                 "UTF-32BE",  "iso-2022-jp",  "big5",       "us-ascii"};
+static const char *charsets[] = {"utf-8",    "windows-1252", "iso-8859-1", "shift_jis",
+                                 "utf-16le", "utf-16",       "gb18030",    "koi8-r",
+                                 "euc-kr",   "utf-7",        "x-bogus",    "",
+                                 "UTF-32BE", "iso-2022-jp",  "big5",       "us-ascii"};
 
 static void check(const char *s, const char *what)
 {
     FUZZ_CHECK(s != NULL, "%s is NULL", what);
     size_t bad = 0;
-    FUZZ_CHECK(ecf_utf8_valid(s, strlen(s), &bad), "%s is not valid UTF-8 (byte %zu)", what,
-               bad);
+    FUZZ_CHECK(ecf_utf8_valid(s, strlen(s), &bad), "%s is not valid UTF-8 (byte %zu)", what, bad);
 }
 
 static void one(const char *html, size_t n, const char *charset)
 {
     struct fetch_doc d;
     memset(&d, 0, sizeof d);
-    enum fetch_err e = fetch_html_extract(html, n, charset, "https://news.example.com/a/b.html", &d);
+    enum fetch_err e =
+        fetch_html_extract(html, n, charset, "https://news.example.com/a/b.html", &d);
     if (e == FETCH_OK) {
         check(d.title, "title");
         check(d.date, "date");

@@ -18,8 +18,8 @@
 #include "common/util.h"
 #include "fuzz_common.h"
 
-static const char *const KEYS[] = {"id", "name", "type", "subject", "object", "evidence",
-                                   "a", "", "title", "x"};
+static const char *const KEYS[] = {"id",       "name", "type", "subject", "object",
+                                   "evidence", "a",    "",     "title",   "x"};
 enum { NKEYS = sizeof KEYS / sizeof *KEYS };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -35,8 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool all = jraw_members(o, size, KEYS, NKEYS, mv, mvn);
     /* jansson accepts a raw NUL between tokens ({"x":true\0}), which JSON
      * (RFC 8259) does not and stored records never contain: no oracle then. */
-    json_t *doc = memchr(o, '\0', size) ? NULL
-                                         : json_loadb(o, size, JSON_REJECT_DUPLICATES, NULL);
+    json_t *doc = memchr(o, '\0', size) ? NULL : json_loadb(o, size, JSON_REJECT_DUPLICATES, NULL);
     for (size_t k = 0; k < NKEYS; k++) {
         const char *v = NULL;
         size_t vn = 0;

@@ -43,8 +43,7 @@ static void router(const char *path)
             /* OPTIONS is always in Allow (the dispatcher answers it). */
             FUZZ_CHECK(allow != 0 && (allow & HTTP_OPTIONS) &&
                            (methods[m] == HTTP_OPTIONS || !(allow & methods[m])),
-                       "allow %#x for method %#x", allow,
-                       (unsigned)methods[m]);
+                       "allow %#x for method %#x", allow, (unsigned)methods[m]);
             char buf[128];
             router_allow_string(allow, buf, sizeof buf);
             FUZZ_CHECK(memchr(buf, '\0', sizeof buf), "allow string unterminated");

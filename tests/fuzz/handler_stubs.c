@@ -4,11 +4,11 @@
  * stand-in here is a link error, never a silently different table. */
 #include "handlers/handlers.h"
 
-#define STUB(name)                                                                             \
-    void name(struct request *rq, struct reply *rp)                                            \
-    {                                                                                          \
-        (void)rq;                                                                              \
-        (void)rp;                                                                              \
+#define STUB(name)                                                                                 \
+    void name(struct request *rq, struct reply *rp)                                                \
+    {                                                                                              \
+        (void)rq;                                                                                  \
+        (void)rp;                                                                                  \
     }
 
 STUB(h_entities_list)

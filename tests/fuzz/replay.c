@@ -45,8 +45,8 @@ int main(int argc, char **argv)
         }
         for (struct dirent *e; (e = readdir(d));) {
             char p[4096];
-            if (e->d_name[0] != '.' && snprintf(p, sizeof p, "%s/%s", argv[i], e->d_name) <
-                                           (int)sizeof p)
+            if (e->d_name[0] != '.' &&
+                snprintf(p, sizeof p, "%s/%s", argv[i], e->d_name) < (int)sizeof p)
                 bad |= one(p);
         }
         (void)closedir(d);

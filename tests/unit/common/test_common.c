@@ -41,7 +41,9 @@ int main(void)
     slug("U.S. Department of Commerce", "us-department-of-commerce");
     slug("01.AI", "01ai");
     slug("  Huawei's  ", "huaweis");
-    slug("Kirin\xe2\x80\x94" "9000S", "kirin-9000s");
+    slug("Kirin\xe2\x80\x94"
+         "9000S",
+         "kirin-9000s");
     slug("Caf\xc3\xa9 Chips", "cafe-chips");
     slug("C++", "cplusplus");
     slug("***", "");
@@ -65,7 +67,10 @@ int main(void)
     ok(!ecf_utf8_valid("\xed\xa0\x80", 3, NULL), "surrogate refused");
     ok(!ecf_utf8_valid("\xe2\x80", 2, NULL), "truncated sequence refused");
     ok(!ecf_utf8_valid("\xf4\x90\x80\x80", 4, NULL), "beyond U+10FFFF refused");
-    is_int(ecf_utf8_count("a\xe2\x80\x99" "b", 5), 3, "code points counted");
+    is_int(ecf_utf8_count("a\xe2\x80\x99"
+                          "b",
+                          5),
+           3, "code points counted");
 
     unsigned char bin[7] = {0, 1, 2, 250, 251, 252, 255}, back[16];
     for (size_t n = 0; n <= sizeof bin; n++) {
@@ -80,7 +85,8 @@ int main(void)
 
     char hex[65];
     ecf_sha256_hex("abc", 3, hex);
-    is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "sha256 of abc");
+    is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+           "sha256 of abc");
     ok(ecf_fnv1a64("", 0) == 0xcbf29ce484222325ULL, "fnv1a64 offset basis");
     ok(ecf_hash64("", 0) == 0x2d06800538d394c2ULL, "hash64 is XXH3-64 (empty input vector)");
     ok(ecf_hash64("ecfacts", 7) != ecf_hash64("ecfactS", 7), "hash64 sees every byte");

@@ -29,10 +29,16 @@ static int same_as_jansson(const char *s, size_t n)
 
 static void escapes(void)
 {
-    static const char *const cases[] = {"", "plain", "quote \" and \\ backslash", "tab\there",
-                                        "nl\ncr\rff\fbs\b", "slash / stays",
-                                        "\x01\x1f\x7f controls", "Caf\xc3\xa9 \xe2\x80\x94 910C",
-                                        "\xf0\x9f\x98\x80 emoji", "\xe2\x80\xa8 line sep"};
+    static const char *const cases[] = {"",
+                                        "plain",
+                                        "quote \" and \\ backslash",
+                                        "tab\there",
+                                        "nl\ncr\rff\fbs\b",
+                                        "slash / stays",
+                                        "\x01\x1f\x7f controls",
+                                        "Caf\xc3\xa9 \xe2\x80\x94 910C",
+                                        "\xf0\x9f\x98\x80 emoji",
+                                        "\xe2\x80\xa8 line sep"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         ok(same_as_jansson(cases[i], strlen(cases[i])), "jstr escapes like jansson: case %zu", i);
     ok(same_as_jansson("a\0b", 3), "jstr: an embedded NUL is \\u0000");
@@ -91,9 +97,11 @@ static int member_agrees(const char *o, const char *key)
 
 static void scanning(void)
 {
-    const char *rec = "{\"id\":\"h\\\"x\",\"n\":-1.5e3,\"t\":true,\"z\":null,\"o\":{\"a\":[1,{\"b\":\"}\"}]},"
-                      "\"arr\":[\"]\",[],{}],\"s\":\"\\\\\",\"last\":\"end\"}";
-    static const char *const keys[] = {"id", "n", "t", "z", "o", "arr", "s", "last", "a", "b", "missing", ""};
+    const char *rec =
+        "{\"id\":\"h\\\"x\",\"n\":-1.5e3,\"t\":true,\"z\":null,\"o\":{\"a\":[1,{\"b\":\"}\"}]},"
+        "\"arr\":[\"]\",[],{}],\"s\":\"\\\\\",\"last\":\"end\"}";
+    static const char *const keys[] = {"id", "n",    "t", "z", "o",       "arr",
+                                       "s",  "last", "a", "b", "missing", ""};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         ok(member_agrees(rec, keys[i]), "member '%s' agrees with jansson", keys[i]);
     ok(member_agrees("{ \"a\" : 1 , \"b\" : [ 2 ] }", "b"), "whitespace between tokens");
@@ -110,18 +118,28 @@ static void scanning(void)
     }
     ok(agree, "jraw_members finds what jraw_member finds, in one pass");
     const char *const ab[] = {"a", "ab"};
-    ok(jraw_members("{\"ab\":1,\"a\":2}", 15, ab, 2, mv, mvn) && mvn[0] == 1 &&
-           mv[0][0] == '2' && mvn[1] == 1 && mv[1][0] == '1',
+    ok(jraw_members("{\"ab\":1,\"a\":2}", 15, ab, 2, mv, mvn) && mvn[0] == 1 && mv[0][0] == '2' &&
+           mvn[1] == 1 && mv[1][0] == '1',
        "a key that is a prefix of another is not confused with it");
     const char *v;
     size_t vn;
     ok(jraw_member(rec, strlen(rec), "id", &v, &vn) && vn == 6 && memcmp(v, "\"h\\\"x\"", 6) == 0,
        "a string value keeps its quotes and escapes");
     /* malformed or truncated: never found, never read past the end (ASan) */
-    static const char *const bad[] = {"", "{", "[\"id\",1]", "{\"id\"", "{\"id\":", "{\"id\":\"abc",
-                                      "{\"x\":[1,2", "{\"x\":{\"id\":1}", "{\"x\" 1,\"id\":2}",
-                                      "{\"x\":1 \"id\":2}", "{\"x\":\"\\", "{\"x\":,\"id\":1}",
-                                      "{}", "{\"x\":1}garbage\"id\":2"};
+    static const char *const bad[] = {"",
+                                      "{",
+                                      "[\"id\",1]",
+                                      "{\"id\"",
+                                      "{\"id\":",
+                                      "{\"id\":\"abc",
+                                      "{\"x\":[1,2",
+                                      "{\"x\":{\"id\":1}",
+                                      "{\"x\" 1,\"id\":2}",
+                                      "{\"x\":1 \"id\":2}",
+                                      "{\"x\":\"\\",
+                                      "{\"x\":,\"id\":1}",
+                                      "{}",
+                                      "{\"x\":1}garbage\"id\":2"};
     int none = 1;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         size_t n = strlen(bad[i]);
@@ -153,8 +171,13 @@ static void scanning(void)
 /* jraw_array_len against jansson's count, and malformed arrays refused. */
 static void array_len(void)
 {
-    static const char *const good[] = {"[]", "[1]", "[ 1 , 2 ]", "[\"a,]\",{\"b\":[1,2]},[],null]",
-                                       "[{\"x\":\"\\\"]\"}]", "[\"a\\\\\",1]", "[\"},{\",\"\\\\\\\"\"]"};
+    static const char *const good[] = {"[]",
+                                       "[1]",
+                                       "[ 1 , 2 ]",
+                                       "[\"a,]\",{\"b\":[1,2]},[],null]",
+                                       "[{\"x\":\"\\\"]\"}]",
+                                       "[\"a\\\\\",1]",
+                                       "[\"},{\",\"\\\\\\\"\"]"};
     int agree = 1;
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         json_t *a = json_loads(good[i], 0, NULL);
@@ -162,8 +185,8 @@ static void array_len(void)
         json_decref(a);
     }
     ok(agree, "array length agrees with jansson's");
-    static const char *const bad[] = {"", "[", "]", "{}", "[1,]", "[,1]", "[1 2]", "[1]x",
-                                      "[\"a]", "[[1]", "[1]]"};
+    static const char *const bad[] = {"",      "[",    "]",     "{}",   "[1,]", "[,1]",
+                                      "[1 2]", "[1]x", "[\"a]", "[[1]", "[1]]"};
     int none = 1;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         size_t n = strlen(bad[i]);

@@ -13,7 +13,7 @@
 static const char *const adv_companies[] = {"Huawei", "SMIC",    "Nvidia",  "TSMC",
                                             "Baidu",  "Alibaba", "Tencent", "ByteDance",
                                             "Intel",  "AMD",     "Samsung", "Micron"};
-static const char *const adv_chips[] = {"Ascend 910B", "Ascend 910C", "H100", "H20",
+static const char *const adv_chips[] = {"Ascend 910B", "Ascend 910C", "H100",  "H20",
                                         "A100",        "MI300X",      "Kunlun"};
 static const char *const adv_verbs[] = {"develops", "designs", "manufactures", "uses", "supplies"};
 static const char *const adv_joins[] = {", and ", ", while ", ", as ", " and ", ", but "};

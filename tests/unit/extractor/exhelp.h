@@ -56,9 +56,8 @@ static inline const struct ex_fact *ex_find_fact(const struct ex_result *r, cons
     return NULL;
 }
 
-static inline const struct ex_sanction *ex_find_sanction(const struct ex_result *r,
-                                                         const char *imp, const char *tgt,
-                                                         const char *measure)
+static inline const struct ex_sanction *ex_find_sanction(const struct ex_result *r, const char *imp,
+                                                         const char *tgt, const char *measure)
 {
     for (size_t i = 0; r && i < r->n_sanctions; i++) {
         const struct ex_sanction *s = &r->sanctions[i];

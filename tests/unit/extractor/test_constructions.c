@@ -32,25 +32,24 @@ static void test_facts(const struct extractor *x)
     static const struct fcase cases[] = {
         {"Naura, the country's biggest toolmaker, supplies etching machines to SMIC.", "Naura",
          "supplies", "SMIC", "an apposition between subject and verb", true},
-        {"Hygon, which was founded in 2014 with licensed designs, uses the Ascend 910B.",
-         "Hygon", "uses", "Ascend 910B", "a relative clause between subject and verb", true},
+        {"Hygon, which was founded in 2014 with licensed designs, uses the Ascend 910B.", "Hygon",
+         "uses", "Ascend 910B", "a relative clause between subject and verb", true},
         {"Zhipu AI, said to be close to a deal, uses the Ascend 910B.", "Zhipu AI", "uses",
-         "Ascend 910B", "a parenthetical must open like a noun phrase or a relative clause",
-         false},
+         "Ascend 910B", "a parenthetical must open like a noun phrase or a relative clause", false},
         {"Sugon bought from Inspur, and Tencent, a rival, ordered thousands of H20 chips.",
          "Tencent", "uses", "H20", "the subject after the parenthetical is the one meant", true},
         {"Tencent ordered $2 billion worth of H20 chips last quarter.", "Tencent", "uses", "H20",
          "a purchase measured in money's worth", true},
-        {"The Ascend 910B, designed by HiSilicon, Huawei's chip unit, sold well.", "Huawei",
-         "owns", "HiSilicon", "X, Y's unit: Y owns X", true},
+        {"The Ascend 910B, designed by HiSilicon, Huawei's chip unit, sold well.", "Huawei", "owns",
+         "HiSilicon", "X, Y's unit: Y owns X", true},
         {"Analysts said Wingtech, whose parent, Nexperia, declined to comment, was listed.",
          "Nexperia", "owns", "Wingtech", "X, whose parent, Y: Y owns X", true},
         {"Phytium relies on Sanan Optoelectronics, a subsidiary it owns.", "Phytium", "owns",
          "Sanan Optoelectronics", "a subsidiary it owns: the pronoun is the owner", true},
         {"Sophgo, the chip designer behind the Ascend 910B, denied the report.", "Sophgo",
          "develops", "Ascend 910B", "the designer behind a product develops it", true},
-        {"DeepSeek, which is funded by the investment group Tencent, released a model.",
-         "Tencent", "invests_in", "DeepSeek", "funded by a described investor", true},
+        {"DeepSeek, which is funded by the investment group Tencent, released a model.", "Tencent",
+         "invests_in", "DeepSeek", "funded by a described investor", true},
         {"Moonshot AI counts among its shareholders Alibaba, which led an earlier round.",
          "Alibaba", "invests_in", "Moonshot AI", "counts among its shareholders X", true},
         {"Tencent led a $300 million round in March in Zhipu AI.", "Tencent", "invests_in",
@@ -75,44 +74,53 @@ static void test_sanctions(const struct extractor *x)
 {
     static const struct scase cases[] = {
         {"The Commerce Department added Sugon and Hygon, two Chinese server makers, to the "
-         "Entity List.", "U.S. Department of Commerce", "Hygon", "entity_listing",
+         "Entity List.",
+         "U.S. Department of Commerce", "Hygon", "entity_listing",
          "an apposition between the listed firms and the list", true},
         {"The Commerce Department tightened its rules. On Friday the agency added Sugon to the "
-         "Entity List.", "U.S. Department of Commerce", "Sugon", "entity_listing",
-         "'the agency' is a body", true},
+         "Entity List.",
+         "U.S. Department of Commerce", "Sugon", "entity_listing", "'the agency' is a body", true},
         {"The Commerce Department tightened its rules. On Friday the agency added Sugon to the "
-         "Entity List.", "China", "Sugon", "entity_listing", "'the agency' is not a country",
-         false},
-        {"Sugon is one of the firms that Washington blacklisted in 2019.", "United States",
-         "Sugon", "entity_listing", "a relative clause names the listing", true},
+         "Entity List.",
+         "China", "Sugon", "entity_listing", "'the agency' is not a country", false},
+        {"Sugon is one of the firms that Washington blacklisted in 2019.", "United States", "Sugon",
+         "entity_listing", "a relative clause names the listing", true},
         {"The Commerce Department added Sugon to the Entity List in a move that also caught "
-         "Inspur.", "U.S. Department of Commerce", "Inspur", "entity_listing",
+         "Inspur.",
+         "U.S. Department of Commerce", "Inspur", "entity_listing",
          "also caught in the same listing", true},
         {"A new Justice Department rule bars U.S. firms from selling or transferring bulk "
-         "personal data to China.", "U.S. Department of Justice", "China", "data_transfer_ban",
+         "personal data to China.",
+         "U.S. Department of Justice", "China", "data_transfer_ban",
          "the verb before the data noun", true},
-        {"Washington blacklisted Sugon in 2019. A Treasury rule bars Americans from putting money into Chinese AI companies.",
-         "U.S. Department of the Treasury", "China", "investment_restriction", "putting money into", true},
+        {"Washington blacklisted Sugon in 2019. A Treasury rule bars Americans from putting money "
+         "into Chinese AI companies.",
+         "U.S. Department of the Treasury", "China", "investment_restriction", "putting money into",
+         true},
         {"Washington blacklisted Sugon in 2019. An executive order signed by President Donald "
-         "Trump barred American investors from buying Hikvision's shares.", "United States", "Hikvision", "investment_restriction",
-         "buying a company's securities", true},
+         "Trump barred American investors from buying Hikvision's shares.",
+         "United States", "Hikvision", "investment_restriction", "buying a company's securities",
+         true},
         {"Wingtech, which the British government ordered to sell its stake in Nexperia, "
-         "appealed.", "United Kingdom", "Wingtech", "divestiture_order",
-         "a relative clause ordering a sale", true},
+         "appealed.",
+         "United Kingdom", "Wingtech", "divestiture_order", "a relative clause ordering a sale",
+         true},
         {"The Cyberspace Administration of China found security risks in Micron's products and "
-         "told operators to stop buying from Micron.", "Cyberspace Administration of China",
-         "Micron", "procurement_ban", "a coordinated verb phrase tells buyers to stop", true},
+         "told operators to stop buying from Micron.",
+         "Cyberspace Administration of China", "Micron", "procurement_ban",
+         "a coordinated verb phrase tells buyers to stop", true},
         {"Sugon, once a big customer, lost access to TSMC's production lines in 2019.", "TSMC",
          "Sugon", "shipment_suspension", "lost access to a foundry's lines", true},
         {"The Commerce Department revoked licences that had let Intel keep selling chips to "
-         "Huawei.", "U.S. Department of Commerce", "Huawei", "export_restriction",
-         "revoking export licences", true},
+         "Huawei.",
+         "U.S. Department of Commerce", "Huawei", "export_restriction", "revoking export licences",
+         true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct ex_result *r = run(x, cases[i].text);
         bool got = ex_find_sanction(r, cases[i].imp, cases[i].tgt, cases[i].measure) != NULL;
-        ok(r && got == cases[i].want, "%s: %s -> %s %s%s", cases[i].why, cases[i].imp,
-           cases[i].tgt, cases[i].measure, cases[i].want ? "" : " (absent)");
+        ok(r && got == cases[i].want, "%s: %s -> %s %s%s", cases[i].why, cases[i].imp, cases[i].tgt,
+           cases[i].measure, cases[i].want ? "" : " (absent)");
         ex_result_free(r);
     }
 }

@@ -18,33 +18,36 @@ static void test_sanctions(const struct extractor *x)
     static const struct scase cases[] = {
         {"Washington is studying curbs on memory exports to China.", "United States", "China",
          "export_restriction", "a measure studied is not taken", false},
-        {"Washington threatened again to curb chip exports to Russia.", "United States",
-         "Russia", "export_restriction", "an adverb inside the cue", false},
+        {"Washington threatened again to curb chip exports to Russia.", "United States", "Russia",
+         "export_restriction", "an adverb inside the cue", false},
         {"Washington is reviewing a request to blacklist Sugon.", "United States", "Sugon",
          "entity_listing", "a measure under review is not taken", false},
         {"Tokyo is weighing curbs on Russia, while Washington imposed new chip controls on "
-         "Iran.", "United States", "Iran", "export_restriction",
-         "a cue in another clause does not govern", true},
-        {"Washington imposed new chip controls on Iran, while Tokyo is weighing curbs on "
-         "Russia.", "Japan", "Russia", "export_restriction", "the weighed clause", false},
-        {"Officials were weighing options for months, but the Commerce Department finally added Sugon "
-         "to the Entity List.", "U.S. Department of Commerce", "Sugon", "entity_listing",
-         "a cue before 'but' governs its own clause only", true},
-        {"The Netherlands announced new export controls aimed at China and Russia.",
-         "Netherlands", "Russia", "export_restriction", "an implicit target list keeps every country",
+         "Iran.",
+         "United States", "Iran", "export_restriction", "a cue in another clause does not govern",
          true},
-        {"The Netherlands announced new export controls aimed at China and Russia.",
-         "Netherlands", "China", "export_restriction", "the first country of the list", true},
+        {"Washington imposed new chip controls on Iran, while Tokyo is weighing curbs on "
+         "Russia.",
+         "Japan", "Russia", "export_restriction", "the weighed clause", false},
+        {"Officials were weighing options for months, but the Commerce Department finally added "
+         "Sugon "
+         "to the Entity List.",
+         "U.S. Department of Commerce", "Sugon", "entity_listing",
+         "a cue before 'but' governs its own clause only", true},
+        {"The Netherlands announced new export controls aimed at China and Russia.", "Netherlands",
+         "Russia", "export_restriction", "an implicit target list keeps every country", true},
+        {"The Netherlands announced new export controls aimed at China and Russia.", "Netherlands",
+         "China", "export_restriction", "the first country of the list", true},
         {"Washington tightened its controls, targeting Huawei.", "United States", "Huawei",
          "export_restriction", "a control tied to a company targets it", true},
         {"Washington tightened its controls, targeting Huawei.", "United States", "China",
          "export_restriction", "not the default country", false},
         {"Washington's commerce chief, Secretary John Smith, announced new export controls on "
-         "Iran.", "United States", "Iran", "export_restriction", "the body a speaker speaks for",
-         true},
+         "Iran.",
+         "United States", "Iran", "export_restriction", "the body a speaker speaks for", true},
         {"Washington's commerce chief, Secretary John Smith, announced new export controls on "
-         "Iran.", "John Smith", "Iran", "export_restriction", "a speaker is not the imposer",
-         false},
+         "Iran.",
+         "John Smith", "Iran", "export_restriction", "a speaker is not the imposer", false},
         {"Secretary John Smith announced new export controls on Iran.", "John Smith", "Iran",
          "export_restriction", "a person without a body imposes nothing", false},
         {"Tokyo will require licences for exports of etching tools to China.", "Japan", "China",
@@ -62,8 +65,8 @@ static void test_sanctions(const struct extractor *x)
         snprintf(text, sizeof text, "Headline\n\n%s", cases[i].text);
         struct ex_result *r = ex_run_text(x, text, NULL);
         bool got = ex_find_sanction(r, cases[i].imp, cases[i].tgt, cases[i].measure) != NULL;
-        ok(r && got == cases[i].want, "%s: %s -> %s %s%s", cases[i].why, cases[i].imp,
-           cases[i].tgt, cases[i].measure, cases[i].want ? "" : " (absent)");
+        ok(r && got == cases[i].want, "%s: %s -> %s %s%s", cases[i].why, cases[i].imp, cases[i].tgt,
+           cases[i].measure, cases[i].want ? "" : " (absent)");
         ex_result_free(r);
     }
 }

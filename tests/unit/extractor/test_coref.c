@@ -17,13 +17,15 @@ static void test_facts(const struct extractor *x)
 {
     static const struct fcase cases[] = {
         {"Headline\n\nIn a report to the SEC, Intel said the new limits apply to its Gaudi chips.",
-         "Intel", "develops", "Gaudi", "'its <chip>' is the company, not the regulator before it", true},
+         "Intel", "develops", "Gaudi", "'its <chip>' is the company, not the regulator before it",
+         true},
         {"Headline\n\nIn a report to the SEC, Intel said the new limits apply to its Gaudi chips.",
          "Securities and Exchange Commission", "develops", "Gaudi", "an agency develops nothing",
          false},
         {"Headline\n\nNvidia and AMD reported results on Wednesday. The California company said "
          "its Blackwell parts would ship in June.",
-         "Nvidia", "develops", "Blackwell", "a description with a modifier: the first subject", true},
+         "Nvidia", "develops", "Blackwell", "a description with a modifier: the first subject",
+         true},
         {"Headline\n\nHuawei opened a lab in Munich. The Shenzhen-based firm unveiled the Ascend "
          "910D there.",
          "Huawei", "develops", "Ascend 910D", "'the Shenzhen-based firm'", true},
@@ -58,19 +60,25 @@ static void test_facts(const struct extractor *x)
 static void test_sanctions(const struct extractor *x)
 {
     struct ex_result *r = ex_run_text(
-        x, "Headline\n\nMicron, in a short statement on Friday, said it had stopped shipping to "
-           "Inspur.", NULL);
+        x,
+        "Headline\n\nMicron, in a short statement on Friday, said it had stopped shipping to "
+        "Inspur.",
+        NULL);
     ok(ex_find_sanction(r, "Micron", "Inspur", "shipment_suspension") != NULL,
        "'it' after a parenthetical is the subject that said it");
     ex_result_free(r);
-    r = ex_run_text(x, "Headline\n\nJapan's trade ministry said exporters of etching tools will "
-                       "need permits from July. The ministry said the controls were aimed at "
-                       "Chinese fabs.", NULL);
+    r = ex_run_text(x,
+                    "Headline\n\nJapan's trade ministry said exporters of etching tools will "
+                    "need permits from July. The ministry said the controls were aimed at "
+                    "Chinese fabs.",
+                    NULL);
     ok(ex_find_sanction(r, "Japan", "China", "export_restriction") != NULL,
        "'the ministry' is the government named before; a licence need is a restriction");
     ex_result_free(r);
-    r = ex_run_text(x, "Headline\n\nReuters said Washington added Sugon to the Entity List. It "
-                       "also blacklisted Hygon.", NULL);
+    r = ex_run_text(x,
+                    "Headline\n\nReuters said Washington added Sugon to the Entity List. It "
+                    "also blacklisted Hygon.",
+                    NULL);
     ok(ex_find_sanction(r, "United States", "Hygon", "entity_listing") &&
            !ex_find_sanction(r, "Reuters", "Hygon", "entity_listing"),
        "'it' + a government verb is the government, not the news outlet");

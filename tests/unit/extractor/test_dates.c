@@ -36,9 +36,11 @@ int main(void)
     is_str(find("the may 2024 update", NULL, b), "2024-05", "May with a year is a month");
     is_str(find("this may change", &a, b), "", "modal may is not a month");
     /* 2024-11-07 is a Thursday */
-    is_str(find("the firm said on tuesday it would", &a, b), "2024-11-05", "on <weekday>: the latest");
+    is_str(find("the firm said on tuesday it would", &a, b), "2024-11-05",
+           "on <weekday>: the latest");
     is_str(find("officials met on thursday", &a, b), "2024-11-07", "on <weekday>: the same day");
-    is_str(find("rules apply starting monday", &a, b), "2024-11-11", "starting <weekday>: the next");
+    is_str(find("rules apply starting monday", &a, b), "2024-11-11",
+           "starting <weekday>: the next");
     is_str(find("on monday", NULL, b), "", "a weekday needs an anchor");
 
     struct dt_date d;

@@ -174,8 +174,8 @@ static void test_giant_sentence(const struct extractor *x)
     }
     size_t longest = 0, n = r->n_facts + r->n_sanctions;
     for (size_t i = 0; i < n; i++) {
-        const struct ex_span *sp = i < r->n_facts ? &r->facts[i].ev.sentence
-                                                  : &r->sanctions[i - r->n_facts].ev.sentence;
+        const struct ex_span *sp =
+            i < r->n_facts ? &r->facts[i].ev.sentence : &r->sanctions[i - r->n_facts].ev.sentence;
         longest = sp->end - sp->start > longest ? sp->end - sp->start : longest;
     }
     ok(r->n_facts > 100 && r->n_sanctions > 0,
@@ -190,7 +190,10 @@ static void test_giant_sentence(const struct extractor *x)
  * at a character boundary. */
 static void test_title(const struct extractor *x)
 {
-    struct ex_result *r = ex_run_text(x, "\xEF\xBB\xBF" "First line\rSecond line\rThird\r", NULL);
+    struct ex_result *r = ex_run_text(x,
+                                      "\xEF\xBB\xBF"
+                                      "First line\rSecond line\rThird\r",
+                                      NULL);
     ok(r && r->title && !strcmp(r->title, "First line"),
        "title: BOM skipped, a lone CR ends the first line (got '%.40s')",
        r && r->title ? r->title : "(none)");
@@ -204,8 +207,10 @@ static void test_title(const struct extractor *x)
     long_line[19999] = '\0';
     r = ex_run_text(x, long_line, NULL);
     size_t n = r && r->title ? strlen(r->title) : 0;
-    ok(r && n > 0 && n <= 4096 && n % 2 == 1, "a 20000-byte first line: a title of at most "
-       "4096 bytes, whole characters (got %zu bytes)", n);
+    ok(r && n > 0 && n <= 4096 && n % 2 == 1,
+       "a 20000-byte first line: a title of at most "
+       "4096 bytes, whole characters (got %zu bytes)",
+       n);
     ex_result_free(r);
     free(long_line);
 }

@@ -6,16 +6,15 @@
 #include "extractor/text.h"
 #include "tests/tap.h"
 
-static const char data[] =
-    "# test gazetteer\n"
-    "company\tAcme\tUS\tAcme Corp|Acme Corporation\t-\n"
-    "company\tAcme Labs\tUS\t-\t-\n"
-    "country\tUnited States\tUS\tU.S.|=US|Washington\t-\n"
-    "country\tChina\tCN\tBeijing\t-\n"
-    "demonym\tChina\tCN\tChinese\t-\n"
-    "program\tEntity List\tUS\t~entity list\t-\n"
-    "chip\tZeta\tCN\t-\text\n"
-    "product\tNova\tCN\t-\tneed\n";
+static const char data[] = "# test gazetteer\n"
+                           "company\tAcme\tUS\tAcme Corp|Acme Corporation\t-\n"
+                           "company\tAcme Labs\tUS\t-\t-\n"
+                           "country\tUnited States\tUS\tU.S.|=US|Washington\t-\n"
+                           "country\tChina\tCN\tBeijing\t-\n"
+                           "demonym\tChina\tCN\tChinese\t-\n"
+                           "program\tEntity List\tUS\t~entity list\t-\n"
+                           "chip\tZeta\tCN\t-\text\n"
+                           "product\tNova\tCN\t-\tneed\n";
 
 struct found {
     char text[64];
@@ -50,8 +49,7 @@ int main(void)
     if (!g)
         return done();
     is_int(gz_count(g), 8, "eight entries");
-    ok(gz_find(g, "china") >= 0 && gz_entry(g, (uint32_t)gz_find(g, "china"))->type ==
-                                        EX_T_COUNTRY,
+    ok(gz_find(g, "china") >= 0 && gz_entry(g, (uint32_t)gz_find(g, "china"))->type == EX_T_COUNTRY,
        "gz_find skips demonyms and ignores case");
 
     struct found f[16];
@@ -77,7 +75,10 @@ int main(void)
     is_int(n, 0, "a capitalised alias needs a capital in the text");
     n = scan(g, "Chinese firms and Beijing", f, 16);
     ok(n == 2 && gz_entry(g, 0) && strcmp(f[0].name, "China") == 0, "demonym matches");
-    n = scan(g, "\xE2\x80\x9C" "Acme\xE2\x80\x9D Corp", f, 16);
+    n = scan(g,
+             "\xE2\x80\x9C"
+             "Acme\xE2\x80\x9D Corp",
+             f, 16);
     is_int(n, 1, "quotes fold before matching");
     gz_free(g);
 

@@ -56,22 +56,20 @@ static const struct tcase cases[] = {
     /* ---- entities ---- */
     {"a name before an apposition headed by a company word",
      "Pony.ai works with Kestrel, the mapping unit of Baidu, on new routes.",
-     {{'E', "Kestrel", "company", NULL, true},
-      {'F', "Baidu", "owns", "Kestrel", true}}},
+     {{'E', "Kestrel", "company", NULL, true}, {'F', "Baidu", "owns", "Kestrel", true}}},
     {"an adverb before a comma is no name",
      "Separately, the company said its Kunlun chips were ready.",
      {{'E', "Separately", "company", NULL, false}}},
     {"an organisation's long name with a suffix word inside it",
      "The list names the Hefei National Semiconductor Integrated Circuit Research Center and "
      "the National Supercomputing Center, among others.",
-     {{'E', "Hefei National Semiconductor Integrated Circuit Research Center", "organization",
-       NULL, true},
+     {{'E', "Hefei National Semiconductor Integrated Circuit Research Center", "organization", NULL,
+       true},
       {'E', "National Supercomputing Center", "organization", NULL, true},
       {'E', "Hefei National Semiconductor Integrated", "company", NULL, false}}},
     {"a dateline's city is a place, not an entity",
      "HONG KONG, May 3 - Lenovo said sales rose in Macau and Hong Kong.",
-     {{'E', "Hong Kong", "country", NULL, false},
-      {'E', "Macau", "country", NULL, false}}},
+     {{'E', "Hong Kong", "country", NULL, false}, {'E', "Macau", "country", NULL, false}}},
     {"people named after a judge's title, a chief financial officer, an initial",
      "U.S. District Judge Ana Ruiz ruled on Friday. Chief Financial Officer Mark Olsen said so. "
      "Malaysia's trade minister, T. Raman, agreed.",
@@ -82,8 +80,7 @@ static const struct tcase cases[] = {
     /* ---- owns ---- */
     {"a unit owned through its",
      "Lenovo said on Monday that Brightwave, its Hong Kong subsidiary, would list shares.",
-     {{'F', "Lenovo", "owns", "Brightwave", true},
-      {'F', "Brightwave", "owns", "Lenovo", false}}},
+     {{'F', "Lenovo", "owns", "Brightwave", true}, {'F', "Brightwave", "owns", "Lenovo", false}}},
     /* ---- invests_in ---- */
     {"an apposition naming a backer with -backed",
      "StepFun, the Tencent-backed start-up, released a video model.",
@@ -261,12 +258,10 @@ static const struct tcase cases[] = {
     {"the group's division, a unit it set up",
      "Tencent makes games. TiMi, the group's studio division, grew. Cloudlake, the chip design "
      "unit Tencent set up in 2020, hired staff.",
-     {{'F', "Tencent", "owns", "TiMi", true},
-      {'F', "Tencent", "owns", "Cloudlake", true}}},
+     {{'F', "Tencent", "owns", "TiMi", true}, {'F', "Tencent", "owns", "Cloudlake", true}}},
     {"a company's company, as the head of its phrase only",
      "Alibaba's Ant Group was fined. Huawei's Nvidia rival sold well.",
-     {{'F', "Alibaba", "owns", "Ant Group", true},
-      {'F', "Huawei", "owns", "Nvidia", false}}},
+     {{'F', "Alibaba", "owns", "Ant Group", true}, {'F', "Huawei", "owns", "Nvidia", false}}},
     {"customers in an apposition, a buyer of a possessor's product",
      "The servers came from Inspur and Lenovo, two of Nvidia's biggest customers. Xiaomi, which "
      "buys Qualcomm's chips, grew.",
@@ -276,20 +271,17 @@ static const struct tcase cases[] = {
     {"sold a buyer a chip: the buyer uses it (not the seller through its)",
      "Intel, which has sold Lenovo Xeon processors for years, said so. AMD sells its EPYC 9004 "
      "widely.",
-     {{'F', "Lenovo", "uses", "Xeon", true},
-      {'F', "AMD", "uses", "EPYC 9004", false}}},
+     {{'F', "Lenovo", "uses", "Xeon", true}, {'F', "AMD", "uses", "EPYC 9004", false}}},
     {"a product deployed in centres run by a list",
      "Its KUAE clusters have been deployed in data centres run by China Mobile and China Telecom.",
-     {{'F', "China Mobile", "uses", "KUAE", true},
-      {'F', "China Telecom", "uses", "KUAE", true}}},
+     {{'F', "China Mobile", "uses", "KUAE", true}, {'F', "China Telecom", "uses", "KUAE", true}}},
     {"models served on another company's servers",
      "Start-ups such as MiniMax train their models on Tencent's servers.",
      {{'F', "MiniMax", "leases_compute_from", "Tencent", true}}},
     {"a participle of suing, a suit a company filed against another",
      "YMTC went on the offensive in November, suing Micron in a California court. Nvidia is "
      "fighting a lawsuit that Samsung filed against it.",
-     {{'F', "YMTC", "sues", "Micron", true},
-      {'F', "Samsung", "sues", "Nvidia", true}}},
+     {{'F', "YMTC", "sues", "Micron", true}, {'F', "Samsung", "sues", "Nvidia", true}}},
     {"one of a supplier's customers, an order from a supplier, an investor in an apposition",
      "Baidu is one of Nvidia's biggest customers. Tencent has ordered 2,000 Ascend 910B chips "
      "from Huawei. Alibaba, an early investor in Zhipu, said so.",
@@ -299,7 +291,8 @@ static const struct tcase cases[] = {
     {"a plant bought from a company is no supply",
      "The plant that SK Hynix bought from Intel makes NAND flash.",
      {{'F', "Intel", "supplies", "SK Hynix", false}}},
-    {"a company's unit before a verb, a partnership announced by a pair, a modifier after 'a former'",
+    {"a company's unit before a verb, a partnership announced by a pair, a modifier after 'a "
+     "former'",
      "Huawei's HiSilicon designs chips. AMD and Microsoft announced a partnership on Monday. "
      "Moore Threads, founded by a former Nvidia executive, makes the MTT S80.",
      {{'F', "Huawei", "owns", "HiSilicon", true},
@@ -319,8 +312,7 @@ static const struct tcase cases[] = {
      {{'F', "Atlas 900", "rivals", "DGX", true}}},
     {"a plural chip model, a short form of a known name",
      "Baidu bought thousands of H100s. Micron sued UMC and Jinhua.",
-     {{'F', "Baidu", "uses", "H100", true},
-      {'F', "Micron", "sues", "Fujian Jinhua", true}}},
+     {{'F', "Baidu", "uses", "H100", true}, {'F', "Micron", "sues", "Fujian Jinhua", true}}},
     {"a model the subject launched, without 'that'; an upgrade to a model",
      "Tencent released Hunyuan T2 on Friday, an upgrade to the Hunyuan T1 model it launched in "
      "March.",
@@ -340,8 +332,7 @@ static const struct tcase cases[] = {
      "DeepSeek trained its model cheaply. DeepSeek said costs fell. DeepSeek hired staff. "
      "Rivals such as Moonshot AI and MiniMax cut prices. The start-up trained V3 on 2,000 H800 "
      "chips.",
-     {{'F', "DeepSeek", "uses", "H800", true},
-      {'F', "MiniMax", "uses", "H800", false}}},
+     {{'F', "DeepSeek", "uses", "H800", true}, {'F', "MiniMax", "uses", "H800", false}}},
     {"a chip built by a foundry is made by it, not developed; fabricated at a foundry",
      "The Ascend 930 is built by SMIC using its N+2 process. Biren's BR104 was fabricated at TSMC.",
      {{'F', "SMIC", "manufactures", "Ascend 930", true},
@@ -375,12 +366,10 @@ static const struct tcase cases[] = {
     {"a digit-led model with a series letter; a company relied on for years",
      "Loongson makes its 3A6000 processors at home. The chip designer has relied on TSMC for "
      "years.",
-     {{'F', "Loongson", "develops", "3A6000", true},
-      {'F', "TSMC", "supplies", "Loongson", true}}},
+     {{'F', "Loongson", "develops", "3A6000", true}, {'F', "TSMC", "supplies", "Loongson", true}}},
     {"a possessive inside an apposition does not mean the name it is about",
      "Loongson sells processors. Lenovo, one of its largest customers, said so.",
-     {{'F', "Loongson", "supplies", "Lenovo", true},
-      {'F', "Lenovo", "supplies", "Lenovo", false}}},
+     {{'F', "Loongson", "supplies", "Lenovo", true}, {'F', "Lenovo", "supplies", "Lenovo", false}}},
     {"a chip that will replace or follow another; a smaller sibling",
      "The B20 will replace the H20 in China. Nvidia's upcoming B300 will follow the B200. The "
      "BR104 is a smaller sibling of the BR100.",

@@ -55,8 +55,8 @@ static char *keys_of(json_t *root, const char *part)
                      str_of(x, "predicate"), ref_id(x, "object"), str_of(x, "value"),
                      str_of(x, "status"), st);
         else
-            snprintf(buf, sizeof buf, "%s|%s|%s|%s|%lld", ref_id(x, "imposer"),
-                     ref_id(x, "target"), str_of(x, "measure"), str_of(x, "date"), st);
+            snprintf(buf, sizeof buf, "%s|%s|%s|%s|%lld", ref_id(x, "imposer"), ref_id(x, "target"),
+                     str_of(x, "measure"), str_of(x, "date"), st);
         lines[i] = strdup(buf);
         total += strlen(buf) + 1;
     }

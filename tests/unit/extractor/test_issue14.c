@@ -50,14 +50,16 @@ struct tcase {
 
 static const struct tcase cases[] = {
     /* ---- the thirteen ---- */
-    {"passive with an adverb", "The Kirin 9010 is produced entirely by SMIC.",
+    {"passive with an adverb",
+     "The Kirin 9010 is produced entirely by SMIC.",
      {{'F', "SMIC", "manufactures", "Kirin 9010", true},
       {'F', "Kirin 9010", "manufactures", "SMIC", false}}},
     {"nominalisation: a ban by X on exports to Y",
      "A ban by Japan on photoresist exports to South Korea lasted four years.",
      {{'S', "Japan", "South Korea", "export_restriction", true},
       {'S', "South Korea", "Japan", "export_restriction", false}}},
-    {"apposition between subject and verb", "The BR100, Biren's first product, rivals the A100.",
+    {"apposition between subject and verb",
+     "The BR100, Biren's first product, rivals the A100.",
      {{'F', "BR100", "rivals", "A100", true},
       {'F', "Biren Technology", "develops", "BR100", true},
       {'F', "Biren Technology", "develops", "A100", false}}},
@@ -65,7 +67,8 @@ static const struct tcase cases[] = {
      "Naura is one of the toolmakers that the Commerce Department, after a lengthy review, added "
      "to the Entity List.",
      {{'S', "U.S. Department of Commerce", "Naura", "entity_listing", true}}},
-    {"whose <role noun> is X", "MiniMax, whose largest shareholder is Tencent, raised new funds.",
+    {"whose <role noun> is X",
+     "MiniMax, whose largest shareholder is Tencent, raised new funds.",
      {{'F', "Tencent", "invests_in", "MiniMax", true},
       {'F', "MiniMax", "invests_in", "Tencent", false}}},
     {"coordinated verb phrases share the subject",
@@ -77,11 +80,12 @@ static const struct tcase cases[] = {
      "Micron, in a short statement on Friday, said it had stopped shipping to Inspur.",
      {{'S', "Micron", "Inspur", "shipment_suspension", true},
       {'S', "Inspur", "Micron", "shipment_suspension", false}}},
-    {"copula with a possessive subject", "Alibaba's main inference part is the Hanguang 800.",
+    {"copula with a possessive subject",
+     "Alibaba's main inference part is the Hanguang 800.",
      {{'F', "Alibaba", "develops", "Hanguang 800", true}}},
-    {"a list with a descriptor noun", "Baidu and search rival Sogou both rely on the Ascend 910B.",
-     {{'F', "Baidu", "uses", "Ascend 910B", true},
-      {'F', "Sogou", "uses", "Ascend 910B", true}}},
+    {"a list with a descriptor noun",
+     "Baidu and search rival Sogou both rely on the Ascend 910B.",
+     {{'F', "Baidu", "uses", "Ascend 910B", true}, {'F', "Sogou", "uses", "Ascend 910B", true}}},
     {"a regulator addressed is no imposer; a product's maker is no target",
      "In a report to the SEC, Intel said the new limits apply to its Gaudi chips.",
      {{'F', "Intel", "develops", "Gaudi", true},
@@ -96,7 +100,8 @@ static const struct tcase cases[] = {
      "ministry said the controls were aimed at Chinese fabs.",
      {{'S', "Japan", "China", "export_restriction", true},
       {'S', "China", "Japan", "export_restriction", false}}},
-    {"a measure only studied", "Washington is studying curbs on memory exports to China.",
+    {"a measure only studied",
+     "Washington is studying curbs on memory exports to China.",
      {{'S', "United States", "China", "export_restriction", false}}},
     /* ---- one more per construction fixed for them ---- */
     {"coordinated verb phrases: the supplier, not the customer, uses the chip",
@@ -107,9 +112,11 @@ static const struct tcase cases[] = {
      "The Kunpeng 920, which trails the Xeon, and is made on a 7nm process, ships in servers.",
      {{'F', "Kunpeng 920", "process_node", "7nm", true},
       {'F', "Xeon", "process_node", "7nm", false}}},
-    {"whose <role noun> is X, another noun", "Zhipu AI, whose biggest backer is Alibaba, hired staff.",
+    {"whose <role noun> is X, another noun",
+     "Zhipu AI, whose biggest backer is Alibaba, hired staff.",
      {{'F', "Alibaba", "invests_in", "Zhipu AI", true}}},
-    {"a filing with a regulator", "In a filing with the SEC, Nvidia said new export curbs on China "
+    {"a filing with a regulator",
+     "In a filing with the SEC, Nvidia said new export curbs on China "
      "would cost it revenue.",
      {{'S', "Securities and Exchange Commission", "China", "export_restriction", false},
       {'S', "Securities and Exchange Commission", "Nvidia", "export_restriction", false}}},
@@ -200,12 +207,10 @@ static const struct tcase cases[] = {
      "Intel's stock slid 9% on Tuesday. Analysts pointed to the Ascend 910C, which Huawei says "
      "matches the H100. In a filing, the company said it had trained the PanGu model on 4,000 "
      "Ascend 910B chips.",
-     {{'F', "Huawei", "uses", "Ascend 910B", true},
-      {'F', "Intel", "uses", "Ascend 910B", false}}},
+     {{'F', "Huawei", "uses", "Ascend 910B", true}, {'F', "Intel", "uses", "Ascend 910B", false}}},
     {"', and Y' opens a clause with its own subject: the first one's relation stops there",
      "Tencent trains its Hunyuan models in Shenzhen, and Baidu depends on H800 chips.",
-     {{'F', "Baidu", "uses", "H800", true},
-      {'F', "Tencent", "uses", "H800", false}}},
+     {{'F', "Baidu", "uses", "H800", true}, {'F', "Tencent", "uses", "H800", false}}},
     {"'bought X from Y': Y is the seller, not what is owned",
      "Officials cleared the Xi'an fab that Samsung bought from Micron last year.",
      {{'F', "Samsung", "owns", "Micron", false}}},
@@ -233,8 +238,7 @@ static const struct tcase cases[] = {
       {'S', "United States", "China", "entity_listing", false}}},
     {"the start-up behind an AI model develops it",
      "Analysts praised Moonshot AI, the start-up behind the chatbot Kimi, in a note.",
-     {{'F', "Moonshot AI", "develops", "Kimi", true},
-      {'F', "Moonshot AI", "owns", "Kimi", false}}},
+     {{'F', "Moonshot AI", "develops", "Kimi", true}, {'F', "Moonshot AI", "owns", "Kimi", false}}},
     {"members named after the object ('..., starting with X') are objects too",
      "Huawei unveiled a range of Ascend parts on Monday, beginning with the Ascend 910C.",
      {{'F', "Huawei", "develops", "Ascend 910C", true}}},
@@ -253,8 +257,7 @@ static const struct tcase cases[] = {
      {{'F', "AMD", "develops", "MI300X", true}}},
     {"a maker that builds machines with another's chips is supplied by it",
      "Inspur, which builds servers with Intel processors, won the bid.",
-     {{'F', "Intel", "supplies", "Inspur", true},
-      {'F', "Inspur", "supplies", "Intel", false}}},
+     {{'F', "Intel", "supplies", "Inspur", true}, {'F', "Inspur", "supplies", "Intel", false}}},
     {"a maker that sells machines running a product uses it",
      "Xiaomi, which still sells Windows notebooks, cut prices.",
      {{'F', "Xiaomi", "uses", "Windows", true}}},
@@ -291,14 +294,16 @@ int main(void)
     ok(t >= 0 && r->entities[t].type == EX_T_COMPANY, "a research firm is a company");
     ex_result_free(r);
     /* a person named before an apposition headed by a title */
-    r = ex_run_text(x, "Headline\n\nSet up in 2018 by Wang Lei, a former executive at Intel's "
-                       "Beijing arm, the company makes GPUs. Sequoia Capital, an early investor, "
-                       "declined to comment.\n", NULL);
+    r = ex_run_text(x,
+                    "Headline\n\nSet up in 2018 by Wang Lei, a former executive at Intel's "
+                    "Beijing arm, the company makes GPUs. Sequoia Capital, an early investor, "
+                    "declined to comment.\n",
+                    NULL);
     e = ex_find_entity(r, "Wang Lei");
     ok(e >= 0 && r->entities[e].type == EX_T_PERSON, "X Y, a former executive at ...: a person");
     e = ex_find_entity(r, "Sequoia Capital");
     ok(e >= 0 && r->entities[e].type == EX_T_COMPANY, "an investor with an organisation suffix "
-                                                       "stays a company");
+                                                      "stays a company");
     ex_result_free(r);
     extractor_free(x);
     return done();

@@ -16,16 +16,15 @@
 #endif
 
 /* Both lines for r; ok when they are the same bytes. */
-static void same_line(const struct ex_result *r, const char *id, const char *text,
-                      const char *what)
+static void same_line(const struct ex_result *r, const char *id, const char *text, const char *what)
 {
     json_t *j = ex_result_to_json(r, id, text);
     char *want = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     char *got = NULL;
     size_t n = 0;
     enum ex_err e = ex_result_json_text(r, id, text, &got, &n);
-    ok(want && e == EX_OK && got && strlen(got) == n && !strcmp(want, got),
-       "same JSON line: %s", what);
+    ok(want && e == EX_OK && got && strlen(got) == n && !strcmp(want, got), "same JSON line: %s",
+       what);
     if (want && got && strcmp(want, got))
         fprintf(stderr, "# want %s\n#  got %s\n", want, got);
     free(want);
@@ -72,39 +71,77 @@ static void test_article(const struct extractor *x)
 
 static void test_made(void)
 {
-    static const char text[] = "Tab\there, \x01 and \x1f, quote \" and \\ / \xC3\xA9 \xF0\x9F\x98\x80.";
+    static const char text[] =
+        "Tab\there, \x01 and \x1f, quote \" and \\ / \xC3\xA9 \xF0\x9F\x98\x80.";
     char *al[] = {"Al\"ias", "Tab\tand\nnew\rline\b\f", "caf\xC3\xA9"};
     char *items[] = {"chips", "\x7f del"};
     struct ex_entity ents[2] = {
-        {.id = "a-b", .name = "A \"B\"", .type = EX_T_COMPANY, .country = "US", .aliases = al,
-         .n_aliases = 3, .mentions = 4294967295u},
-        {.id = "c", .name = "C\\D", .type = EX_T_CHIP, .country = "", .aliases = NULL,
-         .n_aliases = 0, .mentions = 0},
+        {.id = "a-b",
+         .name = "A \"B\"",
+         .type = EX_T_COMPANY,
+         .country = "US",
+         .aliases = al,
+         .n_aliases = 3,
+         .mentions = 4294967295u},
+        {.id = "c",
+         .name = "C\\D",
+         .type = EX_T_CHIP,
+         .country = "",
+         .aliases = NULL,
+         .n_aliases = 0,
+         .mentions = 0},
     };
-    struct ex_evidence ev = {.sentence = {.start = 0, .end = sizeof text - 1, .cstart = 0,
-                                          .cend = 123456789012ull},
-                             .rule = "r\"1"};
+    struct ex_evidence ev = {
+        .sentence = {.start = 0, .end = sizeof text - 1, .cstart = 0, .cend = 123456789012ull},
+        .rule = "r\"1"};
     struct ex_evidence ev0 = {.sentence = {.start = 5, .end = 2}, .rule = NULL};
     struct ex_fact facts[] = {
         {.subject = 0, .pred = EX_P_USES, .object = 1, .confidence = 0.85, .ev = ev},
-        {.subject = 1, .pred = EX_P_PROCESS_NODE, .object = EX_NONE, .value = "7nm",
-         .confidence = 0.7 * 0.6 * 0.85, .status = EX_S_HEDGED, .ev = ev0},
+        {.subject = 1,
+         .pred = EX_P_PROCESS_NODE,
+         .object = EX_NONE,
+         .value = "7nm",
+         .confidence = 0.7 * 0.6 * 0.85,
+         .status = EX_S_HEDGED,
+         .ev = ev0},
         {.subject = 0, .pred = EX_P_OWNS, .object = 7, .confidence = 1.0, .ev = ev},
-        {.subject = 9, .pred = EX_P_RIVALS, .object = EX_NONE, .value = NULL,
-         .confidence = 1e-7, .status = EX_S_DENIED, .ev = ev},
+        {.subject = 9,
+         .pred = EX_P_RIVALS,
+         .object = EX_NONE,
+         .value = NULL,
+         .confidence = 1e-7,
+         .status = EX_S_DENIED,
+         .ev = ev},
         {.subject = 0, .pred = EX_P_SUES, .object = 1, .confidence = 123456789.0, .ev = ev},
         {.subject = 0, .pred = EX_P_SUES, .object = 1, .confidence = 0.1234567891234, .ev = ev},
         {.subject = 0, .pred = EX_P_SUES, .object = 1, .confidence = 2.5e21, .ev = ev},
     };
     struct ex_sanction sancs[] = {
-        {.imposer = 0, .target = 1, .measure = EX_M_ENTITY_LISTING, .items = items, .n_items = 2,
-         .date = "2024-10-22", .confidence = 0.8 * 0.8, .ev = ev},
-        {.imposer = 5, .target = 1, .measure = EX_M_DIVESTITURE_ORDER, .items = NULL,
-         .n_items = 0, .date = "", .confidence = 0.5, .status = EX_S_HEDGED, .ev = ev0},
+        {.imposer = 0,
+         .target = 1,
+         .measure = EX_M_ENTITY_LISTING,
+         .items = items,
+         .n_items = 2,
+         .date = "2024-10-22",
+         .confidence = 0.8 * 0.8,
+         .ev = ev},
+        {.imposer = 5,
+         .target = 1,
+         .measure = EX_M_DIVESTITURE_ORDER,
+         .items = NULL,
+         .n_items = 0,
+         .date = "",
+         .confidence = 0.5,
+         .status = EX_S_HEDGED,
+         .ev = ev0},
     };
-    struct ex_result r = {.title = "T\xC3\xAFtle \"x\"", .entities = ents, .n_entities = 2,
-                          .facts = facts, .n_facts = sizeof facts / sizeof facts[0],
-                          .sanctions = sancs, .n_sanctions = 2};
+    struct ex_result r = {.title = "T\xC3\xAFtle \"x\"",
+                          .entities = ents,
+                          .n_entities = 2,
+                          .facts = facts,
+                          .n_facts = sizeof facts / sizeof facts[0],
+                          .sanctions = sancs,
+                          .n_sanctions = 2};
     same_line(&r, "id\x02", text, "escapes, control characters, reals, null references");
     struct ex_result empty = {.title = NULL};
     same_line(&empty, "", "", "an empty result");

@@ -98,12 +98,14 @@ static void test_sanctions(const struct extractor *x, const struct extractor *pl
 /* Each is found by a frame and, unless token_too, missed by the token rules
  * (checked below). */
 static const struct fcase facts[] = {
-    {"passive with a by-agent and an adverb", "Title\nThe Kirin 9010 is produced entirely by SMIC.\n",
-     "SMIC", "manufactures", "Kirin 9010", "frame:manufacture", false},
+    {"passive with a by-agent and an adverb",
+     "Title\nThe Kirin 9010 is produced entirely by SMIC.\n", "SMIC", "manufactures", "Kirin 9010",
+     "frame:manufacture", false},
     {"apposition with a possessor", "Title\nThe BR100, Biren's first product, rivals the A100.\n",
      "Biren Technology", "develops", "BR100", "frame:product", true},
-    {"the subject beyond an apposition", "Title\nThe BR100, Biren's first product, rivals the A100.\n",
-     "BR100", "rivals", "A100", "frame:rival", true},
+    {"the subject beyond an apposition",
+     "Title\nThe BR100, Biren's first product, rivals the A100.\n", "BR100", "rivals", "A100",
+     "frame:rival", true},
     {"copula with a possessor", "Title\nAlibaba's main inference part is the Hanguang 800.\n",
      "Alibaba", "develops", "Hanguang 800", "frame:product", false},
     {"passive perfect with an inserted phrase",
@@ -125,7 +127,8 @@ static void test_constructions(const struct extractor *x, const struct extractor
             ok(!fact_rule(plain, c->text, c->s, c->p, c->o), "%s: not found without the layer",
                c->what);
     }
-    const char *ban = "Title\nA ban by Japan on photoresist exports to South Korea lasted four years.\n";
+    const char *ban =
+        "Title\nA ban by Japan on photoresist exports to South Korea lasted four years.\n";
     const char *r = sanc_rule(x, ban, "Japan", "South Korea", "export_restriction");
     ok(r && !strcmp(r, "frame:ban_noun"), "nominalisation: Japan -> South Korea (got %s)",
        r ? r : "nothing");
@@ -193,7 +196,10 @@ static int parsed(const struct extractor *x, const char *text, int *words)
     return n;
 }
 
-static int parses(const struct extractor *x, const char *text) { return parsed(x, text, NULL); }
+static int parses(const struct extractor *x, const char *text)
+{
+    return parsed(x, text, NULL);
+}
 
 /* The article's parse budget (PS_WORD_BUDGET, 40 words) goes to the most
  * promising candidates first: 14 candidates of 14 words the rules miss,
@@ -208,12 +214,14 @@ static void test_budget(const struct extractor *x)
     char t[4096];
     size_t o = (size_t)snprintf(t, sizeof t, "Title\n");
     for (size_t i = 0; i < sizeof co / sizeof co[0]; i++)
-        o += (size_t)snprintf(t + o, sizeof t - o, "The United States banned exports to %s after "
-                              "a long review by officials last year. ", co[i]);
+        o += (size_t)snprintf(t + o, sizeof t - o,
+                              "The United States banned exports to %s after "
+                              "a long review by officials last year. ",
+                              co[i]);
     snprintf(t + o, sizeof t - o, "The Kirin 9010 is produced entirely by SMIC.\n");
     int words = 0, n = parsed(x, t, &words);
-    ok(n >= 1 && words <= 40, "budget: at most 40 words parsed per article (%d in %d parses)", words,
-       n);
+    ok(n >= 1 && words <= 40, "budget: at most 40 words parsed per article (%d in %d parses)",
+       words, n);
     const char *rule = fact_rule(x, t, "SMIC", "manufactures", "Kirin 9010");
     ok(rule && !strcmp(rule, "frame:manufacture"),
        "budget: the shortest candidate the rules missed is parsed first, wherever it is (%s)",
@@ -254,7 +262,8 @@ static void test_bounds(const struct extractor *x)
     }
     o += (size_t)snprintf(t + o, cap - o, "Title\nSMIC produced ");
     for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(t + o, cap - o, "%s", i % 50 == 0 ? "the Kirin 9010 for Huawei " : "and chips ");
+        o += (size_t)snprintf(t + o, cap - o, "%s",
+                              i % 50 == 0 ? "the Kirin 9010 for Huawei " : "and chips ");
     o += (size_t)snprintf(t + o, cap - o, ".\n");
     struct ex_result *r = NULL;
     char *why = NULL;
@@ -266,8 +275,9 @@ static void test_bounds(const struct extractor *x)
     free(t);
     struct extractor *y = ex_load_shipped();
     char err[128] = "";
-    ok(y && extractor_parse_open(y, "F\tx\tmakes\t0.5\tv\tmake\n", 22, NULL, err, sizeof err) ==
-                EX_E_DATA &&
+    ok(y &&
+           extractor_parse_open(y, "F\tx\tmakes\t0.5\tv\tmake\n", 22, NULL, err, sizeof err) ==
+               EX_E_DATA &&
            strstr(err, "frames.tsv:1"),
        "a malformed frame is EX_E_DATA naming the line (%s)", err);
     extractor_free(y);
@@ -282,8 +292,8 @@ static void *worker(void *arg)
 {
     struct job *j = arg;
     for (int i = 0; i < 10; i++) {
-        const char *r = fact_rule(j->x, facts[i % 5].text, facts[i % 5].s, facts[i % 5].p,
-                                  facts[i % 5].o);
+        const char *r =
+            fact_rule(j->x, facts[i % 5].text, facts[i % 5].s, facts[i % 5].p, facts[i % 5].o);
         (void)r;
         struct ex_result *res = ex_run_text(j->x, facts[i % 5].text, NULL);
         j->good += ex_find_fact(res, facts[i % 5].s, facts[i % 5].p, facts[i % 5].o) != NULL;

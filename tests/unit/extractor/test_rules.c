@@ -10,9 +10,10 @@ static void test_parse(void)
 {
     struct rules *r = NULL;
     char err[128];
-    const char *good = "L\tverbs\tbuys|bought|snapped up\n"
-                       "F\tbuy\tuses\t0.7\t{company:S} ...3 @verbs|grabbed {chip|product:O}\tnocoref\n"
-                       "S\tban\texport_restriction\t0.5\tban on {country:T}\ti=is,ip t=df\n";
+    const char *good =
+        "L\tverbs\tbuys|bought|snapped up\n"
+        "F\tbuy\tuses\t0.7\t{company:S} ...3 @verbs|grabbed {chip|product:O}\tnocoref\n"
+        "S\tban\texport_restriction\t0.5\tban on {country:T}\ti=is,ip t=df\n";
     ok(rules_new(good, strlen(good), &r, err, sizeof err) == EX_OK, "valid rules compile");
     if (r) {
         is_int(r->nr, 2, "two rules");
@@ -65,8 +66,7 @@ static void test_match(void)
     t[4] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_CHIP, .ne = 1, .ent = {1}};
     rules_tok_ids(r, t, 5); /* the tokenizer's job: word ids from the rules' vocabulary */
     struct rmatch m;
-    ok(rule_match_at(&r->r[0], t, 5, 0, &m) && m.role[RR_S] == 0 && m.role[RR_O] == 4 &&
-           m.end == 5,
+    ok(rule_match_at(&r->r[0], t, 5, 0, &m) && m.role[RR_S] == 0 && m.role[RR_O] == 4 && m.end == 5,
        "multiword alternative after a gap");
     ok(!rule_match_at(&r->r[0], t, 5, 1, &m), "anchored at the start token");
     t[1] = (struct tok){.kind = TK_ENT, .tmask = 1u << EX_T_COMPANY, .ne = 1, .ent = {2}};
@@ -124,8 +124,8 @@ static void test_facts(const struct extractor *x)
         {"TikTok owner ByteDance hired engineers.", "ByteDance", "owns", "TikTok"},
         {"Alibaba owns T-Head, which builds server parts.", "Alibaba", "owns", "T-Head"},
         {"Tencent has deployed the H20 across its clusters.", "Tencent", "uses", "H20"},
-        {"Lenovo, the PC maker, which is now using the Gaudi 3 in servers, grew.", "Lenovo",
-         "uses", "Gaudi 3"},
+        {"Lenovo, the PC maker, which is now using the Gaudi 3 in servers, grew.", "Lenovo", "uses",
+         "Gaudi 3"},
         {"SMIC supplies Huawei with wafers for phones.", "SMIC", "supplies", "Huawei"},
         {"Xiaomi has turned to MediaTek for modems.", "MediaTek", "supplies", "Xiaomi"},
         {"Inspur partnered with Baidu on servers.", "Inspur", "partners_with", "Baidu"},
@@ -133,8 +133,8 @@ static void test_facts(const struct extractor *x)
          "Peking University"},
         {"Moonshot AI, backed by Tencent, raised money.", "Tencent", "invests_in", "Moonshot AI"},
         {"Alibaba invested heavily in MiniMax last year.", "Alibaba", "invests_in", "MiniMax"},
-        {"Zhipu AI rents servers from Alibaba to train models.", "Zhipu AI",
-         "leases_compute_from", "Alibaba"},
+        {"Zhipu AI rents servers from Alibaba to train models.", "Zhipu AI", "leases_compute_from",
+         "Alibaba"},
         {"Micron sued UMC over memory designs.", "Micron", "sues", "UMC"},
         {"The Ascend 920 is the successor to the Ascend 910C.", "Ascend 920", "successor_of",
          "Ascend 910C"},
@@ -150,19 +150,22 @@ static void test_facts(const struct extractor *x)
         {"Qualcomm, whose Snapdragon 8 chips are popular, grew.", "Qualcomm", "develops",
          "Snapdragon 8"},
         {"The Kirin 710, a budget processor designed by Honor's HiSilicon unit and fabricated "
-         "by SMIC on its older 14nm process, shipped.", "HiSilicon", "develops", "Kirin 710"},
+         "by SMIC on its older 14nm process, shipped.",
+         "HiSilicon", "develops", "Kirin 710"},
         {"The Kirin 710, a budget processor designed by Honor's HiSilicon unit and fabricated "
-         "by SMIC on its older 14nm process, shipped.", "SMIC", "manufactures", "Kirin 710"},
+         "by SMIC on its older 14nm process, shipped.",
+         "SMIC", "manufactures", "Kirin 710"},
         {"The Kirin 710, a budget processor designed by Honor's HiSilicon unit and fabricated "
-         "by SMIC on its older 14nm process, shipped.", "Kirin 710", "process_node", "14nm"},
+         "by SMIC on its older 14nm process, shipped.",
+         "Kirin 710", "process_node", "14nm"},
         {"Alibaba's T-Head unit grew.", "Alibaba", "owns", "T-Head"},
         {"Cambricon, a Beijing designer, unveiled the MLU370 in 2021.", "Cambricon", "develops",
          "MLU370"},
         {"AMD responded quickly with the MI308 chips.", "AMD", "develops", "MI308"},
         {"Kuaishou, Xiaomi and JD.com were the biggest buyers of the Ascend 910C last year.",
          "Xiaomi", "uses", "Ascend 910C"},
-        {"Oracle's largest customers, including OpenAI and xAI, paid more.", "Oracle",
-         "supplies", "xAI"},
+        {"Oracle's largest customers, including OpenAI and xAI, paid more.", "Oracle", "supplies",
+         "xAI"},
         {"Cisco counts Apple among its biggest customers.", "Cisco", "supplies", "Apple"},
         {"Alibaba counts SoftBank among its largest shareholders.", "SoftBank", "invests_in",
          "Alibaba"},
@@ -172,7 +175,8 @@ static void test_facts(const struct extractor *x)
         {"Xiaomi relies on TSMC to make the Exynos 2400.", "TSMC", "supplies", "Xiaomi"},
         {"Xiaomi relies on TSMC to make the Exynos 2400.", "TSMC", "manufactures", "Exynos 2400"},
         {"The Ascend 920, a newer part, which Huawei is testing, is positioned as a rival to the "
-         "B200.", "Ascend 920", "rivals", "B200"},
+         "B200.",
+         "Ascend 920", "rivals", "B200"},
         {"The Kunlun 3, which Baidu announced in May, is largely built by SMIC.", "SMIC",
          "manufactures", "Kunlun 3"},
         {"Moore Threads' MTT S4000 sells well.", "Moore Threads", "develops", "MTT S4000"},
@@ -201,7 +205,8 @@ static void test_facts(const struct extractor *x)
        "respectively pairs the lists");
     ex_result_free(r);
     r = ex_run_text(x, "AMD's MI300X and MI308 sell well.", NULL);
-    ok(ex_find_fact(r, "AMD", "develops", "MI300X") && ex_find_fact(r, "AMD", "develops", "MI308") != NULL,
+    ok(ex_find_fact(r, "AMD", "develops", "MI300X") &&
+           ex_find_fact(r, "AMD", "develops", "MI308") != NULL,
        "a possessive spreads over a coordinated list");
     ex_result_free(r);
     r = ex_run_text(x, "Honor said sales rose. The company's Magic phones use the Snapdragon 8.",
@@ -209,10 +214,12 @@ static void test_facts(const struct extractor *x)
     ok(ex_find_fact(r, "Honor", "uses", "Snapdragon 8") != NULL, "'the company' refers back");
     ex_result_free(r);
     r = ex_run_text(x, "Baidu develops its own Kunlun chips.", NULL);
-    ok(ex_find_fact(r, "Baidu", "develops", "Kunlun") != NULL, "'its' is the subject right before it");
+    ok(ex_find_fact(r, "Baidu", "develops", "Kunlun") != NULL,
+       "'its' is the subject right before it");
     ex_result_free(r);
     r = ex_run_text(x, "The H20 and L20, trimmed versions of the H100 and L40S, sold well.", NULL);
-    ok(ex_find_fact(r, "H20", "variant_of", "H100") && ex_find_fact(r, "L20", "variant_of", "L40S") &&
+    ok(ex_find_fact(r, "H20", "variant_of", "H100") &&
+           ex_find_fact(r, "L20", "variant_of", "L40S") &&
            !ex_find_fact(r, "H20", "variant_of", "L40S"),
        "zip pairs two lists in order");
     ex_result_free(r);
@@ -230,12 +237,11 @@ static void test_sanctions(const struct extractor *x)
     static const struct scase cases[] = {
         {"The Commerce Department added Hygon to the Entity List.", "U.S. Department of Commerce",
          "Hygon", "entity_listing"},
-        {"Sugon was added to the Entity List in 2019.", "United States", "Sugon",
-         "entity_listing"},
+        {"Sugon was added to the Entity List in 2019.", "United States", "Sugon", "entity_listing"},
         {"Washington imposed new chip controls on Russia.", "United States", "Russia",
          "export_restriction"},
-        {"The Netherlands restricted sales of lithography tools to China.", "Netherlands",
-         "China", "export_restriction"},
+        {"The Netherlands restricted sales of lithography tools to China.", "Netherlands", "China",
+         "export_restriction"},
         {"Samsung halted shipments to Sophgo after the review.", "Samsung", "Sophgo",
          "shipment_suspension"},
         {"Google blocked access to Gemini for users in Iran.", "Google", "Iran",
@@ -250,8 +256,7 @@ static void test_sanctions(const struct extractor *x)
          "Inspur", "procurement_ban"},
         {"The Commerce Department barred federal agencies from purchasing Hikvision cameras.",
          "U.S. Department of Commerce", "Hikvision", "procurement_ban"},
-        {"Japan banned ZTE on government computers last year.", "Japan", "ZTE",
-         "procurement_ban"},
+        {"Japan banned ZTE on government computers last year.", "Japan", "ZTE", "procurement_ban"},
         {"MediaTek, blacklisted by Washington, protested.", "United States", "MediaTek",
          "entity_listing"},
         {"Washington has never licensed EUV machines for export to Russia.", "United States",
@@ -261,14 +266,16 @@ static void test_sanctions(const struct extractor *x)
         {"The Commerce Department blacklisted chip maker Sugon and server vendor Inspur.",
          "U.S. Department of Commerce", "Inspur", "entity_listing"},
         {"The Commerce Department added Chinese server maker Sugon and chip designer Hygon to "
-         "the Entity List.", "U.S. Department of Commerce", "Sugon", "entity_listing"},
+         "the Entity List.",
+         "U.S. Department of Commerce", "Sugon", "entity_listing"},
         {"Washington imposed new controls on Russia. Nvidia's AI chips are banned for sale to "
-         "Belarus.", "United States", "Belarus", "export_restriction"},
+         "Belarus.",
+         "United States", "Belarus", "export_restriction"},
         {"Commerce added 30 entities to the Entity List, most of them Iranian.", "United States",
          "Iran", "entity_listing"},
         {"The Commerce Department added Hygon to the Entity List. Inspur, a server maker, had "
-         "already been added in 2019.", "U.S. Department of Commerce", "Inspur",
-         "entity_listing"},
+         "already been added in 2019.",
+         "U.S. Department of Commerce", "Inspur", "entity_listing"},
         {"The Commerce Department added Hygon to the Entity List. Sugon has been on the list "
          "since 2019, and a 2019 rule bars suppliers from selling parts to it.",
          "U.S. Department of Commerce", "Sugon", "export_restriction"},

@@ -101,7 +101,7 @@ static void test_linear(const struct extractor *x)
     struct wcount a, b;
     if (!ok(run(x, n, &a, &ea) && run(x, 2 * n, &b, &eb), "extract %zu and %zu names", n, 2 * n))
         return;
-    /* each loop is exercised, and its work at most doubles with the input
+        /* each loop is exercised, and its work at most doubles with the input
      * (a quadratic loop quadruples) */
 #define CHECK(calls, work)                                                                         \
     ok(a.calls > 0 && b.calls >= a.calls, #calls ": %zu then %zu", a.calls, b.calls);              \

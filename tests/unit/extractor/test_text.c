@@ -27,7 +27,9 @@ static const char *sent_text(const struct tx *t, const struct tx_sent *s, char *
 static void test_fold(void)
 {
     /* curly apostrophe (3 bytes), em dash (3 bytes), e-acute (2 bytes) */
-    const char *s = "Acme\xE2\x80\x99s chip\xE2\x80\x94" "caf\xC3\xA9 \xE2\x80\x9C" "ok\xE2\x80\x9D";
+    const char *s = "Acme\xE2\x80\x99s chip\xE2\x80\x94"
+                    "caf\xC3\xA9 \xE2\x80\x9C"
+                    "ok\xE2\x80\x9D";
     struct tx t;
     ok(tx_build(&t, s, strlen(s)) == EX_OK, "fold builds");
     is_str(t.norm, "Acme's chip-cafe \"ok\"", "typographic marks fold to ASCII, accents drop");
@@ -75,7 +77,8 @@ static void test_split(void)
     free(s);
     tx_free(&t);
 
-    split("Big Chip News From Asia\nDr. J. Smith wrote it. \xE2\x80\x9CWe agree.\xE2\x80\x9D She left!\n"
+    split("Big Chip News From Asia\nDr. J. Smith wrote it. \xE2\x80\x9CWe agree.\xE2\x80\x9D She "
+          "left!\n"
           "1. A Numbered Heading\nLast Updated on May 1, 2024",
           &t, &s, &n);
     is_int(n, 6, "headline, three sentences, list heading, footer");
@@ -128,8 +131,8 @@ static size_t check_pieces(const char *text, const char *what, bool spaces)
     ok(order && starts && gaps && tx_byte(&t, s[n - 1].e) == len,
        "%s: pieces in order, on code points, covering the text", what);
     if (spaces)
-        ok(shortest > TX_SENT_MAX / 2, "%s: cut at a space in the second half (shortest %zu)",
-           what, shortest);
+        ok(shortest > TX_SENT_MAX / 2, "%s: cut at a space in the second half (shortest %zu)", what,
+           shortest);
     free(s);
     tx_free(&t);
     return n;

@@ -30,8 +30,15 @@ static bool tokenize(const struct extractor *x, const char *text, size_t *steps,
         m[nm++] = (struct mention){.s = (uint32_t)(p - text), .e = (uint32_t)(p - text + 6)};
     unsigned etype[1] = {EX_T_COMPANY};
     *steps = 0;
-    struct tk_in in = {.topic = UINT32_MAX, .low = t.low, .norm = t.norm, .m = m, .nm = nm, .etype = etype,
-                       .rules = x->rules, .scratch = scratch, .steps = steps};
+    struct tk_in in = {.topic = UINT32_MAX,
+                       .low = t.low,
+                       .norm = t.norm,
+                       .m = m,
+                       .nm = nm,
+                       .etype = etype,
+                       .rules = x->rules,
+                       .scratch = scratch,
+                       .steps = steps};
     if (tk_sentence(&in, 0, t.n, NULL, 0, &out) != EX_OK)
         goto out;
     *refs = 0;
@@ -80,8 +87,7 @@ static void test_lookback(const struct extractor *x)
 static void test_sizes(void)
 {
     ok(sizeof(struct tok) <= 64, "a token is at most 64 bytes (%zu)", sizeof(struct tok));
-    ok(sizeof(struct mention) <= 16, "a mention is at most 16 bytes (%zu)",
-       sizeof(struct mention));
+    ok(sizeof(struct mention) <= 16, "a mention is at most 16 bytes (%zu)", sizeof(struct mention));
     ok(sizeof(struct tx_sent) <= 16, "a sentence is at most 16 bytes (%zu)",
        sizeof(struct tx_sent));
 }

@@ -25,8 +25,14 @@ static void test_labels(void)
 
     char *out = NULL;
     size_t len = 0;
-    is_int(fetch_to_utf8("a\xff" "b\xe2\x82", 5, "UTF-8", &out, &len), FETCH_OK, "utf-8 repaired");
-    is_str(out, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd", "utf-8: each bad byte is U+FFFD");
+    is_int(fetch_to_utf8("a\xff"
+                         "b\xe2\x82",
+                         5, "UTF-8", &out, &len),
+           FETCH_OK, "utf-8 repaired");
+    is_str(out,
+           "a\xef\xbf\xbd"
+           "b\xef\xbf\xbd\xef\xbf\xbd",
+           "utf-8: each bad byte is U+FFFD");
     free(out);
     is_int(fetch_to_utf8("\x82\xa0\x83", 3, "SHIFT_JIS", &out, &len), FETCH_OK, "sjis converted");
     ok(out && ecf_utf8_valid(out, len, NULL) && strncmp(out, "\xe3\x81\x82", 3) == 0,
@@ -63,16 +69,16 @@ static void test_pages(void)
 
     static const char dialog[] = "<body><p>Text.</p><dialog>X-DIALOG</dialog>"
                                  "<link rel='canonical' href=' /c#x '></body>";
-    is_int(fetch_html_extract(dialog, strlen(dialog), NULL, "https://n.example/a/b", &d),
-           FETCH_OK, "unknown tag: ok");
+    is_int(fetch_html_extract(dialog, strlen(dialog), NULL, "https://n.example/a/b", &d), FETCH_OK,
+           "unknown tag: ok");
     is_str(d.body, "Text.", "unknown tag: <dialog> (unknown to gumbo 0.10.1) skipped");
     is_str(d.canonical, "https://n.example/c", "canonical: padded href trimmed and resolved");
     fetch_doc_free(&d);
 
     /* Hostile nesting, up to 4 MiB of it: bounded work, text kept. */
-    static const char *const pats[] = {"<div>", "<div/>", "<div></b>", "<span><div></span>",
-                                       "<b><div></b>", "<svg><div/>", "<a href=x><div>",
-                                       "<table><td>", "<svg><foreignObject><x/>", NULL};
+    static const char *const pats[] = {
+        "<div>",       "<div/>",          "<div></b>",   "<span><div></span>",       "<b><div></b>",
+        "<svg><div/>", "<a href=x><div>", "<table><td>", "<svg><foreignObject><x/>", NULL};
     for (size_t p = 0; pats[p]; p++) {
         size_t pl = strlen(pats[p]), reps = (4u << 20) / pl, n = 0;
         char *page = malloc(reps * pl + 16);
@@ -156,13 +162,12 @@ static void test_feeds(void)
 static void test_hostile_charsets(void)
 {
     char n[64];
-    static const char *const refused[] = {"utf-7", "UTF-7", "utf-32", "ucs-2", "cp037",
-                                          "ebcdic-us", "hz-gb-2312", NULL};
+    static const char *const refused[] = {"utf-7", "UTF-7",     "utf-32",     "ucs-2",
+                                          "cp037", "ebcdic-us", "hz-gb-2312", NULL};
     static const char *const kept[] = {"iso-2022-jp", "koi8-r", "shift_jis", "windows-1251",
-                                       "big5", "euc-jp", "utf-16le", NULL};
+                                       "big5",        "euc-jp", "utf-16le",  NULL};
     for (size_t i = 0; refused[i]; i++)
-        ok(!fetch_charset_name(refused[i], n, sizeof(n)) && !n[0], "label: %s refused",
-           refused[i]);
+        ok(!fetch_charset_name(refused[i], n, sizeof(n)) && !n[0], "label: %s refused", refused[i]);
     for (size_t i = 0; kept[i]; i++)
         ok(fetch_charset_name(kept[i], n, sizeof(n)), "label: %s known", kept[i]);
 

@@ -48,7 +48,10 @@ struct mem {
     struct fetch_engine *cancel_engine; /* cancel after the first finished item */
 };
 
-static char *dup_s(const char *s) { return strdup(s ? s : ""); }
+static char *dup_s(const char *s)
+{
+    return strdup(s ? s : "");
+}
 
 static bool cb_lookup(void *user, const char *url, struct fetch_validators *out)
 {
@@ -234,9 +237,15 @@ static enum fetch_err run(const struct fetch_settings *s, const char *const *pat
     return err;
 }
 
-static bool has(const char *hay, const char *needle) { return hay && strstr(hay, needle) != NULL; }
+static bool has(const char *hay, const char *needle)
+{
+    return hay && strstr(hay, needle) != NULL;
+}
 
-static bool no_noise(const char *text) { return text && !strstr(text, "NOISE"); }
+static bool no_noise(const char *text)
+{
+    return text && !strstr(text, "NOISE");
+}
 
 static void test_rss(void)
 {

@@ -9,11 +9,19 @@
 #include "fetcher/fetch.h"
 #include "tests/tap.h"
 
-#define P1 "<p>The ministry said on Tuesday that exports of advanced chips, including accelerators and the tools to make them, would need a licence from March, a change that affects dozens of firms.</p>"
-#define P2 "<p>Officials argued that the rule closes a gap left by earlier controls, while industry groups warned that suppliers in allied countries would gain business at their expense.</p>"
-#define P3 "<p>Analysts expect the first licence decisions within weeks, and several companies have already paused shipments, according to people familiar with the matter.</p>"
+#define P1                                                                                         \
+    "<p>The ministry said on Tuesday that exports of advanced chips, including accelerators and "  \
+    "the tools to make them, would need a licence from March, a change that affects dozens of "    \
+    "firms.</p>"
+#define P2                                                                                         \
+    "<p>Officials argued that the rule closes a gap left by earlier controls, while industry "     \
+    "groups warned that suppliers in allied countries would gain business at their expense.</p>"
+#define P3                                                                                         \
+    "<p>Analysts expect the first licence decisions within weeks, and several companies have "     \
+    "already paused shipments, according to people familiar with the matter.</p>"
 #define BODY P1 P2 P3
-#define RELATED "<ul><li><a href=\"/a\">X-RELATED one</a></li><li><a href=\"/b\">X-RELATED two</a></li></ul>"
+#define RELATED                                                                                    \
+    "<ul><li><a href=\"/a\">X-RELATED one</a></li><li><a href=\"/b\">X-RELATED two</a></li></ul>"
 
 static void expect_article(const char *name, const char *html, const char *title)
 {
@@ -36,7 +44,8 @@ static void test_shapes(void)
      * related posts, comment thread bigger than the article. */
     expect_article(
         "wordpress",
-        "<html lang=\"en-GB\"><head><title>Chip export rule widens to tools &#8211; Policy Notes</title>"
+        "<html lang=\"en-GB\"><head><title>Chip export rule widens to tools &#8211; Policy "
+        "Notes</title>"
         "<meta property=\"og:site_name\" content=\"Policy Notes\"></head>"
         "<body class=\"post-template-default single no-sidebars has-comments\">"
         "<div id=\"cookie-notice\" class=\"cn-banner\">X-COOKIE we use cookies</div>"
@@ -77,7 +86,8 @@ static void test_shapes(void)
         "<div class=\"layout-wrapper\"><div class=\"ad-slot\">X-AD</div>"
         "<div class=\"article-body-wrapper\"><div class=\"story-body\">"
         "<div class=\"byline\">By X-BYLINE Ann Writer</div>" BODY "</div>"
-        "<div class=\"newsletter-signup\"><p>X-NEWS Sign up for our daily newsletter, free.</p></div>"
+        "<div class=\"newsletter-signup\"><p>X-NEWS Sign up for our daily newsletter, "
+        "free.</p></div>"
         "</div><div class=\"right-rail content-sidebar\">"
         "<div class=\"trending\"><a href=\"/1\">X-RAIL one</a> <a href=\"/2\">X-RAIL two</a> "
         "<a href=\"/3\">X-RAIL three</a> <a href=\"/4\">X-RAIL four</a></div></div>"
@@ -101,12 +111,14 @@ static void test_shapes(void)
     /* A forum thread: the first post is the article. */
     struct fetch_doc d;
     static const char ghost[] =
-        "<html><head><meta property=\"article:published_time\" content=\"2025-02-03T10:00:00.000Z\">"
+        "<html><head><meta property=\"article:published_time\" "
+        "content=\"2025-02-03T10:00:00.000Z\">"
         "<meta name=\"author\" content=\"Ann Writer\"><meta property=\"og:site_name\" "
         "content=\"Ghost Example\"></head><body class=\"post-template\">"
         "<main id=\"site-main\"><article class=\"article post\"><header class=\"article-header\">"
         "<h1>Ghost story</h1></header><section class=\"gh-content\">" BODY
-        "</section></article><aside class=\"read-more-wrap\">X-READMORE</aside></main></body></html>";
+        "</section></article><aside "
+        "class=\"read-more-wrap\">X-READMORE</aside></main></body></html>";
     is_int(fetch_html_extract(ghost, strlen(ghost), NULL, NULL, &d), FETCH_OK, "ghost: ok");
     is_str(d.published, "2025-02-03", "ghost: published from article:published_time");
     is_str(d.date, "2025-02-03", "ghost: date is the published date");

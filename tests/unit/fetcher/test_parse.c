@@ -289,11 +289,10 @@ static void test_feeds_tolerant(void)
     ok(f.n == 0 && !f.broken, "cut rss: free resets the feed");
 
     /* Cut inside the third item: its half-read link is not trusted. */
-    static const char mid_item[] =
-        "<rss version=\"2.0\"><channel>"
-        "<item><title>A</title><link>https://mid.example/a</link></item>"
-        "<item><title>B</title><guid>https://mid.example/b</guid></item>"
-        "<item><title>C</title><link>https://mid.example/c-is-lo";
+    static const char mid_item[] = "<rss version=\"2.0\"><channel>"
+                                   "<item><title>A</title><link>https://mid.example/a</link></item>"
+                                   "<item><title>B</title><guid>https://mid.example/b</guid></item>"
+                                   "<item><title>C</title><link>https://mid.example/c-is-lo";
     is_int(fetch_feed_parse(mid_item, strlen(mid_item), NULL, 0, &f, err, sizeof(err)), FETCH_OK,
            "cut inside an item: ok");
     ok(f.n == 2 && item(&f, "https://mid.example/a") && item(&f, "https://mid.example/b"),
@@ -325,8 +324,8 @@ static void test_feeds_tolerant(void)
     /* A break before any whole item, a root that is no feed: still errors,
      * and nothing is returned (entity declarations: test_feeds). */
     static const char nothing[] = "<rss><channel><item><title>x</title><link>https://n.example/";
-    is_int(fetch_feed_parse(nothing, strlen(nothing), NULL, 0, &f, err, sizeof(err)),
-           FETCH_E_PARSE, "cut before any whole item: parse error");
+    is_int(fetch_feed_parse(nothing, strlen(nothing), NULL, 0, &f, err, sizeof(err)), FETCH_E_PARSE,
+           "cut before any whole item: parse error");
     ok(f.n == 0 && strstr(err, "broken XML") != NULL, "cut before any whole item: no items");
     static const char cut_html[] = "<html><body><item><link>https://h.example/</link></item><p";
     is_int(fetch_feed_parse(cut_html, strlen(cut_html), NULL, 0, &f, err, sizeof(err)),
@@ -381,9 +380,9 @@ static void test_feeds_tolerant(void)
         "<item><title>3</title><link xml:base=\"https://other.example/x/\">three</link></item>"
         "<item><title>4</title><guid>/four</guid></item>"
         "</channel></rss>";
-    is_int(fetch_feed_parse(bases, strlen(bases), "https://feed.example/rss", 0, &f, err,
-                            sizeof(err)),
-           FETCH_OK, "xml:base rss: ok");
+    is_int(
+        fetch_feed_parse(bases, strlen(bases), "https://feed.example/rss", 0, &f, err, sizeof(err)),
+        FETCH_OK, "xml:base rss: ok");
     ok(item(&f, "https://b.example/site/one") != NULL, "xml:base on the channel");
     ok(item(&f, "https://b.example/site/2025/two") != NULL,
        "xml:base on an item, relative to the channel's");
@@ -394,8 +393,8 @@ static void test_feeds_tolerant(void)
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://c.example/blog/\">"
         "<entry xml:base=\"posts/\"><title>E</title><link href=\"e1\"/></entry>"
         "<entry><title>F</title><link xml:base=\"/root/\" href=\"f1\"/></entry></feed>";
-    is_int(fetch_feed_parse(atom_bases, strlen(atom_bases), "https://feed.example/atom", 0, &f,
-                            err, sizeof(err)),
+    is_int(fetch_feed_parse(atom_bases, strlen(atom_bases), "https://feed.example/atom", 0, &f, err,
+                            sizeof(err)),
            FETCH_OK, "xml:base atom: ok");
     ok(item(&f, "https://c.example/blog/posts/e1") != NULL,
        "xml:base on an entry, relative to the feed's");
@@ -411,16 +410,22 @@ static void test_text_clean(void)
            "clean: valid UTF-8 is kept");
     is_str(fetch_text_clean("not an HTML page: x/\xff\xfe", out, sizeof(out)),
            "not an HTML page: x/\xef\xbf\xbd\xef\xbf\xbd", "clean: each bad byte is U+FFFD");
-    is_str(fetch_text_clean("a\xe9" "b", out, sizeof(out)), "a\xef\xbf\xbd" "b",
+    is_str(fetch_text_clean("a\xe9"
+                            "b",
+                            out, sizeof(out)),
+           "a\xef\xbf\xbd"
+           "b",
            "clean: a latin-1 byte inside ASCII is U+FFFD");
     is_str(fetch_text_clean("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80", out, sizeof(out)),
            "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
            "clean: overlong, surrogate and > U+10FFFF sequences are replaced");
-    is_str(fetch_text_clean("line1\r\nline2\t\x7f", out, sizeof(out)), "line1\\x0d\\x0aline2\\x09\\x7f",
-           "clean: control characters are escaped as \\xNN");
-    is_str(fetch_text_clean("ab\xe2\x82\xac", small, 5), "ab", "clean: cut before a character, never inside");
-    is_str(fetch_text_clean("abc\x01", small, 6), "abc", "clean: cut before an escape, never inside");
+    is_str(fetch_text_clean("line1\r\nline2\t\x7f", out, sizeof(out)),
+           "line1\\x0d\\x0aline2\\x09\\x7f", "clean: control characters are escaped as \\xNN");
+    is_str(fetch_text_clean("ab\xe2\x82\xac", small, 5), "ab",
+           "clean: cut before a character, never inside");
+    is_str(fetch_text_clean("abc\x01", small, 6), "abc",
+           "clean: cut before an escape, never inside");
     is_str(fetch_text_clean(NULL, out, sizeof(out)), "", "clean: NULL is empty");
     ok(ecf_utf8_valid(fetch_text_clean("\xe4\xb8\xad\xe4\xb8", small, sizeof(small)), strlen(small),
                       NULL),

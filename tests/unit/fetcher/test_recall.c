@@ -12,12 +12,20 @@
 #include "fetcher/fetch.h"
 #include "tests/tap.h"
 
-#define PA "<p>The licence requirement applies to accelerators above a performance threshold, to the tools that make them, and to the software that designs them, the agency said.</p>"
-#define PB "<p>Exporters must now file a classification request before each shipment, which adds weeks to delivery, according to three trade lawyers who advise chip makers.</p>"
-#define PC "<p>Several distributors said they had stopped taking orders from customers in the affected regions, while others were waiting for guidance from their own governments.</p>"
-#define PD "<p>Lawmakers asked the department to publish how many licences it grants each quarter, arguing that the rule cannot be judged without numbers, data, and named cases.</p>"
+#define PA                                                                                         \
+    "<p>The licence requirement applies to accelerators above a performance threshold, to the "    \
+    "tools that make them, and to the software that designs them, the agency said.</p>"
+#define PB                                                                                         \
+    "<p>Exporters must now file a classification request before each shipment, which adds weeks "  \
+    "to delivery, according to three trade lawyers who advise chip makers.</p>"
+#define PC                                                                                         \
+    "<p>Several distributors said they had stopped taking orders from customers in the affected "  \
+    "regions, while others were waiting for guidance from their own governments.</p>"
+#define PD                                                                                         \
+    "<p>Lawmakers asked the department to publish how many licences it grants each quarter, "      \
+    "arguing that the rule cannot be judged without numbers, data, and named cases.</p>"
 #define RAIL                                                                                       \
-    "<div class=\"rail\"><a href=\"/1\">X-RAIL first story</a> <a href=\"/2\">X-RAIL second</a> " \
+    "<div class=\"rail\"><a href=\"/1\">X-RAIL first story</a> <a href=\"/2\">X-RAIL second</a> "  \
     "<a href=\"/3\">X-RAIL third story</a> <a href=\"/4\">X-RAIL fourth story</a></div>"
 
 static void expect_keeps(const char *name, const char *html, const char *const *keep)
@@ -45,12 +53,13 @@ static void test_slug_sections(void)
         "<div class=\"section\" id=\"sharing-work-with-a-partner\">"
         "<h2>Sharing work with a partner</h2>"
         "<p>KEEP-1 When two firms share a design, each of them needs its own licence, and the "
-        "second one must name the first in its application, with the dates of every transfer.</p>"
-        PB "</div><div class=\"section\" id=\"sharing-with-a-subsidiary\">"
+        "second one must name the first in its application, with the dates of every "
+        "transfer.</p>" PB "</div><div class=\"section\" id=\"sharing-with-a-subsidiary\">"
         "<h2>Sharing with a subsidiary</h2>"
         "<p>KEEP-2 A subsidiary abroad counts as a foreign person, so a transfer to it is an "
-        "export, even when both companies have the same owner, the same staff, and one office.</p>"
-        PC "</div></div></div></div><div class=\"footer\">X-FOOTER copyright</div></body></html>",
+        "export, even when both companies have the same owner, the same staff, and one "
+        "office.</p>" PC
+        "</div></div></div></div><div class=\"footer\">X-FOOTER copyright</div></body></html>",
         (const char *const[]){"KEEP-1", "KEEP-2", "The licence requirement", NULL});
 }
 
@@ -60,8 +69,8 @@ static void test_slug_sections(void)
 static void test_feature_cards(void)
 {
     static const char *const keep[] = {"KEEP-1", "KEEP-2", "KEEP-3", NULL};
-#define CARD(n, what)                                                                           \
-    "<li class=\"feature\"><h2>" what "</h2><p>KEEP-" #n " Check " what " against the control " \
+#define CARD(n, what)                                                                              \
+    "<li class=\"feature\"><h2>" what "</h2><p>KEEP-" #n " Check " what " against the control "    \
     "list before you ship.</p><a href=\"/docs/" #n "\">Learn more about " what "</a></li>"
     expect_keeps("feature cards",
                  "<html><head><title>Tools</title></head><body><nav>X-NAV</nav>"
@@ -69,8 +78,8 @@ static void test_feature_cards(void)
                  "<h1>Compliance tools</h1>" PA PB
                  "<section class=\"more-features\"><div class=\"container\">"
                  "<ul class=\"features\">" CARD(1, "Screening") CARD(2, "Classification")
-                 CARD(3, "Licence tracking") "</ul></div></section></div></main>"
-                 "<footer>X-FOOTER</footer></body></html>",
+                     CARD(3, "Licence tracking") "</ul></div></section></div></main>"
+                                                 "<footer>X-FOOTER</footer></body></html>",
                  keep);
 #undef CARD
 }
@@ -80,12 +89,13 @@ static void test_feature_cards(void)
 static void test_data_table(void)
 {
 #define ROW(n) "<tr><td><a href=\"/p/" #n "\">KEEP-T" #n " part</a></td><td>listed</td></tr>"
-    expect_keeps("link table",
-                 "<html><head><title>Parts</title></head><body><div id=\"main\"><div class=\"text\">"
-                 "<h1>Listed parts</h1>" PA PB PC "<table>" ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
-                 ROW(6) ROW(7) ROW(8) ROW(9) ROW(10) ROW(11) ROW(12) "</table>" PD
-                 "</div></div>" RAIL "</body></html>",
-                 (const char *const[]){"KEEP-T1 part", "KEEP-T12 part", NULL});
+    expect_keeps(
+        "link table",
+        "<html><head><title>Parts</title></head><body><div id=\"main\"><div class=\"text\">"
+        "<h1>Listed parts</h1>" PA PB PC "<table>" ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7)
+            ROW(8) ROW(9) ROW(10) ROW(11) ROW(12) "</table>" PD "</div></div>" RAIL
+                                                  "</body></html>",
+        (const char *const[]){"KEEP-T1 part", "KEEP-T12 part", NULL});
 #undef ROW
 }
 
@@ -94,21 +104,24 @@ static void test_data_table(void)
  * after; no <article>. */
 static void test_split_article(void)
 {
-#define DEEP(cls, text) \
-    "<div class=\"" cls "\"><section class=\"outer\"><div class=\"col\"><div class=\"sec\">" \
+#define DEEP(cls, text)                                                                            \
+    "<div class=\"" cls "\"><section class=\"outer\"><div class=\"col\"><div class=\"sec\">"       \
     "<div class=\"rich\">" text "</div></div></div></section></div>"
     expect_keeps(
         "split article",
         "<html><head><title>Story</title></head><body><div id=\"app\"><div class=\"post\">"
         "<div class=\"hero\"><h1>The long road to a licence</h1></div>"
-        "<div class=\"post-wrapper\">" DEEP("intro",
+        "<div class=\"post-wrapper\">" DEEP(
+            "intro",
             "<p>KEEP-1 It began with a shipment held at the border, a form nobody had filed, and a "
-            "month of calls between lawyers, suppliers, customers, and the agency.</p>" PA PB)
-        "</div><figure><img src=\"/a.jpg\"><figcaption>A port</figcaption></figure>"
-        DEEP("acf", PC PD
-            "<p>KEEP-2 By the spring the company had a licence, a compliance team of six, and a "
-            "habit of asking before it ships anything, anywhere, to anyone.</p>" PA PB PC)
-        RAIL "</div></div></body></html>",
+            "month of calls between lawyers, suppliers, customers, and the agency.</p>" PA
+                PB) "</div><figure><img src=\"/a.jpg\"><figcaption>A "
+                    "port</figcaption></figure>" DEEP("acf", PC PD
+                                                      "<p>KEEP-2 By the spring the company had a "
+                                                      "licence, a compliance team of six, and a "
+                                                      "habit of asking before it ships anything, "
+                                                      "anywhere, to anyone.</p>" PA PB PC) RAIL
+        "</div></div></body></html>",
         (const char *const[]){"KEEP-1", "KEEP-2", NULL});
 #undef DEEP
 }

@@ -22,8 +22,9 @@ int main(void)
     json_t *doc = NULL;
     struct article_post p;
     char why[256];
-    const char *full = "{\"text\":\"Huawei develops the Ascend 910B.\",\"id\":\"a1\",\"title\":\"T\","
-                       "\"url\":\"https://example.org/a\",\"date\":\"2024-10-22\"}";
+    const char *full =
+        "{\"text\":\"Huawei develops the Ascend 910B.\",\"id\":\"a1\",\"title\":\"T\","
+        "\"url\":\"https://example.org/a\",\"date\":\"2024-10-22\"}";
     ok(body_parse_article(full, strlen(full), &doc, &p, why, sizeof why), "a full body parses");
     is_str(p.id, "a1", "id");
     is_str(p.date, "2024-10-22", "date");
@@ -32,12 +33,15 @@ int main(void)
     ok(parses("{\"text\":\"x\",\"id\":null,\"url\":null}", NULL), "null members are absent");
     ok(parses("[1,2]", "not a JSON object"), "an array is refused");
     ok(parses("{\"text\":", "not a JSON object"), "truncated JSON is refused");
-    ok(parses("{\"text\":\"a\",\"text\":\"b\"}", "not a JSON object"), "duplicate members are refused");
-    ok(parses("{\"text\":\"a\",\"body\":\"b\"}", "unknown field 'body'"), "unknown members are refused");
+    ok(parses("{\"text\":\"a\",\"text\":\"b\"}", "not a JSON object"),
+       "duplicate members are refused");
+    ok(parses("{\"text\":\"a\",\"body\":\"b\"}", "unknown field 'body'"),
+       "unknown members are refused");
     ok(parses("{\"title\":\"a\"}", "'text' is required"), "text is required");
     ok(parses("{\"text\":5}", "field 'text' must be a string"), "text must be a string");
     ok(parses("{\"text\":\"a\\u0000b\"}", "NUL"), "an escaped NUL in text is refused");
-    ok(parses("{\"text\":\"a\",\"date\":\"2024-1-2\"}", "YYYY-MM-DD"), "a malformed date is refused");
+    ok(parses("{\"text\":\"a\",\"date\":\"2024-1-2\"}", "YYYY-MM-DD"),
+       "a malformed date is refused");
     ok(parses("", "not a JSON object"), "an empty body is refused");
 
     /* What the page says about itself: optional, typed, bounded. */
@@ -87,6 +91,7 @@ int main(void)
     ok(value_country("CN") && !value_country("cn") && !value_country("CHN") && !value_country(""),
        "country codes");
     ok(id_valid("ascend-910b") && id_valid("seed-000") && !id_valid("a b") && !id_valid("") &&
-           !id_valid("x/y"), "ids");
+           !id_valid("x/y"),
+       "ids");
     return done();
 }

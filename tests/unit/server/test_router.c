@@ -46,9 +46,11 @@ static void test_match(void)
     char caps[ROUTER_MAX_CAPTURES][ROUTER_CAPTURE_MAX];
     unsigned allow = 0;
     ok(router_match("/v1/entities", HTTP_GET, &r, caps, &allow) == ROUTER_MATCH &&
-           r == &router_routes[0], "literal path matches");
+           r == &router_routes[0],
+       "literal path matches");
     ok(router_match("/v1/entities/huawei", HTTP_GET, &r, caps, &allow) == ROUTER_MATCH &&
-           r == &router_routes[1], "capture route matches");
+           r == &router_routes[1],
+       "capture route matches");
     is_str(caps[0], "huawei", "capture is the segment");
     ok(router_match("/v1/chips/h20/lineage", HTTP_HEAD, &r, caps, &allow) == ROUTER_MATCH,
        "HEAD is accepted where GET is");
@@ -65,9 +67,11 @@ static void test_match(void)
        "wrong method on a known path is 405");
     ok(allow == (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS), "Allow lists GET, HEAD, OPTIONS");
     ok(router_match("/v1/articles", HTTP_POST, &r, caps, &allow) == ROUTER_MATCH &&
-           r == &router_routes[3], "same path, method picks the route");
+           r == &router_routes[3],
+       "same path, method picks the route");
     ok(router_match("/v1/articles", HTTP_PUT, &r, caps, &allow) == ROUTER_BAD_METHOD &&
-           (allow & HTTP_POST) && (allow & HTTP_GET), "Allow unions every route of the path");
+           (allow & HTTP_POST) && (allow & HTTP_GET),
+       "Allow unions every route of the path");
     char longseg[400];
     memset(longseg, 'a', sizeof longseg);
     memcpy(longseg, "/v1/entities/", 13);
@@ -113,7 +117,8 @@ static void test_config(void)
     setenv("ECFACTS_LISTEN", "127.0.0.1:9999", 1);
     unsetenv("ECFACTS_TOKEN");
     char *argv1[] = {"--listen", "127.0.0.1:0", "--map-size=2M", "--no-sample", NULL};
-    ok(config_parse(&c, CMD_SERVE, 4, argv1, &pos, &npos, devnull) == CONFIG_OK, "serve flags parse");
+    ok(config_parse(&c, CMD_SERVE, 4, argv1, &pos, &npos, devnull) == CONFIG_OK,
+       "serve flags parse");
     is_str(c.listen, "127.0.0.1:0", "flag wins over environment");
     is_int(c.threads, 7, "environment wins over default");
     is_int(c.map_size, 2u << 20, "size suffix");
@@ -131,7 +136,8 @@ static void test_config(void)
     char *argv4[] = {"a.txt", "--data", "/tmp/x", "b.txt", "--", "--c.txt", NULL};
     ok(config_parse(&c, CMD_INGEST, 6, argv4, &pos, &npos, devnull) == CONFIG_OK && npos == 3,
        "positional arguments around flags, -- ends options");
-    ok(npos == 3 && !strcmp(pos[0], "a.txt") && !strcmp(pos[2], "--c.txt"), "positionals kept in order");
+    ok(npos == 3 && !strcmp(pos[0], "a.txt") && !strcmp(pos[2], "--c.txt"),
+       "positionals kept in order");
     config_free(&c);
     setenv("ECFACTS_THREADS", "many", 1);
     char *argv5[] = {NULL};
@@ -145,31 +151,40 @@ static void test_config(void)
     config_free(&c);
     setenv("ECFACTS_TOKEN", "0123456789abcdef0123", 1);
     ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_OK && c.token &&
-           c.token_len == 20, "token from the environment");
+           c.token_len == 20,
+       "token from the environment");
     config_free(&c);
     /* tokens that could never match an Authorization header */
-    const char *never[] = {"                ", "\xEF\xBB\xBF" "0123456789abcdef0123",
+    const char *never[] = {"                ",
+                           "\xEF\xBB\xBF"
+                           "0123456789abcdef0123",
                            "0123456789 abcdef0123", "0123456789abcdef0123\t"};
     for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) {
         setenv("ECFACTS_TOKEN", never[i], 1);
-        ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_ERROR &&
-               !c.token, "token %zu (spaces, BOM, inner space, trailing tab) is refused", i);
+        ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_ERROR && !c.token,
+           "token %zu (spaces, BOM, inner space, trailing tab) is refused", i);
         config_free(&c);
     }
     /* --threads: auto (the default) is one per online CPU */
     unsetenv("ECFACTS_TOKEN");
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     ok(config_parse(&c, CMD_SERVE, 0, argv5, &pos, &npos, devnull) == CONFIG_OK &&
-           (long)c.threads == (cpus < 1 ? 1 : cpus > 256 ? 256 : cpus),
+           (long)c.threads == (cpus < 1     ? 1
+                               : cpus > 256 ? 256
+                                            : cpus),
        "default threads: the online CPUs (%ld)", cpus);
     config_free(&c);
     char *argv10[] = {"--threads", "auto", NULL};
     ok(config_parse(&c, CMD_SERVE, 2, argv10, &pos, &npos, devnull) == CONFIG_OK &&
-           (long)c.threads == (cpus < 1 ? 1 : cpus > 256 ? 256 : cpus), "--threads auto");
+           (long)c.threads == (cpus < 1     ? 1
+                               : cpus > 256 ? 256
+                                            : cpus),
+       "--threads auto");
     config_free(&c);
     char *argv7[] = {"--fetch-interval", "30m", NULL};
     ok(config_parse(&c, CMD_SERVE, 2, argv7, &pos, &npos, devnull) == CONFIG_OK &&
-           c.fetch_interval == 1800, "duration with a minute suffix");
+           c.fetch_interval == 1800,
+       "duration with a minute suffix");
     config_free(&c);
     char *argv8[] = {"--fetch-interval", "10s", NULL};
     ok(config_parse(&c, CMD_SERVE, 2, argv8, &pos, &npos, devnull) == CONFIG_USAGE,

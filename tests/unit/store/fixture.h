@@ -187,7 +187,8 @@ __attribute__((unused)) static const char *ids_of(const json_t *arr, char *buf, 
     size_t i, n = 0;
     const json_t *x;
     buf[0] = '\0';
-    json_array_foreach (arr, i, x) {
+    json_array_foreach(arr, i, x)
+    {
         const json_t *o = json_object_get(x, "entity") ? json_object_get(x, "entity") : x;
         const char *id = sget(o, "id");
         n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", i ? "," : "", id ? id : "?");
@@ -232,17 +233,19 @@ static enum store_err tx_take(const char *what, enum store_err e, struct jbuf *b
     struct jbuf b = JBUF_INIT;                                                                     \
     jbuf_puts(&b, TX_SENTINEL)
 
-__attribute__((unused)) static enum store_err
-tx_entities_list(struct store_txn *t, const struct store_entity_filter *f,
-                 const struct store_page *pg, json_t **items, char **next)
+__attribute__((unused)) static enum store_err tx_entities_list(struct store_txn *t,
+                                                               const struct store_entity_filter *f,
+                                                               const struct store_page *pg,
+                                                               json_t **items, char **next)
 {
     TX_BEGIN;
     return tx_take("entities_list", store_entities_list(t, f, pg, &b, next), &b, items);
 }
 
-__attribute__((unused)) static enum store_err
-tx_facts_list(struct store_txn *t, const struct store_fact_filter *f, const struct store_page *pg,
-              json_t **items, char **next)
+__attribute__((unused)) static enum store_err tx_facts_list(struct store_txn *t,
+                                                            const struct store_fact_filter *f,
+                                                            const struct store_page *pg,
+                                                            json_t **items, char **next)
 {
     TX_BEGIN;
     return tx_take("facts_list", store_facts_list(t, f, pg, &b, next), &b, items);

@@ -12,16 +12,14 @@
 
 #define TINY_MAP (256u * 1024u)
 
-static const char *const ARTICLE_KEYS[] = {"id",     "title", "url",    "urls",  "date",
-                                           "ingested_at", "sha256", "bytes", "counts",
-                                           "fetch",  "published", "byline", "site", "lang",
-                                           NULL};
+static const char *const ARTICLE_KEYS[] = {"id",          "title",  "url",   "urls",   "date",
+                                           "ingested_at", "sha256", "bytes", "counts", "fetch",
+                                           "published",   "byline", "site",  "lang",   NULL};
 static const char *const FETCH_KEYS[] = {"source",        "fetched_at",   "http_status", "etag",
                                          "last_modified", "content_type", NULL};
-static const char *const SOURCE_KEYS[] = {"url",          "is_feed",  "last_fetch",
-                                          "http_status",  "etag",     "not_modified",
-                                          "counts",       "last_error", "note",
-                                          "seconds",      NULL};
+static const char *const SOURCE_KEYS[] = {"url",  "is_feed",      "last_fetch", "http_status",
+                                          "etag", "not_modified", "counts",     "last_error",
+                                          "note", "seconds",      NULL};
 static const char *const SOURCE_COUNT_KEYS[] = {"found",     "stored", "duplicates",
                                                 "unchanged", "failed", NULL};
 
@@ -76,7 +74,8 @@ static const char *urls_of(const json_t *art, char *buf, size_t cap)
     size_t i, n = 0;
     const json_t *x;
     buf[0] = '\0';
-    json_array_foreach (json_object_get(art, "urls"), i, x) {
+    json_array_foreach(json_object_get(art, "urls"), i, x)
+    {
         n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", json_string_value(x));
         if (n >= cap)
             break;
@@ -138,13 +137,13 @@ static void test_provenance(struct store *s, struct fx *f)
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 50};
-    ok(store_read_begin(s, &t) == STORE_OK &&
-           tx_articles_list(t, &pg, &items, &next) == STORE_OK,
+    ok(store_read_begin(s, &t) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK,
        "articles list");
     size_t i;
     json_t *x;
     int shapes = json_array_size(items) == 3;
-    json_array_foreach (items, i, x) {
+    json_array_foreach(items, i, x)
+    {
         shapes &= keys_are(x, ARTICLE_KEYS);
     }
     ok(shapes, "every listed Article has the documented keys in order");
@@ -196,8 +195,8 @@ static void test_second_url(struct store *s, struct fx *f)
     ok(keys_are(json_object_get(o, "fetch"), FETCH_KEYS), "fetch kept");
     json_decref(o);
     struct store_txn *t = NULL;
-    ok(store_read_begin(s, &t) == STORE_OK && tx_article_get(t, "web-1-mirror", &o) ==
-                                                  STORE_E_NOTFOUND,
+    ok(store_read_begin(s, &t) == STORE_OK &&
+           tx_article_get(t, "web-1-mirror", &o) == STORE_E_NOTFOUND,
        "no article under the second id");
     ok(tx_entity_get(t, "huawei", &o) == STORE_OK && iget(o, "mentions") == 6,
        "entity mentions unchanged (3 articles x 2)");
@@ -322,7 +321,8 @@ static enum store_err source_pages(struct store *s, size_t lim, char *buf, size_
         if (e != STORE_OK)
             break;
         (*pages)++;
-        json_array_foreach (items, i, x) {
+        json_array_foreach(items, i, x)
+        {
             const char *u = sget(x, "url");
             size_t ul = u ? strlen(u) : 0;
             if (n < cap)
@@ -393,8 +393,7 @@ static void test_sources(struct store *s)
     upd.not_modified = true;
     upd.seconds = 0.0004;
     is_int(store_source_put(s, &upd), STORE_OK, "overwrite a source");
-    ok(store_read_begin(s, &t) == STORE_OK &&
-           tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
+    ok(store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
            json_array_size(items) == 4,
        "still four sources");
     x = json_array_get(items, 0);
@@ -465,11 +464,11 @@ static int export_kinds(struct store *s, const char *base, int n[5])
         if (rank < 5)
             n[rank]++;
         if (rank == 0)
-            good &= keys_are(json_object_get(o, "data"),
-                             (const char *const[]){"id", "title", "url", "urls", "date",
-                                                   "ingested_at", "sha256", "bytes", "counts",
-                                                   "fetch", "published", "byline", "site",
-                                                   "lang", "text", NULL});
+            good &=
+                keys_are(json_object_get(o, "data"),
+                         (const char *const[]){"id", "title", "url", "urls", "date", "ingested_at",
+                                               "sha256", "bytes", "counts", "fetch", "published",
+                                               "byline", "site", "lang", "text", NULL});
         if (rank == 4)
             good &= keys_are(json_object_get(o, "data"), SOURCE_KEYS);
         json_decref(o);
@@ -548,18 +547,16 @@ static void test_legacy(const char *base, struct fx *f)
     json_t *items = NULL, *o = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 10}, bad = {"!!", 10};
-    ok(store_read_begin(s, &t) == STORE_OK &&
-           tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
+    ok(store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
            json_is_array(items) && json_array_size(items) == 0 && !next,
        "sources list: empty");
     json_decref(items);
     is_int(tx_sources_list(t, &bad, &items, &next), STORE_E_INVALID, "bad cursor still INVALID");
     ok(tx_article_get(t, "old-1", &o) == STORE_OK, "old article readable");
     is_str(urls_of(o, buf, sizeof buf), U1, "old record: urls = [url]");
-    ok(json_is_null(json_object_get(o, "fetch")) && keys_are(json_object_get(o, "counts"),
-                                                             (const char *const[]){
-                                                                 "entities", "facts", "sanctions",
-                                                                 NULL}),
+    ok(json_is_null(json_object_get(o, "fetch")) &&
+           keys_are(json_object_get(o, "counts"),
+                    (const char *const[]){"entities", "facts", "sanctions", NULL}),
        "old record: fetch null");
     json_decref(o);
     ok(tx_articles_list(t, &pg, &items, &next) == STORE_OK &&
@@ -585,10 +582,10 @@ static void test_legacy(const char *base, struct fx *f)
     o = s ? article(s, "old-1") : NULL;
     snprintf(etag, sizeof etag, "%s,%s", U1, U2);
     is_str(urls_of(o, buf, sizeof buf), etag, "old record rewritten with both URLs");
-    ok(keys_are(o, (const char *const[]){"id", "title", "url", "urls", "date", "ingested_at",
-                                         "sha256", "bytes", "counts", "fetch", "published",
-                                         "byline", "site", "lang", "text", "entities",
-                                         "facts", "sanctions", NULL}),
+    ok(keys_are(o,
+                (const char *const[]){"id", "title", "url", "urls", "date", "ingested_at", "sha256",
+                                      "bytes", "counts", "fetch", "published", "byline", "site",
+                                      "lang", "text", "entities", "facts", "sanctions", NULL}),
        "in the current shape");
     json_decref(o);
     store_close(s);
@@ -605,8 +602,7 @@ static size_t count_sources(struct store *s)
     char *next = NULL;
     struct store_page pg = {NULL, STORE_MAX_LIMIT};
     size_t n = 0;
-    if (store_read_begin(s, &t) == STORE_OK &&
-        tx_sources_list(t, &pg, &items, &next) == STORE_OK)
+    if (store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK)
         n = json_array_size(items);
     json_decref(items);
     free(next);

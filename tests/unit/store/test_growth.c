@@ -51,8 +51,7 @@ int main(void)
        "open a fresh store");
     struct store_article a = {.id = "giant", .text = text, .len = len};
     struct store_ingest_info info;
-    ok(s && r && store_ingest(s, &a, r, &info) == STORE_OK && used_bytes(s, &after),
-       "ingest it");
+    ok(s && r && store_ingest(s, &a, r, &info) == STORE_OK && used_bytes(s, &after), "ingest it");
     uint64_t grew = after - before;
     ok(after > before && grew <= (uint64_t)GROWTH_MAX * len,
        "the store grew by %llu bytes, %.1fx the article (at most %dx)", (unsigned long long)grew,

@@ -8,9 +8,9 @@
 
 #include "fixture.h"
 
-static const char *const ARTICLE_KEYS[] = {
-    "id",     "title", "url",       "urls",   "date", "ingested_at", "sha256", "bytes",
-    "counts", "fetch", "published", "byline", "site", "lang",        NULL};
+static const char *const ARTICLE_KEYS[] = {"id",          "title",  "url",   "urls",   "date",
+                                           "ingested_at", "sha256", "bytes", "counts", "fetch",
+                                           "published",   "byline", "site",  "lang",   NULL};
 
 static void build(struct fx *f, const char *lead)
 {
@@ -35,8 +35,8 @@ static json_t *article(struct store *s, const char *id)
 static bool all_null(const json_t *o)
 {
     return o && json_is_null(json_object_get(o, "published")) &&
-           json_is_null(json_object_get(o, "byline")) &&
-           json_is_null(json_object_get(o, "site")) && json_is_null(json_object_get(o, "lang"));
+           json_is_null(json_object_get(o, "byline")) && json_is_null(json_object_get(o, "site")) &&
+           json_is_null(json_object_get(o, "lang"));
 }
 
 static void test_stored(struct store *s, struct fx *f)
@@ -50,10 +50,10 @@ static void test_stored(struct store *s, struct fx *f)
     a.lang = "en-GB";
     is_int(store_ingest(s, &a, &f->r, &info), STORE_OK, "ingest with page metadata");
     json_t *o = article(s, "meta-1");
-    ok(keys_are(o, (const char *const[]){"id", "title", "url", "urls", "date", "ingested_at",
-                                         "sha256", "bytes", "counts", "fetch", "published",
-                                         "byline", "site", "lang", "text", "entities", "facts",
-                                         "sanctions", NULL}),
+    ok(keys_are(o,
+                (const char *const[]){"id", "title", "url", "urls", "date", "ingested_at", "sha256",
+                                      "bytes", "counts", "fetch", "published", "byline", "site",
+                                      "lang", "text", "entities", "facts", "sanctions", NULL}),
        "ArticleDetail: the four after fetch, in order");
     is_str(sget(o, "published"), "2026-03-04", "published");
     is_str(sget(o, "byline"), "Jane Roe and Li Wei", "byline");

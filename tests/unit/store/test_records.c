@@ -256,8 +256,8 @@ static void test_evidence_text_cap(const char *base)
         const char *txt = sget(ev, "sentence");
         size_t l = txt ? strlen(txt) : 0;
         ok(txt && l <= STORE_EVIDENCE_TEXT_MAX && ecf_utf8_valid(txt, l, NULL),
-           "the stored sentence is at most %d bytes of valid UTF-8 (%zu)",
-           STORE_EVIDENCE_TEXT_MAX, l);
+           "the stored sentence is at most %d bytes of valid UTF-8 (%zu)", STORE_EVIDENCE_TEXT_MAX,
+           l);
         ok(l > 3 && l > STORE_EVIDENCE_TEXT_MAX - 8 && !memcmp(txt + l - 3, "\xE2\x80\xA6", 3) &&
                !memcmp(txt, sent, l - 3),
            "it is the sentence's beginning and an ellipsis");

@@ -21,14 +21,13 @@ static const char *const EVIDENCE_KEYS[] = {"article", "sentence",   "start", "e
 static const char *const SANCTION_KEYS[] = {"id",       "imposer",  "target",     "measure",
                                             "items",    "date",     "confidence", "status",
                                             "mentions", "evidence", NULL};
-static const char *const ARTICLE_KEYS[] = {"id",     "title", "url",    "urls",  "date",
-                                           "ingested_at", "sha256", "bytes", "counts",
-                                           "fetch",  "published", "byline", "site", "lang",
-                                           NULL};
+static const char *const ARTICLE_KEYS[] = {"id",          "title",  "url",   "urls",   "date",
+                                           "ingested_at", "sha256", "bytes", "counts", "fetch",
+                                           "published",   "byline", "site",  "lang",   NULL};
 static const char *const ARTICLE_DETAIL_KEYS[] = {
-    "id",     "title", "url",   "urls", "date",     "ingested_at", "sha256",
-    "bytes",  "counts", "fetch", "published", "byline", "site", "lang",
-    "text",   "entities", "facts", "sanctions", NULL};
+    "id",    "title",    "url",   "urls",      "date",   "ingested_at", "sha256",
+    "bytes", "counts",   "fetch", "published", "byline", "site",        "lang",
+    "text",  "entities", "facts", "sanctions", NULL};
 static const char *const LINEAGE_KEYS[] = {"chip", "depth", "nodes", "edges", NULL};
 static const char *const EDGE_KEYS[] = {"fact",  "subject",    "predicate", "object",
                                         "value", "confidence", "evidence",  NULL};
@@ -504,7 +503,8 @@ static void test_filters(struct store *s)
         fpages++;
         size_t i;
         json_t *x;
-        json_array_foreach (items, i, x) {
+        json_array_foreach(items, i, x)
+        {
             ordered &= strcmp(prev, sget(x, "id")) < 0;
             ecf_strlcpy(prev, sget(x, "id"), sizeof prev);
         }
@@ -610,8 +610,7 @@ static void test_search(struct store *s)
     h = json_array_get(o, 0);
     is_str(sget(h, "matched"), "Huawei Technologies", "matched the alias");
     json_decref(o);
-    ok(tx_search(t, "ascend 910", 2, &o) == STORE_OK && json_array_size(o) == 2,
-       "limit respected");
+    ok(tx_search(t, "ascend 910", 2, &o) == STORE_OK && json_array_size(o) == 2, "limit respected");
     json_decref(o);
     ok(tx_search(t, "910C", 10, &o) == STORE_OK && json_array_size(o) >= 1 &&
            strcmp(sget(json_object_get(json_array_get(o, 0), "entity"), "id"), "ascend-910c") == 0,
