@@ -140,6 +140,11 @@ bool ecf_utf8_valid(const char *str, size_t n, size_t *bad_at)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
+        uint64_t w8;
+        if (n - i >= 8 && (memcpy(&w8, s + i, 8), !(w8 & 0x8080808080808080u))) {
+            i += 8; /* eight ASCII bytes at once: most text is ASCII */
+            continue;
+        }
         unsigned char c = s[i];
         size_t need;
         uint32_t cp;

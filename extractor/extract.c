@@ -422,7 +422,7 @@ static enum ex_err run(const struct extractor *x, const char *text, size_t len,
         return EX_E_UTF8;
     if (!text)
         text = "";
-    if (!tx_utf8_valid(text, len))
+    if (!ecf_utf8_valid(text, len, NULL))
         return EX_E_UTF8;
     w.x = x;
     w.xp = xb;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include "common/compiler.h"
 
 enum ex_type {
     EX_T_COMPANY,
@@ -145,8 +146,7 @@ struct extractor;
  * Buffers are borrowed for the call only. On EX_E_DATA, errbuf (if non-NULL)
  * names the file line at fault. */
 enum ex_err extractor_new(const char *gazetteer, size_t glen, const char *rules, size_t rlen,
-                          struct extractor **out, char *errbuf, size_t errcap)
-    __attribute__((warn_unused_result));
+                          struct extractor **out, char *errbuf, size_t errcap) ECF_WUR;
 void extractor_free(struct extractor *x);
 
 /* Adds the parse layer (a second stage after the token rules, see
@@ -157,8 +157,7 @@ void extractor_free(struct extractor *x);
  * default). On EX_E_DATA errbuf names the frames line or the missing
  * dictionary, and x stays as it was (token rules only). */
 enum ex_err extractor_parse_open(struct extractor *x, const char *frames, size_t flen,
-                                 const char *data_dir, char *errbuf, size_t errcap)
-    __attribute__((warn_unused_result));
+                                 const char *data_dir, char *errbuf, size_t errcap) ECF_WUR;
 /* For bench/extract-throughput only: parse every evidence sentence (up to
  * 120 words), without the gate or the per-article budget. Before sharing x. */
 void extractor_parse_all(struct extractor *x, bool all);
@@ -167,8 +166,7 @@ void extractor_parse_all(struct extractor *x, bool all);
  * relative dates ("last week", "October 22" without a year); when NULL the
  * extractor looks for a date in the text itself. Thread-safe on a shared x. */
 enum ex_err extract_run(const struct extractor *x, const char *text, size_t len,
-                        const char *article_date, struct ex_result **out)
-    __attribute__((warn_unused_result));
+                        const char *article_date, struct ex_result **out) ECF_WUR;
 void ex_result_free(struct ex_result *r);
 
 /* extract_run that also explains itself: *explain (malloc'd, the caller
@@ -176,8 +174,8 @@ void ex_result_free(struct ex_result *r);
  * sentence went to the parser (and why not), the links and roles read, each
  * frame that fired and why a candidate was dropped. Capped at 8 MB. */
 enum ex_err extract_explain(const struct extractor *x, const char *text, size_t len,
-                            const char *article_date, struct ex_result **out, char **explain)
-    __attribute__((warn_unused_result));
+                            const char *article_date, struct ex_result **out,
+                            char **explain) ECF_WUR;
 
 /* The `ecfacts extract --json` line for one article (the contract
  * ../shared/eval/score.py reads):
@@ -197,6 +195,6 @@ json_t *ex_result_to_json(const struct ex_result *r, const char *article_id, con
  * EX_E_NOMEM or EX_E_UTF8 (a string that is not valid UTF-8, where the tree
  * would be NULL) *out is NULL. */
 enum ex_err ex_result_json_text(const struct ex_result *r, const char *article_id, const char *text,
-                                char **out, size_t *len) __attribute__((warn_unused_result));
+                                char **out, size_t *len) ECF_WUR;
 
 #endif

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "extractor/extract.h"
+#include "common/compiler.h"
 
 /* Where a role's filler is read from. */
 enum fr_src {
@@ -59,7 +60,7 @@ struct frames {
 
 /* Parses data/frames.tsv. EX_E_DATA names "frames.tsv:LINE" in errbuf. */
 enum ex_err frames_new(const char *data, size_t len, struct frames **out, char *errbuf,
-                       size_t errcap) __attribute__((warn_unused_result));
+                       size_t errcap) ECF_WUR;
 void frames_free(struct frames *f);
 
 /* Whether word w[0..wl) (lowercase) is an inflection of lemma: lemma, +s,

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "extractor/extract.h"
+#include "common/compiler.h"
 
 /* Entry kinds beyond the entity types: a demonym ("Chinese") names its
  * country but is not a mention of it. */
@@ -40,8 +41,8 @@ struct gz_match {
 
 struct gz;
 
-enum ex_err gz_new(const char *data, size_t len, struct gz **out, char *errbuf, size_t errcap)
-    __attribute__((warn_unused_result));
+enum ex_err gz_new(const char *data, size_t len, struct gz **out, char *errbuf,
+                   size_t errcap) ECF_WUR;
 void gz_free(struct gz *g);
 
 const struct gz_entry *gz_entry(const struct gz *g, uint32_t i);
@@ -54,6 +55,6 @@ long gz_find(const struct gz *g, const char *name);
  * boundaries and each alias's case rule, sorted by position. *out is
  * malloc'd (caller frees). */
 enum ex_err gz_scan(const struct gz *g, const char *low, const char *norm, size_t n,
-                    struct gz_match **out, size_t *nout) __attribute__((warn_unused_result));
+                    struct gz_match **out, size_t *nout) ECF_WUR;
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "extractor/extract.h"
+#include "common/compiler.h"
 
 #define PZ_MAX_WORDS                                                                               \
     32                 /* longer sentences are not parsed (the gate's cap: parse time
@@ -62,8 +63,7 @@ struct pz_result {
  * locale, and its data dir is a process global): call once at start-up,
  * before threads. EX_E_DATA with errbuf naming where it looked when the
  * dictionary cannot be loaded. */
-enum ex_err pz_new(const char *data_dir, struct pz **out, char *errbuf, size_t errcap)
-    __attribute__((warn_unused_result));
+enum ex_err pz_new(const char *data_dir, struct pz **out, char *errbuf, size_t errcap) ECF_WUR;
 void pz_free(struct pz *p);
 
 /* Parses words[0..n) (each a NUL-terminated word without spaces). A complete
@@ -74,11 +74,10 @@ void pz_free(struct pz *p);
  * itself at most 3 * PZ_MAX_WORDS). Free each out[i] with pz_result_free
  * (all k of them may be freed). Thread-safe on a shared p. */
 enum ex_err pz_parse_k(const struct pz *p, const char *const *words, size_t n, size_t max_words,
-                       struct pz_result *out, size_t k, size_t *nout)
-    __attribute__((warn_unused_result));
+                       struct pz_result *out, size_t k, size_t *nout) ECF_WUR;
 /* The best linkage only, at most PZ_MAX_WORDS words: out->nw == 0 when none. */
-enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n, struct pz_result *out)
-    __attribute__((warn_unused_result));
+enum ex_err pz_parse(const struct pz *p, const char *const *words, size_t n,
+                     struct pz_result *out) ECF_WUR;
 void pz_result_free(struct pz_result *r);
 
 #endif

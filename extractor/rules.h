@@ -13,6 +13,7 @@
 
 #include "extractor/extract.h"
 #include "extractor/tokens.h"
+#include "common/compiler.h"
 
 /* RE_APPOS: nothing, or one parenthetical between commas right after a slot:
  * an apposition (", China's largest toolmaker,") or a non-restrictive
@@ -180,8 +181,8 @@ struct rmatch {
     size_t start, end; /* tokens [start, end) */
 };
 
-enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *errbuf, size_t errcap)
-    __attribute__((warn_unused_result));
+enum ex_err rules_new(const char *data, size_t len, struct rules **out, char *errbuf,
+                      size_t errcap) ECF_WUR;
 void rules_free(struct rules *r);
 
 /* The lexicon called name, or NULL. */
@@ -200,7 +201,7 @@ static inline bool rel_required_word(const struct relem *el)
 }
 
 /* rcompile.c: compiles the parsed lexicons and rules (called by rules_new). */
-enum ex_err rules_compile(struct rules *r) __attribute__((warn_unused_result));
+enum ex_err rules_compile(struct rules *r) ECF_WUR;
 void rules_compiled_free(struct rules *r);
 /* The id of word w[0..wl) (already lowercased), or 0 when no rule uses it. */
 uint32_t rules_word_id(const struct rules *r, const char *w, size_t wl);

@@ -97,33 +97,6 @@ static char fold_cp(uint32_t cp)
 
 #define TX_HIGH 0x8080808080808080u
 
-bool tx_utf8_valid(const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len) {
-        uint64_t k;
-        if (len - i >= 8 && (memcpy(&k, s + i, 8), !(k & TX_HIGH))) {
-            i += 8; /* eight ASCII bytes */
-            continue;
-        }
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        /* one multi-byte character (as long as its lead byte says, or what
-         * is left), checked by the reference validator */
-        size_t l = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        if (l > len - i)
-            l = len - i;
-        if (!ecf_utf8_valid(text + i, l, NULL))
-            return false;
-        i += l;
-    }
-    return true;
-}
-
 /* Code points in valid UTF-8: bytes that are not continuation bytes. */
 static size_t count_cps(const char *text, size_t len)
 {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "extractor/extract.h"
+#include "common/compiler.h"
 
 #define TX_OTHER '\x7f' /* a code point with no ASCII folding */
 #define TX_PAD   8      /* NUL bytes after low[n]: words in it can be read 8 bytes at a time */
@@ -25,13 +26,9 @@ struct tx {
     size_t n;
 };
 
-/* ecf_utf8_valid(text, len, NULL), eight ASCII bytes at a time. */
-bool tx_utf8_valid(const char *text, size_t len);
-
 /* Builds t over text[0..len); the text must be valid UTF-8 (checked by the
  * caller). Returns EX_OK or EX_E_NOMEM; tx_free() is safe either way. */
-enum ex_err tx_build(struct tx *t, const char *text, size_t len)
-    __attribute__((warn_unused_result));
+enum ex_err tx_build(struct tx *t, const char *text, size_t len) ECF_WUR;
 void tx_free(struct tx *t);
 
 /* One sentence in code points [s, e), trimmed. evidence is false for
@@ -54,8 +51,7 @@ struct tx_sent {
  * No. 5, initials and decimals do not end a sentence), none longer than
  * TX_SENT_MAX bytes. *out is malloc'd (caller frees) and may be NULL when
  * *n == 0. */
-enum ex_err tx_split(const struct tx *t, struct tx_sent **out, size_t *n)
-    __attribute__((warn_unused_result));
+enum ex_err tx_split(const struct tx *t, struct tx_sent **out, size_t *n) ECF_WUR;
 
 /* Byte offset in orig of code point cp (0 <= cp <= n). */
 static inline size_t tx_byte(const struct tx *t, size_t cp)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "extractor/extract.h"
+#include "common/compiler.h"
 
 #define TK_MAXG 8
 
@@ -99,7 +100,7 @@ struct tk_sent {
  * recent last) used to resolve references. out->t is malloc'd (exactly
  * out->n tokens; the caller frees it). */
 enum ex_err tk_sentence(const struct tk_in *in, size_t s, size_t e, const struct tk_sent *prev,
-                        size_t np, struct tk_sent *out) __attribute__((warn_unused_result));
+                        size_t np, struct tk_sent *out) ECF_WUR;
 
 static inline bool tk_word_is(const struct tok *t, const char *lit, size_t l)
 {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "extractor/extract.h"
+#include "common/compiler.h"
 
 struct vocab {
     char *str; /* the words' bytes, back to back */
@@ -24,8 +25,7 @@ struct vocab {
 /* The id of w[0..wl), or 0 when it is not interned. */
 uint32_t voc_find(const struct vocab *v, const char *w, size_t wl);
 /* The id of w[0..wl), added when new. */
-enum ex_err voc_intern(struct vocab *v, const char *w, size_t wl, uint32_t *id)
-    __attribute__((warn_unused_result));
+enum ex_err voc_intern(struct vocab *v, const char *w, size_t wl, uint32_t *id) ECF_WUR;
 void voc_free(struct vocab *v);
 
 static inline void bs_set(uint64_t *b, uint32_t id)

@@ -15,6 +15,7 @@
 #include "extractor/rules.h"
 #include "extractor/text.h"
 #include "extractor/tokens.h"
+#include "common/compiler.h"
 
 /* uint64_t words of one sentence's struct rsig buffer (cand). */
 #define SIG_WORDS(R) ((R)->nrw ? (R)->nrw : 1)
@@ -56,7 +57,7 @@ struct hidx {
 /* The next item added with hash h after *pos (start with *pos = SIZE_MAX), or
  * SIZE_MAX when there is none. */
 size_t hidx_next(const struct hidx *x, uint64_t h, size_t *pos);
-enum ex_err hidx_add(struct hidx *x, uint64_t h, size_t item) __attribute__((warn_unused_result));
+enum ex_err hidx_add(struct hidx *x, uint64_t h, size_t item) ECF_WUR;
 void hidx_free(struct hidx *x);
 /* FNV-1a over n bytes, continuing from h (start with WORK_HASH0). */
 #define WORK_HASH0 0xcbf29ce484222325ull
@@ -167,41 +168,37 @@ extern _Thread_local struct wcount ex_wcount;
  * EX_E_DATA when name has no slug, or when it would be a new entity past
  * WORK_MAX_NAMED (not a country; counted in ndropped): callers skip the name. */
 enum ex_err work_entity(struct work *w, const char *name, size_t nl, enum ex_type type,
-                        const char *country, size_t *idx) __attribute__((warn_unused_result));
+                        const char *country, size_t *idx) ECF_WUR;
 /* work_entity with the slug of name already known (id, "" when none); not
  * capped (gazetteer entries). */
 enum ex_err work_entity_id(struct work *w, const char *id, const char *name, size_t nl,
-                           enum ex_type type, const char *country, size_t *idx)
-    __attribute__((warn_unused_result));
+                           enum ex_type type, const char *country, size_t *idx) ECF_WUR;
 /* The gazetteer's country for an ISO code, found or added as a working
  * entity (apply.c); *out is SIZE_MAX when the gazetteer has none. */
-enum ex_err work_country_by_code(struct work *w, const char *cc, size_t *out)
-    __attribute__((warn_unused_result));
+enum ex_err work_country_by_code(struct work *w, const char *cc, size_t *out) ECF_WUR;
 /* Records surf[0..n) as an alias of entity idx unless it is the name itself. */
-enum ex_err work_alias(struct work *w, size_t idx, const char *surf, size_t n)
-    __attribute__((warn_unused_result));
-enum ex_err work_mention(struct work *w, size_t s, size_t e, size_t ent, bool demonym)
-    __attribute__((warn_unused_result));
+enum ex_err work_alias(struct work *w, size_t idx, const char *surf, size_t n) ECF_WUR;
+enum ex_err work_mention(struct work *w, size_t s, size_t e, size_t ent, bool demonym) ECF_WUR;
 /* Sorts mentions by position, dropping ones that overlap an earlier one. */
 void work_sort_mentions(struct work *w);
 /* true when code point i lies inside a mention (binary search). */
 bool work_covered(const struct work *w, size_t i);
 
 /* entities.c: gazetteer mentions (with model extension) */
-enum ex_err ents_gazetteer(struct work *w) __attribute__((warn_unused_result));
+enum ex_err ents_gazetteer(struct work *w) ECF_WUR;
 /* discover.c: names the gazetteer lacks, found by shape and cue words */
-enum ex_err ents_discover(struct work *w) __attribute__((warn_unused_result));
+enum ex_err ents_discover(struct work *w) ECF_WUR;
 /* apply.c: fact and sanction rules over the tokenized sentences */
-enum ex_err apply_facts(struct work *w) __attribute__((warn_unused_result));
-enum ex_err apply_sanctions(struct work *w) __attribute__((warn_unused_result));
+enum ex_err apply_facts(struct work *w) ECF_WUR;
+enum ex_err apply_sanctions(struct work *w) ECF_WUR;
 /* apply.c: adds a fact / sanction, merging with an equal key (steals s's items) */
-enum ex_err push_fact(struct work *w, const struct wfact *f) __attribute__((warn_unused_result));
-enum ex_err push_sanc(struct work *w, struct wsanc *s) __attribute__((warn_unused_result));
+enum ex_err push_fact(struct work *w, const struct wfact *f) ECF_WUR;
+enum ex_err push_sanc(struct work *w, struct wsanc *s) ECF_WUR;
 /* infer.c: facts the whole article implies (a family's developer) */
-enum ex_err infer_families(struct work *w) __attribute__((warn_unused_result));
+enum ex_err infer_families(struct work *w) ECF_WUR;
 /* extract.c: appends to the --explain text, when the caller asked for one */
 __attribute__((format(printf, 2, 3))) void work_xp(struct work *w, const char *fmt, ...);
 /* pstage.c: the parse layer's stage on candidate sentences, and --explain */
-enum ex_err parse_stage(struct work *w) __attribute__((warn_unused_result));
+enum ex_err parse_stage(struct work *w) ECF_WUR;
 
 #endif
