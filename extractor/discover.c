@@ -304,6 +304,18 @@ static bool org_opener(const struct dctx *c, size_t k)
     return false;
 }
 
+/* Suffixes of investment arms, whose names are not their parents' ("Intel
+ * Capital", "Tencent Ventures"). */
+static bool investment_suffix(const struct dctx *c, size_t k)
+{
+    static const char *const w[] = {"capital", "ventures", "investment", "investments"};
+    size_t l = c->d[k].e - c->d[k].s;
+    for (size_t q = 0; q < sizeof w / sizeof *w; q++)
+        if (l == strlen(w[q]) && !memcmp(c->w->tx.low + c->d[k].s, w[q], l))
+            return true;
+    return false;
+}
+
 /* "National Semiconductor Integrated Circuit Research Center": the words of
  * an organisation's name before its keyword k may be ones that start no
  * other name (Research, Technology, National): up to six capitalised words,
@@ -346,8 +358,9 @@ static enum ex_err by_suffix(struct dctx *c)
             continue;
         }
         if (!name_word(c, k - 1)) {
-            /* "Moore Threads Technology": a known name plus a suffix is that name */
-            if (co && c->d[k - 1].covered && c->d[k - 1].cap) {
+            /* "Moore Threads Technology": a known name plus a suffix is that name
+             * (not an investment arm: "Intel Capital" is not Intel) */
+            if (co && c->d[k - 1].covered && c->d[k - 1].cap && !investment_suffix(c, k)) {
                 struct work *w = c->w;
                 /* the word ends in this sentence: only cur can hold the mention */
                 const struct mention *f = find_m(c, c->d[k - 1].e, false, false);

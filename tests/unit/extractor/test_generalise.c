@@ -207,6 +207,17 @@ static const struct tcase cases[] = {
     {"the sale of a company is no export to it",
      "The U.K. blocked the sale of Newport Wafer Fab to a Chinese buyer.",
      {{'S', "United Kingdom", "Newport Wafer Fab", "export_restriction", false}}},
+    {"a customer cut off by its supplier, in the passive",
+     "Sophgo, whose chip was found in a Huawei processor, was cut off by TSMC.",
+     {{'S', "TSMC", "Sophgo", "shipment_suspension", true},
+      {'S', "Sophgo", "TSMC", "shipment_suspension", false}}},
+    {"an investment arm is not its parent",
+     "Intel Capital, the venture arm, has invested in Horizon Robotics.",
+     {{'F', "Intel", "invests_in", "Horizon Robotics", false}}},
+    {"firms told to avoid a supplier's chips, once the imposer has acted",
+     "China's cyberspace regulator told operators to stop buying Micron chips. Later it told "
+     "local firms to avoid Nvidia's H20 chips.",
+     {{'S', "China", "Nvidia", "procurement_ban", true}}},
     /* ---- procurement ---- */
     {"a directive that shuts out suppliers",
      "China's industry ministry told state carriers to stop buying Micron chips. A directive "
