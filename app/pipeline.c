@@ -103,6 +103,86 @@ void pipeline_title(const char *text, size_t len, char *out, size_t cap)
     out[n] = '\0';
 }
 
+static struct store_rec_evidence record_evidence(const struct ex_evidence *ev)
+{
+    struct store_rec_evidence o = {
+        .sentence = {ev->sentence.start, ev->sentence.end, ev->sentence.cstart, ev->sentence.cend},
+        .rule = ev->rule};
+    return o;
+}
+
+/* An index into r->entities, EX_NONE as STORE_REC_NONE. */
+static size_t record_index(size_t i)
+{
+    return i == EX_NONE ? STORE_REC_NONE : i;
+}
+
+bool pipeline_record(const struct ex_result *r, struct store_record *out)
+{
+    memset(out, 0, sizeof *out);
+    struct store_rec_entity *ents = r->n_entities ? calloc(r->n_entities, sizeof *ents) : NULL;
+    struct store_rec_fact *facts = r->n_facts ? calloc(r->n_facts, sizeof *facts) : NULL;
+    struct store_rec_sanction *sancs =
+        r->n_sanctions ? calloc(r->n_sanctions, sizeof *sancs) : NULL;
+    if ((r->n_entities && !ents) || (r->n_facts && !facts) || (r->n_sanctions && !sancs)) {
+        free(ents);
+        free(facts);
+        free(sancs);
+        return false;
+    }
+    for (size_t i = 0; i < r->n_entities; i++) {
+        const struct ex_entity *e = &r->entities[i];
+        ents[i] = (struct store_rec_entity){.id = e->id,
+                                            .name = e->name,
+                                            .type = ex_type_name(e->type),
+                                            .aliases = (const char *const *)e->aliases,
+                                            .n_aliases = e->n_aliases,
+                                            .mentions = e->mentions};
+        memcpy(ents[i].country, e->country, sizeof ents[i].country);
+    }
+    for (size_t i = 0; i < r->n_facts; i++) {
+        const struct ex_fact *f = &r->facts[i];
+        facts[i] = (struct store_rec_fact){.subject = record_index(f->subject),
+                                           .pred = ex_pred_name(f->pred),
+                                           .object = record_index(f->object),
+                                           .value = f->value,
+                                           .confidence = f->confidence,
+                                           .status = ex_status_name(f->status),
+                                           .ev = record_evidence(&f->ev)};
+    }
+    for (size_t i = 0; i < r->n_sanctions; i++) {
+        const struct ex_sanction *sn = &r->sanctions[i];
+        sancs[i] = (struct store_rec_sanction){.imposer = record_index(sn->imposer),
+                                               .target = record_index(sn->target),
+                                               .measure = ex_measure_name(sn->measure),
+                                               .items = (const char *const *)sn->items,
+                                               .n_items = sn->n_items,
+                                               .confidence = sn->confidence,
+                                               .status = ex_status_name(sn->status),
+                                               .ev = record_evidence(&sn->ev)};
+        memcpy(sancs[i].date, sn->date, sizeof sancs[i].date);
+    }
+    out->title = r->title;
+    memcpy(out->date, r->date, sizeof out->date);
+    out->entities = ents;
+    out->n_entities = r->n_entities;
+    out->facts = facts;
+    out->n_facts = r->n_facts;
+    out->sanctions = sancs;
+    out->n_sanctions = r->n_sanctions;
+    return true;
+}
+
+void pipeline_record_free(struct store_record *rec)
+{
+    if (!rec)
+        return;
+    free((void *)rec->entities);
+    free((void *)rec->facts);
+    free((void *)rec->sanctions);
+    memset(rec, 0, sizeof *rec);
+}
+
 enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
                                   const struct store_article *a, struct store_ingest_info *info,
                                   struct ex_result **res, enum store_err *serr, char *errbuf,
@@ -159,7 +239,15 @@ enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
         rc = xe == EX_E_UTF8 ? PL_E_UTF8 : xe == EX_E_TOOBIG ? PL_E_TOOBIG : PL_E_EXTRACT;
         goto out;
     }
-    *serr = store_ingest(s, a, r, info);
+    struct store_record rec;
+    if (!pipeline_record(r, &rec)) {
+        snprintf(errbuf, cap, "%s: %s", a->id, store_strerror(STORE_E_NOMEM));
+        *serr = STORE_E_NOMEM;
+        rc = PL_E_STORE;
+        goto out;
+    }
+    *serr = store_ingest(s, a, &rec, info);
+    pipeline_record_free(&rec);
     if (*serr != STORE_OK) {
         snprintf(errbuf, cap, "%s: %s", a->id, store_strerror(*serr));
         rc = PL_E_STORE;

@@ -51,6 +51,12 @@ void pipeline_id_from_path(const char *path, char *out, size_t cap);
  * caps a given title (its first line). "" when there is none. */
 void pipeline_title(const char *text, size_t len, char *out, size_t cap);
 
+/* The store's record of r (what store_ingest takes): arrays allocated in
+ * *out, strings and aliases borrowed from r, which must outlive it. Free
+ * with pipeline_record_free. false when out of memory (*out then empty). */
+bool pipeline_record(const struct ex_result *r, struct store_record *out) ECF_WUR;
+void pipeline_record_free(struct store_record *rec);
+
 /* Extracts a->text and stores it. *res (if non-NULL) receives the extraction
  * (caller frees with ex_result_free), also for duplicates. errbuf explains any
  * failure in one line that names the article. */

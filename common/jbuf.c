@@ -63,6 +63,18 @@ void jbuf_put(struct jbuf *b, const void *p, size_t n)
     b->p[b->len] = '\0';
 }
 
+bool jbuf_put_fit(struct jbuf *b, const void *p, size_t n)
+{
+    if (b->failed)
+        return false;
+    if (b->toobig && n >= b->toobig - b->len) {
+        b->over = true;
+        return false;
+    }
+    jbuf_put(b, p, n);
+    return !b->failed;
+}
+
 void jbuf_putc(struct jbuf *b, char c)
 {
     jbuf_put(b, &c, 1);

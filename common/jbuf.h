@@ -19,7 +19,7 @@ struct jbuf {
     size_t cap;
     bool failed;   /* an append failed (memory, or over toobig): the text is incomplete */
     size_t toobig; /* 0: no cap; else len stays below it, a larger append fails */
-    bool over;     /* the append that failed would have reached toobig */
+    bool over;     /* an append was refused: it would have reached toobig */
 };
 
 #define JBUF_INIT                                                                                  \
@@ -31,6 +31,13 @@ struct jbuf {
  * Curl_dyn_init): an append that would fails, sets over and failed, and
  * leaves the text as it was. For anything that grows from input. */
 void jbuf_init_max(struct jbuf *b, size_t toobig);
+
+/* Appends p[0..n) whole or not at all, and unlike jbuf_put an append
+ * refused for toobig does not fail the buffer: it returns false and sets
+ * over, failed stays false, and a later, smaller append may still fit (text
+ * gathered up to a cap and kept, as the fetcher's page text is). false with
+ * failed set when memory runs out or b had failed before. */
+bool jbuf_put_fit(struct jbuf *b, const void *p, size_t n);
 
 /* Frees the text; b is empty again, its toobig kept. */
 void jbuf_free(struct jbuf *b);

@@ -5,54 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/kmodel.h"
 #include "common/util.h"
 #include "extractor/frames.h"
 #include "extractor/parse.h"
 #include "extractor/work.h"
 
-static const char *const type_names[EX_T__COUNT] = {"company",      "agency",  "country",
-                                                    "organization", "chip",    "product",
-                                                    "ai_model",     "program", "person"};
-static const char *const pred_names[EX_P__COUNT] = {
-    "owns",     "develops",      "manufactures", "uses",
-    "supplies", "partners_with", "invests_in",   "leases_compute_from",
-    "sues",     "successor_of",  "variant_of",   "rivals",
-    "powers",   "process_node"};
-static const char *const measure_names[EX_M__COUNT] = {
-    "entity_listing",    "export_restriction", "shipment_suspension",    "service_withdrawal",
-    "data_transfer_ban", "divestiture_order",  "investment_restriction", "procurement_ban"};
-static const char *const status_names[EX_S__COUNT] = {"asserted", "hedged", "denied"};
+_Static_assert(EX_T__COUNT == KM_N_TYPES && EX_P__COUNT == KM_N_PREDS &&
+                   EX_M__COUNT == KM_N_MEASURES && EX_S__COUNT == KM_N_STATUSES,
+               "the extractor's enums index common/kmodel.h's tables");
 
 const char *ex_type_name(enum ex_type t)
 {
-    return t < EX_T__COUNT ? type_names[t] : "unknown";
+    return t < EX_T__COUNT ? km_type_names[t] : "unknown";
 }
 const char *ex_pred_name(enum ex_pred p)
 {
-    return p < EX_P__COUNT ? pred_names[p] : "unknown";
+    return p < EX_P__COUNT ? km_pred_names[p] : "unknown";
 }
 const char *ex_measure_name(enum ex_measure m)
 {
-    return m < EX_M__COUNT ? measure_names[m] : "unknown";
+    return m < EX_M__COUNT ? km_measure_names[m] : "unknown";
 }
 const char *ex_status_name(enum ex_status s)
 {
-    return s < EX_S__COUNT ? status_names[s] : "unknown";
-}
-
-static int find_name(const char *const *names, int n, const char *s)
-{
-    if (!s)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0)
-            return i;
-    return -1;
+    return s < EX_S__COUNT ? km_status_names[s] : "unknown";
 }
 
 int ex_type_parse(const char *s, enum ex_type *out)
 {
-    int i = find_name(type_names, EX_T__COUNT, s);
+    int i = km_find(km_type_names, EX_T__COUNT, s);
     if (i < 0)
         return -1;
     *out = (enum ex_type)i;
@@ -61,7 +43,7 @@ int ex_type_parse(const char *s, enum ex_type *out)
 
 int ex_pred_parse(const char *s, enum ex_pred *out)
 {
-    int i = find_name(pred_names, EX_P__COUNT, s);
+    int i = km_find(km_pred_names, EX_P__COUNT, s);
     if (i < 0)
         return -1;
     *out = (enum ex_pred)i;
@@ -70,7 +52,7 @@ int ex_pred_parse(const char *s, enum ex_pred *out)
 
 int ex_measure_parse(const char *s, enum ex_measure *out)
 {
-    int i = find_name(measure_names, EX_M__COUNT, s);
+    int i = km_find(km_measure_names, EX_M__COUNT, s);
     if (i < 0)
         return -1;
     *out = (enum ex_measure)i;

@@ -1,4 +1,4 @@
-/* fetcher/buf.c — capped buffers, whitespace-normalised text, a string set. */
+/* fetcher/buf.c — whitespace-normalised text, a string set. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,65 +7,9 @@
 #include "common/util.h"
 #include "fetcher/fetch_int.h"
 
-void fbuf_init(struct fbuf *b, size_t max)
-{
-    memset(b, 0, sizeof(*b));
-    b->max = max;
-}
-
-bool fbuf_append(struct fbuf *b, const void *data, size_t n)
-{
-    if (n > b->max - b->len) {
-        b->full = true;
-        return false;
-    }
-    if (b->len + n + 1 > b->alloc) {
-        size_t want = b->alloc ? b->alloc : 256;
-        while (want < b->len + n + 1)
-            want *= 2;
-        if (b->max < SIZE_MAX && want > b->max + 1)
-            want = b->max + 1;
-        char *p = realloc(b->p, want);
-        if (!p)
-            return false;
-        b->p = p;
-        b->alloc = want;
-    }
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return true;
-}
-
-void fbuf_reset(struct fbuf *b)
-{
-    b->len = 0;
-    b->full = false;
-    if (b->p)
-        b->p[0] = '\0';
-}
-
-void fbuf_free(struct fbuf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = b->alloc = 0;
-}
-
-char *fbuf_steal(struct fbuf *b)
-{
-    char *p = b->p;
-    if (!p)
-        p = calloc(1, 1);
-    b->p = NULL;
-    b->len = b->alloc = 0;
-    return p;
-}
-
 void ftext_init(struct ftext *t, size_t max)
 {
-    fbuf_init(&t->b, max);
+    jbuf_init_max(&t->b, max + 1);
     t->pending_space = t->pending_par = false;
 }
 
@@ -79,6 +23,12 @@ void ftext_space(struct ftext *t)
 {
     if (t->b.len)
         t->pending_space = true;
+}
+
+char *ftext_steal(struct ftext *t)
+{
+    size_t n;
+    return jbuf_steal(&t->b, &n);
 }
 
 /* Length of the whitespace at s (ASCII space class or UTF-8 NBSP), 0 if none. */
@@ -106,14 +56,14 @@ bool ftext_add(struct ftext *t, const char *s, size_t n)
         while (j < n && !ws_len(s + j, n - j))
             j++;
         if (t->b.len && t->pending_par) {
-            if (!fbuf_append(&t->b, "\n\n", 2))
+            if (!jbuf_put_fit(&t->b, "\n\n", 2))
                 return false;
         } else if (t->b.len && t->pending_space) {
-            if (!fbuf_append(&t->b, " ", 1))
+            if (!jbuf_put_fit(&t->b, " ", 1))
                 return false;
         }
         t->pending_par = t->pending_space = false;
-        if (!fbuf_append(&t->b, s + i, j - i))
+        if (!jbuf_put_fit(&t->b, s + i, j - i))
             return false;
         i = j;
     }

@@ -154,7 +154,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-static enum fetch_err repair_utf8(const char *in, size_t n, struct fbuf *b)
+static enum fetch_err repair_utf8(const char *in, size_t n, struct jbuf *b)
 {
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0;
@@ -162,11 +162,11 @@ static enum fetch_err repair_utf8(const char *in, size_t n, struct fbuf *b)
         size_t j = i, k;
         while (j < n && (k = utf8_seq(s + j, n - j)) > 0)
             j += k;
-        if (!fbuf_append(b, in + i, j - i))
-            return b->full ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
+        if (!jbuf_put_fit(b, in + i, j - i))
+            return b->over ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
         if (j < n) {
-            if (!fbuf_append(b, replacement, 3))
-                return b->full ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
+            if (!jbuf_put_fit(b, replacement, 3))
+                return b->over ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
             j++;
         }
         i = j;
@@ -174,7 +174,7 @@ static enum fetch_err repair_utf8(const char *in, size_t n, struct fbuf *b)
     return FETCH_OK;
 }
 
-static enum fetch_err run_iconv(iconv_t cd, const char *in, size_t n, struct fbuf *b)
+static enum fetch_err run_iconv(iconv_t cd, const char *in, size_t n, struct jbuf *b)
 {
     char chunk[4096];
     char *src = (char *)(uintptr_t)in; /* iconv's prototype; never written */
@@ -184,12 +184,12 @@ static enum fetch_err run_iconv(iconv_t cd, const char *in, size_t n, struct fbu
         size_t room = sizeof(chunk);
         size_t r = iconv(cd, &src, &left, &dst, &room);
         int e = r == (size_t)-1 ? errno : 0;
-        if (!fbuf_append(b, chunk, sizeof(chunk) - room))
-            return b->full ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
+        if (!jbuf_put_fit(b, chunk, sizeof(chunk) - room))
+            return b->over ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
         if (e == EILSEQ || e == EINVAL) {
             /* a bad or truncated sequence: replace one byte, go on */
-            if (!fbuf_append(b, replacement, 3))
-                return b->full ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
+            if (!jbuf_put_fit(b, replacement, 3))
+                return b->over ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
             src++;
             left--;
             (void)iconv(cd, NULL, NULL, NULL, NULL);
@@ -200,8 +200,8 @@ static enum fetch_err run_iconv(iconv_t cd, const char *in, size_t n, struct fbu
     char *dst = chunk;
     size_t room = sizeof(chunk);
     (void)iconv(cd, NULL, NULL, &dst, &room); /* flush any shift state */
-    if (!fbuf_append(b, chunk, sizeof(chunk) - room))
-        return b->full ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
+    if (!jbuf_put_fit(b, chunk, sizeof(chunk) - room))
+        return b->over ? FETCH_E_TOOBIG : FETCH_E_NOMEM;
     return FETCH_OK;
 }
 
@@ -209,13 +209,13 @@ enum fetch_err fetch_to_utf8(const char *in, size_t n, const char *name, char **
                              size_t *out_len)
 {
     enum fetch_err err = FETCH_E_NOMEM;
-    struct fbuf b;
+    struct jbuf b;
     iconv_t cd = (iconv_t)-1;
 
     *out = NULL;
     *out_len = 0;
     /* at most 3 output bytes per input byte (U+FFFD for one bad byte) */
-    fbuf_init(&b, n < (SIZE_MAX - 64) / 3 ? 3 * n + 64 : SIZE_MAX / 2);
+    jbuf_init_max(&b, (n < (SIZE_MAX - 64) / 3 ? 3 * n + 64 : SIZE_MAX / 2) + 1);
     if (strcasecmp(name, "UTF-8") == 0) {
         err = repair_utf8(in, n, &b);
     } else {
@@ -224,13 +224,12 @@ enum fetch_err fetch_to_utf8(const char *in, size_t n, const char *name, char **
     }
     if (err != FETCH_OK)
         goto out;
-    *out_len = b.len;
-    *out = fbuf_steal(&b);
+    *out = jbuf_steal(&b, out_len);
     err = *out ? FETCH_OK : FETCH_E_NOMEM;
 out:
     if (cd != (iconv_t)-1)
         (void)iconv_close(cd);
-    fbuf_free(&b);
+    jbuf_free(&b);
     return err;
 }
 

@@ -139,13 +139,13 @@ static void oom(struct feedp *x)
 
 static void item_clear(struct item *it)
 {
-    fbuf_free(&it->link.b);
-    fbuf_free(&it->guid.b);
-    fbuf_free(&it->title.b);
-    fbuf_free(&it->date.b);
-    fbuf_free(&it->published.b);
-    fbuf_free(&it->updated.b);
-    fbuf_free(&it->tlink.b);
+    jbuf_free(&it->link.b);
+    jbuf_free(&it->guid.b);
+    jbuf_free(&it->title.b);
+    jbuf_free(&it->date.b);
+    jbuf_free(&it->published.b);
+    jbuf_free(&it->updated.b);
+    jbuf_free(&it->tlink.b);
     free(it->item_base);
     free(it->link_base);
     free(it->alt_href);
@@ -277,7 +277,7 @@ static void item_child(struct feedp *x, const char *name, const XML_Char **atts)
                     oom(x);
             } else if (!href && rank > it->tlink_rank) {
                 bool seen;
-                fbuf_free(&it->tlink.b);
+                jbuf_free(&it->tlink.b);
                 ftext_init(&it->tlink, FEED_TEXT_MAX);
                 free(it->tlink_base);
                 it->tlink_base = dup_or_null(cur_base(x));
@@ -418,7 +418,7 @@ static void XMLCALL on_text(void *user, const XML_Char *s, int len)
     struct feedp *x = user;
     if (!x->cap || len <= 0 || x->depth - x->cap_depth > FEED_MAX_DEPTH)
         return;
-    if (!ftext_add(x->cap, s, (size_t)len) && !x->cap->b.full)
+    if (!ftext_add(x->cap, s, (size_t)len) && !x->cap->b.over)
         oom(x);
 }
 

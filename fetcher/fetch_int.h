@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/jbuf.h"
 #include "fetcher/fetch.h"
 
 #define FETCH_URL_MAX 4096
@@ -16,38 +17,23 @@
  * an http(s) URL, FETCH_E_NOMEM. (url.c) */
 enum fetch_err fetch_url_resolve(const char *base, const char *href, char **out) ECF_WUR;
 
-/* ---- capped growable buffer (buf.c) --------------------------------------
- * The hard cap is fixed at creation: input never grows it past max bytes
- * (plus the NUL kept after the data). */
-struct fbuf {
-    char *p; /* NUL-terminated when non-NULL */
-    size_t len, alloc, max;
-    bool full; /* an append was refused for the cap */
-};
-
-void fbuf_init(struct fbuf *b, size_t max);
-/* false on ENOMEM or when the cap would be exceeded (then b->full is set and
- * nothing is appended). */
-bool fbuf_append(struct fbuf *b, const void *data, size_t n) ECF_WUR;
-void fbuf_reset(struct fbuf *b); /* len = 0, keeps memory */
-void fbuf_free(struct fbuf *b);
-/* Hands the data over as a malloc'd string ("" when empty); NULL on ENOMEM. */
-char *fbuf_steal(struct fbuf *b);
-
 /* ---- text with whitespace normalised (buf.c) -----------------------------
  * Appends words separated by single spaces and paragraphs separated by one
  * blank line: runs of ASCII whitespace and U+00A0 collapse; nothing leads or
  * trails. */
 struct ftext {
-    struct fbuf b;
+    struct jbuf b;      /* capped (jbuf_init_max): b.over when text was refused for the cap */
     bool pending_space; /* a space before the next word */
     bool pending_par;   /* a paragraph break before the next word */
 };
 
+/* Text of at most max bytes: t->b has toobig max + 1. */
 void ftext_init(struct ftext *t, size_t max);
 bool ftext_add(struct ftext *t, const char *s, size_t n) ECF_WUR;
 void ftext_break(struct ftext *t); /* paragraph break */
 void ftext_space(struct ftext *t); /* word break */
+/* Hands the text over as a malloc'd string ("" when empty); NULL on ENOMEM. */
+char *ftext_steal(struct ftext *t);
 
 /* ---- string set (buf.c) --------------------------------------------------
  * Open addressing over FNV-1a; owns copies of its strings. */

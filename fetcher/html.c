@@ -28,7 +28,7 @@ bool html_text(const struct htree *t, int i, struct ftext *out)
             continue;
         if (h->flags & HN_TEXT) {
             const char *s = h->g->v.text.text;
-            if (s && !ftext_add(out, s, strlen(s)) && !out->b.full)
+            if (s && !ftext_add(out, s, strlen(s)) && !out->b.over)
                 return false;
             continue;
         }
@@ -53,7 +53,7 @@ static bool plain_text(const GumboNode *n, struct ftext *t, int depth)
         const GumboNode *c = kids->data[i];
         if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
             c->type == GUMBO_NODE_WHITESPACE) {
-            if (!ftext_add(t, c->v.text.text, strlen(c->v.text.text)) && !t->b.full)
+            if (!ftext_add(t, c->v.text.text, strlen(c->v.text.text)) && !t->b.over)
                 return false;
         } else if (html_is_element(c) && depth < HTML_MAX_DEPTH &&
                    c->v.element.tag != GUMBO_TAG_SCRIPT && c->v.element.tag != GUMBO_TAG_STYLE) {
@@ -72,10 +72,10 @@ static char *short_text(const GumboNode *n)
     struct ftext t;
     ftext_init(&t, HTML_TITLE_MAX);
     if (!plain_text(n, &t, 0)) {
-        fbuf_free(&t.b);
+        jbuf_free(&t.b);
         return NULL;
     }
-    return fbuf_steal(&t.b);
+    return ftext_steal(&t);
 }
 
 /* A copy of s with whitespace normalised, cut to cap bytes; NULL on ENOMEM. */
@@ -83,11 +83,11 @@ static char *norm_dup(const char *s, size_t cap)
 {
     struct ftext t;
     ftext_init(&t, cap);
-    if (s && !ftext_add(&t, s, strlen(s)) && !t.b.full) {
-        fbuf_free(&t.b);
+    if (s && !ftext_add(&t, s, strlen(s)) && !t.b.over) {
+        jbuf_free(&t.b);
         return NULL;
     }
-    return fbuf_steal(&t.b);
+    return ftext_steal(&t);
 }
 
 /* ---- entry point --------------------------------------------------------- */
@@ -168,12 +168,12 @@ static enum fetch_err extract_tree(const GumboOutput *g, const char *base_url, s
     /* A page whose markup hides its text (scripts render it) may still
      * carry it as JSON-LD articleBody. */
     if (body.b.len < 500 && m.ld_body && strlen(m.ld_body) > body.b.len) {
-        fbuf_free(&body.b);
+        jbuf_free(&body.b);
         ftext_init(&body, body_cap);
-        if (!ftext_add(&body, m.ld_body, strlen(m.ld_body)) && !body.b.full)
+        if (!ftext_add(&body, m.ld_body, strlen(m.ld_body)) && !body.b.over)
             goto out;
     }
-    out->body = fbuf_steal(&body.b);
+    out->body = ftext_steal(&body);
     if (!out->body)
         goto out;
     drop_title_para(out->body, out->title);
@@ -206,7 +206,7 @@ static enum fetch_err extract_tree(const GumboOutput *g, const char *base_url, s
         goto out;
     err = FETCH_OK;
 out:
-    fbuf_free(&body.b);
+    jbuf_free(&body.b);
     html_tree_free(&t);
     html_meta_free(&m);
     return err;
@@ -220,11 +220,11 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
     GumboOutput *g = NULL;
     char *utf8 = NULL, *page = NULL; /* owned: the page as UTF-8; prepared for gumbo */
     size_t len = 0, plen = 0;
-    struct fbuf text;
+    struct jbuf text;
 
     memset(out, 0, sizeof(*out));
     size_t body_cap = n < (SIZE_MAX - 4096) / 4 ? 4 * n + 4096 : SIZE_MAX / 2;
-    fbuf_init(&text, body_cap + HTML_TITLE_MAX + 4);
+    jbuf_init_max(&text, body_cap + HTML_TITLE_MAX + 4 + 1);
     if (n == 0 || n > INT_MAX) {
         err = FETCH_E_CONTENT;
         goto out;
@@ -258,12 +258,11 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
         goto out;
     }
     if (out->title[0] &&
-        (!fbuf_append(&text, out->title, strlen(out->title)) || !fbuf_append(&text, "\n\n", 2)))
+        (!jbuf_put_fit(&text, out->title, strlen(out->title)) || !jbuf_put_fit(&text, "\n\n", 2)))
         goto out;
-    if (!fbuf_append(&text, out->body, strlen(out->body)) || !fbuf_append(&text, "\n", 1))
+    if (!jbuf_put_fit(&text, out->body, strlen(out->body)) || !jbuf_put_fit(&text, "\n", 1))
         goto out;
-    out->text_len = text.len;
-    out->text = fbuf_steal(&text);
+    out->text = jbuf_steal(&text, &out->text_len);
     if (!out->text)
         goto out;
     if (!ecf_utf8_valid(out->text, out->text_len, NULL)) {
@@ -274,7 +273,7 @@ enum fetch_err fetch_html_extract(const char *html, size_t n, const char *charse
 out:
     if (err != FETCH_OK)
         fetch_doc_free(out);
-    fbuf_free(&text);
+    jbuf_free(&text);
     if (g)
         gumbo_destroy_output(&opts, g);
     free(utf8);

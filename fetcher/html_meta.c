@@ -456,11 +456,11 @@ static char *norm_title(const char *s)
 {
     struct ftext t;
     ftext_init(&t, HTML_TITLE_MAX);
-    if (!ftext_add(&t, s, strlen(s)) && !t.b.full) {
-        fbuf_free(&t.b);
+    if (!ftext_add(&t, s, strlen(s)) && !t.b.over) {
+        jbuf_free(&t.b);
         return NULL;
     }
-    return fbuf_steal(&t.b);
+    return ftext_steal(&t);
 }
 
 char *html_meta_title(const struct html_meta *m, char *(*text_of)(const GumboNode *))

@@ -723,19 +723,19 @@ bool html_article(struct htree *t, size_t cap, struct ftext *out)
         ftext_init(&cur, cap);
         for (size_t s = 0; s < nsel; s++) {
             ftext_break(&cur);
-            if (!html_text(t, sel[s], &cur) && !cur.b.full) {
-                fbuf_free(&cur.b);
-                fbuf_free(&best.b);
+            if (!html_text(t, sel[s], &cur) && !cur.b.over) {
+                jbuf_free(&cur.b);
+                jbuf_free(&best.b);
                 return false;
             }
         }
         /* A more lenient pass must earn its place: much more text, or the
          * stricter ones found none (visible text only then). */
         if ((pass < 3 && cur.b.len > 2 * best.b.len + 200) || !best.b.len) {
-            fbuf_free(&best.b);
+            jbuf_free(&best.b);
             best = cur;
         } else {
-            fbuf_free(&cur.b);
+            jbuf_free(&cur.b);
         }
         if (best.b.len >= HTML_MIN_TEXT || (pass == 2 && best.b.len))
             break;

@@ -194,13 +194,13 @@ enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *o
 {
     enum fetch_err err = FETCH_E_NOMEM;
     struct nest *k = malloc(sizeof(*k)); /* owned; 4 KiB, kept off the stack */
-    struct fbuf b;
+    struct jbuf b;
     size_t i = 0, tags = 0;
 
     *out = NULL;
     *out_len = 0;
     /* at most one "<!---->" (7 bytes) per "</form>" (7 bytes or more) */
-    fbuf_init(&b, n < SIZE_MAX / 2 - 16 ? 2 * n + 16 : SIZE_MAX / 2);
+    jbuf_init_max(&b, (n < SIZE_MAX / 2 - 16 ? 2 * n + 16 : SIZE_MAX / 2) + 1);
     if (!k)
         goto out;
     k->n = 0;
@@ -235,7 +235,7 @@ enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *o
                 end_tag(k, name);
                 /* gumbo 0.10.1 does not flush pending text at </form>: it
                  * would land after the form. A comment flushes it. */
-                if (strcmp(name, "form") == 0 && !fbuf_append(&b, "<!---->", 7))
+                if (strcmp(name, "form") == 0 && !jbuf_put_fit(&b, "<!---->", 7))
                     goto out;
             } else if (strcmp(name, "plaintext") == 0 && !in_foreign(k)) {
                 j = n; /* the rest is text */
@@ -245,17 +245,16 @@ enum fetch_err fetch_html_prepare(const char *s, size_t n, char **out, size_t *o
                 keep = start_tag(k, name, self_closing);
             }
         }
-        if (keep && !fbuf_append(&b, s + i, j - i))
+        if (keep && !jbuf_put_fit(&b, s + i, j - i))
             goto out;
         i = j;
     }
-    *out_len = b.len;
-    *out = fbuf_steal(&b);
+    *out = jbuf_steal(&b, out_len);
     err = *out ? FETCH_OK : FETCH_E_NOMEM;
 out:
-    if (err != FETCH_OK && b.full)
+    if (err != FETCH_OK && b.over)
         err = FETCH_E_TOOBIG;
-    fbuf_free(&b);
+    jbuf_free(&b);
     free(k);
     return err;
 }

@@ -13,8 +13,8 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 {
     struct xfer *x = ud;
     size_t n = size * nmemb;
-    if (!fbuf_append(&x->body, p, n)) {
-        if (!x->body.full) {
+    if (!jbuf_put_fit(&x->body, p, n)) {
+        if (!x->body.over) {
             x->nomem = true;
             return 0;
         }
@@ -24,8 +24,8 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
         }
         /* Keep the prefix up to the cap and stop reading (robots.txt): a
          * body that never ends must not run into the timeout. */
-        size_t room = x->body.max - x->body.len;
-        if (room && !fbuf_append(&x->body, p, room)) {
+        size_t room = x->body.toobig - 1 - x->body.len;
+        if (room && !jbuf_put_fit(&x->body, p, room)) {
             x->nomem = true;
             return 0;
         }
@@ -90,7 +90,7 @@ enum fetch_err xfer_setup(struct xfer *x, CURL *easy, const struct fetch_setting
     x->s = s;
     x->truncate = truncate;
     x->bytes = bytes;
-    fbuf_init(&x->body, cap);
+    jbuf_init_max(&x->body, cap + 1); /* at most cap bytes */
     curl_easy_reset(easy);
 
     if (!add_header(x, "Accept", ACCEPT_VALUE))
@@ -184,7 +184,7 @@ void xfer_classify(struct xfer *x, CURLcode rc, struct xfer_result *r)
         return;
     }
     if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        (void)snprintf(num, sizeof(num), "%zu", x->body.max);
+        (void)snprintf(num, sizeof(num), "%zu", x->body.toobig - 1);
         set_msg(r, FETCH_E_TOOBIG, false, "body larger than %s bytes", num);
         return;
     }
@@ -237,5 +237,5 @@ void xfer_cleanup(struct xfer *x)
 {
     curl_slist_free_all(x->hdrs);
     x->hdrs = NULL;
-    fbuf_free(&x->body);
+    jbuf_free(&x->body);
 }

@@ -12,7 +12,7 @@
 struct xfer {
     CURL *easy;              /* borrowed from the engine's pool */
     struct curl_slist *hdrs; /* owned */
-    struct fbuf body;        /* decoded body, capped */
+    struct jbuf body;        /* decoded body, capped */
     bool truncate;           /* keep the first cap bytes instead of failing */
     bool truncated;          /* ...and the transfer was stopped there */
     bool too_big, nomem;

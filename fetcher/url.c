@@ -292,19 +292,19 @@ out:
 enum fetch_err fetch_sources_load(const char *path, struct fetch_sources *out)
 {
     enum fetch_err err = FETCH_E_IO;
-    struct fbuf b;
+    struct jbuf b;
     char chunk[8192];
     FILE *f = NULL;
 
     memset(out, 0, sizeof(*out));
-    fbuf_init(&b, SOURCES_MAX_FILE);
+    jbuf_init_max(&b, SOURCES_MAX_FILE + 1);
     f = fopen(path, "rb");
     if (!f)
         goto out;
     size_t got;
     while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (!fbuf_append(&b, chunk, got)) {
-            err = b.full ? FETCH_E_PARSE : FETCH_E_NOMEM;
+        if (!jbuf_put_fit(&b, chunk, got)) {
+            err = b.over ? FETCH_E_PARSE : FETCH_E_NOMEM;
             goto out;
         }
     if (ferror(f))
@@ -313,7 +313,7 @@ enum fetch_err fetch_sources_load(const char *path, struct fetch_sources *out)
 out:
     if (f)
         (void)fclose(f);
-    fbuf_free(&b);
+    jbuf_free(&b);
     return err;
 }
 

@@ -1,13 +1,13 @@
 /* store/codec.c — records are compact JSON in the API's key order
  * (docs/API.md), so a read splices their bytes into the answer (rec_append)
  * and parses one only to look inside (rec_get); and checks of the knowledge
- * model's names (../shared/spec/knowledge-model.md). The names themselves
- * are the extractor's tables (ex_type_parse, ex_pred_parse, ...): the store
- * links the extractor for them and for struct ex_result (store_ingest). */
+ * model's names (../shared/spec/knowledge-model.md), whose tables are
+ * common/kmodel.h's: the store does not know the extractor. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/kmodel.h"
 #include "store/store_int.h"
 
 enum store_err rec_parse(const MDB_val *v, json_t **out)
@@ -128,37 +128,39 @@ const char *rec_str(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-/* ---- vocabulary: the knowledge model's names are the extractor's ---- */
+/* ---- vocabulary: the knowledge model's names (common/kmodel.h) ---- */
 
 bool vocab_is_type(const char *s)
 {
-    enum ex_type t;
-    return ex_type_parse(s, &t) == 0;
+    return km_find(km_type_names, KM_N_TYPES, s) >= 0;
 }
 
 bool vocab_is_pred(const char *s)
 {
-    enum ex_pred p;
-    return ex_pred_parse(s, &p) == 0;
+    return km_find(km_pred_names, KM_N_PREDS, s) >= 0;
 }
 
 bool vocab_is_measure(const char *s)
 {
-    enum ex_measure m;
-    return ex_measure_parse(s, &m) == 0;
+    return km_find(km_measure_names, KM_N_MEASURES, s) >= 0;
+}
+
+bool vocab_is_status(const char *s)
+{
+    return km_find(km_status_names, KM_N_STATUSES, s) >= 0;
 }
 
 /* "denied" iff every evidence is denied, else "asserted" iff any is asserted,
  * else "hedged": each combined status plus one more evidence determines the
- * next, so per-evidence statuses need not be stored. */
-const char *vocab_status_merge(const char *cur, enum ex_status add)
+ * next, so per-evidence statuses need not be stored. add is a valid status
+ * (vocab_is_status). */
+const char *vocab_status_merge(const char *cur, const char *add)
 {
-    const char *a = ex_status_name(add);
     if (!cur)
-        return a;
-    if (strcmp(cur, "asserted") == 0 || add == EX_S_ASSERTED)
+        return add;
+    if (strcmp(cur, "asserted") == 0 || strcmp(add, "asserted") == 0)
         return "asserted";
-    if (strcmp(cur, "denied") == 0 && add == EX_S_DENIED)
+    if (strcmp(cur, "denied") == 0 && strcmp(add, "denied") == 0)
         return "denied";
     return "hedged";
 }

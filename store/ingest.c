@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/kmodel.h"
 #include "common/util.h"
 #include "store/store_int.h"
 
 struct ingest {
     struct stxn w;
     const struct store_article *a;
-    const struct ex_result *r;
+    const struct store_record *r;
     json_t **ents; /* the stored (merged) record of each r->entities[i]; owned */
 };
 
@@ -29,9 +30,9 @@ static bool valid_country(const char *cc)
     return cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' && cc[2] == '\0';
 }
 
-static bool valid_span(const struct store_article *a, const struct ex_evidence *ev)
+static bool valid_span(const struct store_article *a, const struct store_rec_evidence *ev)
 {
-    const struct ex_span *sp = &ev->sentence;
+    const struct store_rec_span *sp = &ev->sentence;
     return ev->rule && valid_text(ev->rule) && sp->start <= sp->end && sp->end <= a->len &&
            sp->cstart <= sp->cend && ecf_utf8_valid(a->text + sp->start, sp->end - sp->start, NULL);
 }
@@ -41,7 +42,7 @@ static bool valid_conf(double c)
     return c >= 0.0 && c <= 1.0; /* false for NaN too */
 }
 
-static bool valid_result(const struct store_article *a, const struct ex_result *r)
+static bool valid_result(const struct store_article *a, const struct store_record *r)
 {
     size_t ne = r->n_entities;
     if ((ne && !r->entities) || (r->n_facts && !r->facts) || (r->n_sanctions && !r->sanctions))
@@ -49,8 +50,8 @@ static bool valid_result(const struct store_article *a, const struct ex_result *
     if (r->title && !valid_text(r->title))
         return false;
     for (size_t i = 0; i < ne; i++) {
-        const struct ex_entity *e = &r->entities[i];
-        if (!keys_valid_id(e->id) || !valid_text(e->name) || (unsigned)e->type >= EX_T__COUNT ||
+        const struct store_rec_entity *e = &r->entities[i];
+        if (!keys_valid_id(e->id) || !valid_text(e->name) || !vocab_is_type(e->type) ||
             !valid_country(e->country) || (e->n_aliases && !e->aliases))
             return false;
         for (size_t j = 0; j < e->n_aliases; j++)
@@ -58,17 +59,17 @@ static bool valid_result(const struct store_article *a, const struct ex_result *
                 return false;
     }
     for (size_t i = 0; i < r->n_facts; i++) {
-        const struct ex_fact *f = &r->facts[i];
-        bool literal = f->object == EX_NONE;
-        if (f->subject >= ne || (!literal && f->object >= ne) || (unsigned)f->pred >= EX_P__COUNT ||
-            (literal && !valid_text(f->value)) || (unsigned)f->status >= EX_S__COUNT ||
+        const struct store_rec_fact *f = &r->facts[i];
+        bool literal = f->object == STORE_REC_NONE;
+        if (f->subject >= ne || (!literal && f->object >= ne) || !vocab_is_pred(f->pred) ||
+            (literal && !valid_text(f->value)) || !vocab_is_status(f->status) ||
             !valid_conf(f->confidence) || !valid_span(a, &f->ev))
             return false;
     }
     for (size_t i = 0; i < r->n_sanctions; i++) {
-        const struct ex_sanction *sn = &r->sanctions[i];
-        if (sn->imposer >= ne || sn->target >= ne || (unsigned)sn->measure >= EX_M__COUNT ||
-            (unsigned)sn->status >= EX_S__COUNT || !valid_conf(sn->confidence) ||
+        const struct store_rec_sanction *sn = &r->sanctions[i];
+        if (sn->imposer >= ne || sn->target >= ne || !vocab_is_measure(sn->measure) ||
+            !vocab_is_status(sn->status) || !valid_conf(sn->confidence) ||
             !valid_span(a, &sn->ev) || (sn->date[0] && !keys_valid_date(sn->date)) ||
             (sn->n_items && !sn->items))
             return false;
@@ -245,17 +246,16 @@ static void add_source(struct ingest *in, const char *eid, json_int_t seen)
         stxn_put(&in->w, DB_ENT_ARTICLES, &k, NULL, 0, 0);
 }
 
-static json_t *entity_new(const struct ex_entity *e)
+static json_t *entity_new(const struct store_rec_entity *e)
 {
     return json_pack("{s:s,s:s,s:s,s:o,s:[],s:I,s:I}", "id", e->id, "name", e->name, "type",
-                     ex_type_name(e->type), "country",
-                     e->country[0] ? json_string(e->country) : json_null(), "aliases", "mentions",
-                     (json_int_t)e->mentions, "articles", (json_int_t)0);
+                     e->type, "country", e->country[0] ? json_string(e->country) : json_null(),
+                     "aliases", "mentions", (json_int_t)e->mentions, "articles", (json_int_t)0);
 }
 
 static void ingest_entity(struct ingest *in, size_t i)
 {
-    const struct ex_entity *e = &in->r->entities[i];
+    const struct store_rec_entity *e = &in->r->entities[i];
     const char *aid = in->a->id;
     json_t *rec = NULL;
     MDB_val v;
@@ -281,7 +281,7 @@ static void ingest_entity(struct ingest *in, size_t i)
             stxn_fail(&in->w, STORE_E_NOMEM);
             goto out;
         }
-        put_pair(&in->w, DB_ENT_TYPE, ex_type_name(e->type), e->id, NULL, 0);
+        put_pair(&in->w, DB_ENT_TYPE, e->type, e->id, NULL, 0);
         if (e->country[0])
             put_pair(&in->w, DB_ENT_COUNTRY, e->country, e->id, NULL, 0);
         add_name(in, e->id, e->name);
@@ -304,10 +304,11 @@ out:
 /* The evidence's sentence text is at most STORE_EVIDENCE_TEXT_MAX bytes: one
  * run-on "sentence" (a page without full stops) used to be stored whole with
  * every fact found in it, so a 256 KiB page grew the store by 64 MB. */
-static json_t *evidence_new(const struct ingest *in, const struct ex_evidence *ev, double conf)
+static json_t *evidence_new(const struct ingest *in, const struct store_rec_evidence *ev,
+                            double conf)
 {
     static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
-    const struct ex_span *sp = &ev->sentence;
+    const struct store_rec_span *sp = &ev->sentence;
     const char *text = in->a->text + sp->start;
     size_t n = sp->end - sp->start;
     char cut[STORE_EVIDENCE_TEXT_MAX];
@@ -421,7 +422,7 @@ static void mrec_put(struct ingest *in, enum store_db db, const char *id, struct
  * while that holds fewer than STORE_EVIDENCE_MAX entries. Keeping every
  * evidence made a frequent fact's record grow with the corpus: each merge
  * rewrote it whole (ingest O(N^2)) and every response carried it. Takes ev. */
-static void add_evidence(struct ingest *in, struct mrec *m, json_t *ev, enum ex_status st)
+static void add_evidence(struct ingest *in, struct mrec *m, json_t *ev, const char *st)
 {
     json_t *rec = m->head;
     if (!ev || m->ev.len < 2) {
@@ -466,11 +467,11 @@ static bool mrec_new(struct ingest *in, struct mrec *m, json_t *head)
     return true;
 }
 
-static bool lineage_pred(enum ex_pred p)
+static bool lineage_pred(const char *p)
 {
-    return p == EX_P_SUCCESSOR_OF || p == EX_P_VARIANT_OF || p == EX_P_RIVALS ||
-           p == EX_P_DEVELOPS || p == EX_P_MANUFACTURES || p == EX_P_USES || p == EX_P_POWERS ||
-           p == EX_P_PROCESS_NODE;
+    static const char *const lineage[] = {"successor_of", "variant_of", "rivals", "develops",
+                                          "manufactures", "uses",       "powers", "process_node"};
+    return km_find(lineage, (int)(sizeof lineage / sizeof *lineage), p) >= 0;
 }
 
 static bool is_chip(const json_t *ent)
@@ -479,11 +480,11 @@ static bool is_chip(const json_t *ent)
     return t && strcmp(t, "chip") == 0;
 }
 
-static void ingest_fact(struct ingest *in, const struct ex_fact *f)
+static void ingest_fact(struct ingest *in, const struct store_rec_fact *f)
 {
     const json_t *subj = in->ents[f->subject];
-    const json_t *obj = f->object == EX_NONE ? NULL : in->ents[f->object];
-    const char *sid = rec_str(subj, "id"), *pred = ex_pred_name(f->pred);
+    const json_t *obj = f->object == STORE_REC_NONE ? NULL : in->ents[f->object];
+    const char *sid = rec_str(subj, "id"), *pred = f->pred;
     const char *oid = obj ? rec_str(obj, "id") : "";
     char fid[STORE_ID_MAX];
     struct mrec m = {NULL, JBUF_INIT, 0};
@@ -561,10 +562,10 @@ static void put_sanction_indexes(struct ingest *in, const json_t *rec)
         put_pair(&in->w, DB_SANC_DATE, date, sid, iv, n);
 }
 
-static void ingest_sanction(struct ingest *in, const struct ex_sanction *sn)
+static void ingest_sanction(struct ingest *in, const struct store_rec_sanction *sn)
 {
     const json_t *imp = in->ents[sn->imposer], *tgt = in->ents[sn->target];
-    const char *measure = ex_measure_name(sn->measure);
+    const char *measure = sn->measure;
     char sid[STORE_ID_MAX];
     struct mrec m = {NULL, JBUF_INIT, 0};
     make_id("s-", rec_str(imp, "id"), rec_str(tgt, "id"), measure, sid);
@@ -604,7 +605,7 @@ out:
 static void put_article(struct ingest *in, const char *sha)
 {
     const struct store_article *a = in->a;
-    const struct ex_result *r = in->r;
+    const struct store_record *r = in->r;
     const char *title = a->title ? a->title : (r->title ? r->title : "");
     const char *date = a->date ? a->date : (keys_valid_date(r->date) ? r->date : NULL);
     char now[21];
@@ -634,7 +635,7 @@ static void put_article(struct ingest *in, const char *sha)
 }
 
 enum store_err store_ingest(struct store *s, const struct store_article *a,
-                            const struct ex_result *r, struct store_ingest_info *info)
+                            const struct store_record *r, struct store_ingest_info *info)
 {
     struct ingest in = {{s, NULL, STORE_OK}, a, r, NULL};
     struct store_ingest_info dummy;

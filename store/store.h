@@ -12,9 +12,9 @@
  * process (`ingest` or `fetch` while `serve` runs). A read transaction must be
  * ended by the thread that began it, within the function that began it.
  *
- * The write side takes the extractor's struct ex_result (extractor/extract.h)
- * as it is: the store depends on the extractor's types (issue 16 would hand
- * it a neutral record instead). */
+ * The write side takes a struct store_record: what was found in an article,
+ * in the knowledge model's names (common/kmodel.h). The store knows nothing
+ * of the extractor; app/pipeline.c converts its result. */
 #ifndef ECF_STORE_H
 #define ECF_STORE_H
 
@@ -25,8 +25,6 @@
 #include <stdint.h>
 
 #include "common/jbuf.h"
-
-#include "extractor/extract.h"
 
 #define STORE_SCHEMA_VERSION    1
 #define STORE_MAX_LIMIT         500
@@ -108,7 +106,7 @@ struct store_fetch_meta {
 
 struct store_article {
     const char *id;    /* required, [A-Za-z0-9._-]{1,127} */
-    const char *title; /* may be NULL: then the extractor's title */
+    const char *title; /* may be NULL: then the record's title */
     const char *url;   /* may be NULL */
     const char *date;  /* "YYYY-MM-DD" or NULL */
     const char *text;  /* the article text, valid UTF-8 */
@@ -135,6 +133,68 @@ struct store_ingest_info {
     size_t n_entities, n_facts, n_sanctions; /* in this article */
 };
 
+/* ---- what was found in an article (store_ingest's input) ----------------
+ * Everything is borrowed from the caller for the call only. Names are the
+ * knowledge model's (common/kmodel.h: "company", "develops", ...); an
+ * unknown name makes store_ingest fail with STORE_E_INVALID. */
+
+#define STORE_REC_NONE SIZE_MAX /* "no entity" in an index field */
+
+/* A sentence of the article: byte offsets [start, end) into the article's
+ * text, and the same span in Unicode code points (cstart, cend), which is
+ * what the API calls "start"/"end". */
+struct store_rec_span {
+    size_t start, end;
+    size_t cstart, cend;
+};
+
+struct store_rec_evidence {
+    struct store_rec_span sentence;
+    const char *rule; /* the rule or method that found it; never NULL */
+};
+
+struct store_rec_entity {
+    const char *id;   /* a record id (keys_valid_id) */
+    const char *name; /* display name */
+    const char *type; /* km_type_names */
+    char country[3];  /* ISO 3166-1 alpha-2 or "" when unknown */
+    const char *const *aliases;
+    size_t n_aliases;
+    uint32_t mentions; /* times seen in this article */
+};
+
+struct store_rec_fact {
+    size_t subject;     /* index into store_record.entities */
+    const char *pred;   /* km_pred_names */
+    size_t object;      /* index into entities, or STORE_REC_NONE for literal facts */
+    const char *value;  /* literal object ("7nm") when object == STORE_REC_NONE */
+    double confidence;  /* [0, 1] */
+    const char *status; /* km_status_names */
+    struct store_rec_evidence ev;
+};
+
+struct store_rec_sanction {
+    size_t imposer, target; /* indexes into store_record.entities */
+    const char *measure;    /* km_measure_names */
+    const char *const *items;
+    size_t n_items;
+    char date[11]; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "" when not stated */
+    double confidence;
+    const char *status; /* km_status_names */
+    struct store_rec_evidence ev;
+};
+
+struct store_record {
+    const char *title; /* NULL or the text's own title (used when the article has none) */
+    char date[11];     /* the date the text states, or "" */
+    const struct store_rec_entity *entities;
+    size_t n_entities;
+    const struct store_rec_fact *facts;
+    size_t n_facts;
+    const struct store_rec_sanction *sanctions;
+    size_t n_sanctions;
+};
+
 /* Stores one article and everything extracted from it in ONE write
  * transaction: all of it lands or none. The same text again is a no-op
  * (info->duplicate), except that a URL not yet recorded for it is added to
@@ -143,7 +203,7 @@ struct store_ingest_info {
  * and sanctions already known from other articles gain an evidence and a
  * mention; entities merge by id (aliases unioned, mentions added). */
 enum store_err store_ingest(struct store *s, const struct store_article *a,
-                            const struct ex_result *r, struct store_ingest_info *info) ECF_WUR;
+                            const struct store_record *r, struct store_ingest_info *info) ECF_WUR;
 
 /* ---- fetch state ---------------------------------------------------------- */
 

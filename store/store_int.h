@@ -168,13 +168,14 @@ double rec_round(double x);
 const char *rec_str(const json_t *o, const char *k);
 
 /* Vocabulary checks of the knowledge model (codec.c); the names themselves
- * are the extractor's (ex_type_name, ex_pred_parse, ...). */
+ * are common/kmodel.h's. */
 bool vocab_is_type(const char *s);
 bool vocab_is_pred(const char *s);
 bool vocab_is_measure(const char *s);
+bool vocab_is_status(const char *s);
 /* Combined status (docs/API.md) after adding one evidence of status add to a
  * record whose current combined status is cur (NULL for a new record). */
-const char *vocab_status_merge(const char *cur, enum ex_status add);
+const char *vocab_status_merge(const char *cur, const char *add);
 
 /* ---- articles and fetch state (fetchstate.c) ---- */
 

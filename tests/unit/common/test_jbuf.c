@@ -218,9 +218,32 @@ static void capped(void)
     jbuf_free(&u);
 }
 
+/* jbuf_put_fit: an append refused for the cap sets over but not failed, and
+ * a later one that fits is still appended (the fetcher's capped text). */
+static void fit(void)
+{
+    struct jbuf b;
+    jbuf_init_max(&b, 10);
+    ok(jbuf_put_fit(&b, "01234", 5) && b.len == 5, "put_fit: 5 of toobig 10 fit");
+    ok(!jbuf_put_fit(&b, "56789", 5) && b.over && !b.failed && b.len == 5,
+       "put_fit: 5 more would reach toobig: refused, over, not failed, text kept");
+    ok(jbuf_put_fit(&b, "5678", 4) && b.len == 9 && strcmp(b.p, "012345678") == 0,
+       "put_fit: a smaller append still fits, up to toobig - 1 bytes");
+    size_t n;
+    char *s = jbuf_steal(&b, &n);
+    ok(s && n == 9 && strcmp(s, "012345678") == 0, "put_fit: the capped text can be stolen");
+    free(s);
+    jbuf_init_max(&b, 4);
+    jbuf_put(&b, "abcd", 4);
+    ok(b.failed && !jbuf_put_fit(&b, "a", 1) && b.len == 0,
+       "put_fit: a failed buffer stays failed");
+    jbuf_free(&b);
+}
+
 int main(void)
 {
     capped();
+    fit();
     escapes();
     building();
     scanning();

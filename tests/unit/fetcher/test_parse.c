@@ -456,6 +456,24 @@ static void test_same_site(void)
     ok(!fetch_url_same_site("http://example.com/a", "not a url"), "unparsable: not the same site");
 }
 
+/* ftext (buf.c): text of at most max bytes; a piece that does not fit is
+ * refused whole, and a later one that fits is still kept. */
+static void test_text_cap(void)
+{
+    struct ftext t;
+    ftext_init(&t, 10);
+    ok(ftext_add(&t, "0123456789", 10) && t.b.len == 10, "text cap 10: 10 bytes fit");
+    ok(!ftext_add(&t, "a", 1) && t.b.len == 10 && strcmp(t.b.p, "0123456789") == 0,
+       "text cap 10: the 11th byte is refused, the text kept");
+    free(t.b.p);
+    ftext_init(&t, 10);
+    ok(!ftext_add(&t, "0123456789a", 11) && t.b.len == 0,
+       "text cap 10: an 11-byte word is refused");
+    ok(ftext_add(&t, "abc", 3) && t.b.len == 3 && strcmp(t.b.p, "abc") == 0,
+       "text cap 10: a smaller word after it still fits");
+    free(t.b.p);
+}
+
 int main(void)
 {
     if (fetch_global_init() != FETCH_OK) {
@@ -469,6 +487,7 @@ int main(void)
     test_feeds();
     test_feeds_tolerant();
     test_text_clean();
+    test_text_cap();
     test_same_site();
     fetch_global_cleanup();
     return done();

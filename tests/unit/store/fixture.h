@@ -1,5 +1,5 @@
-/* tests/unit/store/fixture.h — hand-built extractor results for the store
- * tests (the store must not depend on the extractor), temp dirs, and JSON
+/* tests/unit/store/fixture.h — hand-built records (struct store_record) for
+ * the store tests (the store does not know the extractor), temp dirs, and JSON
  * shape checks. Header-only; each test executable includes it once. */
 #ifndef ECF_TESTS_STORE_FIXTURE_H
 #define ECF_TESTS_STORE_FIXTURE_H
@@ -20,10 +20,10 @@
 
 /* One article: its text is the concatenation of the sentences added. */
 struct fx {
-    struct ex_result r;
-    struct ex_entity ents[FX_MAX];
-    struct ex_fact facts[FX_MAX];
-    struct ex_sanction sancs[FX_MAX];
+    struct store_record r;
+    struct store_rec_entity ents[FX_MAX];
+    struct store_rec_fact facts[FX_MAX];
+    struct store_rec_sanction sancs[FX_MAX];
     char text[65536];
     size_t len;
 };
@@ -31,7 +31,7 @@ struct fx {
 __attribute__((unused)) static void fx_init(struct fx *f, const char *lead)
 {
     memset(f, 0, sizeof *f);
-    f->r.title = (char *)"";
+    f->r.title = "";
     f->r.entities = f->ents;
     f->r.facts = f->facts;
     f->r.sanctions = f->sancs;
@@ -42,14 +42,14 @@ __attribute__((unused)) static void fx_init(struct fx *f, const char *lead)
 
 /* Adds an entity; aliases is a NULL-terminated static array or NULL. */
 __attribute__((unused)) static size_t fx_ent(struct fx *f, const char *id, const char *name,
-                                             enum ex_type t, const char *cc, char **aliases)
+                                             const char *t, const char *cc, char **aliases)
 {
-    struct ex_entity *e = &f->ents[f->r.n_entities];
-    e->id = (char *)id;
-    e->name = (char *)name;
+    struct store_rec_entity *e = &f->ents[f->r.n_entities];
+    e->id = id;
+    e->name = name;
     e->type = t;
     ecf_strlcpy(e->country, cc ? cc : "", sizeof e->country);
-    e->aliases = aliases;
+    e->aliases = (const char *const *)aliases;
     while (aliases && aliases[e->n_aliases])
         e->n_aliases++;
     e->mentions = 2;
@@ -57,9 +57,9 @@ __attribute__((unused)) static size_t fx_ent(struct fx *f, const char *id, const
 }
 
 /* Appends sentence (and a space) to the text; the span covers the sentence. */
-__attribute__((unused)) static struct ex_span fx_sentence(struct fx *f, const char *sentence)
+__attribute__((unused)) static struct store_rec_span fx_sentence(struct fx *f, const char *sentence)
 {
-    struct ex_span sp;
+    struct store_rec_span sp;
     size_t n = strlen(sentence);
     if (f->len + n + 1 >= sizeof f->text)
         abort();
@@ -74,35 +74,35 @@ __attribute__((unused)) static struct ex_span fx_sentence(struct fx *f, const ch
     return sp;
 }
 
-__attribute__((unused)) static void fx_fact(struct fx *f, size_t s, enum ex_pred p, size_t o,
-                                            const char *value, double conf, enum ex_status st,
+__attribute__((unused)) static void fx_fact(struct fx *f, size_t s, const char *p, size_t o,
+                                            const char *value, double conf, const char *st,
                                             const char *sentence)
 {
-    struct ex_fact *x = &f->facts[f->r.n_facts++];
+    struct store_rec_fact *x = &f->facts[f->r.n_facts++];
     x->subject = s;
     x->pred = p;
     x->object = o;
-    x->value = (char *)value;
+    x->value = value;
     x->confidence = conf;
     x->status = st;
     x->ev.sentence = fx_sentence(f, sentence);
     x->ev.rule = "test-rule";
 }
 
-__attribute__((unused)) static void fx_sanction(struct fx *f, size_t imp, size_t tgt,
-                                                enum ex_measure m, const char *date, char **items,
-                                                double conf, const char *sentence)
+__attribute__((unused)) static void fx_sanction(struct fx *f, size_t imp, size_t tgt, const char *m,
+                                                const char *date, char **items, double conf,
+                                                const char *sentence)
 {
-    struct ex_sanction *x = &f->sancs[f->r.n_sanctions++];
+    struct store_rec_sanction *x = &f->sancs[f->r.n_sanctions++];
     x->imposer = imp;
     x->target = tgt;
     x->measure = m;
-    x->items = items;
+    x->items = (const char *const *)items;
     while (items && items[x->n_items])
         x->n_items++;
     ecf_strlcpy(x->date, date ? date : "", sizeof x->date);
     x->confidence = conf;
-    x->status = EX_S_ASSERTED;
+    x->status = "asserted";
     x->ev.sentence = fx_sentence(f, sentence);
     x->ev.rule = "sanction-rule";
 }

@@ -19,10 +19,10 @@ static void build(struct fx *f, int i, size_t bytes)
     for (int k = 0; k < 3; k++) {
         snprintf(ent_id[k], sizeof ent_id[k], "maker-%d-%d", i, k);
         snprintf(ent_name[k], sizeof ent_name[k], "Maker %d %c", i, 'A' + k);
-        fx_ent(f, ent_id[k], ent_name[k], EX_T_COMPANY, "DE", NULL);
+        fx_ent(f, ent_id[k], ent_name[k], "company", "DE", NULL);
     }
-    fx_fact(f, 0, EX_P_SUPPLIES, 1, NULL, 0.6, EX_S_ASSERTED, "One maker supplies another.");
-    fx_fact(f, 1, EX_P_INVESTS_IN, 2, NULL, 0.6, EX_S_ASSERTED, "A maker invests in a third.");
+    fx_fact(f, 0, "supplies", 1, NULL, 0.6, "asserted", "One maker supplies another.");
+    fx_fact(f, 1, "invests_in", 2, NULL, 0.6, "asserted", "A maker invests in a third.");
     while (f->len < bytes)
         fx_sentence(f, "Filler sentence about lithography tools, wafers and export rules.");
     snprintf(art_id, sizeof art_id, "c-%03d", i);

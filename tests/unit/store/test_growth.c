@@ -2,12 +2,14 @@
  * without a full stop, extracted with the shipped data and ingested into a
  * fresh store, must grow it by a small multiple of its size. It grew it by
  * 64 MB (every fact stored the whole page as its evidence). Links the
- * extractor, unlike the other store tests: this is about the two together. */
+ * extractor and app/ (its record conversion), unlike the other store tests:
+ * this is about the two together. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
+#include "app/pipeline.h"
 #include "tests/unit/extractor/advgen.h"
 #include "tests/unit/extractor/exhelp.h"
 
@@ -51,7 +53,11 @@ int main(void)
        "open a fresh store");
     struct store_article a = {.id = "giant", .text = text, .len = len};
     struct store_ingest_info info;
-    ok(s && r && store_ingest(s, &a, r, &info) == STORE_OK && used_bytes(s, &after), "ingest it");
+    struct store_record rec = {0};
+    ok(s && r && pipeline_record(r, &rec) && store_ingest(s, &a, &rec, &info) == STORE_OK &&
+           used_bytes(s, &after),
+       "ingest it");
+    pipeline_record_free(&rec);
     uint64_t grew = after - before;
     ok(after > before && grew <= (uint64_t)GROWTH_MAX * len,
        "the store grew by %llu bytes, %.1fx the article (at most %dx)", (unsigned long long)grew,

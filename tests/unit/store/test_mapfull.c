@@ -17,15 +17,15 @@ static void build(struct fx *f, int i)
     for (int k = 0; k < 4; k++) {
         snprintf(ids[k], sizeof ids[k], "firm-%d-%d", i, k);
         snprintf(names[k], sizeof names[k], "Firm %d %c", i, 'A' + k);
-        e[k] = fx_ent(f, ids[k], names[k], EX_T_COMPANY, "KR", NULL);
+        e[k] = fx_ent(f, ids[k], names[k], "company", "KR", NULL);
     }
-    size_t hw = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+    size_t hw = fx_ent(f, "huawei", "Huawei", "company", "CN", NULL);
     for (int k = 0; k < 3; k++)
-        fx_fact(f, e[k], EX_P_SUPPLIES, e[k + 1], NULL, 0.6, EX_S_ASSERTED,
+        fx_fact(f, e[k], "supplies", e[k + 1], NULL, 0.6, "asserted",
                 "A firm supplies another firm with wafers and tools for the new line.");
-    fx_fact(f, e[0], EX_P_PARTNERS_WITH, hw, NULL, 0.5, EX_S_HEDGED,
+    fx_fact(f, e[0], "partners_with", hw, NULL, 0.5, "hedged",
             "The firm reportedly partners with Huawei on packaging.");
-    fx_sanction(f, hw, e[0], EX_M_SHIPMENT_SUSPENSION, "2024", NULL, 0.7,
+    fx_sanction(f, hw, e[0], "shipment_suspension", "2024", NULL, 0.7,
                 "Huawei suspended shipments to the firm in 2024.");
     snprintf(art_id, sizeof art_id, "m-%03d", i);
 }

@@ -15,9 +15,9 @@ static const char *const ARTICLE_KEYS[] = {"id",          "title",  "url",   "ur
 static void build(struct fx *f, const char *lead)
 {
     fx_init(f, lead);
-    size_t hw = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
-    size_t a = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, "", NULL);
-    fx_fact(f, hw, EX_P_DEVELOPS, a, NULL, 0.8, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+    size_t hw = fx_ent(f, "huawei", "Huawei", "company", "CN", NULL);
+    size_t a = fx_ent(f, "ascend-910c", "Ascend 910C", "chip", "", NULL);
+    fx_fact(f, hw, "develops", a, NULL, 0.8, "asserted", "Huawei develops the Ascend 910C.");
 }
 
 static json_t *article(struct store *s, const char *id)

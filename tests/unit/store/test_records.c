@@ -102,9 +102,9 @@ static enum store_err ingest_develops(struct store *s, struct fx *f, const char 
 {
     struct store_ingest_info info;
     fx_init(f, lead);
-    size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
-    size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
-    fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.5, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
+    size_t h = fx_ent(f, "huawei", "Huawei", "company", "CN", NULL);
+    size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", "chip", NULL, NULL);
+    fx_fact(f, h, "develops", c, NULL, 0.5, "asserted", "Huawei develops the Ascend 910C.");
     struct store_article a = fx_article(f, id, NULL);
     return store_ingest(s, &a, &f->r, &info);
 }
@@ -174,13 +174,13 @@ static void test_evidence_bound(const char *base)
         snprintf(lead, sizeof lead, "Report %d. ", i); /* distinct texts, one fact */
         snprintf(id, sizeof id, "b%02d", i);
         fx_init(f, lead);
-        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
-        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
+        size_t h = fx_ent(f, "huawei", "Huawei", "company", "CN", NULL);
+        size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", "chip", NULL, NULL);
         /* quotes, a backslash and "},{" in the spliced evidence text */
-        fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.1, EX_S_ASSERTED,
+        fx_fact(f, h, "develops", c, NULL, 0.1, "asserted",
                 "Huawei \"develops\" the Ascend 910C \\ },{ chip.");
-        size_t us = fx_ent(f, "united-states", "United States", EX_T_COUNTRY, "US", NULL);
-        fx_sanction(f, us, h, EX_M_ENTITY_LISTING, i % 2 ? "2019-05" : "2019", NULL, 0.5,
+        size_t us = fx_ent(f, "united-states", "United States", "country", "US", NULL);
+        fx_sanction(f, us, h, "entity_listing", i % 2 ? "2019-05" : "2019", NULL, 0.5,
                     "The United States listed Huawei in 2019.");
         struct store_article a = fx_article(f, id, NULL);
         struct store_ingest_info info;
@@ -238,10 +238,10 @@ static void test_evidence_text_cap(const char *base)
     }
     sent[n] = '\0';
     fx_init(f, "Lead. ");
-    size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
-    size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, NULL, NULL);
-    fx_fact(f, h, EX_P_DEVELOPS, c, NULL, 0.8, EX_S_ASSERTED, sent);
-    const struct ex_span sp = f->facts[0].ev.sentence;
+    size_t h = fx_ent(f, "huawei", "Huawei", "company", "CN", NULL);
+    size_t c = fx_ent(f, "ascend-910c", "Ascend 910C", "chip", NULL, NULL);
+    fx_fact(f, h, "develops", c, NULL, 0.8, "asserted", sent);
+    const struct store_rec_span sp = f->facts[0].ev.sentence;
     struct store_article a = fx_article(f, "evtext", NULL);
     struct store_ingest_info info;
     ok(store_ingest(s, &a, &f->r, &info) == STORE_OK, "an article with a 3000-byte sentence");
@@ -316,12 +316,12 @@ static void test_sources_cap(const char *base)
         snprintf(ids[i], sizeof ids[i], "s%04d", j);
         snprintf(lead, sizeof lead, "Report %d. ", j);
         fx_init(f, lead);
-        size_t h = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", NULL);
+        size_t h = fx_ent(f, "huawei", "Huawei", "company", "CN", NULL);
         if (j % 7 == 0)
-            fx_ent(f, "huawei", "Huawei Technologies", EX_T_COMPANY, "CN", NULL); /* twice */
+            fx_ent(f, "huawei", "Huawei Technologies", "company", "CN", NULL); /* twice */
         if (j % 3 == 0) {
-            size_t m = fx_ent(f, "smic", "SMIC", EX_T_COMPANY, "CN", NULL);
-            fx_fact(f, m, EX_P_MANUFACTURES, h, NULL, 0.5, EX_S_ASSERTED, "SMIC makes chips.");
+            size_t m = fx_ent(f, "smic", "SMIC", "company", "CN", NULL);
+            fx_fact(f, m, "manufactures", h, NULL, 0.5, "asserted", "SMIC makes chips.");
             ecf_strlcpy(smic[n_smic++], ids[i], sizeof smic[0]);
         }
         struct store_article a = fx_article(f, ids[i], NULL);

@@ -44,30 +44,30 @@ static char *s2_items[] = {"H100", "advanced AI chips", NULL};
 static void build_a1(struct fx *f)
 {
     fx_init(f, "Café brief — ");
-    f->r.title = (char *)"Huawei and the chip controls";
-    size_t hw = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", huawei_aliases);
-    size_t doc = fx_ent(f, "us-department-of-commerce", "U.S. Department of Commerce", EX_T_AGENCY,
-                        "US", NULL);
-    size_t us = fx_ent(f, "united-states", "United States", EX_T_COUNTRY, "US", NULL);
-    size_t cn = fx_ent(f, "china", "China", EX_T_COUNTRY, "CN", NULL);
-    size_t nv = fx_ent(f, "nvidia", "Nvidia", EX_T_COMPANY, "US", NULL);
-    size_t b = fx_ent(f, "ascend-910b", "Ascend 910B", EX_T_CHIP, "", NULL);
-    size_t a = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, "", NULL);
-    size_t c = fx_ent(f, "ascend-910c-pro", "Ascend 910C Pro", EX_T_CHIP, "", NULL);
-    size_t h100 = fx_ent(f, "h100", "H100", EX_T_CHIP, "", NULL);
-    size_t h20 = fx_ent(f, "h20", "H20", EX_T_CHIP, "", NULL);
-    fx_fact(f, hw, EX_P_DEVELOPS, a, NULL, 0.8, EX_S_ASSERTED, "Huawei develops the Ascend 910C.");
-    fx_fact(f, a, EX_P_SUCCESSOR_OF, b, NULL, 0.7, EX_S_ASSERTED,
+    f->r.title = "Huawei and the chip controls";
+    size_t hw = fx_ent(f, "huawei", "Huawei", "company", "CN", huawei_aliases);
+    size_t doc =
+        fx_ent(f, "us-department-of-commerce", "U.S. Department of Commerce", "agency", "US", NULL);
+    size_t us = fx_ent(f, "united-states", "United States", "country", "US", NULL);
+    size_t cn = fx_ent(f, "china", "China", "country", "CN", NULL);
+    size_t nv = fx_ent(f, "nvidia", "Nvidia", "company", "US", NULL);
+    size_t b = fx_ent(f, "ascend-910b", "Ascend 910B", "chip", "", NULL);
+    size_t a = fx_ent(f, "ascend-910c", "Ascend 910C", "chip", "", NULL);
+    size_t c = fx_ent(f, "ascend-910c-pro", "Ascend 910C Pro", "chip", "", NULL);
+    size_t h100 = fx_ent(f, "h100", "H100", "chip", "", NULL);
+    size_t h20 = fx_ent(f, "h20", "H20", "chip", "", NULL);
+    fx_fact(f, hw, "develops", a, NULL, 0.8, "asserted", "Huawei develops the Ascend 910C.");
+    fx_fact(f, a, "successor_of", b, NULL, 0.7, "asserted",
             "The Ascend 910C succeeds the Ascend 910B.");
-    fx_fact(f, c, EX_P_VARIANT_OF, a, NULL, 0.6, EX_S_HEDGED,
+    fx_fact(f, c, "variant_of", a, NULL, 0.6, "hedged",
             "An Ascend 910C Pro variant is reportedly planned.");
-    fx_fact(f, a, EX_P_PROCESS_NODE, EX_NONE, "7nm", 0.9, EX_S_ASSERTED,
+    fx_fact(f, a, "process_node", STORE_REC_NONE, "7nm", 0.9, "asserted",
             "The 910C is made on a 7nm process.");
-    fx_fact(f, nv, EX_P_DEVELOPS, h20, NULL, 0.8, EX_S_ASSERTED, "Nvidia designed the H20.");
-    fx_fact(f, h20, EX_P_VARIANT_OF, h100, NULL, 0.7, EX_S_ASSERTED, "The H20 is a cut-down H100.");
-    fx_sanction(f, doc, hw, EX_M_ENTITY_LISTING, "2019", s1_items, 0.9,
+    fx_fact(f, nv, "develops", h20, NULL, 0.8, "asserted", "Nvidia designed the H20.");
+    fx_fact(f, h20, "variant_of", h100, NULL, 0.7, "asserted", "The H20 is a cut-down H100.");
+    fx_sanction(f, doc, hw, "entity_listing", "2019", s1_items, 0.9,
                 "Commerce put Huawei on the Entity List in 2019.");
-    fx_sanction(f, us, cn, EX_M_EXPORT_RESTRICTION, "2022-10-07", s2_items, 0.8,
+    fx_sanction(f, us, cn, "export_restriction", "2022-10-07", s2_items, 0.8,
                 "On October 7, 2022 the U.S. restricted exports of H100 chips to China.");
 }
 
@@ -76,17 +76,17 @@ static void build_a1(struct fx *f)
 static void build_a2(struct fx *f)
 {
     fx_init(f, "Second report. ");
-    size_t hw = fx_ent(f, "huawei", "Huawei", EX_T_COMPANY, "CN", huawei_aliases2);
-    size_t a = fx_ent(f, "ascend-910c", "Ascend 910C", EX_T_CHIP, "", NULL);
-    size_t doc = fx_ent(f, "us-department-of-commerce", "U.S. Department of Commerce", EX_T_AGENCY,
-                        "US", NULL);
-    size_t tsmc = fx_ent(f, "tsmc", "TSMC", EX_T_COMPANY, "TW", NULL);
-    size_t so = fx_ent(f, "sophgo", "Sophgo", EX_T_COMPANY, "CN", NULL);
-    fx_fact(f, hw, EX_P_DEVELOPS, a, NULL, 0.6, EX_S_HEDGED,
+    size_t hw = fx_ent(f, "huawei", "Huawei", "company", "CN", huawei_aliases2);
+    size_t a = fx_ent(f, "ascend-910c", "Ascend 910C", "chip", "", NULL);
+    size_t doc =
+        fx_ent(f, "us-department-of-commerce", "U.S. Department of Commerce", "agency", "US", NULL);
+    size_t tsmc = fx_ent(f, "tsmc", "TSMC", "company", "TW", NULL);
+    size_t so = fx_ent(f, "sophgo", "Sophgo", "company", "CN", NULL);
+    fx_fact(f, hw, "develops", a, NULL, 0.6, "hedged",
             "Huawei reportedly develops the Ascend 910C.");
-    fx_sanction(f, doc, hw, EX_M_ENTITY_LISTING, "2019-05-16", s1_items2, 0.5,
+    fx_sanction(f, doc, hw, "entity_listing", "2019-05-16", s1_items2, 0.5,
                 "On May 16, 2019 Huawei was added to the Entity List.");
-    fx_sanction(f, tsmc, so, EX_M_SHIPMENT_SUSPENSION, "2024-10", NULL, 0.7,
+    fx_sanction(f, tsmc, so, "shipment_suspension", "2024-10", NULL, 0.7,
                 "TSMC suspended shipments to Sophgo in October 2024.");
 }
 
@@ -98,10 +98,10 @@ static void build_a3(struct fx *f)
     for (int i = 0; i < 12; i++) {
         snprintf(co_ids[i], sizeof co_ids[i], "co-%02d", i + 1);
         snprintf(co_names[i], sizeof co_names[i], "Co %02d", i + 1);
-        fx_ent(f, co_ids[i], co_names[i], EX_T_COMPANY, "JP", NULL);
+        fx_ent(f, co_ids[i], co_names[i], "company", "JP", NULL);
     }
     for (int i = 0; i + 1 < 12; i++)
-        fx_fact(f, (size_t)i, EX_P_SUPPLIES, (size_t)i + 1, NULL, 0.5, EX_S_ASSERTED,
+        fx_fact(f, (size_t)i, "supplies", (size_t)i + 1, NULL, 0.5, "asserted",
                 "One supplies the next.");
 }
 
@@ -311,7 +311,7 @@ static void test_reads(struct store *s, const struct fx *f1)
     json_t *ev = json_array_get(json_object_get(fact, "evidence"), 0);
     ok(keys_are(ev, EVIDENCE_KEYS), "Evidence shape");
     is_str(sget(ev, "sentence"), "Huawei develops the Ascend 910C.", "evidence sentence");
-    const struct ex_span *sp = &f1->facts[0].ev.sentence;
+    const struct store_rec_span *sp = &f1->facts[0].ev.sentence;
     ok(iget(ev, "start") == (long long)sp->cstart && iget(ev, "end") == (long long)sp->cend &&
            sp->cstart != sp->start,
        "evidence offsets are code points (%lld, bytes %zu)", iget(ev, "start"), sp->start);
