@@ -3,6 +3,7 @@
 #ifndef ECF_TESTS_EXHELP_H
 #define ECF_TESTS_EXHELP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,47 @@ static inline struct ex_result *ex_run_text(const struct extractor *x, const cha
     if (extract_run(x, text, strlen(text), date, &r) != EX_OK)
         return NULL;
     return r;
+}
+
+/* A record wanted (want) or not, in an invented sentence's result: kind 'F'
+ * (a, b, c = subject, predicate, object or value), 'S' (imposer, target,
+ * measure) or 'E' (a = an entity of type b). */
+struct ex_check {
+    char kind;
+    const char *a, *b, *c;
+    bool want;
+};
+
+/* One invented text (a headline is put before it) and up to four checks. */
+struct ex_case {
+    const char *why, *text;
+    struct ex_check ck[4];
+};
+
+static inline bool ex_has(const struct ex_result *r, const struct ex_check *c)
+{
+    if (c->kind == 'E') {
+        long e = ex_find_entity(r, c->a);
+        return e >= 0 && !strcmp(ex_type_name(r->entities[e].type), c->b);
+    }
+    return c->kind == 'F' ? ex_find_fact(r, c->a, c->b, c->c) != NULL
+                          : ex_find_sanction(r, c->a, c->b, c->c) != NULL;
+}
+
+/* Runs every case through x: one TAP line per check (tap.h's ok()). */
+static inline void ex_run_cases(const struct extractor *x, const struct ex_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "Headline\n\n%s\n", cases[i].text);
+        struct ex_result *r = ex_run_text(x, text, NULL);
+        for (size_t k = 0; k < 4 && cases[i].ck[k].kind; k++) {
+            const struct ex_check *c = &cases[i].ck[k];
+            ok(r && ex_has(r, c) == c->want, "%s: %s %s %s%s", cases[i].why, c->a, c->b,
+               c->c ? c->c : "", c->want ? "" : " (absent)");
+        }
+        ex_result_free(r);
+    }
 }
 
 #endif

@@ -38,21 +38,7 @@
 #include "tests/tap.h"
 #include "tests/unit/extractor/exhelp.h"
 
-/* A record wanted (want) or not: kind 'F' (a, b, c = subject, predicate,
- * object or value), 'S' (imposer, target, measure) or 'E' (a = an entity of
- * type b). */
-struct check {
-    char kind;
-    const char *a, *b, *c;
-    bool want;
-};
-
-struct tcase {
-    const char *why, *text;
-    struct check ck[4];
-};
-
-static const struct tcase cases[] = {
+static const struct ex_case cases[] = {
     /* ---- entities ---- */
     {"a name before an apposition headed by a company word",
      "Pony.ai works with Kestrel, the mapping unit of Baidu, on new routes.",
@@ -402,16 +388,6 @@ static const struct tcase cases[] = {
       {'F', "Microsoft", "develops", "Azure", false}}},
 };
 
-static bool has(const struct ex_result *r, const struct check *c)
-{
-    if (c->kind == 'E') {
-        long e = ex_find_entity(r, c->a);
-        return e >= 0 && !strcmp(ex_type_name(r->entities[e].type), c->b);
-    }
-    return c->kind == 'F' ? ex_find_fact(r, c->a, c->b, c->c) != NULL
-                          : ex_find_sanction(r, c->a, c->b, c->c) != NULL;
-}
-
 int main(void)
 {
     struct extractor *x = ex_load_shipped();
@@ -419,17 +395,7 @@ int main(void)
         ok(false, "the shipped data loads");
         return done();
     }
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char text[1024];
-        snprintf(text, sizeof text, "Headline\n\n%s\n", cases[i].text);
-        struct ex_result *r = ex_run_text(x, text, NULL);
-        for (size_t k = 0; k < 4 && cases[i].ck[k].kind; k++) {
-            const struct check *c = &cases[i].ck[k];
-            ok(r && has(r, c) == c->want, "%s: %s %s %s%s", cases[i].why, c->a, c->b,
-               c->c ? c->c : "", c->want ? "" : " (absent)");
-        }
-        ex_result_free(r);
-    }
+    ex_run_cases(x, cases, sizeof cases / sizeof cases[0]);
     extractor_free(x);
     return done();
 }

@@ -35,20 +35,7 @@ static struct extractor *load_with_parse(void)
     return x;
 }
 
-/* A record wanted (want) or not: kind 'F' (a, b, c = subject, predicate,
- * object or value) or 'S' (imposer, target, measure). */
-struct check {
-    char kind;
-    const char *a, *b, *c;
-    bool want;
-};
-
-struct tcase {
-    const char *why, *text;
-    struct check ck[4];
-};
-
-static const struct tcase cases[] = {
+static const struct ex_case cases[] = {
     /* ---- the thirteen ---- */
     {"passive with an adverb",
      "The Kirin 9010 is produced entirely by SMIC.",
@@ -263,12 +250,6 @@ static const struct tcase cases[] = {
      {{'F', "Xiaomi", "uses", "Windows", true}}},
 };
 
-static bool has(const struct ex_result *r, const struct check *c)
-{
-    return c->kind == 'F' ? ex_find_fact(r, c->a, c->b, c->c) != NULL
-                          : ex_find_sanction(r, c->a, c->b, c->c) != NULL;
-}
-
 int main(void)
 {
     struct extractor *x = load_with_parse();
@@ -276,17 +257,7 @@ int main(void)
         ok(false, "the shipped data and frames load");
         return done();
     }
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char text[1024];
-        snprintf(text, sizeof text, "Headline\n\n%s\n", cases[i].text);
-        struct ex_result *r = ex_run_text(x, text, NULL);
-        for (size_t k = 0; k < 4 && cases[i].ck[k].kind; k++) {
-            const struct check *c = &cases[i].ck[k];
-            ok(r && has(r, c) == c->want, "%s: %s %s %s%s", cases[i].why, c->a, c->b, c->c,
-               c->want ? "" : " (absent)");
-        }
-        ex_result_free(r);
-    }
+    ex_run_cases(x, cases, sizeof cases / sizeof cases[0]);
     /* annotation.md: news outlets and research firms are companies */
     struct ex_result *r = ex_run_text(x, "Headline\n\nReuters and TrendForce said so.\n", NULL);
     long e = ex_find_entity(r, "Reuters"), t = ex_find_entity(r, "TrendForce");
