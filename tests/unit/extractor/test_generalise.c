@@ -204,6 +204,15 @@ static const struct ex_case cases[] = {
      "China's cyberspace regulator told operators to stop buying Micron chips. Later it told "
      "local firms to avoid Nvidia's H20 chips.",
      {{'S', "China", "Nvidia", "procurement_ban", true}}},
+    {"controls that target a country, the imposer in the sentence before",
+     "The United States imposed new curbs on Huawei in 2019. Export controls announced in October "
+     "target Russia's ability to make chips.",
+     {{'S', "United States", "Russia", "export_restriction", true}}},
+    {"a move that bars sales, the imposer in the sentence before",
+     "Washington imposed new export controls on Tuesday. The move bars Nvidia from selling its "
+     "A800 chips to Iran.",
+     {{'S', "United States", "Iran", "export_restriction", true},
+      {'S', "United States", "Nvidia", "export_restriction", false}}},
     /* ---- procurement ---- */
     {"a directive that shuts out suppliers",
      "China's industry ministry told state carriers to stop buying Micron chips. A directive "
