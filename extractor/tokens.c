@@ -365,7 +365,8 @@ static bool coref_may_start(const struct rules *R, const struct tok *t)
 
 /* Whether the tokens before a reference (this sentence's, then the previous
  * one's) name one chip only: "the chip" is resolved only then, since the
- * nearest of two is as often the one compared with as the one meant. */
+ * nearest of two is as often the one compared with as the one meant. The
+ * tokens looked at are the ones resolution looks at (look_next). */
 static bool one_chip_before(const struct tok *t, size_t n, const struct tk_sent *prev, size_t np)
 {
     uint32_t seen = UINT32_MAX;
@@ -374,7 +375,7 @@ static bool one_chip_before(const struct tok *t, size_t n, const struct tk_sent 
             break;
         const struct tok *v = pass ? prev[np - 1].t : t;
         size_t m = pass ? prev[np - 1].n : n;
-        for (size_t i = 0; i < m; i++) {
+        for (size_t i = 0; i < m; i = look_next(i, m)) {
             if (v[i].kind != TK_ENT || !(v[i].tmask & (1u << EX_T_CHIP)))
                 continue;
             for (size_t q = 0; q < v[i].ne; q++) {
@@ -395,11 +396,13 @@ static size_t clause_start(const struct tok *t, size_t n)
     static const char *const open[] = {"that",  "which",   "who",      "whom",   ";",     ",",
                                        "since", "because", "although", "though", "while", "when",
                                        "after", "before",  "if",       "and",    "but",   "as"};
-    for (size_t q = n; q-- > 0;)
+    /* within the tokens resolution looks at (the last TK_TAIL): a long
+     * sentence costs no more per pronoun */
+    for (size_t q = n; q-- > 0 && q + TK_TAIL >= n;)
         for (size_t k = 0; k < sizeof open / sizeof *open; k++)
             if (tk_word_is(&t[q], open[k], strlen(open[k])))
                 return q;
-    return 0;
+    return n > TK_TAIL ? n - TK_TAIL : 0;
 }
 
 /* "Lenovo, one of its largest customers": a possessive inside an apposition
