@@ -44,7 +44,7 @@ static void build(struct ex_result *r, struct ex_entity *e, struct ex_fact *f,
 {
     memset(r, 0, sizeof *r);
     r->title = (char *)"Huawei \xe2\x80\x94 listed";
-    strcpy(r->date, "2024-03-01");
+    snprintf(r->date, sizeof r->date, "%s", "2024-03-01");
     e[0] = (struct ex_entity){.id = (char *)"huawei",
                               .name = (char *)"Huawei",
                               .type = EX_T_COMPANY,
@@ -158,9 +158,11 @@ int main(void)
     if (out)
         ecf_sha256_hex(out, strlen(out), hex);
     is_str(hex, OLD_EXPORT_SHA256, "the export is byte for byte what the old path stored");
-    for (char *l = out && strcmp(hex, OLD_EXPORT_SHA256) != 0 ? strtok(out, "\n") : NULL; l;
-         l = strtok(NULL, "\n"))
-        printf("# %s\n", l);
+    if (out && strcmp(hex, OLD_EXPORT_SHA256) != 0) /* show what differs */
+        for (const char *l = out, *nl; *l; l = nl ? nl + 1 : l + strlen(l)) {
+            nl = strchr(l, '\n');
+            printf("# %.*s\n", (int)(nl ? (size_t)(nl - l) : strlen(l)), l);
+        }
     free(out);
     store_close(s);
     char cmd[128];

@@ -8,6 +8,7 @@
 #include <lmdb.h>
 #include <math.h>
 
+#include "aging.h"
 #include "fixture.h"
 
 #define TINY_MAP (256u * 1024u)
@@ -491,38 +492,9 @@ static void test_export(struct store *s, const char *base)
  * before this change. */
 static int make_legacy(const char *dir, const char *id)
 {
-    MDB_env *env = NULL;
-    MDB_txn *txn = NULL;
-    MDB_dbi dbi;
-    MDB_val k = {strlen(id), (void *)id}, v;
-    json_t *rec = NULL;
-    char *buf = NULL;
-    int rc = mdb_env_create(&env);
-    mdb_env_set_maxdbs(env, 64);
-    rc = rc ? rc : mdb_env_open(env, dir, 0, 0644);
-    rc = rc ? rc : mdb_txn_begin(env, NULL, 0, &txn);
-    rc = rc ? rc : mdb_dbi_open(txn, "http_cache", 0, &dbi);
-    rc = rc ? rc : mdb_drop(txn, dbi, 1);
-    rc = rc ? rc : mdb_dbi_open(txn, "sources", 0, &dbi);
-    rc = rc ? rc : mdb_drop(txn, dbi, 1);
-    rc = rc ? rc : mdb_dbi_open(txn, "articles", 0, &dbi);
-    rc = rc ? rc : mdb_get(txn, dbi, &k, &v);
-    if (rc == 0) {
-        rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-        json_object_del(rec, "urls");
-        json_object_del(rec, "fetch");
-        buf = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        v.mv_data = buf;
-        v.mv_size = buf ? strlen(buf) : 0;
-        rc = buf ? mdb_put(txn, dbi, &k, &v, 0) : ENOMEM;
-    }
-    rc = rc ? rc : mdb_txn_commit(txn);
-    if (rc && txn)
-        mdb_txn_abort(txn);
-    mdb_env_close(env);
-    free(buf);
-    json_decref(rec);
-    return rc;
+    static const char *const drop[] = {"http_cache", "sources", NULL};
+    static const char *const del[] = {"urls", "fetch", NULL};
+    return fx_age_store(dir, id, drop, del);
 }
 
 static void test_legacy(const char *base, struct fx *f)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <lmdb.h>
 
+#include "aging.h"
 #include "fixture.h"
 
 static const char *const ARTICLE_KEYS[] = {"id",          "title",  "url",   "urls",   "date",
@@ -118,36 +119,8 @@ static void test_refused(struct store *s, struct fx *f)
  * record without the four page members (raw LMDB on a closed store). */
 static int make_previous(const char *dir, const char *id)
 {
-    MDB_env *env = NULL;
-    MDB_txn *txn = NULL;
-    MDB_dbi dbi;
-    MDB_val k = {strlen(id), (void *)id}, v;
-    json_t *rec = NULL;
-    char *buf = NULL;
-    int rc = mdb_env_create(&env);
-    mdb_env_set_maxdbs(env, 64);
-    rc = rc ? rc : mdb_env_open(env, dir, 0, 0644);
-    rc = rc ? rc : mdb_txn_begin(env, NULL, 0, &txn);
-    rc = rc ? rc : mdb_dbi_open(txn, "articles", 0, &dbi);
-    rc = rc ? rc : mdb_get(txn, dbi, &k, &v);
-    if (rc == 0) {
-        rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-        json_object_del(rec, "published");
-        json_object_del(rec, "byline");
-        json_object_del(rec, "site");
-        json_object_del(rec, "lang");
-        buf = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        v.mv_data = buf;
-        v.mv_size = buf ? strlen(buf) : 0;
-        rc = buf ? mdb_put(txn, dbi, &k, &v, 0) : ENOMEM;
-    }
-    rc = rc ? rc : mdb_txn_commit(txn);
-    if (rc && txn)
-        mdb_txn_abort(txn);
-    mdb_env_close(env);
-    free(buf);
-    json_decref(rec);
-    return rc;
+    static const char *const del[] = {"published", "byline", "site", "lang", NULL};
+    return fx_age_store(dir, id, NULL, del);
 }
 
 static void test_previous(const char *base, struct fx *f)
