@@ -245,6 +245,16 @@ static bool is_closer(char c)
     return c == '"' || c == '\'' || c == ')' || c == ']';
 }
 
+/* Does the word at k start lowercase and carry a capital further in, like a
+ * brand written "iQuanta" or "eBaz"? Such a word can open a sentence. */
+static bool camel_word(const char *p, size_t k, size_t le)
+{
+    for (size_t q = k + 1; q < le && q < k + 16 && tx_isalnum(p[q]); q++)
+        if (tx_isupper(p[q]))
+            return true;
+    return false;
+}
+
 /* Decides whether the '.', '!' or '?' at i (inside line [ls, le)) ends a
  * sentence; *end receives the end of the sentence (after closing quotes). */
 static bool is_boundary(const struct tx *t, size_t ls, size_t le, size_t i, size_t *end)
@@ -266,7 +276,7 @@ static bool is_boundary(const struct tx *t, size_t ls, size_t le, size_t i, size
     if (k >= le)
         return true;
     char nc = p[k];
-    if (tx_islower(nc))
+    if (tx_islower(nc) && !camel_word(p, k, le))
         return false;
     if (p[i] != '.')
         return true;

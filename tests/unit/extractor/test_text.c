@@ -72,6 +72,21 @@ static void test_split(void)
     free(s);
     tx_free(&t);
 
+    /* brands written with a lowercase first letter start sentences too */
+    split("Acme ordered more parts. iQuanta then signed a deal. The e.g. form stays. "
+          "Prices rose by 3.5 percent. eBaz agreed.",
+          &t, &s, &n);
+    is_int(n, 5, "a camel-case brand after a full stop opens a sentence");
+    if (n == 5) {
+        is_str(sent_text(&t, &s[1], buf, sizeof buf), "iQuanta then signed a deal.",
+               "the brand's sentence");
+        is_str(sent_text(&t, &s[2], buf, sizeof buf), "The e.g. form stays.",
+               "a lowercase word after an abbreviation does not");
+        is_str(sent_text(&t, &s[4], buf, sizeof buf), "eBaz agreed.", "and at the end");
+    }
+    free(s);
+    tx_free(&t);
+
     split("Rules tightened in the U.S. The firm reacted.", &t, &s, &n);
     is_int(n, 2, "U.S. followed by a sentence starter ends a sentence");
     free(s);
