@@ -359,6 +359,40 @@ static enum ex_err add_item(struct wsanc *s, const char *txt, size_t n)
     return EX_OK;
 }
 
+/* Where the words of an item from token b end: at most 5 words, a hyphen
+ * with no space around it joining two ("high-bandwidth") counting with them,
+ * stopping at a stopword or punctuation. */
+static size_t item_phrase(const struct tk_sent *ts, const struct lexicon *stop, size_t b)
+{
+    size_t e = b, words = 0;
+    while (e < ts->n && words < 5) {
+        const struct tok *t = &ts->t[e];
+        if (e > b && tk_word_is(t, "-", 1) && e + 1 < ts->n && t->s == ts->t[e - 1].e &&
+            ts->t[e + 1].s == t->e && ts->t[e + 1].kind == TK_WORD &&
+            tx_isalnum(ts->t[e + 1].w[0])) {
+            e += 2;
+            continue;
+        }
+        if (t->kind != TK_WORD || !tx_isalnum(t->w[0]) || lex_has_id(stop, t->id, t->w, t->wl))
+            break;
+        e++;
+        words++;
+    }
+    return e;
+}
+
+/* A noun that counts or sorts what follows its "of": types, kinds, ... */
+static bool is_classifier(const struct tok *t)
+{
+    static const char *const nouns[] = {"types", "kinds", "sorts", "categories", "classes",
+                                        "forms", "varieties", "models", "type", "kind",
+                                        "category", "class", "range", "variety"};
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (tk_word_is(t, nouns[i], strlen(nouns[i])))
+            return true;
+    return false;
+}
+
 /* Items: the X slots; else named chips/products in the sentence; else the
  * words after "on"/"of" following the cue ("controls on advanced chips"). */
 static enum ex_err find_items(struct work *w, const struct tk_sent *ts, const struct rmatch *m,
@@ -386,10 +420,14 @@ static enum ex_err find_items(struct work *w, const struct tk_sent *ts, const st
         if (!tk_word_is(&ts->t[i], "on", 2) && !tk_word_is(&ts->t[i], "of", 2) &&
             !tk_word_is(&ts->t[i], "concerning", 10))
             continue;
-        size_t b = i + 1, e = b;
-        while (e < ts->n && e - b < 5 && ts->t[e].kind == TK_WORD && tx_isalnum(ts->t[e].w[0]) &&
-               !lex_has_id(stop, ts->t[e].id, ts->t[e].w, ts->t[e].wl))
-            e++;
+        size_t b = i + 1, e = item_phrase(ts, stop, b);
+        /* "23 types of chipmaking equipment", "more kinds of tools": the
+         * things after the classifier */
+        if (e > b && e + 1 < ts->n && tk_word_is(&ts->t[e], "of", 2) &&
+            is_classifier(&ts->t[e - 1])) {
+            b = e + 1;
+            e = item_phrase(ts, stop, b);
+        }
         if (e > b) {
             const char *txt = w->tx.norm + ts->t[b].s;
             return add_item(s, txt, ts->t[e - 1].e - ts->t[b].s);

@@ -397,6 +397,32 @@ static const struct ex_case cases[] = {
       {'F', "Microsoft", "develops", "Azure", false}}},
 };
 
+/* What a control covers: hyphenated words stay whole, a classifier ("23
+ * types of", "more kinds of") gives way to what it classifies. */
+static void test_items(const struct extractor *x)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"In May 2024, the Commerce Department restricted exports of high-bandwidth memory to "
+         "Iran.",
+         "high-bandwidth memory"},
+        {"In June 2024, Japan restricted exports of 23 types of wafer cleaning equipment to "
+         "Russia.",
+         "wafer cleaning equipment"},
+        {"Canada later restricted exports of more kinds of etching tools to Iran.", "etching tools"},
+        {"Germany restricted exports of machine tools to Russia.", "machine tools"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ex_result *r = ex_run_text(x, cases[i].text, NULL);
+        const char *got = r && r->n_sanctions == 1 && r->sanctions[0].n_items == 1
+                              ? r->sanctions[0].items[0]
+                              : "(no single item)";
+        is_str(got, cases[i].want, cases[i].want);
+        ex_result_free(r);
+    }
+}
+
 int main(void)
 {
     struct extractor *x = ex_load_shipped();
@@ -405,6 +431,7 @@ int main(void)
         return done();
     }
     ex_run_cases(x, cases, sizeof cases / sizeof cases[0]);
+    test_items(x);
     extractor_free(x);
     return done();
 }
