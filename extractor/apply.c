@@ -384,9 +384,9 @@ static size_t item_phrase(const struct tk_sent *ts, const struct lexicon *stop, 
 /* A noun that counts or sorts what follows its "of": types, kinds, ... */
 static bool is_classifier(const struct tok *t)
 {
-    static const char *const nouns[] = {"types", "kinds", "sorts", "categories", "classes",
-                                        "forms", "varieties", "models", "type", "kind",
-                                        "category", "class", "range", "variety"};
+    static const char *const nouns[] = {"types",    "kinds",     "sorts",  "categories", "classes",
+                                        "forms",    "varieties", "models", "type",       "kind",
+                                        "category", "class",     "range",  "variety"};
     for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
         if (tk_word_is(t, nouns[i], strlen(nouns[i])))
             return true;
@@ -552,7 +552,13 @@ static size_t named_members(const struct work *w, const struct tk_sent *ts, size
             c = 2;
         if (!c || i + c >= ts->n)
             continue;
-        const struct tok *t = &ts->t[i + c];
+        /* "including the AI firms A, B and C": a short description first */
+        size_t at = i + c;
+        while (at < ts->n && at < i + c + 3 && ts->t[at].kind == TK_WORD &&
+               !tx_isdigit(ts->t[at].w[0]) && tx_isalnum(ts->t[at].w[0]) &&
+               !tk_word_is(&ts->t[at], "and", 3))
+            at++;
+        const struct tok *t = &ts->t[at < ts->n ? at : i + c];
         if (t->kind != TK_ENT || !(t->tmask & (1u << EX_T_COMPANY)))
             continue;
         for (size_t j = 0; j < t->ne && k < TK_MAXG; j++)

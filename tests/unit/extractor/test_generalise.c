@@ -391,6 +391,12 @@ static const struct ex_case cases[] = {
      "The Ascend 920C, successor to the 920B, packs two dies. The 920B rivals the A100.",
      {{'F', "Ascend 920C", "successor_of", "Ascend 920B", true},
       {'F', "Ascend 920B", "rivals", "A100", true}}},
+    {"members named after a description of the group listed",
+     "In March 2021, the Commerce Department added 12 Chinese organisations to the Entity List, "
+     "including the chip designers Phytium and Sugon, citing military end uses.",
+     {{'S', "U.S. Department of Commerce", "Phytium", "entity_listing", true},
+      {'S', "U.S. Department of Commerce", "Sugon", "entity_listing", true},
+      {'S', "U.S. Department of Commerce", "China", "entity_listing", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
@@ -410,7 +416,8 @@ static void test_items(const struct extractor *x)
         {"In June 2024, Japan restricted exports of 23 types of wafer cleaning equipment to "
          "Russia.",
          "wafer cleaning equipment"},
-        {"Canada later restricted exports of more kinds of etching tools to Iran.", "etching tools"},
+        {"Canada later restricted exports of more kinds of etching tools to Iran.",
+         "etching tools"},
         {"Germany restricted exports of machine tools to Russia.", "machine tools"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
