@@ -206,7 +206,7 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
     uint64_t gz_responses, gz_saved;
     encoding_counts(&gz_responses, &gz_saved);
     put(&o,
-        "# HELP ecfacts_gzip_responses_total Answers sent gzip'd (Accept-Encoding).\n"
+        "# HELP ecfacts_gzip_responses_total Answers sent gzip'd (Accept-Encoding), HEADs too.\n"
         "# TYPE ecfacts_gzip_responses_total counter\necfacts_gzip_responses_total %llu\n"
         "# HELP ecfacts_gzip_saved_bytes_total Bytes gzip saved on those answers.\n"
         "# TYPE ecfacts_gzip_saved_bytes_total counter\necfacts_gzip_saved_bytes_total %llu\n",
