@@ -9,7 +9,8 @@ sends no Accept-Encoding, or refuses gzip (q=0), gets identity; HEAD has the
 GET's headers and no body; 304s answer either ETag for the representation
 the client would get; bodies under 1 KB go as they are; every negotiable
 answer says Vary: Accept-Encoding; a cache hit sends the very bytes of the
-miss; /metrics counts what was compressed."""
+miss; both count against the cache budget; /metrics counts what was
+compressed; six clients racing identity and gzip get the right bodies."""
 import gzip
 import os
 import re
@@ -146,10 +147,13 @@ def negotiation(tap, cl, port):
 
 def cache(tap, cl):
     target = "/v1/chips/ascend-910c/lineage?depth=3"
+    b0 = counter(cl, "ecfacts_cache_bytes")
     h0 = counter(cl, "ecfacts_cache_hits_total")
     z1 = cl.get(target, headers=GZ)  # a miss: built and compressed
+    b1 = counter(cl, "ecfacts_cache_bytes")
     z2 = cl.get(target, headers=GZ)  # a hit
     h1 = counter(cl, "ecfacts_cache_hits_total")
+    tap.eq(b1 - b0, len(z1.body), "the gzip answer's bytes count against the cache budget")
     tap.ok(z1.h("Content-Encoding") == "gzip" and len(z1.body) > 0,
            "lineage page gzip'd on the miss", "gzip", (z1.h("Content-Encoding"), len(z1.body)))
     tap.ok(h1 == h0 + 1, "the repeated gzip GET was a cache hit", h0 + 1, h1)
@@ -158,8 +162,10 @@ def cache(tap, cl):
            "the cache hit sends the miss's compressed bytes, ETag and headers")
     # the identity client does not get the cached gzip body, and then is cached itself
     p1 = cl.get(target)
+    b2 = counter(cl, "ecfacts_cache_bytes")
     p2 = cl.get(target)
     h2 = counter(cl, "ecfacts_cache_hits_total")
+    tap.eq(b2 - b1, len(p1.body), "...and the plain answer's beside it")
     tap.ok(p1.h("Content-Encoding") is None and p1.body == gunzip(z1.body),
            "identity client after a gzip one: the plain body")
     tap.ok(p2.body == p1.body and h2 == h1 + 1,
