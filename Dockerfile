@@ -5,7 +5,7 @@ RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       gcc libc6-dev pkg-config meson ninja-build python3 \
       libmicrohttpd-dev libjansson-dev liblmdb-dev libcurl4-openssl-dev libgumbo-dev \
-      libexpat1-dev libutf8proc-dev libssl-dev libxxhash-dev libpsl-dev liblink-grammar-dev \
+      libexpat1-dev libutf8proc-dev libssl-dev libxxhash-dev libpsl-dev liblink-grammar-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

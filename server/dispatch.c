@@ -232,7 +232,8 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const ch
     bool cacheable = h->cache && rq->store && cache_key(rq, key, &klen);
     if (cacheable) {
         txn = store_last_txn(rq->store);
-        if (cache_serve(h->cache, key, klen, holder_generation(rq->store_ref), txn, conn)) {
+        if (cache_serve(h->cache, key, klen, holder_generation(rq->store_ref), txn,
+                        reply_accepts_gzip(rq), conn)) {
             rq->status = 200;
             rq->answered = true;
             return MHD_YES;
@@ -243,16 +244,16 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const ch
         dispatch(rq, &rp);
     else /* a replica's data.mdb was rewritten in place: reopening (server/serve.c) */
         reply_problem(&rp, 503, NULL, "the snapshot is being reopened: retry shortly");
-    struct MHD_Response *keep = NULL;
-    size_t body_len = rp.len;
+    struct reply_kept keep = {0};
     enum MHD_Result res = reply_queue(rq, &rp, cacheable ? &keep : NULL);
     /* Cache under the snapshot the answer was read from, not the txn id read
      * before: LMDB's meta page (store_last_txn) runs ahead of what a new
      * reader sees while another process commits, and an answer filed under
      * the newer id would stay stale until the next write. */
-    if (keep)
+    if (keep.resp)
         cache_put(h->cache, key, klen, holder_generation(rq->store_ref),
-                  rq->snap_txn ? rq->snap_txn : txn, keep, body_len);
+                  rq->snap_txn ? rq->snap_txn : txn, keep.resp, keep.coding, keep.len,
+                  keep.plain_len);
     reply_free(&rp);
     return res;
 }

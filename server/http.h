@@ -61,6 +61,8 @@ struct request {
     unsigned status; /* final status, for metrics and the access log */
     bool answered;
     uint64_t snap_txn; /* LMDB snapshot the answer was read from (0: none) */
+    /* Accept-Encoding takes gzip: 0 not read yet, 1 yes, 2 no (reply_accepts_gzip) */
+    unsigned char gzip;
 };
 
 /* A query parameter's value (borrowed, valid for the request), or NULL. The

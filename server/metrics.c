@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "server/cache.h"
+#include "server/encoding.h"
 #include "server/router.h"
 
 static const unsigned statuses[] = {200, 201, 202, 204, 304, 400, 401, 404, 405, 409,
@@ -202,6 +203,14 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
             "# TYPE ecfacts_cache_bytes gauge\necfacts_cache_bytes %zu\n",
             (unsigned long long)hits, (unsigned long long)misses, bytes);
     }
+    uint64_t gz_responses, gz_saved;
+    encoding_counts(&gz_responses, &gz_saved);
+    put(&o,
+        "# HELP ecfacts_gzip_responses_total Answers sent gzip'd (Accept-Encoding), HEADs too.\n"
+        "# TYPE ecfacts_gzip_responses_total counter\necfacts_gzip_responses_total %llu\n"
+        "# HELP ecfacts_gzip_saved_bytes_total Bytes gzip saved on those answers.\n"
+        "# TYPE ecfacts_gzip_saved_bytes_total counter\necfacts_gzip_saved_bytes_total %llu\n",
+        (unsigned long long)gz_responses, (unsigned long long)gz_saved);
     if (o.err) {
         free(o.buf);
         return NULL;

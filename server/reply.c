@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "common/util.h"
+#include "server/encoding.h"
 #include "server/http.h"
 
 #define CT_JSON    "application/json; charset=utf-8"
@@ -196,16 +197,37 @@ const char *reply_cors_origin(const char *conf, const char *origin)
     return NULL;
 }
 
+static enum MHD_Result accept_encoding_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                             const char *value)
+{
+    (void)kind;
+    if (key && value && strcasecmp(key, MHD_HTTP_HEADER_ACCEPT_ENCODING) == 0)
+        encoding_accept_parse(cls, value);
+    return MHD_YES;
+}
+
+bool reply_accepts_gzip(struct request *rq)
+{
+    if (!rq->gzip) {
+        /* every Accept-Encoding field: several make one list (RFC 9110 5.3) */
+        struct accept_encoding ae;
+        encoding_accept_init(&ae);
+        MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, accept_encoding_field, &ae);
+        rq->gzip = encoding_accept_gzip(&ae) ? 1 : 2;
+    }
+    return rq->gzip == 1;
+}
+
 #define ADD(resp, h, v)                                                                            \
     do {                                                                                           \
         if (MHD_add_response_header((resp), (h), (v)) != MHD_YES)                                  \
             goto fail;                                                                             \
     } while (0)
 
-enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Response **keep)
+enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct reply_kept *keep)
 {
     if (keep)
-        *keep = NULL;
+        keep->resp = NULL;
     if (!rp->body && rp->status != 204 && rp->status != 304)
         reply_problem(rp, 500, NULL, "no response produced");
     /* The route says whether its answer may be revalidated (router.h). */
@@ -213,9 +235,20 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
         rp->cacheable = false;
     char etag[24] = "";
     unsigned status = rp->status;
+    /* Negotiable: the representation depends on Accept-Encoding (Vary),
+     * also where it is not compressed. Compressed before the ETag and 304:
+     * the tag names the representation, and a 304's Content-Length is the
+     * length of the body it stands for. */
+    bool negotiable = rp->body && status >= 200 && status < 300 && status != 204 &&
+                      encoding_negotiable(rp->content_type);
+    bool gz_candidate = negotiable && rp->len >= ENCODING_MIN_BODY;
+    bool gz_tried = gz_candidate && reply_accepts_gzip(rq);
+    char *gz = NULL;
+    size_t gz_len = 0;
+    bool zipped = gz_tried && encoding_gzip(rp->body, rp->len, &gz, &gz_len);
     if (rp->cacheable && status == 200 && rp->body) {
-        snprintf(etag, sizeof etag, "\"%016llx\"",
-                 (unsigned long long)ecf_hash64(rp->body, rp->len));
+        snprintf(etag, sizeof etag, "\"%016llx%s\"",
+                 (unsigned long long)ecf_hash64(rp->body, rp->len), zipped ? "-gz" : "");
         const char *inm = request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
         if (inm && reply_etag_match(inm, etag))
             status = 304;
@@ -226,15 +259,23 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
     struct MHD_Response *resp;
     if (status == 204 || !rp->body) {
         resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    } else if (zipped) {
+        resp = MHD_create_response_from_buffer(gz_len, gz, MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            gz = NULL; /* MHD frees it now */
     } else {
         resp = MHD_create_response_from_buffer(rp->len, rp->body, MHD_RESPMEM_MUST_FREE);
         if (resp)
             rp->body = NULL; /* MHD frees it now */
     }
-    if (!resp)
+    if (!resp) {
+        free(gz);
         return MHD_NO;
+    }
     if (status != 204 && status != 304 && rp->content_type)
         ADD(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->content_type);
+    if (zipped && status != 304)
+        ADD(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
     if (etag[0]) {
         ADD(resp, MHD_HTTP_HEADER_ETAG, etag);
         ADD(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
@@ -256,8 +297,12 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
     const char *conf = rq->app->cfg->cors_origin;
     const char *acao = reply_cors_origin(conf, origin);
     /* With a list, the answer depends on Origin even when it allows none. */
-    if (conf[0] && strcmp(conf, "*") != 0)
-        ADD(resp, MHD_HTTP_HEADER_VARY, "Origin");
+    bool vary_origin = conf[0] && strcmp(conf, "*") != 0;
+    if (vary_origin || negotiable)
+        ADD(resp, MHD_HTTP_HEADER_VARY,
+            !negotiable   ? "Origin"
+            : vary_origin ? "Origin, Accept-Encoding"
+                          : "Accept-Encoding");
     if (acao) {
         ADD(resp, "Access-Control-Allow-Origin", acao);
         ADD(resp, "Access-Control-Expose-Headers", "ETag, Location");
@@ -271,13 +316,25 @@ enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Res
     }
     rq->status = status;
     enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
-    if (keep && r == MHD_YES && status == 200 && etag[0])
-        *keep = resp; /* the caller's reference now */
-    else
+    if (r == MHD_YES && zipped && status != 304)
+        encoding_count(rp->len, gz_len);
+    if (keep && r == MHD_YES && status == 200 && etag[0]) {
+        /* the caller's reference now; an identity body that a gzip client
+         * would get too (small, not negotiable, or not smaller gzip'd)
+         * serves every client */
+        *keep = (struct reply_kept){.resp = resp,
+                                    .coding = zipped                      ? CACHE_GZIP
+                                              : gz_candidate && !gz_tried ? CACHE_IDENTITY
+                                                                          : CACHE_ANY,
+                                    .len = zipped ? gz_len : rp->len,
+                                    .plain_len = rp->len};
+    } else {
         MHD_destroy_response(resp);
+    }
     rq->answered = r == MHD_YES;
     return r;
 fail:
+    free(gz);
     MHD_destroy_response(resp);
     return MHD_NO;
 }

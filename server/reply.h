@@ -1,6 +1,7 @@
 /* server/reply.h — the only place that builds and queues MHD responses.
  * Handlers fill a struct reply; http.c queues it with reply_queue(), which
- * adds Content-Type, ETag/304, Cache-Control, CORS and the extra headers. */
+ * adds Content-Type, ETag/304, Cache-Control, CORS and the extra headers,
+ * and gzips a negotiable body for a client that accepts it (encoding.h). */
 #ifndef ECF_SERVER_REPLY_H
 #define ECF_SERVER_REPLY_H
 
@@ -12,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "common/jbuf.h"
+#include "server/cache.h"
 #include "store/store.h"
 
 struct request;
@@ -50,11 +52,28 @@ void reply_problem(struct reply *rp, unsigned status, const char *parameter, con
 /* Maps a store error to its status (404, 400, 409, 503, 507, 500). */
 void reply_store_error(struct reply *rp, enum store_err e, const char *what);
 
-/* Queues rp on the connection; rq supplies method, If-None-Match, Origin and
- * configuration. Returns MHD's result (MHD_NO only on an internal failure).
- * When keep is non-NULL and the answer is a cacheable 200, *keep receives
- * the response with a reference for the caller (else NULL). */
-enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct MHD_Response **keep);
+/* A cacheable 200 as it was queued, for the response cache. */
+struct reply_kept {
+    struct MHD_Response *resp; /* a reference for the caller, or NULL */
+    enum cache_coding coding;  /* which representation resp is */
+    size_t len;                /* bytes of its body */
+    size_t plain_len;          /* bytes of the identity body */
+};
+
+/* Queues rp on the connection; rq supplies method, If-None-Match,
+ * Accept-Encoding, Origin and configuration. A 2xx body of a negotiable type
+ * (encoding_negotiable) carries Vary: Accept-Encoding; one of at least
+ * ENCODING_MIN_BODY bytes goes gzip'd to a client that takes gzip, with the
+ * ETag's opaque tag suffixed "-gz" (a 304 answers the tag of the
+ * representation the client would get). Returns MHD's result (MHD_NO only
+ * on an internal failure). When keep is non-NULL and the answer is a
+ * cacheable 200, keep->resp receives the response with a reference for the
+ * caller (else NULL). */
+enum MHD_Result reply_queue(struct request *rq, struct reply *rp, struct reply_kept *keep);
+
+/* Does the request's Accept-Encoding (every such field) prefer gzip to
+ * identity? Read once per request. */
+bool reply_accepts_gzip(struct request *rq);
 
 /* If-None-Match value inm matches etag ("\"...\"")? Handles lists, W/, "*". */
 bool reply_etag_match(const char *inm, const char *etag);
