@@ -43,12 +43,12 @@ int cmd_stats(int argc, char **argv)
                         "Prints the store's counts and sizes as one JSON object.");
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    struct store_txn *t = NULL;
+    struct store_txn t;
     struct store_stats st;
     enum store_err e = store_read_begin(s, &t);
     if (e == STORE_OK) {
-        e = store_stats(t, &st);
-        store_read_end(t);
+        e = store_stats(&t, &st);
+        store_read_end(&t);
     }
     if (e != STORE_OK) {
         fprintf(stderr, "ecfacts: stats: %s: %s\n", c.data_dir, store_strerror(e));

@@ -25,12 +25,12 @@ void h_article_get(struct request *rq, struct reply *rp)
 static bool ingest_result(struct store *s, const char *id, const struct ex_result *r,
                           bool duplicate, struct jbuf *b)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t;
     if (store_read_begin(s, &t) != STORE_OK)
         return false;
     jbuf_puts(b, "{\"article\":");
-    enum store_err e = store_article_summary(t, id, b);
-    store_read_end(t);
+    enum store_err e = store_article_summary(&t, id, b);
+    store_read_end(&t);
     if (e != STORE_OK)
         return false;
     jbuf_puts(b, duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false");

@@ -269,12 +269,12 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     if (!c.no_sample && !c.read_only) {
-        struct store_txn *t = NULL;
+        struct store_txn t;
         struct store_stats st = {0};
         if (store_read_begin(s, &t) == STORE_OK) {
-            if (store_stats(t, &st) != STORE_OK)
+            if (store_stats(&t, &st) != STORE_OK)
                 st.articles = 1; /* unreadable: do not write into it */
-            store_read_end(t);
+            store_read_end(&t);
         }
         if (st.articles == 0) {
             size_t loaded = 0, failed = pipeline_load_samples(s, x, &loaded);

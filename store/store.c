@@ -459,29 +459,24 @@ uint64_t store_txn_id(const struct store_txn *t)
     return (uint64_t)mdb_txn_id(t->txn);
 }
 
-enum store_err store_read_begin(struct store *s, struct store_txn **out)
+enum store_err store_read_begin(struct store *s, struct store_txn *t)
 {
-    *out = NULL;
-    struct store_txn *t = malloc(sizeof *t);
-    if (!t)
-        return STORE_E_NOMEM;
-    int rc = store_txn_begin_raw(s, MDB_RDONLY, &t->txn);
-    if (rc != MDB_SUCCESS) {
-        free(t);
+    *t = STORE_TXN_INIT;
+    MDB_txn *txn;
+    int rc = store_txn_begin_raw(s, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS)
         return store_err_mdb(rc);
-    }
-    t->s = s;
-    *out = t;
+    *t = (struct store_txn){s, txn};
     return STORE_OK;
 }
 
 void store_read_end(struct store_txn *t)
 {
-    if (!t)
+    if (!t->s)
         return;
     mdb_txn_abort(t->txn);
     store_txn_release(t->s);
-    free(t);
+    *t = STORE_TXN_INIT;
 }
 
 /* ---- sticky transaction helpers ---- */

@@ -69,7 +69,16 @@ struct store_opts {
 };
 
 struct store;
-struct store_txn; /* a read transaction (store_read_begin .. store_read_end) */
+struct MDB_txn;
+
+/* A read transaction (store_read_begin .. store_read_end), on the caller's
+ * stack: no allocation per request. Its members belong to store/; outside
+ * it, only the zero value (STORE_TXN_INIT: "not begun") is of use. */
+struct store_txn {
+    struct store *s; /* NULL when not begun or already ended */
+    struct MDB_txn *txn;
+};
+#define STORE_TXN_INIT ((struct store_txn){NULL, NULL})
 
 /* Opens (creating when missing and not read_only) the store in directory dir.
  * On failure *out is NULL and errbuf (if non-NULL) explains, naming the path. */
@@ -233,12 +242,15 @@ enum store_err store_source_put(struct store *s, const struct store_source *src)
 
 /* ---- read side: one short read transaction per request ------------------ */
 
-enum store_err store_read_begin(struct store *s, struct store_txn **out) ECF_WUR;
+/* Begins a read transaction in *t (the caller's). On failure *t is left not
+ * begun, so store_read_end(t) is always safe after a begin. */
+enum store_err store_read_begin(struct store *s, struct store_txn *t) ECF_WUR;
 /* The id of the write transaction whose snapshot t reads. It may be below
  * store_last_txn() even for a transaction begun after that call: LMDB
  * publishes a commit's meta page before the reader table's txn id, so cache
  * answers under this id, never under store_last_txn's. */
 uint64_t store_txn_id(const struct store_txn *t);
+/* Ends t; a no-op on a not begun (STORE_TXN_INIT, failed begin) or ended t. */
 void store_read_end(struct store_txn *t);
 
 /* Paged lists. cursor is NULL for the first page or a value previously
