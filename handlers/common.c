@@ -12,7 +12,7 @@ int handler_txn(struct request *rq, struct reply *rp, struct store_txn *t)
 {
     enum store_err e = store_read_begin(rq->store, t);
     if (e != STORE_OK) {
-        reply_problem(rp, 503, NULL, "the store cannot be read: %s", store_strerror(e));
+        reply_store_unreadable(rp, e, false);
         return 0;
     }
     if (!rq->snap_txn) /* the answer's version, for the response cache */
@@ -37,9 +37,7 @@ void page_open(struct jbuf *b)
 
 void page_reply(struct reply *rp, enum store_err e, struct jbuf *b, char *next)
 {
-    if (e == STORE_E_INVALID) {
-        reply_problem(rp, 400, "cursor", "cursor is not one this server issued");
-    } else if (e != STORE_OK) {
+    if (e != STORE_OK) {
         reply_store_error(rp, e, "page");
     } else {
         jbuf_puts(b, ",\"next_cursor\":");
@@ -114,7 +112,7 @@ bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st)
     enum store_err e = store_stats(&t, st);
     store_read_end(&t);
     if (e != STORE_OK) {
-        reply_problem(rp, 503, NULL, "the store is not readable: %s", store_strerror(e));
+        reply_store_unreadable(rp, e, true);
         return false;
     }
     return true;

@@ -59,10 +59,9 @@ void h_chip_lineage(struct request *rq, struct reply *rp)
     struct jbuf b = JBUF_INIT;
     enum store_err e = store_chip_lineage(&t, id, (unsigned)depth, &b);
     store_read_end(&t);
-    if (e == STORE_E_INVALID) {
-        jbuf_free(&b);
-        reply_problem(rp, 400, "id", "entity '%.64s' is not a chip", id);
-        return;
-    }
-    record_reply(rp, e, &b, "chip");
+    if (e != STORE_OK)
+        reply_store_error_id(rp, e, "chip", id); /* a non-chip is a 400 naming it */
+    else
+        reply_jbuf(rp, 200, &b);
+    jbuf_free(&b);
 }

@@ -27,9 +27,7 @@ void h_search(struct request *rq, struct reply *rp)
     enum store_err e = store_search(&t, q, limit, &b);
     store_read_end(&t);
     jbuf_putc(&b, '}');
-    if (e == STORE_E_INVALID)
-        reply_problem(rp, 400, "q", "q is too short to search for");
-    else if (e != STORE_OK)
+    if (e != STORE_OK)
         reply_store_error(rp, e, "search");
     else
         reply_jbuf(rp, 200, &b);

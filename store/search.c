@@ -226,9 +226,10 @@ enum store_err store_search(struct store_txn *t, const char *q, size_t limit, st
     json_t *items = NULL;
     char *qk = NULL;
     enum store_err err = STORE_OK;
-    if (!q || limit < 1 || limit > STORE_MAX_LIMIT || !ecf_utf8_valid(q, strlen(q), NULL) ||
-        ecf_utf8_count(q, strlen(q)) < 2)
+    if (limit < 1 || limit > STORE_MAX_LIMIT)
         return STORE_E_INVALID;
+    if (!q || !ecf_utf8_valid(q, strlen(q), NULL) || ecf_utf8_count(q, strlen(q)) < 2)
+        return STORE_E_QUERY;
     qk = keys_name(q, strlen(q));
     items = json_array();
     s.post = malloc(SEARCH_MAX_POSTINGS * sizeof *s.post);

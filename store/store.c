@@ -64,6 +64,12 @@ const char *store_strerror(enum store_err err)
         return "schema version: the data directory holds another schema version";
     case STORE_E_INVALID:
         return "invalid argument: malformed cursor, id or filter";
+    case STORE_E_CURSOR:
+        return "bad cursor: not one this store issued for this list";
+    case STORE_E_KIND:
+        return "wrong kind: the record is not of the kind asked for";
+    case STORE_E_QUERY:
+        return "bad query: too short to search for";
     case STORE_E_CONFLICT:
         return "conflict: the article id is stored with other content";
     case STORE_E_IO:

@@ -43,13 +43,16 @@ enum store_err {
     STORE_E_NOTFOUND, /* no such record */
     STORE_E_MAPFULL,  /* the map is full: the write was rolled back, nothing changed */
     STORE_E_VERSION,  /* the data directory holds another schema version */
-    STORE_E_INVALID,  /* bad argument from the caller: malformed cursor, id, filter */
+    STORE_E_INVALID,  /* bad argument from the caller: malformed id, filter, limit */
     STORE_E_CONFLICT, /* article id already stored with different content */
     STORE_E_IO,       /* the OS said no: permissions, disk, missing directory */
     STORE_E_CORRUPT,  /* a record failed to decode */
     STORE_E_NOMEM,
-    STORE_E_BUSY,   /* too many readers (MDB_READERS_FULL) */
-    STORE_E_NOSPACE /* the disk is full (ENOSPC): the write was rolled back */
+    STORE_E_BUSY,    /* too many readers (MDB_READERS_FULL) */
+    STORE_E_NOSPACE, /* the disk is full (ENOSPC): the write was rolled back */
+    STORE_E_CURSOR,  /* a page cursor this store did not issue for this list and filter */
+    STORE_E_KIND,    /* the record is not of the kind asked for (a lineage of a non-chip) */
+    STORE_E_QUERY    /* a search text too short to look for (under 2 characters) */
 };
 
 /* A static English sentence for err ("map full: ..."). */
@@ -256,7 +259,8 @@ void store_read_end(struct store_txn *t);
 /* Paged lists. cursor is NULL for the first page or a value previously
  * returned in *next (opaque base64url); limit is 1..STORE_MAX_LIMIT. On
  * success a JSON array is appended to items and *next is a malloc'd cursor or
- * NULL when this is the last page. A malformed cursor is STORE_E_INVALID.
+ * NULL when this is the last page. A cursor that is malformed or was issued
+ * for another list or filter is STORE_E_CURSOR.
  * Filter strings that are NULL do not filter. Every filter is served by an
  * index (never a full scan of the records). */
 struct store_page {
@@ -314,13 +318,13 @@ enum store_err store_article_summary(struct store_txn *t, const char *id, struct
 enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 /* The lineage graph around chip id up to depth (1..5) — docs/API.md "Lineage".
- * STORE_E_NOTFOUND when id is not an entity; STORE_E_INVALID when it is not a chip. */
+ * STORE_E_NOTFOUND when id is not an entity; STORE_E_KIND when it is not a chip. */
 enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
                                   struct jbuf *out) ECF_WUR;
 
 /* Typo-tolerant ranked search over names and aliases ("Huawie" finds Huawei):
  * a JSON array of SearchHit, best first, at most limit. Served by a trigram
- * index, not a scan. q shorter than 2 characters is STORE_E_INVALID. */
+ * index, not a scan. q shorter than 2 characters (or not UTF-8) is STORE_E_QUERY. */
 enum store_err store_search(struct store_txn *t, const char *q, size_t limit,
                             struct jbuf *out) ECF_WUR;
 

@@ -413,18 +413,18 @@ static void test_sources(struct store *s)
     ok(tx_sources_list(t, &one, &items, &next) == STORE_OK && next, "a cursor");
     json_decref(items);
     char *other = NULL;
-    is_int(tx_sources_list(t, &bad, &items, &other), STORE_E_INVALID, "malformed cursor");
+    is_int(tx_sources_list(t, &bad, &items, &other), STORE_E_CURSOR, "malformed cursor");
     is_int(tx_sources_list(t, &zero, &items, &other), STORE_E_INVALID, "limit 0");
     is_int(tx_sources_list(t, &big, &items, &other), STORE_E_INVALID, "limit too big");
     struct store_page art = {next, 5};
-    is_int(tx_articles_list(t, &art, &items, &other), STORE_E_INVALID,
-           "a sources cursor in the articles list: INVALID");
+    is_int(tx_articles_list(t, &art, &items, &other), STORE_E_CURSOR,
+           "a sources cursor in the articles list: CURSOR");
     free(next);
     ok(tx_articles_list(t, &one, &items, &next) == STORE_OK && next, "an articles cursor");
     json_decref(items);
     art.cursor = next;
-    is_int(tx_sources_list(t, &art, &items, &other), STORE_E_INVALID,
-           "an articles cursor in the sources list: INVALID");
+    is_int(tx_sources_list(t, &art, &items, &other), STORE_E_CURSOR,
+           "an articles cursor in the sources list: CURSOR");
     free(next);
     store_read_end(t);
 
@@ -523,7 +523,7 @@ static void test_legacy(const char *base, struct fx *f)
            json_is_array(items) && json_array_size(items) == 0 && !next,
        "sources list: empty");
     json_decref(items);
-    is_int(tx_sources_list(t, &bad, &items, &next), STORE_E_INVALID, "bad cursor still INVALID");
+    is_int(tx_sources_list(t, &bad, &items, &next), STORE_E_CURSOR, "bad cursor still CURSOR");
     ok(tx_article_get(t, "old-1", &o) == STORE_OK, "old article readable");
     is_str(urls_of(o, buf, sizeof buf), U1, "old record: urls = [url]");
     ok(json_is_null(json_object_get(o, "fetch")) &&

@@ -450,14 +450,14 @@ static void test_filters(struct store *s)
     json_decref(items);
     struct store_page badpg = {"!!bad!!", 5};
     char *other = NULL;
-    is_int(tx_entities_list(t, &jp, &badpg, &items, &other), STORE_E_INVALID,
-           "malformed cursor: INVALID");
+    is_int(tx_entities_list(t, &jp, &badpg, &items, &other), STORE_E_CURSOR,
+           "malformed cursor: CURSOR");
     badpg.cursor = next;
-    is_int(tx_entities_list(t, &chips, &badpg, &items, &other), STORE_E_INVALID,
-           "cursor of another filter: INVALID");
+    is_int(tx_entities_list(t, &chips, &badpg, &items, &other), STORE_E_CURSOR,
+           "cursor of another filter: CURSOR");
     struct store_fact_filter nof = {NULL, NULL, NULL};
-    is_int(tx_facts_list(t, &nof, &badpg, &items, &other), STORE_E_INVALID,
-           "cursor of another list: INVALID");
+    is_int(tx_facts_list(t, &nof, &badpg, &items, &other), STORE_E_CURSOR,
+           "cursor of another list: CURSOR");
     free(next);
     struct store_page zero = {NULL, 0}, big = {NULL, STORE_MAX_LIMIT + 1};
     is_int(tx_entities_list(t, &jp, &zero, &items, &next), STORE_E_INVALID, "limit 0");
@@ -580,7 +580,7 @@ static void test_lineage(struct store *s)
     is_str(ids_of(json_object_get(o, "nodes"), buf, sizeof buf), "h100,h20,nvidia",
            "variant found in the other direction, its designer too");
     json_decref(o);
-    is_int(tx_chip_lineage(t, "huawei", 2, &o), STORE_E_INVALID, "not a chip: INVALID");
+    is_int(tx_chip_lineage(t, "huawei", 2, &o), STORE_E_KIND, "not a chip: KIND");
     is_int(tx_chip_lineage(t, "no-such-chip", 2, &o), STORE_E_NOTFOUND, "unknown: NOTFOUND");
     is_int(tx_chip_lineage(t, "h100", 6, &o), STORE_E_INVALID, "depth 6: INVALID");
     store_read_end(t);
@@ -623,7 +623,7 @@ static void test_search(struct store *s)
     json_decref(o);
     ok(tx_search(t, "zzqqxx", 10, &o) == STORE_OK && json_array_size(o) == 0, "no match");
     json_decref(o);
-    is_int(tx_search(t, "H", 10, &o), STORE_E_INVALID, "one character: INVALID");
+    is_int(tx_search(t, "H", 10, &o), STORE_E_QUERY, "one character: QUERY");
     store_read_end(t);
 }
 
