@@ -121,7 +121,8 @@ struct store_article {
     const char *title; /* may be NULL: then the record's title */
     const char *url;   /* may be NULL */
     const char *date;  /* "YYYY-MM-DD" or NULL */
-    const char *text;  /* the article text, valid UTF-8 */
+    const char *text;  /* the article text: valid UTF-8, which the caller has checked
+                          (app/pipeline.c, once per ingest); asserted, not checked */
     size_t len;
     const char *sha256; /* text's SHA-256, 64 lower-case hex digits, when the caller
                            has it (then it is not computed again); else NULL */
