@@ -1,7 +1,9 @@
 /* GET /v1/articles, /v1/articles/{id}; POST /v1/articles */
+#include <assert.h>
 #include <string.h>
 
 #include "app/pipeline.h"
+#include "common/kmodel.h"
 #include "common/util.h"
 #include "handlers/body.h"
 #include "handlers/common.h"
@@ -37,7 +39,9 @@ static bool ingest_result(struct store *s, const char *id, const struct ex_resul
     jbuf_puts(b, ",\"extracted\":{\"entities\":[");
     for (size_t i = 0; i < r->n_entities; i++) {
         const struct ex_entity *en = &r->entities[i];
-        const char *type = ex_type_name(en->type);
+        /* stored, so the store took its type's name (the knowledge model's) */
+        assert((unsigned)en->type < KM_N_TYPES);
+        const char *type = km_type_names[en->type];
         jbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
         jbuf_put_jstr(b, en->id, strlen(en->id));
         jbuf_puts(b, ",\"name\":");
