@@ -378,6 +378,22 @@ void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, 
     }
 }
 
+int config_command(struct config *c, enum config_cmd cmd, int argc, char **argv, char ***pos,
+                   int *npos, const char *synopsis, const char *about)
+{
+    enum config_result cr = config_parse(c, cmd, argc, argv, pos, npos, stderr);
+    if (cr != CONFIG_OK) {
+        config_free(c);
+        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    }
+    if (c->help) {
+        config_usage(cmd, synopsis, about, stdout);
+        config_free(c);
+        return EXIT_OK;
+    }
+    return -1;
+}
+
 void config_free(struct config *c)
 {
     if (c->token) {

@@ -77,6 +77,14 @@ enum config_result config_parse(struct config *c, enum config_cmd cmd, int argc,
 /* Prints the options of cmd with their variables and defaults. */
 void config_usage(enum config_cmd cmd, const char *synopsis, const char *about, FILE *out);
 
+/* The opening every command shares (cli/, server/serve.c): config_parse
+ * with messages on stderr, then --help answered on stdout with
+ * config_usage(cmd, synopsis, about). Returns -1 when the command goes on,
+ * else the exit status to return at once (EXIT_OK after --help, EXIT_USAGE
+ * or EXIT_FAIL after a bad option), c then holding nothing to free. */
+int config_command(struct config *c, enum config_cmd cmd, int argc, char **argv, char ***pos,
+                   int *npos, const char *synopsis, const char *about) ECF_WUR;
+
 void config_free(struct config *c);
 
 #endif

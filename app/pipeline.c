@@ -203,6 +203,7 @@ enum pipeline_err pipeline_ingest(struct store *s, const struct extractor *x,
                  EX_MAX_TEXT);
         return PL_E_TOOBIG;
     }
+    /* The one UTF-8 check of an ingest: store_ingest only asserts it. */
     if (!ecf_utf8_valid(a->text, a->len, &bad)) {
         snprintf(errbuf, cap, "%s: not UTF-8 (invalid byte at offset %zu)", a->id, bad);
         return PL_E_UTF8;

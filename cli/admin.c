@@ -11,17 +11,12 @@
 static int open_store(const char *cmd, int argc, char **argv, struct config *c, struct store **s,
                       enum config_cmd which, const char *about)
 {
-    char **pos, err[512];
+    char **pos, err[512], syn[64];
     int npos;
-    enum config_result cr = config_parse(c, which, argc, argv, &pos, &npos, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c->help) {
-        char syn[64];
-        snprintf(syn, sizeof syn, "%s [--data DIR]", cmd);
-        config_usage(which, syn, about, stdout);
-        return -1;
-    }
+    snprintf(syn, sizeof syn, "%s [--data DIR]", cmd);
+    int opened = config_command(c, which, argc, argv, &pos, &npos, syn, about);
+    if (opened >= 0)
+        return opened == EXIT_OK ? -1 : opened; /* -1: --help answered */
     if (npos) {
         fprintf(stderr, "ecfacts: %s: unexpected argument '%s'\n", cmd, pos[0]);
         return EXIT_USAGE;
@@ -43,12 +38,12 @@ int cmd_stats(int argc, char **argv)
                         "Prints the store's counts and sizes as one JSON object.");
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    struct store_txn *t = NULL;
+    struct store_txn t;
     struct store_stats st;
     enum store_err e = store_read_begin(s, &t);
     if (e == STORE_OK) {
-        e = store_stats(t, &st);
-        store_read_end(t);
+        e = store_stats(&t, &st);
+        store_read_end(&t);
     }
     if (e != STORE_OK) {
         fprintf(stderr, "ecfacts: stats: %s: %s\n", c.data_dir, store_strerror(e));
@@ -83,23 +78,21 @@ int cmd_export(int argc, char **argv)
     return EXIT_OK;
 }
 
+static const char snapshot_about[] =
+    "Writes a compacted, consistent copy of the store to OUTDIR/data.mdb while writers go on. "
+    "Publish it to replicas by moving OUTDIR/data.mdb over the replica's data.mdb (a rename on "
+    "the same filesystem): `serve --read-only` notices the new file and swaps to it without "
+    "dropping requests.";
+
 int cmd_snapshot(int argc, char **argv)
 {
     struct config c;
     char **pos, err[512];
     int npos;
-    enum config_result cr = config_parse(&c, CMD_SNAPSHOT, argc, argv, &pos, &npos, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_SNAPSHOT, "snapshot [--data DIR] OUTDIR",
-                     "Writes a compacted, consistent copy of the store to OUTDIR/data.mdb while "
-                     "writers go on. Publish it to replicas by moving OUTDIR/data.mdb over the "
-                     "replica's data.mdb (a rename on the same filesystem): `serve --read-only` "
-                     "notices the new file and swaps to it without dropping requests.",
-                     stdout);
-        return EXIT_OK;
-    }
+    int opened = config_command(&c, CMD_SNAPSHOT, argc, argv, &pos, &npos,
+                                "snapshot [--data DIR] OUTDIR", snapshot_about);
+    if (opened >= 0)
+        return opened;
     if (npos != 1) {
         fprintf(stderr, "ecfacts: snapshot: give exactly one OUTDIR (see --help)\n");
         return EXIT_USAGE;

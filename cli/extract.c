@@ -67,18 +67,15 @@ int cmd_extract(int argc, char **argv)
     struct config c;
     char **files;
     int nfiles;
-    enum config_result cr = config_parse(&c, CMD_EXTRACT, argc, argv, &files, &nfiles, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_EXTRACT, "extract [--json] [--no-parse] [--explain] FILE...",
-                     "Runs the extractor on each article file (\"-\" reads stdin) and prints one "
-                     "JSON object per article per line:\n{\"article\":{\"id\",\"title\"},"
-                     "\"entities\":[...],\"facts\":[...],\"sanctions\":[...]}. "
-                     "The article id is the file name without its extension. Nothing is stored.",
-                     stdout);
-        return EXIT_OK;
-    }
+    int opened =
+        config_command(&c, CMD_EXTRACT, argc, argv, &files, &nfiles,
+                       "extract [--json] [--no-parse] [--explain] FILE...",
+                       "Runs the extractor on each article file (\"-\" reads stdin) and prints one "
+                       "JSON object per article per line:\n{\"article\":{\"id\",\"title\"},"
+                       "\"entities\":[...],\"facts\":[...],\"sanctions\":[...]}. "
+                       "The article id is the file name without its extension. Nothing is stored.");
+    if (opened >= 0)
+        return opened;
     if (nfiles == 0) {
         fprintf(stderr, "ecfacts: extract: no FILE given (see ecfacts extract --help)\n");
         return EXIT_USAGE;

@@ -67,20 +67,17 @@ int cmd_fetch(int argc, char **argv)
     struct config c;
     char **args, err[512];
     int nargs, rc = EXIT_FAIL;
-    enum config_result cr = config_parse(&c, CMD_FETCH, argc, argv, &args, &nargs, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_FETCH, "fetch [--data DIR] [--sources FILE] [URL|PATH]...",
-                     "Fetches article pages and RSS/Atom feeds (each item's link is fetched as an "
-                     "article), or reads local files and directories (*.txt, *.html), then "
-                     "extracts and stores each article with its URL and HTTP metadata. Polite: "
-                     "robots.txt, per-host limits and delay, conditional GET, retries with "
-                     "backoff. Prints one line per source and a summary; exit 1 when any source "
-                     "or item failed.",
-                     stdout);
-        return EXIT_OK;
-    }
+    int opened = config_command(
+        &c, CMD_FETCH, argc, argv, &args, &nargs,
+        "fetch [--data DIR] [--sources FILE] [URL|PATH]...",
+        "Fetches article pages and RSS/Atom feeds (each item's link is fetched as an "
+        "article), or reads local files and directories (*.txt, *.html), then "
+        "extracts and stores each article with its URL and HTTP metadata. Polite: "
+        "robots.txt, per-host limits and delay, conditional GET, retries with "
+        "backoff. Prints one line per source and a summary; exit 1 when any source "
+        "or item failed.");
+    if (opened >= 0)
+        return opened;
     struct fetch_sources srcs = {0};
     if (c.sources[0]) {
         enum fetch_err fe = fetch_sources_load(c.sources, &srcs);

@@ -51,16 +51,12 @@ int cmd_health(int argc, char **argv)
     struct config c;
     char **pos, host[256], port[16];
     int npos;
-    enum config_result cr = config_parse(&c, CMD_HEALTH, argc, argv, &pos, &npos, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_HEALTH, "health [--listen HOST:PORT]",
-                     "Asks the server at the listen address for GET /healthz (3 s limit) and "
-                     "exits 0 when it answers 200, 1 otherwise. Meant for HEALTHCHECK.",
-                     stdout);
-        return EXIT_OK;
-    }
+    int opened =
+        config_command(&c, CMD_HEALTH, argc, argv, &pos, &npos, "health [--listen HOST:PORT]",
+                       "Asks the server at the listen address for GET /healthz (3 s limit) "
+                       "and exits 0 when it answers 200, 1 otherwise. Meant for HEALTHCHECK.");
+    if (opened >= 0)
+        return opened;
     if (split(c.listen, host, sizeof host, port, sizeof port) != 0) {
         fprintf(stderr, "ecfacts: health: --listen '%s' is not HOST:PORT\n", c.listen);
         return EXIT_USAGE;

@@ -116,23 +116,21 @@ static void ingest_dir(struct store *s, const struct extractor *x, const char *d
     free(names);
 }
 
+static const char ingest_about[] =
+    "Extracts and stores articles: files (plain UTF-8 text, title on the first line; \"-\" reads "
+    "stdin) or directories of *.txt files. The article id is the file name without its "
+    "extension. Each article and all its facts are stored in one transaction; the same text "
+    "again is a no-op.";
+
 int cmd_ingest(int argc, char **argv)
 {
     struct config c;
     char **paths;
     int npaths;
-    enum config_result cr = config_parse(&c, CMD_INGEST, argc, argv, &paths, &npaths, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_INGEST, "ingest [--data DIR] PATH...",
-                     "Extracts and stores articles: files (plain UTF-8 text, title on the first "
-                     "line; \"-\" reads stdin) or directories of *.txt files. The article "
-                     "id is the file name without its extension. Each article and all its facts "
-                     "are stored in one transaction; the same text again is a no-op.",
-                     stdout);
-        return EXIT_OK;
-    }
+    int opened = config_command(&c, CMD_INGEST, argc, argv, &paths, &npaths,
+                                "ingest [--data DIR] PATH...", ingest_about);
+    if (opened >= 0)
+        return opened;
     if (npaths == 0) {
         fprintf(stderr, "ecfacts: ingest: no PATH given (see ecfacts ingest --help)\n");
         return EXIT_USAGE;

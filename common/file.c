@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "common/jbuf.h"
 
 int ecf_read_file(const char *path, size_t cap, char **buf, size_t *len, char *err, size_t errcap)
 {
@@ -15,10 +17,10 @@ int ecf_read_file(const char *path, size_t cap, char **buf, size_t *len, char *e
      * (the type check below refuses it); it changes nothing for a file. */
     bool is_stdin = strcmp(path, "-") == 0;
     int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    char *b = NULL;
-    size_t n = 0, bcap = 0;
+    struct jbuf b;
     int rc = -1;
     *buf = NULL;
+    jbuf_init_max(&b, cap < SIZE_MAX ? cap + 1 : 0); /* cap bytes fit, one more does not */
     if (fd < 0) {
         snprintf(err, errcap, "%s", strerror(errno));
         return -1;
@@ -36,23 +38,8 @@ int ecf_read_file(const char *path, size_t cap, char **buf, size_t *len, char *e
         goto out;
     }
     for (;;) {
-        if (n + 1 >= bcap) {
-            size_t ncap = bcap ? bcap * 2 : 65536;
-            if (ncap > cap + 2)
-                ncap = cap + 2;
-            if (ncap <= n + 1) {
-                snprintf(err, errcap, "larger than the %zu-byte limit", cap);
-                goto out;
-            }
-            char *nb = realloc(b, ncap);
-            if (!nb) {
-                snprintf(err, errcap, "out of memory");
-                goto out;
-            }
-            b = nb;
-            bcap = ncap;
-        }
-        ssize_t r = read(fd, b + n, bcap - n - 1);
+        char chunk[16384];
+        ssize_t r = read(fd, chunk, sizeof chunk);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -61,19 +48,22 @@ int ecf_read_file(const char *path, size_t cap, char **buf, size_t *len, char *e
         }
         if (r == 0)
             break;
-        n += (size_t)r;
-        if (n > cap) {
-            snprintf(err, errcap, "larger than the %zu-byte limit", cap);
+        if (!jbuf_put_fit(&b, chunk, (size_t)r)) {
+            if (b.over)
+                snprintf(err, errcap, "larger than the %zu-byte limit", cap);
+            else
+                snprintf(err, errcap, "out of memory");
             goto out;
         }
     }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    b = NULL;
+    *buf = jbuf_steal(&b, len);
+    if (!*buf) {
+        snprintf(err, errcap, "out of memory");
+        goto out;
+    }
     rc = 0;
 out:
-    free(b);
+    jbuf_free(&b);
     if (fd != STDIN_FILENO)
         close(fd);
     return rc;

@@ -1,6 +1,8 @@
 #include "common/jbuf.h"
 
 #include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +85,36 @@ void jbuf_putc(struct jbuf *b, char c)
 void jbuf_puts(struct jbuf *b, const char *s)
 {
     jbuf_put(b, s, strlen(s));
+}
+
+void jbuf_printf(struct jbuf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    /* Formatted in place when it fits (the usual case), else again after
+     * making room. */
+    size_t room = b->p ? b->cap - b->len : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= room) {
+        if (!jbuf_reserve(b, (size_t)n)) {
+            if (b->p)
+                b->p[b->len] = '\0'; /* a cut first attempt leaves nothing behind */
+            return;
+        }
+        va_start(ap, fmt);
+        n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    if (n < 0) {
+        if (b->p)
+            b->p[b->len] = '\0';
+        b->failed = true;
+        return;
+    }
+    b->len += (size_t)n;
 }
 
 void jbuf_put_jstr(struct jbuf *b, const char *s, size_t n)

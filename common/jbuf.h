@@ -46,6 +46,9 @@ bool jbuf_reserve(struct jbuf *b, size_t n);
 void jbuf_put(struct jbuf *b, const void *p, size_t n);
 void jbuf_putc(struct jbuf *b, char c);
 void jbuf_puts(struct jbuf *b, const char *s);
+/* Appends printf-formatted text, whole or not at all (sticky failure; over
+ * toobig is refused as jbuf_put refuses it). */
+void jbuf_printf(struct jbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s[0..n) as a JSON string literal, escaped exactly as jansson's compact dump
  * does (", \, \b \f \n \r \t, other controls as \u00XX; UTF-8 passes as is),
  * so spliced and jansson-serialised answers are byte-identical. */

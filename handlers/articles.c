@@ -1,7 +1,9 @@
 /* GET /v1/articles, /v1/articles/{id}; POST /v1/articles */
+#include <assert.h>
 #include <string.h>
 
 #include "app/pipeline.h"
+#include "common/kmodel.h"
 #include "common/util.h"
 #include "handlers/body.h"
 #include "handlers/common.h"
@@ -25,19 +27,21 @@ void h_article_get(struct request *rq, struct reply *rp)
 static bool ingest_result(struct store *s, const char *id, const struct ex_result *r,
                           bool duplicate, struct jbuf *b)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t;
     if (store_read_begin(s, &t) != STORE_OK)
         return false;
     jbuf_puts(b, "{\"article\":");
-    enum store_err e = store_article_summary(t, id, b);
-    store_read_end(t);
+    enum store_err e = store_article_summary(&t, id, b);
+    store_read_end(&t);
     if (e != STORE_OK)
         return false;
     jbuf_puts(b, duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false");
     jbuf_puts(b, ",\"extracted\":{\"entities\":[");
     for (size_t i = 0; i < r->n_entities; i++) {
         const struct ex_entity *en = &r->entities[i];
-        const char *type = ex_type_name(en->type);
+        /* stored, so the store took its type's name (the knowledge model's) */
+        assert((unsigned)en->type < KM_N_TYPES);
+        const char *type = km_type_names[en->type];
         jbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
         jbuf_put_jstr(b, en->id, strlen(en->id));
         jbuf_puts(b, ",\"name\":");

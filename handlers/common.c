@@ -8,15 +8,15 @@
 #include "server/http.h"
 #include "server/reply.h"
 
-int handler_txn(struct request *rq, struct reply *rp, struct store_txn **t)
+int handler_txn(struct request *rq, struct reply *rp, struct store_txn *t)
 {
     enum store_err e = store_read_begin(rq->store, t);
     if (e != STORE_OK) {
-        reply_problem(rp, 503, NULL, "the store cannot be read: %s", store_strerror(e));
+        reply_store_unreadable(rp, e, false);
         return 0;
     }
     if (!rq->snap_txn) /* the answer's version, for the response cache */
-        rq->snap_txn = store_txn_id(*t);
+        rq->snap_txn = store_txn_id(t);
     return 1;
 }
 
@@ -37,9 +37,7 @@ void page_open(struct jbuf *b)
 
 void page_reply(struct reply *rp, enum store_err e, struct jbuf *b, char *next)
 {
-    if (e == STORE_E_INVALID) {
-        reply_problem(rp, 400, "cursor", "cursor is not one this server issued");
-    } else if (e != STORE_OK) {
+    if (e != STORE_OK) {
         reply_store_error(rp, e, "page");
     } else {
         jbuf_puts(b, ",\"next_cursor\":");
@@ -67,12 +65,12 @@ void record_get(struct request *rq, struct reply *rp, const char *what,
                 enum store_err (*get)(struct store_txn *, const char *, struct jbuf *))
 {
     const char *id;
-    struct store_txn *t;
+    struct store_txn t;
     if (!capture_id(rq, rp, what, &id) || !handler_txn(rq, rp, &t))
         return;
     struct jbuf b = JBUF_INIT;
-    enum store_err e = get(t, id, &b);
-    store_read_end(t);
+    enum store_err e = get(&t, id, &b);
+    store_read_end(&t);
     record_reply(rp, e, &b, what);
 }
 
@@ -81,40 +79,40 @@ void page_get(struct request *rq, struct reply *rp,
                                      char **))
 {
     struct store_page pg = {0};
-    struct store_txn *t;
+    struct store_txn t;
     if (!page_params(rq, rp, &pg) || !handler_txn(rq, rp, &t))
         return;
     struct jbuf b = JBUF_INIT;
     char *next = NULL;
     page_open(&b);
-    enum store_err e = list(t, &pg, &b, &next);
-    store_read_end(t);
+    enum store_err e = list(&t, &pg, &b, &next);
+    store_read_end(&t);
     page_reply(rp, e, &b, next);
 }
 
 void page_run(struct request *rq, struct reply *rp, page_list_fn list, const void *filter,
               const struct store_page *pg)
 {
-    struct store_txn *t;
+    struct store_txn t;
     if (!handler_txn(rq, rp, &t))
         return;
     struct jbuf b = JBUF_INIT;
     char *next = NULL;
     page_open(&b);
-    enum store_err e = list(t, filter, pg, &b, &next);
-    store_read_end(t);
+    enum store_err e = list(&t, filter, pg, &b, &next);
+    store_read_end(&t);
     page_reply(rp, e, &b, next);
 }
 
 bool read_stats(struct request *rq, struct reply *rp, struct store_stats *st)
 {
-    struct store_txn *t;
+    struct store_txn t;
     if (!handler_txn(rq, rp, &t))
         return false;
-    enum store_err e = store_stats(t, st);
-    store_read_end(t);
+    enum store_err e = store_stats(&t, st);
+    store_read_end(&t);
     if (e != STORE_OK) {
-        reply_problem(rp, 503, NULL, "the store is not readable: %s", store_strerror(e));
+        reply_store_unreadable(rp, e, true);
         return false;
     }
     return true;

@@ -17,7 +17,7 @@ bool page_params(struct request *rq, struct reply *rp, struct store_page *pg);
  * appends the array; page_reply closes it. */
 void page_open(struct jbuf *b);
 
-/* A list result: 200 page, 400 for a bad cursor, else the store error.
+/* A list result: 200 page, else the store error (a bad cursor is a 400).
  * b holds page_open's text and the items array; takes b's text and next. */
 void page_reply(struct reply *rp, enum store_err e, struct jbuf *b, char *next);
 

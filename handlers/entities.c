@@ -53,16 +53,15 @@ void h_chip_lineage(struct request *rq, struct reply *rp)
     unsigned long depth;
     if (!capture_id(rq, rp, "chip", &id) || !param_uint(rq, rp, "depth", 1, 5, 2, &depth))
         return;
-    struct store_txn *t;
+    struct store_txn t;
     if (!handler_txn(rq, rp, &t))
         return;
     struct jbuf b = JBUF_INIT;
-    enum store_err e = store_chip_lineage(t, id, (unsigned)depth, &b);
-    store_read_end(t);
-    if (e == STORE_E_INVALID) {
-        jbuf_free(&b);
-        reply_problem(rp, 400, "id", "entity '%.64s' is not a chip", id);
-        return;
-    }
-    record_reply(rp, e, &b, "chip");
+    enum store_err e = store_chip_lineage(&t, id, (unsigned)depth, &b);
+    store_read_end(&t);
+    if (e != STORE_OK)
+        reply_store_error_id(rp, e, "chip", id); /* a non-chip is a 400 naming it */
+    else
+        reply_jbuf(rp, 200, &b);
+    jbuf_free(&b);
 }

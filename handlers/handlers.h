@@ -30,8 +30,9 @@ void h_readyz(struct request *rq, struct reply *rp);
 void h_metrics(struct request *rq, struct reply *rp);
 void h_openapi(struct request *rq, struct reply *rp);
 
-/* Opens the request's read transaction; on failure fills rp (503) and
- * returns 0. The caller ends it with store_read_end() before returning. */
-int handler_txn(struct request *rq, struct reply *rp, struct store_txn **t);
+/* Opens the request's read transaction in *t (the caller's); on failure
+ * fills rp (503) and returns 0. The caller ends it with store_read_end()
+ * before returning. */
+int handler_txn(struct request *rq, struct reply *rp, struct store_txn *t);
 
 #endif

@@ -42,12 +42,12 @@ void h_readyz(struct request *rq, struct reply *rp)
 
 void h_metrics(struct request *rq, struct reply *rp)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t;
     struct store_stats st;
     bool have = false;
     if (store_read_begin(rq->store, &t) == STORE_OK) {
-        have = store_stats(t, &st) == STORE_OK;
-        store_read_end(t);
+        have = store_stats(&t, &st) == STORE_OK;
+        store_read_end(&t);
     }
     size_t len = 0;
     char *text = metrics_render(rq->app->metrics, have ? &st : NULL, rq->app->cache, &len);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/kmodel.h"
 #include "common/util.h"
-#include "extractor/extract.h"
 #include "server/http.h"
 #include "server/reply.h"
 #include "store/store.h"
@@ -63,13 +63,10 @@ static bool param_vocab(struct request *rq, struct reply *rp, const char *name, 
     *out = NULL;
     if (!v)
         return true;
-    enum ex_type t;
-    enum ex_pred p;
-    enum ex_measure m;
-    int rc = k == V_TYPE   ? ex_type_parse(v, &t)
-             : k == V_PRED ? ex_pred_parse(v, &p)
-                           : ex_measure_parse(v, &m);
-    if (rc != 0) {
+    int i = k == V_TYPE   ? km_find(km_type_names, KM_N_TYPES, v)
+            : k == V_PRED ? km_find(km_pred_names, KM_N_PREDS, v)
+                          : km_find(km_measure_names, KM_N_MEASURES, v);
+    if (i < 0) {
         static const char *what[] = {"an entity type", "a predicate", "a sanction measure"};
         reply_problem(rp, 400, name, "%s '%.64s' is not %s of the knowledge model", name, v,
                       what[k]);

@@ -17,19 +17,17 @@ void h_search(struct request *rq, struct reply *rp)
         reply_problem(rp, 400, "q", "q is required: 2 to 200 characters to look for");
         return;
     }
-    struct store_txn *t;
+    struct store_txn t;
     if (!handler_txn(rq, rp, &t))
         return;
     struct jbuf b = JBUF_INIT;
     jbuf_puts(&b, "{\"query\":");
     jbuf_put_jstr(&b, q, strlen(q));
     jbuf_puts(&b, ",\"items\":");
-    enum store_err e = store_search(t, q, limit, &b);
-    store_read_end(t);
+    enum store_err e = store_search(&t, q, limit, &b);
+    store_read_end(&t);
     jbuf_putc(&b, '}');
-    if (e == STORE_E_INVALID)
-        reply_problem(rp, 400, "q", "q is too short to search for");
-    else if (e != STORE_OK)
+    if (e != STORE_OK)
         reply_store_error(rp, e, "search");
     else
         reply_jbuf(rp, 200, &b);

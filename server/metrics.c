@@ -1,11 +1,11 @@
 #include "server/metrics.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jbuf.h"
 #include "server/cache.h"
 #include "server/encoding.h"
 #include "server/router.h"
@@ -18,6 +18,10 @@ static const unsigned statuses[] = {200, 201, 202, 204, 304, 400, 401, 404, 405,
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                  0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
+
+/* The rendered text's cap: some 30 lines of under 150 bytes per route,
+ * under 100 KB for the whole table. */
+#define METRICS_TEXT_MAX ((size_t)1 << 20)
 
 struct slot {
     atomic_ulong by_status[NSTATUS + 1];
@@ -73,38 +77,6 @@ void metrics_observe(struct metrics *m, size_t slot, unsigned status, double sec
     atomic_fetch_add_explicit(&s->sum_us, (unsigned long)(seconds * 1e6), memory_order_relaxed);
 }
 
-struct out {
-    char *buf;
-    size_t len, cap;
-    int err;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            o->err = 1;
-            return;
-        }
-        if ((size_t)n < o->cap - o->len) {
-            o->len += (size_t)n;
-            return;
-        }
-        size_t ncap = o->cap * 2 + (size_t)n;
-        char *nb = realloc(o->buf, ncap);
-        if (!nb) {
-            o->err = 1;
-            return;
-        }
-        o->buf = nb;
-        o->cap = ncap;
-    }
-}
-
 static const char *slot_name(const struct metrics *m, size_t i)
 {
     return i < m->nslots ? router_routes[i].pattern : "unmatched";
@@ -113,26 +85,26 @@ static const char *slot_name(const struct metrics *m, size_t i)
 char *metrics_render(struct metrics *m, const struct store_stats *st, const struct resp_cache *c,
                      size_t *len)
 {
-    struct out o = {.buf = malloc(8192), .cap = 8192};
-    if (!o.buf)
-        return NULL;
-    o.buf[0] = '\0';
-    put(&o, "# HELP ecfacts_http_requests_total HTTP requests answered, by route and status.\n"
-            "# TYPE ecfacts_http_requests_total counter\n");
+    struct jbuf o;
+    jbuf_init_max(&o, METRICS_TEXT_MAX);
+    jbuf_printf(&o,
+                "# HELP ecfacts_http_requests_total HTTP requests answered, by route and status.\n"
+                "# TYPE ecfacts_http_requests_total counter\n");
     for (size_t i = 0; i <= m->nslots; i++) {
         for (size_t k = 0; k <= NSTATUS; k++) {
             unsigned long v = atomic_load_explicit(&m->slots[i].by_status[k], memory_order_relaxed);
             if (!v)
                 continue;
             if (k < NSTATUS)
-                put(&o, "ecfacts_http_requests_total{route=\"%s\",status=\"%u\"} %lu\n",
-                    slot_name(m, i), statuses[k], v);
+                jbuf_printf(&o, "ecfacts_http_requests_total{route=\"%s\",status=\"%u\"} %lu\n",
+                            slot_name(m, i), statuses[k], v);
             else
-                put(&o, "ecfacts_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
-                    slot_name(m, i), v);
+                jbuf_printf(&o, "ecfacts_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
+                            slot_name(m, i), v);
         }
     }
-    put(&o, "# HELP ecfacts_http_request_duration_seconds Time from request headers to response "
+    jbuf_printf(
+        &o, "# HELP ecfacts_http_request_duration_seconds Time from request headers to response "
             "queued.\n"
             "# TYPE ecfacts_http_request_duration_seconds histogram\n");
     for (size_t i = 0; i <= m->nslots; i++) {
@@ -146,75 +118,75 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, const stru
         for (size_t b = 0; b <= NBUCKETS; b++) {
             cum += atomic_load_explicit(&s->bucket[b], memory_order_relaxed);
             if (b < NBUCKETS)
-                put(&o,
+                jbuf_printf(
+                    &o,
                     "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
                     slot_name(m, i), buckets[b], cum);
             else
-                put(&o,
+                jbuf_printf(
+                    &o,
                     "ecfacts_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
                     slot_name(m, i), cum);
         }
-        put(&o, "ecfacts_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", slot_name(m, i),
-            (double)atomic_load_explicit(&s->sum_us, memory_order_relaxed) / 1e6);
-        put(&o, "ecfacts_http_request_duration_seconds_count{route=\"%s\"} %lu\n", slot_name(m, i),
-            cum);
+        jbuf_printf(&o, "ecfacts_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
+                    slot_name(m, i),
+                    (double)atomic_load_explicit(&s->sum_us, memory_order_relaxed) / 1e6);
+        jbuf_printf(&o, "ecfacts_http_request_duration_seconds_count{route=\"%s\"} %lu\n",
+                    slot_name(m, i), cum);
     }
-    put(&o,
-        "# HELP ecfacts_http_header_timeouts_total Connections closed because a request "
-        "header block did not arrive within --header-timeout.\n"
-        "# TYPE ecfacts_http_header_timeouts_total counter\n"
-        "ecfacts_http_header_timeouts_total %lu\n",
-        atomic_load_explicit(&m->header_timeouts, memory_order_relaxed));
-    put(&o,
-        "# HELP ecfacts_snapshot_inplace_rewrites_total Times a replica's data.mdb was "
-        "rewritten in place (same inode) instead of replaced by a rename.\n"
-        "# TYPE ecfacts_snapshot_inplace_rewrites_total counter\n"
-        "ecfacts_snapshot_inplace_rewrites_total %lu\n",
-        atomic_load_explicit(&m->inplace_rewrites, memory_order_relaxed));
+    jbuf_printf(&o,
+                "# HELP ecfacts_http_header_timeouts_total Connections closed because a request "
+                "header block did not arrive within --header-timeout.\n"
+                "# TYPE ecfacts_http_header_timeouts_total counter\n"
+                "ecfacts_http_header_timeouts_total %lu\n",
+                atomic_load_explicit(&m->header_timeouts, memory_order_relaxed));
+    jbuf_printf(&o,
+                "# HELP ecfacts_snapshot_inplace_rewrites_total Times a replica's data.mdb was "
+                "rewritten in place (same inode) instead of replaced by a rename.\n"
+                "# TYPE ecfacts_snapshot_inplace_rewrites_total counter\n"
+                "ecfacts_snapshot_inplace_rewrites_total %lu\n",
+                atomic_load_explicit(&m->inplace_rewrites, memory_order_relaxed));
     if (st) {
-        put(&o,
-            "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
-            "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"
-            "# HELP ecfacts_store_map_bytes Configured LMDB map size.\n"
-            "# TYPE ecfacts_store_map_bytes gauge\necfacts_store_map_bytes %llu\n",
-            (unsigned long long)st->used_bytes, (unsigned long long)st->map_size);
-        put(&o,
-            "# HELP ecfacts_articles Articles stored.\n# TYPE ecfacts_articles gauge\n"
-            "ecfacts_articles %llu\n"
-            "# HELP ecfacts_entities Entities stored.\n# TYPE ecfacts_entities gauge\n"
-            "ecfacts_entities %llu\n"
-            "# HELP ecfacts_facts Facts stored.\n# TYPE ecfacts_facts gauge\n"
-            "ecfacts_facts %llu\n"
-            "# HELP ecfacts_sanctions Sanctions stored.\n# TYPE ecfacts_sanctions gauge\n"
-            "ecfacts_sanctions %llu\n",
-            (unsigned long long)st->articles, (unsigned long long)st->entities,
-            (unsigned long long)st->facts, (unsigned long long)st->sanctions);
+        jbuf_printf(&o,
+                    "# HELP ecfacts_store_bytes Bytes of the LMDB map in use.\n"
+                    "# TYPE ecfacts_store_bytes gauge\necfacts_store_bytes %llu\n"
+                    "# HELP ecfacts_store_map_bytes Configured LMDB map size.\n"
+                    "# TYPE ecfacts_store_map_bytes gauge\necfacts_store_map_bytes %llu\n",
+                    (unsigned long long)st->used_bytes, (unsigned long long)st->map_size);
+        jbuf_printf(&o,
+                    "# HELP ecfacts_articles Articles stored.\n# TYPE ecfacts_articles gauge\n"
+                    "ecfacts_articles %llu\n"
+                    "# HELP ecfacts_entities Entities stored.\n# TYPE ecfacts_entities gauge\n"
+                    "ecfacts_entities %llu\n"
+                    "# HELP ecfacts_facts Facts stored.\n# TYPE ecfacts_facts gauge\n"
+                    "ecfacts_facts %llu\n"
+                    "# HELP ecfacts_sanctions Sanctions stored.\n# TYPE ecfacts_sanctions gauge\n"
+                    "ecfacts_sanctions %llu\n",
+                    (unsigned long long)st->articles, (unsigned long long)st->entities,
+                    (unsigned long long)st->facts, (unsigned long long)st->sanctions);
     }
     if (c) {
         uint64_t hits, misses;
         size_t bytes;
         cache_counts(c, &hits, &misses, &bytes);
-        put(&o,
-            "# HELP ecfacts_cache_hits_total Requests answered from the response cache.\n"
-            "# TYPE ecfacts_cache_hits_total counter\necfacts_cache_hits_total %llu\n"
-            "# HELP ecfacts_cache_misses_total Cacheable requests that had to be built.\n"
-            "# TYPE ecfacts_cache_misses_total counter\necfacts_cache_misses_total %llu\n"
-            "# HELP ecfacts_cache_bytes Bytes of responses held by the cache.\n"
-            "# TYPE ecfacts_cache_bytes gauge\necfacts_cache_bytes %zu\n",
-            (unsigned long long)hits, (unsigned long long)misses, bytes);
+        jbuf_printf(&o,
+                    "# HELP ecfacts_cache_hits_total Requests answered from the response cache.\n"
+                    "# TYPE ecfacts_cache_hits_total counter\necfacts_cache_hits_total %llu\n"
+                    "# HELP ecfacts_cache_misses_total Cacheable requests that had to be built.\n"
+                    "# TYPE ecfacts_cache_misses_total counter\necfacts_cache_misses_total %llu\n"
+                    "# HELP ecfacts_cache_bytes Bytes of responses held by the cache.\n"
+                    "# TYPE ecfacts_cache_bytes gauge\necfacts_cache_bytes %zu\n",
+                    (unsigned long long)hits, (unsigned long long)misses, bytes);
     }
     uint64_t gz_responses, gz_saved;
     encoding_counts(&gz_responses, &gz_saved);
-    put(&o,
-        "# HELP ecfacts_gzip_responses_total Answers sent gzip'd (Accept-Encoding), HEADs too.\n"
-        "# TYPE ecfacts_gzip_responses_total counter\necfacts_gzip_responses_total %llu\n"
-        "# HELP ecfacts_gzip_saved_bytes_total Bytes gzip saved on those answers.\n"
-        "# TYPE ecfacts_gzip_saved_bytes_total counter\necfacts_gzip_saved_bytes_total %llu\n",
-        (unsigned long long)gz_responses, (unsigned long long)gz_saved);
-    if (o.err) {
-        free(o.buf);
-        return NULL;
-    }
-    *len = o.len;
-    return o.buf;
+    jbuf_printf(&o,
+                "# HELP ecfacts_gzip_responses_total Answers sent gzip'd (Accept-Encoding), HEADs "
+                "too.\n"
+                "# TYPE ecfacts_gzip_responses_total counter\necfacts_gzip_responses_total %llu\n"
+                "# HELP ecfacts_gzip_saved_bytes_total Bytes gzip saved on those answers.\n"
+                "# TYPE ecfacts_gzip_saved_bytes_total counter\necfacts_gzip_saved_bytes_total "
+                "%llu\n",
+                (unsigned long long)gz_responses, (unsigned long long)gz_saved);
+    return jbuf_steal(&o, len); /* NULL when an append failed */
 }

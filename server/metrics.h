@@ -23,7 +23,7 @@ void metrics_count_header_timeout(struct metrics *m);
 void metrics_count_inplace_rewrite(struct metrics *m);
 
 /* Renders everything (and the store figures, when st is non-NULL) as a
- * malloc'd text; *len receives its length. NULL on ENOMEM. */
+ * malloc'd text; *len receives its length. NULL on ENOMEM (or past a 1 MiB cap). */
 struct resp_cache;
 char *metrics_render(struct metrics *m, const struct store_stats *st, const struct resp_cache *c,
                      size_t *len);

@@ -121,9 +121,26 @@ void reply_problem(struct reply *rp, unsigned status, const char *parameter, con
 
 void reply_store_error(struct reply *rp, enum store_err e, const char *what)
 {
+    reply_store_error_id(rp, e, what, NULL);
+}
+
+void reply_store_error_id(struct reply *rp, enum store_err e, const char *what, const char *id)
+{
     switch (e) {
     case STORE_E_NOTFOUND:
         reply_problem(rp, 404, NULL, "no %s with that id", what);
+        break;
+    case STORE_E_CURSOR:
+        reply_problem(rp, 400, "cursor", "cursor is not one this server issued");
+        break;
+    case STORE_E_KIND:
+        if (id)
+            reply_problem(rp, 400, "id", "entity '%.64s' is not a %s", id, what);
+        else
+            reply_problem(rp, 400, "id", "the entity is not a %s", what);
+        break;
+    case STORE_E_QUERY:
+        reply_problem(rp, 400, "q", "q is too short to search for");
         break;
     case STORE_E_INVALID:
         reply_problem(rp, 400, NULL, "%s: %s", what, store_strerror(e));
@@ -144,6 +161,13 @@ void reply_store_error(struct reply *rp, enum store_err e, const char *what)
         reply_problem(rp, 500, NULL, "%s", store_strerror(e));
         break;
     }
+}
+
+void reply_store_unreadable(struct reply *rp, enum store_err e, bool begun)
+{
+    reply_problem(rp, 503, NULL,
+                  begun ? "the store is not readable: %s" : "the store cannot be read: %s",
+                  store_strerror(e));
 }
 
 /* RFC 9110 If-None-Match: "*" or a list of (possibly weak) entity tags. */

@@ -49,8 +49,16 @@ void reply_raw(struct reply *rp, unsigned status, const char *ctype, char *body,
 void reply_problem(struct reply *rp, unsigned status, const char *parameter, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Maps a store error to its status (404, 400, 409, 503, 507, 500). */
+/* Maps a store error to its status and problem (404, 400, 409, 503, 507,
+ * 500): the one place that does. what names what was asked for ("entity",
+ * "page", "search"); the _id form also quotes the id asked for where the
+ * answer names it (STORE_E_KIND: "entity 'x' is not a chip"). */
 void reply_store_error(struct reply *rp, enum store_err e, const char *what);
+void reply_store_error_id(struct reply *rp, enum store_err e, const char *what, const char *id);
+
+/* The store cannot serve a read now, whatever e says (readers full, I/O,
+ * memory): 503. begun: the read transaction began but its counts failed. */
+void reply_store_unreadable(struct reply *rp, enum store_err e, bool begun);
 
 /* A cacheable 200 as it was queued, for the response cache. */
 struct reply_kept {

@@ -208,20 +208,13 @@ int cmd_serve(int argc, char **argv)
     struct http_server *h = NULL;
     struct store_holder *holder = NULL;
     struct fetchd *fetchd = NULL;
-    enum config_result cr = config_parse(&c, CMD_SERVE, argc, argv, &pos, &npos, stderr);
-    if (cr != CONFIG_OK) {
-        config_free(&c);
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    }
-    if (c.help) {
-        config_usage(CMD_SERVE, "serve [OPTIONS]",
-                     "Serves the knowledge base over HTTP (JSON; see GET /openapi.yaml). Every "
-                     "option is also an environment variable; the flag wins. An empty data "
-                     "directory is filled with the embedded sample articles unless --no-sample.",
-                     stdout);
-        config_free(&c);
-        return EXIT_OK;
-    }
+    int opened =
+        config_command(&c, CMD_SERVE, argc, argv, &pos, &npos, "serve [OPTIONS]",
+                       "Serves the knowledge base over HTTP (JSON; see GET /openapi.yaml). Every "
+                       "option is also an environment variable; the flag wins. An empty data "
+                       "directory is filled with the embedded sample articles unless --no-sample.");
+    if (opened >= 0)
+        return opened;
     if (npos) {
         fprintf(stderr, "ecfacts: serve: unexpected argument '%s'\n", pos[0]);
         config_free(&c);
@@ -269,12 +262,12 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     if (!c.no_sample && !c.read_only) {
-        struct store_txn *t = NULL;
+        struct store_txn t;
         struct store_stats st = {0};
         if (store_read_begin(s, &t) == STORE_OK) {
-            if (store_stats(t, &st) != STORE_OK)
+            if (store_stats(&t, &st) != STORE_OK)
                 st.articles = 1; /* unreadable: do not write into it */
-            store_read_end(t);
+            store_read_end(&t);
         }
         if (st.articles == 0) {
             size_t loaded = 0, failed = pipeline_load_samples(s, x, &loaded);
@@ -353,16 +346,11 @@ int cmd_routes(int argc, char **argv)
     struct config c;
     char **pos;
     int npos;
-    enum config_result cr = config_parse(&c, CMD_ROUTES, argc, argv, &pos, &npos, stderr);
-    if (cr != CONFIG_OK)
-        return cr == CONFIG_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    if (c.help) {
-        config_usage(CMD_ROUTES, "routes",
-                     "Prints the server's static route table, one METHOD PATH per line "
-                     "(HEAD and OPTIONS are implied for every path).",
-                     stdout);
-        return EXIT_OK;
-    }
+    int opened = config_command(&c, CMD_ROUTES, argc, argv, &pos, &npos, "routes",
+                                "Prints the server's static route table, one METHOD PATH per line "
+                                "(HEAD and OPTIONS are implied for every path).");
+    if (opened >= 0)
+        return opened;
     for (size_t i = 0; i < router_nroutes; i++) {
         char m[96];
         router_allow_string(router_routes[i].methods, m, sizeof m);

@@ -121,11 +121,11 @@ enum store_err store_export(struct store *s, int fd)
                  {DB_FACTS, "fact"},
                  {DB_SANCTIONS, "sanction"},
                  {DB_SOURCES, "source"}};
-    struct store_txn *t = NULL;
+    struct store_txn t;
     enum store_err err = store_read_begin(s, &t);
     for (size_t i = 0; err == STORE_OK && i < sizeof order / sizeof *order; i++)
         if (store_has_db(s, order[i].db)) /* sources: absent in an older store */
-            err = export_db(t->txn, s, order[i].db, order[i].kind, fd);
-    store_read_end(t);
+            err = export_db(t.txn, s, order[i].db, order[i].kind, fd);
+    store_read_end(&t);
     return err;
 }

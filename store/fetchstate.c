@@ -301,10 +301,11 @@ enum store_err store_sources_list(struct store_txn *t, const struct store_page *
     /* a store from before sources (read-only): empty, same argument checks */
     unsigned char tag, ck[KEYS_MAX];
     size_t clen;
-    if (!pg || pg->limit < 1 || pg->limit > STORE_MAX_LIMIT ||
-        (pg->cursor &&
-         (keys_cursor_decode(pg->cursor, &tag, ck, sizeof ck, &clen) != 0 || tag != w.tag)))
+    if (!pg || pg->limit < 1 || pg->limit > STORE_MAX_LIMIT)
         return STORE_E_INVALID;
+    if (pg->cursor &&
+        (keys_cursor_decode(pg->cursor, &tag, ck, sizeof ck, &clen) != 0 || tag != w.tag))
+        return STORE_E_CURSOR;
     jbuf_puts(items, "[]");
     return items->failed ? STORE_E_NOMEM : STORE_OK;
 }

@@ -1,6 +1,7 @@
 /* store/ingest.c — the write path: one article and everything extracted from
  * it in ONE write transaction (all of it lands or none), merging entities,
  * facts and sanctions already known from other articles. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -644,10 +645,13 @@ enum store_err store_ingest(struct store *s, const struct store_article *a,
     if (!info)
         info = &dummy;
     memset(info, 0, sizeof *info);
+    /* The text is validated once per ingest, by the caller (store.h); a
+     * second pass over the whole text would only repeat it. */
+    assert(!a || !a->text || ecf_utf8_valid(a->text, a->len, NULL));
     if (!s || !a || !r || !keys_valid_id(a->id) || !a->text ||
-        !ecf_utf8_valid(a->text, a->len, NULL) || (a->title && !valid_text(a->title)) ||
-        (a->url && !valid_text(a->url)) || (a->date && !keys_valid_date(a->date)) ||
-        !article_fetch_valid(a->fetch) || !article_page_valid(a) || !valid_result(a, r))
+        (a->title && !valid_text(a->title)) || (a->url && !valid_text(a->url)) ||
+        (a->date && !keys_valid_date(a->date)) || !article_fetch_valid(a->fetch) ||
+        !article_page_valid(a) || !valid_result(a, r))
         return STORE_E_INVALID;
     if (s->read_only)
         return STORE_E_IO;

@@ -213,7 +213,7 @@ enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned 
         return err;
     struct span type = member(chip, "type");
     if (type.n != 6 || memcmp(type.p, "\"chip\"", 6) != 0)
-        return STORE_E_INVALID;
+        return STORE_E_KIND;
     l.chips = malloc(LINEAGE_MAX_CHIPS * sizeof *l.chips);
     l.level = malloc(LINEAGE_MAX_CHIPS * sizeof *l.level);
     l.edges = malloc(LINEAGE_MAX_EDGES * sizeof *l.edges);

@@ -45,7 +45,7 @@ enum store_err walk_page(struct store_txn *t, const struct walk *w, const struct
         unsigned char tag;
         if (keys_cursor_decode(pg->cursor, &tag, ck, sizeof ck, &clen) != 0 || tag != w->tag ||
             !keys_has_prefix(ck, clen, w->pre, w->plen))
-            return STORE_E_INVALID;
+            return STORE_E_CURSOR;
         have_cursor = true;
     }
     int rc = mdb_cursor_open(t->txn, t->s->dbi[w->db], &c);

@@ -12,6 +12,9 @@
 #define SEARCH_MAX_PER_TRIGRAM 2048
 #define SEARCH_MIN_SCORE       0.3
 #define SEARCH_MAX_CP          256
+/* The postings' bytes: every key is under KEYS_MAX, so this cap is never
+ * met; it states the bound. */
+#define SEARCH_ARENA_MAX       ((size_t)SEARCH_MAX_POSTINGS * KEYS_MAX + 1)
 
 struct posting {
     size_t off; /* into the arena: name key \0 entity id */
@@ -27,8 +30,7 @@ struct cand {
 };
 
 struct search {
-    unsigned char *arena;
-    size_t used, cap;
+    struct jbuf arena; /* the postings' keys, one after another */
     struct posting *post;
     size_t n_post;
 };
@@ -43,19 +45,11 @@ static int post_cmp(const void *a, const void *b)
 
 static bool arena_add(struct search *s, const void *p, size_t n)
 {
-    if (s->used + n > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 65536;
-        while (cap < s->used + n)
-            cap *= 2;
-        unsigned char *a = realloc(s->arena, cap);
-        if (!a)
-            return false;
-        s->arena = a;
-        s->cap = cap;
-    }
-    memcpy(s->arena + s->used, p, n);
-    s->post[s->n_post++] = (struct posting){s->used, n, NULL};
-    s->used += n;
+    size_t off = s->arena.len;
+    jbuf_put(&s->arena, p, n);
+    if (s->arena.failed)
+        return false;
+    s->post[s->n_post++] = (struct posting){off, n, NULL};
     return true;
 }
 
@@ -219,16 +213,18 @@ static json_t *hit_of(struct store_txn *t, const struct cand *c, enum store_err 
 
 enum store_err store_search(struct store_txn *t, const char *q, size_t limit, struct jbuf *out)
 {
-    struct search s = {NULL, 0, 0, NULL, 0};
+    struct search s = {JBUF_INIT, NULL, 0};
     struct cand *cands = NULL;
     size_t nc = 0;
     MDB_cursor *cur = NULL;
     json_t *items = NULL;
     char *qk = NULL;
     enum store_err err = STORE_OK;
-    if (!q || limit < 1 || limit > STORE_MAX_LIMIT || !ecf_utf8_valid(q, strlen(q), NULL) ||
-        ecf_utf8_count(q, strlen(q)) < 2)
+    if (limit < 1 || limit > STORE_MAX_LIMIT)
         return STORE_E_INVALID;
+    if (!q || !ecf_utf8_valid(q, strlen(q), NULL) || ecf_utf8_count(q, strlen(q)) < 2)
+        return STORE_E_QUERY;
+    jbuf_init_max(&s.arena, SEARCH_ARENA_MAX);
     qk = keys_name(q, strlen(q));
     items = json_array();
     s.post = malloc(SEARCH_MAX_POSTINGS * sizeof *s.post);
@@ -248,7 +244,7 @@ enum store_err store_search(struct store_txn *t, const char *q, size_t limit, st
     if (err != STORE_OK || s.n_post == 0)
         goto out;
     for (size_t i = 0; i < s.n_post; i++)
-        s.post[i].p = s.arena + s.post[i].off;
+        s.post[i].p = (const unsigned char *)s.arena.p + s.post[i].off;
     qsort(s.post, s.n_post, sizeof *s.post, post_cmp);
     cands = malloc(s.n_post * sizeof *cands);
     if (!cands) {
@@ -298,7 +294,7 @@ out:
     json_decref(items);
     free(cands);
     free(s.post);
-    free(s.arena);
+    jbuf_free(&s.arena);
     free(qk);
     return err;
 }

@@ -64,6 +64,12 @@ const char *store_strerror(enum store_err err)
         return "schema version: the data directory holds another schema version";
     case STORE_E_INVALID:
         return "invalid argument: malformed cursor, id or filter";
+    case STORE_E_CURSOR:
+        return "bad cursor: not one this store issued for this list";
+    case STORE_E_KIND:
+        return "wrong kind: the record is not of the kind asked for";
+    case STORE_E_QUERY:
+        return "bad query: too short to search for";
     case STORE_E_CONFLICT:
         return "conflict: the article id is stored with other content";
     case STORE_E_IO:
@@ -240,43 +246,49 @@ static enum store_err check_version(struct store *s, MDB_txn *txn, const char *d
     return STORE_OK;
 }
 
+/* stxn_begin with mdb_txn_begin's flags (MDB_RDONLY for a read-only open's
+ * schema check); returns LMDB's code for the caller's message. */
+static int stxn_begin_flags(struct stxn *w, struct store *s, unsigned flags)
+{
+    *w = (struct stxn){s, NULL, STORE_OK};
+    int rc = store_txn_begin_raw(s, flags, &w->txn);
+    if (rc != MDB_SUCCESS)
+        *w = (struct stxn){NULL, NULL, store_err_mdb(rc)};
+    return rc;
+}
+
 /* Checks the schema version, then opens every named database, creating the
  * missing ones unless read-only (a read-only open tolerates the optional
  * ones being absent: store_has_db). */
 static enum store_err open_schema(struct store *s, const char *dir, char *errbuf, size_t cap)
 {
-    MDB_txn *txn = NULL;
-    int rc = store_txn_begin_raw(s, s->read_only ? MDB_RDONLY : 0, &txn);
+    struct stxn w;
+    int rc = stxn_begin_flags(&w, s, s->read_only ? MDB_RDONLY : 0);
     if (rc != MDB_SUCCESS) {
         errf(errbuf, cap, "%s: cannot begin a transaction: %s", dir, mdb_strerror(rc));
-        return store_err_mdb(rc);
+        return w.err;
     }
-    enum store_err err = check_version(s, txn, dir, errbuf, cap);
-    for (int i = 0; i < DB__COUNT && err == STORE_OK; i++) {
-        rc = mdb_dbi_open(txn, store_db_names[i], s->read_only ? 0 : MDB_CREATE, &s->dbi[i]);
+    stxn_fail(&w, check_version(s, w.txn, dir, errbuf, cap));
+    for (int i = 0; i < DB__COUNT && w.err == STORE_OK; i++) {
+        rc = mdb_dbi_open(w.txn, store_db_names[i], s->read_only ? 0 : MDB_CREATE, &s->dbi[i]);
         if (rc == MDB_NOTFOUND && i >= DB__FIRST_OPTIONAL) {
             /* read-only on a store from before this database: read as empty */
             s->absent |= UINT32_C(1) << i;
         } else if (rc == MDB_NOTFOUND) {
-            err = STORE_E_VERSION;
+            stxn_fail(&w, STORE_E_VERSION);
             errf(errbuf, cap, "%s: not an ecfacts store (database \"%s\" missing)", dir,
                  store_db_names[i]);
         } else if (rc != MDB_SUCCESS) {
-            err = store_err_mdb(rc);
+            stxn_fail(&w, store_err_mdb(rc));
             errf(errbuf, cap, "%s: cannot open database: %s", dir, mdb_strerror(rc));
         }
     }
-    if (err == STORE_OK) {
-        rc = mdb_txn_commit(txn); /* also makes the DBI handles permanent */
-        txn = NULL;
-        if (rc != MDB_SUCCESS) {
-            err = store_err_mdb(rc);
-            errf(errbuf, cap, "%s: cannot commit the schema: %s", dir, mdb_strerror(rc));
-        }
-    }
-    if (txn)
-        mdb_txn_abort(txn);
-    store_txn_release(s);
+    /* The commit also makes the DBI handles permanent; a failure before it
+     * has already said why in errbuf. */
+    bool failed = w.err != STORE_OK;
+    enum store_err err = stxn_commit(&w);
+    if (err != STORE_OK && !failed)
+        errf(errbuf, cap, "%s: cannot commit the schema: %s", dir, store_strerror(err));
     return err;
 }
 
@@ -459,42 +471,32 @@ uint64_t store_txn_id(const struct store_txn *t)
     return (uint64_t)mdb_txn_id(t->txn);
 }
 
-enum store_err store_read_begin(struct store *s, struct store_txn **out)
+enum store_err store_read_begin(struct store *s, struct store_txn *t)
 {
-    *out = NULL;
-    struct store_txn *t = malloc(sizeof *t);
-    if (!t)
-        return STORE_E_NOMEM;
-    int rc = store_txn_begin_raw(s, MDB_RDONLY, &t->txn);
-    if (rc != MDB_SUCCESS) {
-        free(t);
+    *t = STORE_TXN_INIT;
+    MDB_txn *txn;
+    int rc = store_txn_begin_raw(s, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS)
         return store_err_mdb(rc);
-    }
-    t->s = s;
-    *out = t;
+    *t = (struct store_txn){s, txn};
     return STORE_OK;
 }
 
 void store_read_end(struct store_txn *t)
 {
-    if (!t)
+    if (!t->s)
         return;
     mdb_txn_abort(t->txn);
     store_txn_release(t->s);
-    free(t);
+    *t = STORE_TXN_INIT;
 }
 
 /* ---- sticky transaction helpers ---- */
 
 enum store_err stxn_begin(struct stxn *w, struct store *s)
 {
-    *w = (struct stxn){s, NULL, STORE_OK};
-    int rc = store_txn_begin_raw(s, 0, &w->txn);
-    if (rc != MDB_SUCCESS) {
-        *w = (struct stxn){NULL, NULL, store_err_mdb(rc)};
-        return w->err;
-    }
-    return STORE_OK;
+    (void)stxn_begin_flags(w, s, 0);
+    return w->err;
 }
 
 enum store_err stxn_commit(struct stxn *w)

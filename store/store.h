@@ -43,13 +43,16 @@ enum store_err {
     STORE_E_NOTFOUND, /* no such record */
     STORE_E_MAPFULL,  /* the map is full: the write was rolled back, nothing changed */
     STORE_E_VERSION,  /* the data directory holds another schema version */
-    STORE_E_INVALID,  /* bad argument from the caller: malformed cursor, id, filter */
+    STORE_E_INVALID,  /* bad argument from the caller: malformed id, filter, limit */
     STORE_E_CONFLICT, /* article id already stored with different content */
     STORE_E_IO,       /* the OS said no: permissions, disk, missing directory */
     STORE_E_CORRUPT,  /* a record failed to decode */
     STORE_E_NOMEM,
-    STORE_E_BUSY,   /* too many readers (MDB_READERS_FULL) */
-    STORE_E_NOSPACE /* the disk is full (ENOSPC): the write was rolled back */
+    STORE_E_BUSY,    /* too many readers (MDB_READERS_FULL) */
+    STORE_E_NOSPACE, /* the disk is full (ENOSPC): the write was rolled back */
+    STORE_E_CURSOR,  /* a page cursor this store did not issue for this list and filter */
+    STORE_E_KIND,    /* the record is not of the kind asked for (a lineage of a non-chip) */
+    STORE_E_QUERY    /* a search text too short to look for (under 2 characters) */
 };
 
 /* A static English sentence for err ("map full: ..."). */
@@ -69,7 +72,16 @@ struct store_opts {
 };
 
 struct store;
-struct store_txn; /* a read transaction (store_read_begin .. store_read_end) */
+struct MDB_txn;
+
+/* A read transaction (store_read_begin .. store_read_end), on the caller's
+ * stack: no allocation per request. Its members belong to store/; outside
+ * it, only the zero value (STORE_TXN_INIT: "not begun") is of use. */
+struct store_txn {
+    struct store *s; /* NULL when not begun or already ended */
+    struct MDB_txn *txn;
+};
+#define STORE_TXN_INIT ((struct store_txn){NULL, NULL})
 
 /* Opens (creating when missing and not read_only) the store in directory dir.
  * On failure *out is NULL and errbuf (if non-NULL) explains, naming the path. */
@@ -109,7 +121,8 @@ struct store_article {
     const char *title; /* may be NULL: then the record's title */
     const char *url;   /* may be NULL */
     const char *date;  /* "YYYY-MM-DD" or NULL */
-    const char *text;  /* the article text, valid UTF-8 */
+    const char *text;  /* the article text: valid UTF-8, which the caller has checked
+                          (app/pipeline.c, once per ingest); asserted, not checked */
     size_t len;
     const char *sha256; /* text's SHA-256, 64 lower-case hex digits, when the caller
                            has it (then it is not computed again); else NULL */
@@ -233,18 +246,22 @@ enum store_err store_source_put(struct store *s, const struct store_source *src)
 
 /* ---- read side: one short read transaction per request ------------------ */
 
-enum store_err store_read_begin(struct store *s, struct store_txn **out) ECF_WUR;
+/* Begins a read transaction in *t (the caller's). On failure *t is left not
+ * begun, so store_read_end(t) is always safe after a begin. */
+enum store_err store_read_begin(struct store *s, struct store_txn *t) ECF_WUR;
 /* The id of the write transaction whose snapshot t reads. It may be below
  * store_last_txn() even for a transaction begun after that call: LMDB
  * publishes a commit's meta page before the reader table's txn id, so cache
  * answers under this id, never under store_last_txn's. */
 uint64_t store_txn_id(const struct store_txn *t);
+/* Ends t; a no-op on a not begun (STORE_TXN_INIT, failed begin) or ended t. */
 void store_read_end(struct store_txn *t);
 
 /* Paged lists. cursor is NULL for the first page or a value previously
  * returned in *next (opaque base64url); limit is 1..STORE_MAX_LIMIT. On
  * success a JSON array is appended to items and *next is a malloc'd cursor or
- * NULL when this is the last page. A malformed cursor is STORE_E_INVALID.
+ * NULL when this is the last page. A cursor that is malformed or was issued
+ * for another list or filter is STORE_E_CURSOR.
  * Filter strings that are NULL do not filter. Every filter is served by an
  * index (never a full scan of the records). */
 struct store_page {
@@ -302,13 +319,13 @@ enum store_err store_article_summary(struct store_txn *t, const char *id, struct
 enum store_err store_article_get(struct store_txn *t, const char *id, struct jbuf *out) ECF_WUR;
 
 /* The lineage graph around chip id up to depth (1..5) — docs/API.md "Lineage".
- * STORE_E_NOTFOUND when id is not an entity; STORE_E_INVALID when it is not a chip. */
+ * STORE_E_NOTFOUND when id is not an entity; STORE_E_KIND when it is not a chip. */
 enum store_err store_chip_lineage(struct store_txn *t, const char *id, unsigned depth,
                                   struct jbuf *out) ECF_WUR;
 
 /* Typo-tolerant ranked search over names and aliases ("Huawie" finds Huawei):
  * a JSON array of SearchHit, best first, at most limit. Served by a trigram
- * index, not a scan. q shorter than 2 characters is STORE_E_INVALID. */
+ * index, not a scan. q shorter than 2 characters (or not UTF-8) is STORE_E_QUERY. */
 enum store_err store_search(struct store_txn *t, const char *q, size_t limit,
                             struct jbuf *out) ECF_WUR;
 

@@ -70,11 +70,6 @@ static inline bool store_has_db(const struct store *s, enum store_db db)
     return !(s->absent & (UINT32_C(1) << db));
 }
 
-struct store_txn {
-    struct store *s;
-    MDB_txn *txn;
-};
-
 /* A write transaction with a sticky error (knot's knot_lmdb_txn): helpers do
  * nothing once err is set, so the write path is straight-line code checked
  * once, by stxn_commit. It owns the map lock from stxn_begin to its end. */

@@ -1,6 +1,10 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/file.h"
 #include "common/util.h"
 #include "tests/tap.h"
 
@@ -28,8 +32,72 @@ static void title(const char *in, size_t max, const char *want, const char *what
     is_str(buf, want, what);
 }
 
+/* Writes n bytes of 'x' to dir/name; returns the path in path. */
+static void write_x(const char *dir, const char *name, size_t n, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    for (size_t i = 0; f && i < n; i++)
+        fputc('x', f);
+    if (f)
+        fclose(f);
+}
+
+/* ecf_read_file: whole files up to the cap, nothing past it, only regular
+ * files (the buffer grows in 16 KiB reads, so sizes across a read's edge). */
+static void test_read_file(void)
+{
+    char dir[] = "/tmp/ecf-common-XXXXXX", path[256], err[128];
+    char *buf = NULL;
+    size_t len = 0;
+    if (!mkdtemp(dir)) {
+        ok(0, "mkdtemp");
+        return;
+    }
+    const size_t cap = 40000; /* not a multiple of the 16 KiB read */
+    write_x(dir, "cap", cap, path, sizeof path);
+    ok(ecf_read_file(path, cap, &buf, &len, err, sizeof err) == 0 && len == cap &&
+           buf[cap] == '\0' && buf[cap - 1] == 'x',
+       "a file of exactly the cap is read whole, NUL-terminated");
+    free(buf);
+    buf = NULL;
+    write_x(dir, "over", cap + 1, path, sizeof path);
+    ok(ecf_read_file(path, cap, &buf, &len, err, sizeof err) == -1 && !buf &&
+           strstr(err, "larger than the 40000-byte limit"),
+       "one byte over the cap is refused, naming the limit");
+    ok(ecf_read_file(path, 16384, &buf, &len, err, sizeof err) == -1 && !buf,
+       "a cap at a read's edge: refused too");
+    write_x(dir, "edge", 16384, path, sizeof path);
+    ok(ecf_read_file(path, 16384, &buf, &len, err, sizeof err) == 0 && len == 16384,
+       "a file of one whole read at the cap");
+    free(buf);
+    buf = NULL;
+    write_x(dir, "empty", 0, path, sizeof path);
+    ok(ecf_read_file(path, cap, &buf, &len, err, sizeof err) == 0 && buf && len == 0 &&
+           buf[0] == '\0',
+       "an empty file is an empty string");
+    free(buf);
+    buf = NULL;
+    ok(ecf_read_file(dir, cap, &buf, &len, err, sizeof err) == -1 && strstr(err, "directory"),
+       "a directory is refused");
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    ok(mkfifo(path, 0600) == 0 && ecf_read_file(path, cap, &buf, &len, err, sizeof err) == -1 &&
+           strstr(err, "a FIFO"),
+       "a FIFO is refused without waiting for a writer");
+    snprintf(path, sizeof path, "%s/missing", dir);
+    ok(ecf_read_file(path, cap, &buf, &len, err, sizeof err) == -1 && strstr(err, "No such file"),
+       "a missing file says so");
+    const char *names[] = {"cap", "over", "edge", "empty", "fifo"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
+    test_read_file();
     title("Huawei ships\nbody", 100, "Huawei ships", "title: the first line");
     title("\xEF\xBB\xBF  \t\r\n \nTitle here \t\nbody", 100, "Title here",
           "title: BOM, blank and CR-only lines skipped, blanks trimmed");

@@ -240,8 +240,31 @@ static void fit(void)
     jbuf_free(&b);
 }
 
+/* jbuf_printf: formatted in place or after growing; over the cap nothing. */
+static void printf_(void)
+{
+    struct jbuf b = JBUF_INIT;
+    jbuf_printf(&b, "%s=%d;", "a", 1);
+    ok(!b.failed && b.len == 4 && strcmp(b.p, "a=1;") == 0, "printf into an empty buffer");
+    char big[1000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    jbuf_printf(&b, "[%s]%zu", big, (size_t)7);
+    ok(!b.failed && b.len == 4 + 1001 + 1 && strncmp(b.p, "a=1;[x", 6) == 0 &&
+           strcmp(b.p + b.len - 2, "]7") == 0,
+       "printf past the buffer's room grows it and keeps the text");
+    jbuf_free(&b);
+    jbuf_init_max(&b, 300);
+    jbuf_printf(&b, "%s", "head");
+    jbuf_printf(&b, "%s", big);
+    ok(b.failed && b.over && b.len == 4 && strcmp(b.p, "head") == 0,
+       "printf over toobig: refused whole, the text unchanged");
+    jbuf_free(&b);
+}
+
 int main(void)
 {
+    printf_();
     capped();
     fit();
     escapes();

@@ -107,6 +107,60 @@ static void test_reply_helpers(void)
     ok(reply_cors_origin("", "https://a.example") == NULL, "CORS off by default");
 }
 
+/* The problem reply_store_error_id gives for e: status, and the body holds want. */
+static bool store_reply(enum store_err e, const char *id, unsigned status, const char *want)
+{
+    struct reply rp;
+    reply_init(&rp, "/v1/x");
+    reply_store_error_id(&rp, e, "chip", id);
+    bool good = rp.status == status && rp.body && strstr(rp.body, want);
+    if (!good)
+        printf("#   got: %u %s\n", rp.status, rp.body ? rp.body : "(no body)");
+    reply_free(&rp);
+    return good;
+}
+
+/* reply.c is the one place that turns a store error into a status; these
+ * are the answers the handlers used to write by hand. */
+static void test_store_errors(void)
+{
+    ok(store_reply(STORE_E_NOTFOUND, "x", 404, "\"detail\":\"no chip with that id\""),
+       "NOTFOUND: 404");
+    ok(store_reply(STORE_E_CURSOR, NULL, 400,
+                   "\"detail\":\"cursor is not one this server issued\","
+                   "\"instance\":\"/v1/x\",\"parameter\":\"cursor\""),
+       "CURSOR: 400 naming the cursor parameter");
+    ok(store_reply(STORE_E_KIND, "huawei", 400,
+                   "\"detail\":\"entity 'huawei' is not a chip\",\"instance\":\"/v1/x\","
+                   "\"parameter\":\"id\""),
+       "KIND: 400 naming the id");
+    ok(store_reply(STORE_E_QUERY, NULL, 400,
+                   "\"detail\":\"q is too short to search for\",\"instance\":\"/v1/x\","
+                   "\"parameter\":\"q\""),
+       "QUERY: 400 naming q");
+    ok(store_reply(STORE_E_INVALID, NULL, 400, "bad-body"), "INVALID: 400 without a parameter");
+    ok(store_reply(STORE_E_CONFLICT, NULL, 409, "conflict"), "CONFLICT: 409");
+    ok(store_reply(STORE_E_MAPFULL, NULL, 507, "insufficient-storage") &&
+           store_reply(STORE_E_NOSPACE, NULL, 507, "insufficient-storage"),
+       "MAPFULL, NOSPACE: 507");
+    ok(store_reply(STORE_E_BUSY, NULL, 503, "not-ready") &&
+           store_reply(STORE_E_IO, NULL, 503, "not-ready") &&
+           store_reply(STORE_E_VERSION, NULL, 503, "not-ready"),
+       "BUSY, IO, VERSION: 503");
+    ok(store_reply(STORE_E_CORRUPT, NULL, 500, "internal") &&
+           store_reply(STORE_E_NOMEM, NULL, 500, "internal"),
+       "CORRUPT, NOMEM: 500");
+    struct reply rp;
+    reply_init(&rp, NULL);
+    reply_store_unreadable(&rp, STORE_E_NOMEM, false);
+    ok(rp.status == 503 && rp.body && strstr(rp.body, "\"the store cannot be read: "),
+       "a read that cannot begin: 503 whatever the error");
+    reply_store_unreadable(&rp, STORE_E_CORRUPT, true);
+    ok(rp.status == 503 && rp.body && strstr(rp.body, "\"the store is not readable: "),
+       "counts that cannot be read: 503");
+    reply_free(&rp);
+}
+
 static void test_config(void)
 {
     struct config c;
@@ -206,6 +260,7 @@ int main(void)
 {
     test_match();
     test_reply_helpers();
+    test_store_errors();
     test_config();
     return done();
 }

@@ -32,13 +32,13 @@ static void build(struct fx *f, int i, size_t bytes)
  * newest one has all its facts. */
 static int snapshot_ok(struct store *s, uint64_t *count)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     struct store_stats st;
     json_t *items = NULL, *o = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, STORE_MAX_LIMIT};
     int good = 0;
-    if (store_read_begin(s, &t) != STORE_OK)
+    if (store_read_begin(s, t) != STORE_OK)
         return 0;
     if (store_stats(t, &st) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK &&
         json_array_size(items) == st.articles) {
@@ -72,10 +72,10 @@ struct hold {
 static void *holder(void *arg)
 {
     struct hold *h = arg;
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     struct store_stats st;
     json_t *o = NULL;
-    if (store_read_begin(h->s, &t) != STORE_OK)
+    if (store_read_begin(h->s, t) != STORE_OK)
         return NULL;
     if (store_stats(t, &st) == STORE_OK)
         h->before = st.articles;
@@ -90,7 +90,7 @@ static void *holder(void *arg)
     h->get_new = tx_article_get(t, "c-001", &o);
     json_decref(o);
     store_read_end(t);
-    if (store_read_begin(h->s, &t) == STORE_OK) {
+    if (store_read_begin(h->s, t) == STORE_OK) {
         if (store_stats(t, &st) == STORE_OK)
             h->after = st.articles;
         store_read_end(t);
@@ -240,9 +240,9 @@ static void test_fork(const char *base, struct fx *f)
        CHILD_ARTICLES, status);
     ok(bad == 0 && mono, "%d parent snapshots consistent while the child wrote", reads);
     ok(snapshot_ok(s, &n) && n == CHILD_ARTICLES, "parent sees every article of the child");
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     struct store_stats st;
-    int got = store_read_begin(s, &t) == STORE_OK && store_stats(t, &st) == STORE_OK;
+    int got = store_read_begin(s, t) == STORE_OK && store_stats(t, &st) == STORE_OK;
     store_read_end(t);
     ok(got && st.map_size > (1u << 20) && st.used_bytes > (1u << 20),
        "parent adopted the grown map (%llu bytes used)",
@@ -261,15 +261,19 @@ static void test_readers_full(const char *base)
     char dir[512];
     struct store *s = NULL;
     struct store_opts o = {.map_size = 1u << 20, .max_readers = 2};
-    struct store_txn *t1 = NULL, *t2 = NULL, *t3 = NULL;
+    struct store_txn r1 = STORE_TXN_INIT, r2 = STORE_TXN_INIT, r3 = STORE_TXN_INIT;
+    struct store_txn *t1 = &r1, *t2 = &r2, *t3 = &r3;
     snprintf(dir, sizeof dir, "%s/slots", base);
     ok(store_open(dir, &o, &s, NULL, 0) == STORE_OK, "open with two reader slots");
     if (!s)
         return;
-    ok(store_read_begin(s, &t1) == STORE_OK && store_read_begin(s, &t2) == STORE_OK, "two readers");
-    is_int(store_read_begin(s, &t3), STORE_E_BUSY, "a third reader: STORE_E_BUSY");
+    ok(store_read_begin(s, t1) == STORE_OK && store_read_begin(s, t2) == STORE_OK, "two readers");
+    is_int(store_read_begin(s, t3), STORE_E_BUSY, "a third reader: STORE_E_BUSY");
+    store_read_end(t3); /* a failed begin: nothing to end */
     store_read_end(t1);
-    ok(store_read_begin(s, &t3) == STORE_OK, "a slot freed is reused");
+    store_read_end(t1); /* already ended: a no-op */
+    ok(store_read_begin(s, t3) == STORE_OK, "a slot freed is reused");
+    is_int(store_read_begin(s, t1), STORE_E_BUSY, "... one slot: ending twice freed only one");
     store_read_end(t2);
     store_read_end(t3);
     store_close(s);

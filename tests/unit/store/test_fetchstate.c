@@ -48,9 +48,9 @@ static struct store *open_dir(const char *dir, size_t map, bool ro)
 
 static json_t *article(struct store *s, const char *id)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *o = NULL;
-    if (store_read_begin(s, &t) != STORE_OK)
+    if (store_read_begin(s, t) != STORE_OK)
         return NULL;
     if (tx_article_get(t, id, &o) != STORE_OK)
         o = NULL;
@@ -60,10 +60,10 @@ static json_t *article(struct store *s, const char *id)
 
 static struct store_stats stats(struct store *s)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     struct store_stats st;
     memset(&st, 0, sizeof st);
-    if (store_read_begin(s, &t) == STORE_OK && store_stats(t, &st) != STORE_OK)
+    if (store_read_begin(s, t) == STORE_OK && store_stats(t, &st) != STORE_OK)
         memset(&st, 0, sizeof st);
     store_read_end(t);
     return st;
@@ -134,11 +134,11 @@ static void test_provenance(struct store *s, struct fx *f)
        "url \"\" is no URL: null, []");
     json_decref(o);
 
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 50};
-    ok(store_read_begin(s, &t) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK,
+    ok(store_read_begin(s, t) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK,
        "articles list");
     size_t i;
     json_t *x;
@@ -195,8 +195,8 @@ static void test_second_url(struct store *s, struct fx *f)
     is_int(iget(json_object_get(o, "counts"), "facts"), 1, "article counts unchanged");
     ok(keys_are(json_object_get(o, "fetch"), FETCH_KEYS), "fetch kept");
     json_decref(o);
-    struct store_txn *t = NULL;
-    ok(store_read_begin(s, &t) == STORE_OK &&
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
+    ok(store_read_begin(s, t) == STORE_OK &&
            tx_article_get(t, "web-1-mirror", &o) == STORE_E_NOTFOUND,
        "no article under the second id");
     ok(tx_entity_get(t, "huawei", &o) == STORE_OK && iget(o, "mentions") == 6,
@@ -305,10 +305,10 @@ static struct store_source source(const char *url, unsigned found)
  * character) joined; number of pages. */
 static enum store_err source_pages(struct store *s, size_t lim, char *buf, size_t cap, int *pages)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     char *cursor = NULL;
     size_t n = 0;
-    enum store_err e = store_read_begin(s, &t);
+    enum store_err e = store_read_begin(s, t);
     buf[0] = '\0';
     *pages = 0;
     while (e == STORE_OK) {
@@ -361,11 +361,11 @@ static void test_sources(struct store *s)
     source_pages(s, 4, buf, sizeof buf, &pages);
     is_int(pages, 1, "exactly limit items: no next cursor");
 
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 10};
-    ok(store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK,
+    ok(store_read_begin(s, t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK,
        "list");
     json_t *x = json_array_get(items, 0);
     ok(keys_are(x, SOURCE_KEYS), "Source shape and key order");
@@ -394,7 +394,7 @@ static void test_sources(struct store *s)
     upd.not_modified = true;
     upd.seconds = 0.0004;
     is_int(store_source_put(s, &upd), STORE_OK, "overwrite a source");
-    ok(store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
+    ok(store_read_begin(s, t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
            json_array_size(items) == 4,
        "still four sources");
     x = json_array_get(items, 0);
@@ -413,18 +413,18 @@ static void test_sources(struct store *s)
     ok(tx_sources_list(t, &one, &items, &next) == STORE_OK && next, "a cursor");
     json_decref(items);
     char *other = NULL;
-    is_int(tx_sources_list(t, &bad, &items, &other), STORE_E_INVALID, "malformed cursor");
+    is_int(tx_sources_list(t, &bad, &items, &other), STORE_E_CURSOR, "malformed cursor");
     is_int(tx_sources_list(t, &zero, &items, &other), STORE_E_INVALID, "limit 0");
     is_int(tx_sources_list(t, &big, &items, &other), STORE_E_INVALID, "limit too big");
     struct store_page art = {next, 5};
-    is_int(tx_articles_list(t, &art, &items, &other), STORE_E_INVALID,
-           "a sources cursor in the articles list: INVALID");
+    is_int(tx_articles_list(t, &art, &items, &other), STORE_E_CURSOR,
+           "a sources cursor in the articles list: CURSOR");
     free(next);
     ok(tx_articles_list(t, &one, &items, &next) == STORE_OK && next, "an articles cursor");
     json_decref(items);
     art.cursor = next;
-    is_int(tx_sources_list(t, &art, &items, &other), STORE_E_INVALID,
-           "an articles cursor in the sources list: INVALID");
+    is_int(tx_sources_list(t, &art, &items, &other), STORE_E_CURSOR,
+           "an articles cursor in the sources list: CURSOR");
     free(next);
     store_read_end(t);
 
@@ -515,15 +515,15 @@ static void test_legacy(const char *base, struct fx *f)
     if (!s)
         return;
     is_int(store_http_get(s, U1, etag, lm), STORE_E_NOTFOUND, "http_get: NOTFOUND");
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *items = NULL, *o = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 10}, bad = {"!!", 10};
-    ok(store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
+    ok(store_read_begin(s, t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK &&
            json_is_array(items) && json_array_size(items) == 0 && !next,
        "sources list: empty");
     json_decref(items);
-    is_int(tx_sources_list(t, &bad, &items, &next), STORE_E_INVALID, "bad cursor still INVALID");
+    is_int(tx_sources_list(t, &bad, &items, &next), STORE_E_CURSOR, "bad cursor still CURSOR");
     ok(tx_article_get(t, "old-1", &o) == STORE_OK, "old article readable");
     is_str(urls_of(o, buf, sizeof buf), U1, "old record: urls = [url]");
     ok(json_is_null(json_object_get(o, "fetch")) &&
@@ -569,12 +569,12 @@ static void test_legacy(const char *base, struct fx *f)
 
 static size_t count_sources(struct store *s)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, STORE_MAX_LIMIT};
     size_t n = 0;
-    if (store_read_begin(s, &t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK)
+    if (store_read_begin(s, t) == STORE_OK && tx_sources_list(t, &pg, &items, &next) == STORE_OK)
         n = json_array_size(items);
     json_decref(items);
     free(next);

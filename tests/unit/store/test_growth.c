@@ -21,9 +21,9 @@
 
 static bool used_bytes(struct store *s, uint64_t *out)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     struct store_stats st;
-    bool good = store_read_begin(s, &t) == STORE_OK && store_stats(t, &st) == STORE_OK;
+    bool good = store_read_begin(s, t) == STORE_OK && store_stats(t, &st) == STORE_OK;
     store_read_end(t);
     *out = good ? st.used_bytes : 0;
     return good;

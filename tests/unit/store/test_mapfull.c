@@ -33,9 +33,9 @@ static void build(struct fx *f, int i)
 /* Every article below n is present with its text, facts and sanction. */
 static int verify(struct store *s, int n, struct fx *f)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     int good = 1;
-    if (store_read_begin(s, &t) != STORE_OK)
+    if (store_read_begin(s, t) != STORE_OK)
         return 0;
     struct store_stats st;
     good &= store_stats(t, &st) == STORE_OK && st.articles == (uint64_t)n &&
@@ -93,9 +93,9 @@ int main(void)
     build(f, n_ok);
     struct store_article a = fx_article(f, art_id, NULL);
     is_int(store_ingest(s, &a, &f->r, &info), STORE_E_MAPFULL, "still full, still clean");
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *o = NULL;
-    ok(store_read_begin(s, &t) == STORE_OK && tx_article_get(t, art_id, &o) == STORE_E_NOTFOUND,
+    ok(store_read_begin(s, t) == STORE_OK && tx_article_get(t, art_id, &o) == STORE_E_NOTFOUND,
        "the failed article left nothing behind");
     ok(tx_entity_get(t, "firm-0-0", &o) == STORE_OK && iget(o, "articles") == 1,
        "an entity of the failed article is not double counted");
@@ -117,7 +117,7 @@ int main(void)
     a = fx_article(f, art_id, NULL);
     is_int(store_ingest(s, &a, &f->r, &info), STORE_OK, "and one more");
     ok(verify(s, n_ok + 2, f), "all articles complete");
-    ok(store_read_begin(s, &t) == STORE_OK, "read txn");
+    ok(store_read_begin(s, t) == STORE_OK, "read txn");
     struct store_stats st;
     ok(store_stats(t, &st) == STORE_OK && st.map_size == (4u << 20), "map grew to 4 MiB");
     store_read_end(t);

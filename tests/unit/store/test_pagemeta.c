@@ -23,9 +23,9 @@ static void build(struct fx *f, const char *lead)
 
 static json_t *article(struct store *s, const char *id)
 {
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *o = NULL;
-    if (store_read_begin(s, &t) != STORE_OK)
+    if (store_read_begin(s, t) != STORE_OK)
         return NULL;
     if (tx_article_get(t, id, &o) != STORE_OK)
         o = NULL;
@@ -148,11 +148,11 @@ static void test_previous(const char *base, struct fx *f)
     ok(all_null(o), "its page members are null");
     is_str(sget(o, "url"), "https://news.example.com/prev", "...and the rest is as stored");
     json_decref(o);
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *items = NULL;
     char *next = NULL;
     struct store_page pg = {NULL, 10};
-    ok(store_read_begin(s, &t) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK &&
+    ok(store_read_begin(s, t) == STORE_OK && tx_articles_list(t, &pg, &items, &next) == STORE_OK &&
            keys_are(json_array_get(items, 0), ARTICLE_KEYS),
        "listed in the current shape");
     json_decref(items);

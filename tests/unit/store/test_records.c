@@ -134,9 +134,9 @@ static void test_merge_corrupt(const char *base)
     s = open_ok(dir, 64u << 20);
     is_int(s && f ? ingest_develops(s, f, "Second. ", "mc2") : STORE_E_IO, STORE_E_CORRUPT,
            "merging into it: STORE_E_CORRUPT");
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     struct store_stats st = {0};
-    ok(s && store_read_begin(s, &t) == STORE_OK && store_stats(t, &st) == STORE_OK &&
+    ok(s && store_read_begin(s, t) == STORE_OK && store_stats(t, &st) == STORE_OK &&
            st.articles == 1,
        "the failed article is not stored");
     store_read_end(t);
@@ -188,12 +188,12 @@ static void test_evidence_bound(const char *base)
         prod *= 0.9;
     }
     ok(all, "%d articles stating the same fact are stored", n);
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *facts = NULL;
     char *next = NULL;
     struct store_fact_filter ff = {"huawei", "develops", "ascend-910c"};
     struct store_page pg = {NULL, 10};
-    if (store_read_begin(s, &t) == STORE_OK &&
+    if (store_read_begin(s, t) == STORE_OK &&
         tx_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1) {
         json_t *fact = json_array_get(facts, 0);
         is_int(iget(fact, "mentions"), n, "every mention is counted");
@@ -245,12 +245,12 @@ static void test_evidence_text_cap(const char *base)
     struct store_article a = fx_article(f, "evtext", NULL);
     struct store_ingest_info info;
     ok(store_ingest(s, &a, &f->r, &info) == STORE_OK, "an article with a 3000-byte sentence");
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *facts = NULL;
     char *next = NULL;
     struct store_fact_filter ff = {"huawei", "develops", "ascend-910c"};
     struct store_page pg = {NULL, 10};
-    if (store_read_begin(s, &t) == STORE_OK &&
+    if (store_read_begin(s, t) == STORE_OK &&
         tx_facts_list(t, &ff, &pg, &facts, &next) == STORE_OK && json_array_size(facts) == 1) {
         json_t *ev = json_array_get(json_object_get(json_array_get(facts, 0), "evidence"), 0);
         const char *txt = sget(ev, "sentence");
@@ -330,9 +330,9 @@ static void test_sources_cap(const char *base)
     ok(all, "%d articles naming one entity are stored", N);
     qsort(ids, N, sizeof ids[0], by_str);
     qsort(smic, n_smic, sizeof smic[0], by_str);
-    struct store_txn *t = NULL;
+    struct store_txn t_r = STORE_TXN_INIT, *t = &t_r;
     json_t *o = NULL;
-    if (all && store_read_begin(s, &t) == STORE_OK &&
+    if (all && store_read_begin(s, t) == STORE_OK &&
         tx_entity_detail(t, "huawei", &o) == STORE_OK) {
         json_t *src = json_object_get(o, "sources");
         is_int(iget(o, "articles"), N, "articles counts each article once");
