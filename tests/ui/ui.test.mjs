@@ -409,6 +409,34 @@ async function runPages(page, base, problems) {
     await clean(page, `lineage ${big.chip.id}`, problems);
   }
 
+  // 30 nodes (more than the sample data has): the layout keeps them apart
+  {
+    const res = await page.evaluate(async () => {
+      const { layout } = await import('/ui/lineage.js');
+      const nodes = [];
+      const edges = [];
+      const chip = (i) => `chip-${i}`;
+      for (let i = 0; i < 8; i++) nodes.push({ id: chip(i), name: `Chip ${i} Pro Max`, type: 'chip' });
+      for (let i = 1; i < 8; i++) edges.push({ subject: chip(i), predicate: i % 3 ? 'successor_of' : 'rivals', object: chip(i - 1), value: null });
+      for (let i = 0; i < 8; i++) {
+        nodes.push({ id: `maker-${i}`, name: `Maker Company Number ${i}`, type: 'company' });
+        edges.push({ subject: `maker-${i}`, predicate: 'develops', object: chip(i), value: null });
+      }
+      for (let i = 0; i < 14; i++) {
+        nodes.push({ id: `user-${i}`, name: `User ${i}`, type: 'company' });
+        edges.push({ subject: `user-${i}`, predicate: 'uses', object: chip(i % 8), value: null });
+      }
+      const L = layout({ chip: nodes[0], nodes, edges });
+      const boxes = [...L.nodes.values()];
+      let overlaps = 0;
+      for (const a of boxes) for (const b of boxes) {
+        if (a.id < b.id && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + 28 && b.y < a.y + 28) overlaps++;
+      }
+      return { n: boxes.length, overlaps, minX: Math.min(...boxes.map((b) => b.x)) };
+    });
+    ok(res.n === 30 && res.overlaps === 0 && res.minX >= 0, 'lineage layout: 30 nodes, none overlapping', 0, res);
+  }
+
   // Sanctions: the filter narrows the table, lives in the URL, survives a reload.
   const every = await allItems(base, '/v1/sanctions');
   await visit(page, base, '#/sanctions');
