@@ -1,5 +1,5 @@
 /* common/embedded.h — data files compiled into the binary by tools/embed.py:
- * "gazetteer.tsv", "rules.tsv", "openapi.yaml", "sample/<name>.txt".
+ * "gazetteer.tsv", "rules.tsv", "openapi.yaml", "sample/<name>.txt", "ui/<name>".
  * data is NUL-terminated; len excludes the NUL. Immutable, shared freely. */
 #ifndef ECF_COMMON_EMBEDDED_H
 #define ECF_COMMON_EMBEDDED_H

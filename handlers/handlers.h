@@ -29,6 +29,8 @@ void h_healthz(struct request *rq, struct reply *rp);
 void h_readyz(struct request *rq, struct reply *rp);
 void h_metrics(struct request *rq, struct reply *rp);
 void h_openapi(struct request *rq, struct reply *rp);
+void h_ui_index(struct request *rq, struct reply *rp);
+void h_ui_asset(struct request *rq, struct reply *rp);
 
 /* Opens the request's read transaction in *t (the caller's); on failure
  * fills rp (503) and returns 0. The caller ends it with store_read_end()

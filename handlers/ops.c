@@ -68,5 +68,7 @@ void h_openapi(struct request *rq, struct reply *rp)
         return;
     }
     memcpy(copy, f->data, f->len + 1);
-    reply_raw(rp, 200, "application/yaml; charset=utf-8", copy, f->len);
+    /* text/plain: browsers show it (they download application/yaml) */
+    reply_raw(rp, 200, "text/plain; charset=utf-8", copy, f->len);
+    rp->page = true;
 }

@@ -27,6 +27,7 @@ struct reply {
     unsigned allow; /* method mask for an Allow header, 0 = none */
     bool www_auth;  /* WWW-Authenticate: Bearer */
     bool close;     /* Connection: close (body left unread) */
+    bool page;      /* shown by browsers (the dashboard): Content-Security-Policy, nosniff */
     char location[STORE_ID_MAX + 32];
     const char *instance; /* request path, for problems */
 };

@@ -223,6 +223,10 @@ class Server:
                 self.exit_code = "killed after %.0fs" % STOP_DEADLINE
         else:
             self.exit_code = self.proc.returncode
+        if self.exit_code != 0 and sig == signal.SIGTERM:
+            # the server's last words, so a failed stop says why in the test log
+            for line in self.stderr_text()[-2000:].splitlines():
+                print("#   server stderr: %s" % line)
         if self._reader:
             self._reader.join(timeout=5)
         if self.proc.stdout:

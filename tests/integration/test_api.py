@@ -157,9 +157,11 @@ class Api:
     def openapi(self):
         r = self.get("/openapi.yaml")
         ct = r.h("content-type") or ""
-        self.t.ok(r.status == 200 and ct.split(";")[0].strip() == "application/yaml",
-                  "GET /openapi.yaml -> 200 application/yaml", "200 application/yaml",
-                  "%s %s" % (r.status, ct))
+        # text/plain: a browser shows it (application/yaml is downloaded)
+        self.t.ok(r.status == 200 and ct.split(";")[0].strip() == "text/plain"
+                  and r.h("x-content-type-options") == "nosniff",
+                  "GET /openapi.yaml -> 200 text/plain, nosniff", "200 text/plain nosniff",
+                  "%s %s %s" % (r.status, ct, r.h("x-content-type-options")))
         with open(os.path.join(E.REPO, "openapi.yaml"), "rb") as f:
             repo = f.read()
         self.t.ok(r.body == repo, "/openapi.yaml serves the repository's openapi.yaml "
@@ -684,11 +686,20 @@ class Api:
                        "/v1/entities?q=" + "a" * 200):
             self.json200(target, "GET %s -> 200 (a bound is allowed)" % target[:60])
         # 404 unknown paths
-        for target in ("/v1/nope", "/nope", "/", "/v1", "/v1/entities/huawei/extra",
+        # (/ is the dashboard; /ui/ serves only the files ui/meson.build embeds)
+        for target in ("/v1/nope", "/nope", "/v1", "/v1/entities/huawei/extra",
                        "/v1/entities/", "/v1/chips/h20/lineage/more", "/V1/entities",
-                       "/v1/entities/" + "a" * 300):
+                       "/v1/entities/" + "a" * 300, "/ui", "/ui/", "/ui/app.js/x", "/ui/App.js",
+                       "/ui/.app.js", "/ui/%2e%2e%2fmeson.build", "/ui/meson.build",
+                       "/ui/no-such.js"):
             r = self.get(target)
             self.problem(r, 404, "not-found", "GET %s -> 404 problem" % target[:60])
+        r = self.get("/")
+        self.t.ok(r.status == 200 and (r.h("content-type") or "").startswith("text/html")
+                  and "default-src 'self'" in (r.h("content-security-policy") or "")
+                  and r.h("x-content-type-options") == "nosniff",
+                  "GET / -> 200 the dashboard, with its Content-Security-Policy and nosniff",
+                  "200 text/html CSP nosniff", r)
         # 405 with Allow
         for method, target, allow in (("DELETE", "/v1/entities", "GET, HEAD, OPTIONS"),
                                       ("POST", "/v1/entities", "GET, HEAD, OPTIONS"),

@@ -399,14 +399,16 @@ def run_catalogue(tap, c, srv, spec, spec_bytes):
                 .replace("/v1/facts/{id}", "/v1/facts/" + ids.get("fact", "f-0"))
                 .replace("/v1/sanctions/{id}", "/v1/sanctions/" + ids.get("sanction", "s-0"))
                 .replace("/v1/articles/{id}", "/v1/articles/" + ids.get("article", "a"))
-                .replace("/v1/jobs/{id}", "/v1/jobs/" + ids.get("job", "j-0")))
+                .replace("/v1/jobs/{id}", "/v1/jobs/" + ids.get("job", "j-0"))
+                .replace("/ui/{asset}", "/ui/app.js"))
 
     unknown = {"/v1/entities/{id}": "/v1/entities/no-such-entity",
                "/v1/chips/{id}/lineage": "/v1/chips/no-such-chip/lineage",
                "/v1/facts/{id}": "/v1/facts/f-0000000000000000",
                "/v1/sanctions/{id}": "/v1/sanctions/s-0000000000000000",
                "/v1/articles/{id}": "/v1/articles/no-such-article",
-               "/v1/jobs/{id}": "/v1/jobs/j-999999999"}
+               "/v1/jobs/{id}": "/v1/jobs/j-999999999",
+               "/ui/{asset}": "/ui/no-such-file.js"}
 
     for tmpl, item in spec["paths"].items():
         path = concrete(tmpl)
