@@ -25,14 +25,17 @@
 /* libmicrohttpd's memory per connection. It answers on its own (HTML, no
  * CORS) when a request line or header block does not fit: half the pool is
  * the first read buffer, and every header and query parameter takes 56 bytes
- * more. 512 KiB lets us read and refuse with our own problem+json anything
- * up to about 256 KiB (a 200 KiB request line, 5000 query parameters).
- * Requests over framing.h's caps are refused, so the pool only fills for
- * one request at a time. Pools over 32 KiB are mmap'd: a connection uses
- * only the pages its bytes touched (about 8 KiB for an ordinary request);
- * 1024 connections all sending 500 KiB headers would hold 512 MiB until the
- * header deadline closes them. */
-#define CONN_MEMORY (512 * 1024)
+ * more. 128 KiB lets us read and refuse with our own problem+json anything
+ * up to about 100 KiB (framing.h refuses header blocks over 16 KiB, targets
+ * over 4 KiB; the request-line hook empties a long query first); beyond that
+ * libmicrohttpd answers 414/431 itself. The pool is not free to grow:
+ * libmicrohttpd 0.9.75 zeroes the whole pool between two requests on a
+ * kept-alive connection (MHD_pool_reset), so its size is paid on every
+ * request and stays resident per connection. 512 KiB cost 7 us of the 15 us
+ * a cached GET took and 512 KiB per keep-alive connection
+ * (bench/entity-get-ab; tests/integration/test_malformed.py measures the
+ * memory). */
+#define CONN_MEMORY (128 * 1024)
 
 static bool ts_before(const struct timespec *a, const struct timespec *b)
 {
