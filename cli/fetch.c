@@ -80,9 +80,11 @@ int cmd_fetch(int argc, char **argv)
         return opened;
     struct fetch_sources srcs = {0};
     if (c.sources[0]) {
-        enum fetch_err fe = fetch_sources_load(c.sources, &srcs);
+        char why[256] = "";
+        enum fetch_err fe = fetch_sources_load(c.sources, &srcs, why, sizeof why);
         if (fe != FETCH_OK && fe != FETCH_E_PARSE) {
-            fprintf(stderr, "ecfacts: fetch: %s: %s\n", c.sources, fetch_strerror(fe));
+            fprintf(stderr, "ecfacts: fetch: --sources %s: %s\n", c.sources,
+                    why[0] ? why : fetch_strerror(fe));
             return EXIT_FAIL;
         }
         for (size_t i = 0; i < srcs.n_bad; i++)

@@ -102,8 +102,11 @@ struct fetch_sources {
  * filled), FETCH_E_NOMEM. At most 100,000 URLs; more is FETCH_E_PARSE.
  * Always release out with fetch_sources_free(). */
 enum fetch_err fetch_sources_parse(const char *text, size_t n, struct fetch_sources *out) ECF_WUR;
-/* The same for a file (at most 16 MiB); FETCH_E_IO if it cannot be read. */
-enum fetch_err fetch_sources_load(const char *path, struct fetch_sources *out) ECF_WUR;
+/* The same for a file (a regular file of at most 16 MiB); FETCH_E_IO when it
+ * cannot be read, with the reason ("not a regular file", "larger than ...",
+ * strerror) in err. */
+enum fetch_err fetch_sources_load(const char *path, struct fetch_sources *out, char *err,
+                                  size_t errcap) ECF_WUR;
 void fetch_sources_free(struct fetch_sources *s);
 
 /* ---- address policy ------------------------------------------------------ */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/file.h"
 #include "fetcher/fetch_int.h"
 
 #define SOURCES_MAX_URLS 100000u
@@ -289,32 +290,19 @@ out:
     return err;
 }
 
-enum fetch_err fetch_sources_load(const char *path, struct fetch_sources *out)
+enum fetch_err fetch_sources_load(const char *path, struct fetch_sources *out, char *err,
+                                  size_t errcap)
 {
-    enum fetch_err err = FETCH_E_IO;
-    struct jbuf b;
-    char chunk[8192];
-    FILE *f = NULL;
-
+    char *text = NULL;
+    size_t len = 0;
     memset(out, 0, sizeof(*out));
-    jbuf_init_max(&b, SOURCES_MAX_FILE + 1);
-    f = fopen(path, "rb");
-    if (!f)
-        goto out;
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (!jbuf_put_fit(&b, chunk, got)) {
-            err = b.over ? FETCH_E_PARSE : FETCH_E_NOMEM;
-            goto out;
-        }
-    if (ferror(f))
-        goto out;
-    err = fetch_sources_parse(b.p ? b.p : "", b.len, out);
-out:
-    if (f)
-        (void)fclose(f);
-    jbuf_free(&b);
-    return err;
+    /* a regular file only: opening a FIFO with no writer would block the
+     * command, or the server's fetch thread and with it shutdown */
+    if (ecf_read_file(path, SOURCES_MAX_FILE, &text, &len, err, errcap) != 0)
+        return FETCH_E_IO;
+    enum fetch_err e = fetch_sources_parse(text, len, out);
+    free(text);
+    return e;
 }
 
 void fetch_sources_free(struct fetch_sources *s)

@@ -132,9 +132,10 @@ static void poll_sources(struct fetchd *f)
 {
     struct fetch_sources src = {0};
     const char *path = f->app->cfg->sources;
-    enum fetch_err e = fetch_sources_load(path, &src);
+    char why[256] = "";
+    enum fetch_err e = fetch_sources_load(path, &src, why, sizeof why);
     if (e != FETCH_OK && e != FETCH_E_PARSE) {
-        log_event("fetch", "sources file %s: %s", path, fetch_strerror(e));
+        log_event("fetch", "sources file %s: %s", path, why[0] ? why : fetch_strerror(e));
         return;
     }
     for (size_t i = 0; i < src.n_bad; i++)

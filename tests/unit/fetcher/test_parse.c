@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fetcher/fetch.h"
@@ -84,12 +85,37 @@ static void test_sources(void)
        "sources: temp file written");
     if (fd >= 0)
         close(fd);
-    is_int(fetch_sources_load(path, &s), FETCH_OK, "sources: file loaded");
+    char why[256];
+    is_int(fetch_sources_load(path, &s, why, sizeof why), FETCH_OK, "sources: file loaded");
     is_int(s.n_urls, 2, "sources: file has 2 URLs");
     fetch_sources_free(&s);
     unlink(path);
-    is_int(fetch_sources_load("/nonexistent/ecf-sources", &s), FETCH_E_IO, "sources: missing file");
+    is_int(fetch_sources_load("/nonexistent/ecf-sources", &s, why, sizeof why), FETCH_E_IO,
+           "sources: missing file");
     fetch_sources_free(&s);
+    /* a FIFO with no writer is refused at once (opening it would block) */
+    char fifo[] = "/tmp/ecf-sources-fifo-XXXXXX";
+    int ffd = mkstemp(fifo);
+    if (ffd >= 0)
+        close(ffd);
+    ok(ffd >= 0 && unlink(fifo) == 0 && mkfifo(fifo, 0600) == 0, "sources: FIFO made");
+    why[0] = '\0';
+    is_int(fetch_sources_load(fifo, &s, why, sizeof why), FETCH_E_IO, "sources: a FIFO is refused");
+    ok(strstr(why, "regular") != NULL, "sources: the reason says why (%s)", why);
+    fetch_sources_free(&s);
+    unlink(fifo);
+    /* over the cap: named as such, not "nothing to fetch" */
+    char big[] = "/tmp/ecf-sources-big-XXXXXX";
+    int bfd = mkstemp(big);
+    ok(bfd >= 0 && ftruncate(bfd, (off_t)17 << 20) == 0, "sources: 17 MiB file made");
+    if (bfd >= 0)
+        close(bfd);
+    why[0] = '\0';
+    is_int(fetch_sources_load(big, &s, why, sizeof why), FETCH_E_IO,
+           "sources: over 16 MiB refused");
+    ok(why[0] != '\0', "sources: with a reason (%s)", why);
+    fetch_sources_free(&s);
+    unlink(big);
 }
 
 static void test_robots(void)
