@@ -7,9 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/util.h"
 
-enum opt_kind { K_STR, K_UINT, K_SIZE, K_BOOL, K_LOGFMT, K_DURATION, K_THREADS };
+enum opt_kind { K_STR, K_ADDR, K_UINT, K_SIZE, K_BOOL, K_LOGFMT, K_DURATION, K_THREADS };
 
 struct opt {
     const char *flag;
@@ -28,7 +29,7 @@ struct opt {
 #define STORE_CMDS (CMD_SERVE | CMD_INGEST | CMD_STATS | CMD_EXPORT | CMD_SNAPSHOT | CMD_FETCH)
 
 static const struct opt opts[] = {
-    {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_STR, OFF(listen),
+    {"listen", "ECFACTS_LISTEN", "HOST:PORT", K_ADDR, OFF(listen),
      sizeof(((struct config *)0)->listen), 0, 0, CMD_SERVE | CMD_HEALTH, "127.0.0.1:8080",
      "address to listen on; port 0 picks a free port"},
     {"data", "ECFACTS_DATA", "DIR", K_STR, OFF(data_dir), CONFIG_PATH_MAX, 0, 0, STORE_CMDS,
@@ -147,6 +148,19 @@ static int apply(struct config *c, const struct opt *o, const char *val, const c
     char *base = (char *)c + o->off;
     unsigned long long v = 0;
     switch (o->kind) {
+    case K_ADDR: {
+        /* HOST:PORT with PORT plain digits in 0..65535: getaddrinfo would
+         * take "+80" and wrap 65536 to 0 (a random port) */
+        const char *colon = strrchr(val, ':');
+        const char *p = colon ? colon + 1 : "";
+        size_t nd = strspn(p, "0123456789");
+        if (!colon || colon == val || nd == 0 || nd > 5 || p[nd] != '\0' ||
+            strtoul(p, NULL, 10) > 65535) {
+            fprintf(err, "ecfacts: %s: '%s' is not HOST:PORT with a port in 0..65535\n", src, val);
+            return -1;
+        }
+    }
+        /* fall through */
     case K_STR:
         if (strlen(val) >= o->size) {
             fprintf(err, "ecfacts: %s: value too long (at most %zu bytes)\n", src, o->size - 1);
@@ -239,18 +253,22 @@ static enum config_result load_token(struct config *c, FILE *err)
     const char *line = NULL;
     char buf[4096];
     if (c->token_file[0]) {
-        FILE *f = fopen(c->token_file, "r");
-        if (!f) {
-            fprintf(err, "ecfacts: token file %s: %s\n", c->token_file, strerror(errno));
+        /* a regular file only (a directory or a FIFO is named as such; a
+         * FIFO would block start-up) */
+        char *text = NULL, why[256];
+        size_t len = 0;
+        if (ecf_read_file(c->token_file, sizeof buf - 1, &text, &len, why, sizeof why) != 0) {
+            fprintf(err, "ecfacts: token file %s: %s\n", c->token_file, why);
             return CONFIG_ERROR;
         }
-        line = fgets(buf, sizeof buf, f);
-        fclose(f);
-        if (!line) {
+        memcpy(buf, text, len + 1);
+        free(text);
+        if (len == 0) {
             fprintf(err, "ecfacts: token file %s is empty\n", c->token_file);
             return CONFIG_ERROR;
         }
         buf[strcspn(buf, "\r\n")] = '\0';
+        line = buf;
     } else if (env && *env) {
         line = env;
     }

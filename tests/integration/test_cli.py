@@ -78,6 +78,11 @@ def help_and_usage(tap, exe):
                                 "threads"),
                                (["serve", "--threads", "0"], "--threads 0", "threads"),
                                (["serve", "--listen"], "a flag without its value", "listen"),
+                               (["serve", "--listen", "127.0.0.1:65536"], "a port past 65535",
+                                "65536"),
+                               (["serve", "--listen", "127.0.0.1:+80"], "a signed port", "+80"),
+                               (["health", "--listen", "localhost:99999"], "health, port 99999",
+                                "99999"),
                                (["serve", "--log-format", "xml"], "a bad --log-format", "xml"),
                                (["serve", "--map-size", "lots"], "a bad --map-size", "map-size"),
                                (["ingest", "--data", "/nonexistent-ecfacts"], "ingest without paths",
@@ -397,6 +402,19 @@ def tokens(tap, exe, tmp):
         tap.ok(rc == 1 and needle in err and tf in err,
                "serve with %s: exit 1, the message names the file and says %r" % (what, needle),
                "1 + " + needle, (rc, err[-300:]))
+    tdir = os.path.join(tmp, "token-dir")
+    os.makedirs(tdir, exist_ok=True)
+    rc, err = serve_refused(exe, tmp, ["--token-file", tdir])
+    tap.ok(rc == 1 and "directory" in err and tdir in err,
+           "serve with a directory as token file: exit 1, the message says it is a directory",
+           "1 + directory", (rc, err[-300:]))
+    fifo = os.path.join(tmp, "token-fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    rc, err = serve_refused(exe, tmp, ["--token-file", fifo])
+    tap.ok(rc == 1 and "regular" in err and fifo in err,
+           "serve with a FIFO as token file: exit 1 at once (opening it would block)",
+           "1 + not a regular file", (rc, err[-300:]))
     rc, err = serve_refused(exe, tmp, [], env=E.clean_env(ECFACTS_TOKEN=" " * 16))
     tap.ok(rc == 1 and "ECFACTS_TOKEN" in err and "whitespace" in err,
            "ECFACTS_TOKEN of 16 spaces: exit 1 naming the variable", "1", (rc, err[-300:]))
