@@ -61,14 +61,15 @@ static void build(struct ex_result *r, struct ex_entity *e, struct ex_fact *f,
                               .name = (char *)"Ascend 910C",
                               .type = EX_T_CHIP,
                               .mentions = 2};
-    f[0] = (struct ex_fact){.subject = 0,
-                            .pred = EX_P_DEVELOPS,
-                            .object = 2,
-                            .confidence = 0.8,
-                            .status = st,
-                            .ev = {add_sentence("Huawei (\xe5\x8d\x8e\xe4\xb8\xba) develops the "
-                                                "Ascend 910C."),
-                                   "develops-rule"}};
+    f[0] = (struct ex_fact){
+        .subject = 0,
+        .pred = EX_P_DEVELOPS,
+        .object = 2,
+        .confidence = 0.8,
+        .status = st,
+        .ev = {.sentence = add_sentence("Huawei (\xe5\x8d\x8e\xe4\xb8\xba) develops the "
+                                        "Ascend 910C."),
+               .rule = "develops-rule"}};
     f[1] = (struct ex_fact){
         .subject = 2,
         .pred = EX_P_PROCESS_NODE,
@@ -76,18 +77,20 @@ static void build(struct ex_result *r, struct ex_entity *e, struct ex_fact *f,
         .value = (char *)"7nm",
         .confidence = 0.55,
         .status = EX_S_HEDGED,
-        .ev = {add_sentence("The Ascend 910C is reportedly made on 7nm."), "node-rule"}};
-    sn[0] = (struct ex_sanction){.imposer = 1,
-                                 .target = 0,
-                                 .measure = EX_M_ENTITY_LISTING,
-                                 .items = items,
-                                 .n_items = 2,
-                                 .date = "2019-05",
-                                 .confidence = 0.9,
-                                 .status = st,
-                                 .ev = {add_sentence("The United States listed Huawei in May "
-                                                     "2019."),
-                                        "sanction-rule"}};
+        .ev = {.sentence = add_sentence("The Ascend 910C is reportedly made on 7nm."),
+               .rule = "node-rule"}};
+    sn[0] = (struct ex_sanction){
+        .imposer = 1,
+        .target = 0,
+        .measure = EX_M_ENTITY_LISTING,
+        .items = items,
+        .n_items = 2,
+        .date = "2019-05",
+        .confidence = 0.9,
+        .status = st,
+        .ev = {.sentence = add_sentence("The United States listed Huawei in May "
+                                        "2019."),
+               .rule = "sanction-rule"}};
     r->entities = e;
     r->n_entities = 3;
     r->facts = f;
