@@ -108,6 +108,9 @@ static struct store_rec_evidence record_evidence(const struct ex_evidence *ev)
     struct store_rec_evidence o = {
         .sentence = {ev->sentence.start, ev->sentence.end, ev->sentence.cstart, ev->sentence.cend},
         .rule = ev->rule};
+    for (size_t k = 0; k < EX_ROLE__COUNT; k++)
+        o.role[k] = (struct store_rec_span){ev->role[k].start, ev->role[k].end, ev->role[k].cstart,
+                                            ev->role[k].cend};
     return o;
 }
 

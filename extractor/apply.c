@@ -209,7 +209,9 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
                    (O && (O->flags & TF_COREF) && !subject_ref(ts, O));
     }
     f.conf = conf;
+    f.span[EX_ROLE_A] = wspan_of(S);
     if (r->flags & RF_PAIR) {
+        f.span[EX_ROLE_B] = wspan_of(S); /* "A and B partner": one token holds both */
         for (size_t i = 0; i < S->ne; i++)
             for (size_t j = i + 1; j < S->ne; j++) {
                 f.s = S->ent[i];
@@ -220,6 +222,7 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
         return EX_OK;
     }
     if (V) {
+        f.span[EX_ROLE_B] = wspan_of(V);
         f.o = EX_NONE;
         memcpy(f.value, V->val, sizeof f.value);
         for (size_t i = 0; i < S->ne; i++) {
@@ -231,6 +234,7 @@ static enum ex_err emit_fact(struct work *w, const struct rule *r, const struct 
     }
     if (!O)
         return EX_OK;
+    f.span[EX_ROLE_B] = wspan_of(O);
     bool resp = S->ne > 1 && S->ne == O->ne &&
                 ((r->flags & RF_ZIP) || respectively_after(ts, m->role[RR_O]));
     for (size_t i = 0; i < S->ne; i++) {
@@ -539,8 +543,10 @@ enum ex_err push_sanc(struct work *w, struct wsanc *s)
 }
 
 /* "13 Chinese entities, among them A and B": the named members are the
- * targets and the group gets no record (annotation.md). Returns how many. */
-static size_t named_members(const struct work *w, const struct tk_sent *ts, size_t g, size_t *out)
+ * targets and the group gets no record (annotation.md). Returns how many;
+ * osp (NULL or TK_MAXG) receives the span of each one's token. */
+static size_t named_members(const struct work *w, const struct tk_sent *ts, size_t g, size_t *out,
+                            struct wspan *osp)
 {
     const struct lexicon *like = rules_known(w->x->rules, LX_COLIKE);
     size_t k = 0;
@@ -562,8 +568,11 @@ static size_t named_members(const struct work *w, const struct tk_sent *ts, size
         if (t->kind != TK_ENT || !(t->tmask & (1u << EX_T_COMPANY)))
             continue;
         for (size_t j = 0; j < t->ne && k < TK_MAXG; j++)
-            if (w->ents[t->ent[j]].type == EX_T_COMPANY)
+            if (w->ents[t->ent[j]].type == EX_T_COMPANY) {
+                if (osp)
+                    osp[k] = wspan_of(t);
                 out[k++] = t->ent[j];
+            }
     }
     return k;
 }
@@ -586,10 +595,12 @@ static bool head_acts(const struct work *w, const struct tk_sent *ts, size_t at,
 
 /* The body person *out (at token at) speaks for (annotation.md: speakers
  * are not imposers): the agency or country named nearest to them in the
- * sentence, else their country, else none (*out = SIZE_MAX). */
+ * sentence (*sp its token), else their country, else none (*out =
+ * SIZE_MAX); *sp is empty unless a token of the sentence named the body. */
 static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t at, size_t tgt,
-                                size_t *out)
+                                size_t *out, struct wspan *sp)
 {
+    *sp = wspan_of(NULL);
     size_t best = SIZE_MAX, bd = SIZE_MAX;
     for (size_t i = 0; i < ts->n; i++) {
         if (!act_imposer_tok(&ts->t[i]) || !act_imposer_fits(w, ts->t[i].ent[0], tgt))
@@ -598,6 +609,7 @@ static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t
         if (d < bd) {
             bd = d;
             best = ts->t[i].ent[0];
+            *sp = wspan_of(&ts->t[i]);
         }
     }
     const char *cc = act_cc(w, *out); /* the person */
@@ -612,7 +624,7 @@ static enum ex_err speaker_body(struct work *w, const struct tk_sent *ts, size_t
  * item after the target at g is a target too (of the target's types; at
  * most TK_MAXG in all). Returns the new count. */
 static size_t semicolon_members(const struct tk_sent *ts, size_t g, unsigned tmask, size_t *tgts,
-                                size_t nt)
+                                struct wspan *tsp, size_t nt)
 {
     /* the first item holds a comma before the first semicolon (an
      * apposition), else the semicolon joins clauses */
@@ -630,8 +642,10 @@ static size_t semicolon_members(const struct tk_sent *ts, size_t g, unsigned tma
             (j + 1 < ts->n && !tk_word_is(&ts->t[j + 1], ",", 1) &&
              !tk_word_is(&ts->t[j + 1], ";", 1) && !tk_word_is(&ts->t[j + 1], ".", 1)))
             break; /* the enumeration ended: a clause follows the semicolon */
-        for (size_t q = 0; q < x->ne && nt < TK_MAXG; q++)
+        for (size_t q = 0; q < x->ne && nt < TK_MAXG; q++) {
+            tsp[nt] = wspan_of(x);
             tgts[nt++] = x->ent[q];
+        }
     }
     return nt;
 }
@@ -642,6 +656,8 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
     const struct tk_sent *ts = &w->toks[si];
     enum ex_err err = EX_OK;
     size_t imps[TK_MAXG], tgts[TK_MAXG], ni = 0, nt = 0;
+    /* the tokens that named each imposer and target; none when implicit */
+    struct wspan isp[TK_MAXG] = {{0, 0}}, tsp[TK_MAXG] = {{0, 0}};
     double conf = r->conf * (hedged ? HEDGE_FACTOR : 1.0);
     if (m->role[RR_T] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_T]];
@@ -650,22 +666,27 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
          * named members before it, which their own match records */
         if ((t->flags & TF_GROUP) && ac_group_appos(ts, g))
             return EX_OK;
-        nt = (t->flags & TF_GROUP) ? named_members(w, ts, g, tgts) : 0;
+        nt = (t->flags & TF_GROUP) ? named_members(w, ts, g, tgts, tsp) : 0;
         if (!nt)
-            for (size_t i = 0; i < t->ne; i++)
+            for (size_t i = 0; i < t->ne; i++) {
+                tsp[nt] = wspan_of(t);
                 tgts[nt++] = t->ent[i];
+            }
         if (!(t->flags & TF_GROUP))
-            nt = semicolon_members(ts, g, t->tmask, tgts, nt);
+            nt = semicolon_members(ts, g, t->tmask, tgts, tsp, nt);
     }
     if (m->role[RR_I] != SIZE_MAX) {
         const struct tok *t = &ts->t[m->role[RR_I]];
         for (size_t i = 0; i < t->ne; i++) {
             size_t e = t->ent[i];
+            struct wspan sp = wspan_of(t);
             if (w->ents[e].type == EX_T_PERSON && !head_acts(w, ts, m->role[RR_I], e) &&
-                (err = speaker_body(w, ts, m->role[RR_I], nt ? tgts[0] : SIZE_MAX, &e)))
+                (err = speaker_body(w, ts, m->role[RR_I], nt ? tgts[0] : SIZE_MAX, &e, &sp)))
                 return err;
-            if (e != SIZE_MAX)
+            if (e != SIZE_MAX) {
+                isp[ni] = sp;
                 imps[ni++] = e;
+            }
         }
         if (!ni)
             return EX_OK;
@@ -686,7 +707,7 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
         /* "14 organisations, among them A and B": the named members are the
          * targets (their own rule records them) and the group gets none */
         size_t probe[TK_MAXG];
-        if (m->end > 0 && named_members(w, ts, m->end - 1, probe))
+        if (m->end > 0 && named_members(w, ts, m->end - 1, probe, NULL))
             return EX_OK;
         nt = act_targets(w, r, si, m, imps[0], tgts);
         if (!nt)
@@ -717,6 +738,8 @@ static enum ex_err emit_sanction(struct work *w, const struct rule *r, size_t si
                 continue;
             s.imp = imps[i];
             s.tgt = tgts[j];
+            s.span[EX_ROLE_A] = isp[i];
+            s.span[EX_ROLE_B] = tsp[j];
             err = find_items(w, ts, m, &s);
             if (!err)
                 err = push_sanc(w, &s);

@@ -219,14 +219,21 @@ static char *first_line(const char *text, size_t len)
     return strndup(text + s, n);
 }
 
-static struct ex_evidence evidence_of(const struct work *w, size_t si, const char *rule)
+static struct ex_span span_of(const struct work *w, size_t cs, size_t ce)
+{
+    return (struct ex_span){
+        .start = tx_byte(&w->tx, cs), .end = tx_byte(&w->tx, ce), .cstart = cs, .cend = ce};
+}
+
+static struct ex_evidence evidence_of(const struct work *w, size_t si,
+                                      const struct wspan span[EX_ROLE__COUNT], const char *rule)
 {
     const struct tx_sent *s = &w->sents[si];
-    return (struct ex_evidence){.sentence = {.start = tx_byte(&w->tx, s->s),
-                                             .end = tx_byte(&w->tx, s->e),
-                                             .cstart = s->s,
-                                             .cend = s->e},
-                                .rule = rule};
+    struct ex_evidence ev = {.sentence = span_of(w, s->s, s->e), .rule = rule};
+    for (size_t k = 0; k < EX_ROLE__COUNT; k++)
+        if (span[k].s < span[k].e) /* else none: all zero */
+            ev.role[k] = span_of(w, span[k].s, span[k].e);
+    return ev;
 }
 
 /* Rule names are copied behind the facts/sanctions arrays so the result
@@ -307,7 +314,7 @@ static enum ex_err assemble(struct work *w, struct ex_result *r)
         o->object = f->o == EX_NONE ? EX_NONE : map[f->o];
         o->confidence = f->conf;
         o->status = f->status;
-        o->ev = evidence_of(w, f->sent, names);
+        o->ev = evidence_of(w, f->sent, f->span, names);
         names += nl;
         r->n_facts++;
         if (f->o == EX_NONE) {
@@ -331,7 +338,7 @@ static enum ex_err assemble(struct work *w, struct ex_result *r)
         memcpy(o->date, s->date, sizeof o->date);
         o->confidence = s->conf;
         o->status = s->status;
-        o->ev = evidence_of(w, s->sent, names);
+        o->ev = evidence_of(w, s->sent, s->span, names);
         names += nl;
         o->items = calloc(s->nitems ? s->nitems : 1, sizeof *o->items);
         if (!o->items) {

@@ -90,8 +90,19 @@ struct ex_span {
     size_t cstart, cend;
 };
 
+/* The roles of an evidence's mentions: a fact's subject and object, a
+ * sanction's imposer and target (ex_evidence.role[EX_ROLE_A], [EX_ROLE_B]). */
+enum { EX_ROLE_A, EX_ROLE_B, EX_ROLE__COUNT };
+
 struct ex_evidence {
     struct ex_span sentence;
+    /* The tokens of the sentence that filled the roles, in the same units
+     * as sentence: a name, a reference as written ("it", "the company"), a
+     * literal fact's value; a list "A and B" is one token, so its span
+     * covers the list. A role filled with no token of the sentence (a fact
+     * the whole article implies, an implicit imposer or target) has an
+     * empty span (all zero): never one that was not read. */
+    struct ex_span role[EX_ROLE__COUNT];
     const char *rule; /* static string naming the rule or method; never NULL */
 };
 

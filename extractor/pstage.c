@@ -343,9 +343,10 @@ static bool build_words(const struct work *w, const struct tk_sent *ts, size_t m
 }
 
 /* Entities of a role: the first source whose words resolve to entities of an
- * accepted type. */
+ * accepted type; osp receives the span of the token that named each. */
 static size_t role_ents(const struct work *w, const struct rl_ctx *c, const struct tk_sent *ts,
-                        size_t trig, char pos, const struct fr_role *r, size_t *out)
+                        size_t trig, char pos, const struct fr_role *r, size_t *out,
+                        struct wspan *osp)
 {
     for (size_t s = 0; s < r->nsrc; s++) {
         if (r->src[s] == FS_AFTER) {
@@ -353,6 +354,7 @@ static size_t role_ents(const struct work *w, const struct rl_ctx *c, const stru
                 const struct tok *t = &ts->t[q];
                 if (t->kind == TK_ENT && (r->tmask & (1u << w->ents[t->ent[0]].type))) {
                     out[0] = t->ent[0];
+                    osp[0] = wspan_of(t);
                     return 1;
                 }
             }
@@ -372,8 +374,10 @@ static size_t role_ents(const struct work *w, const struct rl_ctx *c, const stru
                         continue;
                     while (d < n && out[d] != e)
                         d++;
-                    if (d == n)
+                    if (d == n) {
+                        osp[n] = wspan_of(t);
                         out[n++] = e;
+                    }
                 }
             }
         }
@@ -496,7 +500,8 @@ static enum ex_err implicit_imposer(struct work *w, size_t si, size_t at, size_t
 }
 
 static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts, const struct frame *f,
-                        size_t *const ent[FR_MAXROLE], const size_t *nent, bool hedged)
+                        size_t *const ent[FR_MAXROLE], struct wspan *const esp[FR_MAXROLE],
+                        const size_t *nent, bool hedged)
 {
     enum ex_err err = EX_OK;
     size_t a = SIZE_MAX, b = SIZE_MAX; /* role indexes: S/I and O/T */
@@ -527,6 +532,7 @@ static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts, con
                                    .conf = conf,
                                    .status = hedged ? EX_S_HEDGED : EX_S_ASSERTED,
                                    .sent = si,
+                                   .span = {esp[a][i], esp[b][j]},
                                    .rule = f->name};
                 work_xp(w, "    frame %s FIRED: fact %s %s %s%s\n", f->name, ename(w, x),
                         ex_pred_name(fa.pred), ename(w, y), hedged ? " (hedged)" : "");
@@ -552,6 +558,8 @@ static enum ex_err emit(struct work *w, size_t si, const struct tk_sent *ts, con
             s.conf = conf;
             s.status = hedged ? EX_S_HEDGED : EX_S_ASSERTED;
             s.sent = si;
+            s.span[EX_ROLE_A] = esp[a][i];
+            s.span[EX_ROLE_B] = esp[b][j];
             s.rule = f->name;
             struct dt_date d;
             if (dates_find(w->tx.low, w->sents[si].s, w->sents[si].e, &w->anchor, &d, NULL))
@@ -609,11 +617,14 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
             continue;
         }
         size_t ebuf[FR_MAXROLE][PS_MAXE], nent[FR_MAXROLE] = {0};
+        struct wspan sbuf[FR_MAXROLE][PS_MAXE];
         size_t *ent[FR_MAXROLE];
+        struct wspan *esp[FR_MAXROLE];
         bool ok = true;
         for (size_t r = 0; r < f->nrole; r++) {
             ent[r] = ebuf[r];
-            nent[r] = role_ents(w, c, ts, t, f->pos, &f->role[r], ebuf[r]);
+            esp[r] = sbuf[r];
+            nent[r] = role_ents(w, c, ts, t, f->pos, &f->role[r], ebuf[r], sbuf[r]);
             if (w->xp) {
                 work_xp(w, "    frame %s on '%s': %c (", f->name, b, f->role[r].role);
                 for (size_t s = 0; s < f->role[r].nsrc; s++)
@@ -648,6 +659,7 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
                 return err;
             if (imp != SIZE_MAX && (f->role[r].tmask & (1u << w->ents[imp].type))) {
                 ebuf[r][0] = imp;
+                sbuf[r][0] = wspan_of(NULL); /* not named where it was read */
                 nent[r] = 1;
                 work_xp(w, "    frame %s on '%s': I (implicit) = [%s]\n", f->name, b,
                         ename(w, imp));
@@ -660,7 +672,7 @@ static enum ex_err run_frames(struct work *w, size_t si, const struct tk_sent *t
             work_xp(w, "    frame %s on '%s' dropped: a role is unfilled\n", f->name, b);
             continue;
         }
-        enum ex_err err = emit(w, si, ts, f, ent, nent, hedged);
+        enum ex_err err = emit(w, si, ts, f, ent, esp, nent, hedged);
         if (err)
             return err;
     }

@@ -76,6 +76,18 @@ struct went {
     bool outlet;  /* gazetteer flag outlet: no rule slot, no antecedent */
 };
 
+/* Code points [s, e) of the token that filled a role; {0, 0} when none did
+ * (see ex_evidence.role). */
+struct wspan {
+    uint32_t s, e;
+};
+
+/* The span of token t, or none for NULL. */
+static inline struct wspan wspan_of(const struct tok *t)
+{
+    return t ? (struct wspan){t->s, t->e} : (struct wspan){0, 0};
+}
+
 struct wfact {
     size_t s, o; /* working entities; o == EX_NONE for literals */
     enum ex_pred pred;
@@ -85,7 +97,8 @@ struct wfact {
     bool viaref; /* an end came from a reference ("its", "the company") other than
                   * to the sentence's named subject */
     size_t sent;
-    const char *rule; /* borrowed from the extractor's rules */
+    struct wspan span[EX_ROLE__COUNT]; /* the tokens of sent that filled s and o */
+    const char *rule;                  /* borrowed from the extractor's rules */
 };
 
 struct wsanc {
@@ -97,6 +110,7 @@ struct wsanc {
     double conf;
     enum ex_status status;
     size_t sent;
+    struct wspan span[EX_ROLE__COUNT]; /* the tokens of sent that filled imp and tgt */
     const char *rule;
 };
 

@@ -31,11 +31,27 @@ static bool valid_country(const char *cc)
     return cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' && cc[2] == '\0';
 }
 
+/* A mention: empty (all zero), or whole code points of the sentence sp
+ * whose code-point offsets count the sentence's bytes before and in it. */
+static bool valid_mention(const struct store_article *a, const struct store_rec_span *sp,
+                          const struct store_rec_span *m)
+{
+    if (!m->start && !m->end && !m->cstart && !m->cend)
+        return true;
+    return m->start < m->end && m->start >= sp->start && m->end <= sp->end &&
+           m->cstart >= sp->cstart && m->cend <= sp->cend &&
+           ecf_utf8_valid(a->text + m->start, m->end - m->start, NULL) &&
+           ecf_utf8_count(a->text + sp->start, m->start - sp->start) == m->cstart - sp->cstart &&
+           ecf_utf8_count(a->text + m->start, m->end - m->start) == m->cend - m->cstart;
+}
+
 static bool valid_span(const struct store_article *a, const struct store_rec_evidence *ev)
 {
     const struct store_rec_span *sp = &ev->sentence;
     return ev->rule && valid_text(ev->rule) && sp->start <= sp->end && sp->end <= a->len &&
-           sp->cstart <= sp->cend && ecf_utf8_valid(a->text + sp->start, sp->end - sp->start, NULL);
+           sp->cstart <= sp->cend &&
+           ecf_utf8_valid(a->text + sp->start, sp->end - sp->start, NULL) &&
+           valid_mention(a, sp, &ev->role[0]) && valid_mention(a, sp, &ev->role[1]);
 }
 
 static bool valid_conf(double c)
@@ -302,17 +318,40 @@ out:
     json_decref(rec);
 }
 
+/* The evidence's mentions: [{"role","start","end"}] for each non-empty role
+ * span (names: the roles' names) lying wholly in the first kept bytes of
+ * the sentence (the rest of a cut sentence is not shown, so no mention
+ * points past it). */
+static json_t *mentions_new(const struct store_rec_evidence *ev, const char *const names[2],
+                            size_t kept)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a && k < 2; k++) {
+        const struct store_rec_span *m = &ev->role[k];
+        if (m->start >= m->end || m->end > ev->sentence.start + kept)
+            continue;
+        if (json_array_append_new(a, json_pack("{s:s,s:I,s:I}", "role", names[k], "start",
+                                               (json_int_t)m->cstart, "end",
+                                               (json_int_t)m->cend)) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
 /* The evidence's sentence text is at most STORE_EVIDENCE_TEXT_MAX bytes: one
  * run-on "sentence" (a page without full stops) used to be stored whole with
  * every fact found in it, so a 256 KiB page grew the store by 64 MB. */
 static json_t *evidence_new(const struct ingest *in, const struct store_rec_evidence *ev,
-                            double conf)
+                            const char *const roles[2], double conf)
 {
     static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
     const struct store_rec_span *sp = &ev->sentence;
     const char *text = in->a->text + sp->start;
     size_t n = sp->end - sp->start;
     char cut[STORE_EVIDENCE_TEXT_MAX];
+    size_t kept = n;
     if (n > STORE_EVIDENCE_TEXT_MAX) {
         size_t k = STORE_EVIDENCE_TEXT_MAX - (sizeof ellipsis - 1);
         while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
@@ -321,11 +360,16 @@ static json_t *evidence_new(const struct ingest *in, const struct store_rec_evid
         memcpy(cut + k, ellipsis, sizeof ellipsis - 1);
         text = cut;
         n = k + sizeof ellipsis - 1;
+        kept = k;
     }
-    return json_pack("{s:s,s:s%,s:I,s:I,s:s,s:f}", "article", in->a->id, "sentence", text, n,
-                     "start", (json_int_t)sp->cstart, "end", (json_int_t)sp->cend, "rule", ev->rule,
-                     "confidence", rec_round(conf));
+    return json_pack("{s:s,s:s%,s:I,s:I,s:o,s:s,s:f}", "article", in->a->id, "sentence", text, n,
+                     "start", (json_int_t)sp->cstart, "end", (json_int_t)sp->cend, "mentions",
+                     mentions_new(ev, roles, kept), "rule", ev->rule, "confidence",
+                     rec_round(conf));
 }
+
+static const char *const fact_roles[2] = {"subject", "object"};
+static const char *const sanction_roles[2] = {"imposer", "target"};
 
 /* ---- facts and sanctions: merged without parsing their evidence ----
  * Both records end with their evidence ({...,"evidence":[...]}, the API's
@@ -503,7 +547,7 @@ static void ingest_fact(struct ingest *in, const struct store_rec_fact *f)
                              obj ? json_null() : json_string(f->value), "confidence", 0.0, "status",
                              "mentions", (json_int_t)0))))
         goto out;
-    add_evidence(in, &m, evidence_new(in, &f->ev, f->confidence), f->status);
+    add_evidence(in, &m, evidence_new(in, &f->ev, fact_roles, f->confidence), f->status);
     mrec_put(in, DB_FACTS, fid, &m);
 
     /* every fact index carries subject\0predicate\0object for filter checks */
@@ -595,7 +639,7 @@ static void ingest_sanction(struct ingest *in, const struct store_rec_sanction *
             del_pair(&in->w, DB_SANC_DATE, old, sid);
         json_object_set_new(rec, "date", json_string(sn->date));
     }
-    add_evidence(in, &m, evidence_new(in, &sn->ev, sn->confidence), sn->status);
+    add_evidence(in, &m, evidence_new(in, &sn->ev, sanction_roles, sn->confidence), sn->status);
     mrec_put(in, DB_SANCTIONS, sid, &m);
     put_sanction_indexes(in, rec);
     put_pair(&in->w, DB_ART_SANCTIONS, in->a->id, sid, NULL, 0);

@@ -161,8 +161,15 @@ struct store_rec_span {
     size_t cstart, cend;
 };
 
+/* An evidence: its sentence and the mentions in it that filled the roles
+ * (role[0] a fact's subject or a sanction's imposer, role[1] the object or
+ * target), each empty (all zero) or a span inside the sentence in the same
+ * units; stored as the evidence's "mentions" (the empty ones left out, and
+ * those past a sentence's kept text, STORE_EVIDENCE_TEXT_MAX, dropped).
+ * Evidence stored before mentions existed has no "mentions" member. */
 struct store_rec_evidence {
     struct store_rec_span sentence;
+    struct store_rec_span role[2];
     const char *rule; /* the rule or method that found it; never NULL */
 };
 

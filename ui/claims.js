@@ -1,8 +1,14 @@
 // One claim (a fact or a sanction) with its evidence: the sentence with the
 // mentions of its entities highlighted, confidence, status, mentions and
 // sources, and links to the articles (the sentence's offsets go along, so the
-// article page highlights it).
-import { MEASURES, PREDICATE, badge, entityLink, h, highlight, plural } from './dom.js';
+// article page highlights it). The highlighted words are the evidence's
+// `mentions` (what the extractor read, "it" and "the company" too); only
+// evidence without them falls back to finding the entities' names.
+import {
+  MEASURES, PREDICATE, badge, entityLink, h, highlight, markRanges, mentionRanges, plural,
+} from './dom.js';
+
+const FIRST_ROLE = new Set(['subject', 'imposer']);
 
 // names: Map id -> [name, ...aliases]; titles: Map article id -> title.
 export function claimItem(claim, opts = {}) {
@@ -35,6 +41,12 @@ export function claimItem(claim, opts = {}) {
     for (const n of names.get(ref.id) || [ref.name]) terms.push({ text: n, cls, title: ref.name });
   }
   if (!b && claim.value) terms.push({ text: claim.value, cls: 'm-b', title: claim.value });
+  const roleTerm = (m) => (FIRST_ROLE.has(m.role)
+    ? { cls: 'm-a', title: a ? a.name : null }
+    : { cls: 'm-b', title: b ? b.name : claim.value ?? null });
+  const quote = (e) => (e.mentions && e.mentions.length
+    ? markRanges(e.sentence, mentionRanges(e.sentence, e.start, e.mentions, roleTerm))
+    : highlight(e.sentence, terms));
 
   const list = h('ul', { class: 'evidence' });
   const shown = evidence.slice(0, maxEvidence);
@@ -42,7 +54,7 @@ export function claimItem(claim, opts = {}) {
   const item = (e) => {
     const art = `#/article/${encodeURIComponent(e.article)}?s=${e.start}-${e.end}`;
     return h('li', {},
-      h('blockquote', {}, highlight(e.sentence, terms)),
+      h('blockquote', {}, quote(e)),
       h('p', { class: 'cite' }, h('a', { href: art }, titles.get(e.article) || e.article),
         h('span', { class: 'rule', title: 'the extraction rule and its confidence' },
           ` · ${e.rule} ${e.confidence.toFixed(2)}`)));

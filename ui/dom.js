@@ -152,12 +152,30 @@ export function findMentions(text, terms) {
   return out.sort((a, b) => a[0] - b[0]);
 }
 
-// text with the terms' mentions wrapped in <mark> (or what mark(term) makes),
-// as a fragment of text nodes and elements.
-export function highlight(text, terms, mark) {
+// The ranges of text (a sentence starting at code point `start` of its
+// article) that mentions [{role, start, end}] (article code points) cover,
+// as sorted [i, j, term] UTF-16 ranges; term(mention) gives the term (null:
+// skip it). A mention outside text is skipped.
+export function mentionRanges(text, start, mentions, term) {
+  const cps = [...text].length;
+  const out = [];
+  for (const m of mentions || []) {
+    const a = m.start - start;
+    const b = m.end - start;
+    const t = term(m);
+    if (!t || !(a >= 0 && b > a && b <= cps)) continue;
+    out.push([cpToIndex(text, a), cpToIndex(text, b), t]);
+  }
+  return out.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+}
+
+// text with ranges [i, j, term] (sorted; one overlapping an earlier one is
+// skipped) wrapped in <mark> (or what mark(term) makes), as a fragment.
+export function markRanges(text, ranges, mark) {
   const frag = document.createDocumentFragment();
   let at = 0;
-  for (const [i, j, t] of findMentions(text, terms)) {
+  for (const [i, j, t] of ranges) {
+    if (i < at) continue;
     if (i > at) frag.appendChild(document.createTextNode(text.slice(at, i)));
     const el = mark ? mark(t) : h('mark', { class: t.cls || null, title: t.title || null });
     el.textContent = text.slice(i, j);
@@ -166,4 +184,9 @@ export function highlight(text, terms, mark) {
   }
   if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
   return frag;
+}
+
+// text with the terms' mentions (found by name) wrapped in <mark>.
+export function highlight(text, terms, mark) {
+  return markRanges(text, findMentions(text, terms), mark);
 }

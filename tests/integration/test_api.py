@@ -514,6 +514,48 @@ class Api:
                      "search q of 150 chars (300 UTF-8 bytes) -> 200 (the limit is 200 chars)")
         self.json200(q("/v1/search", q="Hu\u00e1wei"), "search with a non-ASCII query -> 200")
 
+    def mentions(self):
+        """Issue 17: each evidence names the words that filled its roles, in
+        code points of the article; a reference ("It") is the subject's
+        mention, not a guess by name."""
+        t = self.t
+        auth = {"Authorization": "Bearer " + E.TOKEN, "Content-Type": "application/json"}
+        text = ("Z\u00fcrich \U0001F680 mentions test\n\n"
+                "Nvidia met officials from the Commerce Department on Monday \U0001F600. "
+                "It later unveiled the B30A.\n"
+                "The U.S. Department of Commerce added Huawei to the Entity List in May 2019.\n")
+        body = {"id": "it-mentions-1", "text": text}
+        r = self.cl.request("POST", "/v1/articles", json.dumps(body).encode(), auth)
+        t.ok(r.status == 201, "POST an article with a pronoun subject -> 201", 201, r)
+        ent = self.json200("/v1/entities/nvidia") or {}
+        fact = next((f for f in ent.get("facts_out", []) if f["predicate"] == "develops"
+                     and (f.get("object") or {}).get("id") == "b30a"), None)
+        ev = next((e for e in (fact or {}).get("evidence", [])
+                   if e["article"] == "it-mentions-1"), {})
+        got = {m["role"]: text[m["start"]:m["end"]] for m in ev.get("mentions", [])}
+        t.eq(got, {"subject": "It", "object": "B30A"},
+             "the evidence's mentions slice the article to the pronoun and the chip")
+        sent = ev.get("sentence", "")
+        t.ok(all(sent[m["start"] - ev["start"]:m["end"] - ev["start"]]
+                 == text[m["start"]:m["end"]] for m in ev.get("mentions", [])) and sent,
+             "and slice the sentence the same way (offset by its start)", "same", ev)
+        ent = self.json200("/v1/entities/huawei") or {}
+        sanc = next((x for x in ent.get("sanctions", []) if x["measure"] == "entity_listing"
+                     and any(e["article"] == "it-mentions-1" for e in x["evidence"])), None)
+        ev = next((e for e in (sanc or {}).get("evidence", [])
+                   if e["article"] == "it-mentions-1"), {})
+        got = {m["role"]: text[m["start"]:m["end"]] for m in ev.get("mentions", [])}
+        t.eq(got, {"imposer": "U.S. Department of Commerce", "target": "Huawei"},
+             "a sanction's mentions: imposer and target, after non-BMP text")
+        for kind in ("facts", "sanctions"):
+            bad = []
+            for it in (self.json200(q("/v1/" + kind, limit=200)) or {}).get("items", []):
+                for e in it["evidence"]:
+                    for m in e.get("mentions", []):
+                        if not (e["start"] <= m["start"] < m["end"] <= e["end"]):
+                            bad.append((it["id"], e["article"], m))
+            t.ok(not bad, "every %s mention lies inside its sentence" % kind, "none", bad[:3])
+
     def post(self):
         t = self.t
         auth = {"Authorization": "Bearer " + E.TOKEN}
@@ -1064,6 +1106,7 @@ def main(tap):
         run("articles", api.articles, stats)
         run("search", api.search)
         run("post", api.post)
+        run("mentions", api.mentions)
         run("errors", api.errors)
         run("http", api.http_semantics)
         run("round 2", api.round2)

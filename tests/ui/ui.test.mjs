@@ -488,6 +488,34 @@ async function runPages(page, base, problems) {
   await shot(page, 'sanctions-light');
   await clean(page, 'sanctions', problems);
 
+  // Entity page, issue 17: the words the extractor read are highlighted from
+  // the evidence's mentions, a pronoun too (name matching would miss "It"),
+  // with code points converted past a non-BMP character.
+  {
+    const mtext = 'Mentions test \u{1F680}\n\nNvidia met officials from the Commerce Department on Monday. '
+      + 'It \u{1F600} later unveiled the B30A.\n';
+    const mpost = await api(base, '/v1/articles', { method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'ui-mentions', text: mtext }) });
+    ok(mpost.status === 201, 'POST an article whose fact names its subject "It"', 201, `${mpost.status} ${mpost.body}`);
+    const nv = await json(base, '/v1/entities/nvidia');
+    const fact = nv.facts_out.find((c) => c.predicate === 'develops' && c.object && c.object.id === 'b30a');
+    const mev = fact && fact.evidence.find((x) => x.article === 'ui-mentions');
+    const cps = [...mtext];
+    const said = (mev ? mev.mentions || [] : []).map((m) => [m.role, cps.slice(m.start, m.end).join('')]);
+    ok(JSON.stringify(said) === JSON.stringify([['subject', 'It'], ['object', 'B30A']]),
+      'the API gives the evidence\'s mentions: "It" and "B30A"', [['subject', 'It'], ['object', 'B30A']], said);
+    await visit(page, base, '#/entity/nvidia');
+    const marks = fact && mev ? await page.$eval(`main li.claim[data-id="${fact.id}"]`, (li, sentence) => {
+      const q = [...li.querySelectorAll('blockquote')].find((b) => b.textContent === sentence);
+      return q ? [...q.querySelectorAll('mark')].map((m) => [m.textContent, m.className, m.title]) : null;
+    }, mev.sentence) : null;
+    ok(JSON.stringify(marks) === JSON.stringify([['It', 'm-a', 'Nvidia'], ['B30A', 'm-b', 'B30A']]),
+      'entity nvidia: the pronoun "It" is highlighted as the subject, "B30A" (past an emoji) as the object',
+      [['It', 'm-a', 'Nvidia'], ['B30A', 'm-b', 'B30A']], marks);
+    await clean(page, 'entity mentions', problems);
+  }
+
   // Article: a title that is HTML shows as text; mentions and the sentence are marked.
   const title = '<img src=x onerror=alert(1)>';
   const text = 'ignored first line\nHuawei uses the Ascend 910B in its servers. '

@@ -4,7 +4,9 @@
  * result with every field in use (aliases, a literal fact, statuses that
  * merge, a sanction with items and a date, a non-ASCII sentence), ingested
  * twice under two ids, exported, and the export's hash compared with the
- * one the old path gave. */
+ * one the old path gave. Since evidences carry their mentions (issue 17),
+ * the export with each evidence's "mentions" taken out is still exactly
+ * that, and the whole export is pinned as NEW_EXPORT_SHA256. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,8 @@
 /* The SHA-256 of the export (ingested_at masked) that the old path,
  * store_ingest(s, a, struct ex_result *), wrote for this input. */
 #define OLD_EXPORT_SHA256 "9c32bff55be0f82b278e66e77efb59eec19273c1f5af761dfc90216a62a6eb63"
+/* ... and the same export now, with the mentions below. */
+#define NEW_EXPORT_SHA256 "1ae219908627ea7514b9c4be477386de36a8d204a95fe2ba3d4a853b0215cede"
 
 static char text[1024];
 static size_t text_len;
@@ -34,6 +38,30 @@ static struct ex_span add_sentence(const char *s)
     text[text_len++] = ' ';
     text[text_len] = '\0';
     return sp;
+}
+
+/* The span of the first needle in sentence sp of text. */
+static struct ex_span sub_span(struct ex_span sp, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = sp.start; i + nl <= sp.end; i++)
+        if (!memcmp(text + i, needle, nl))
+            return (struct ex_span){i, i + nl, ecf_utf8_count(text, i),
+                                    ecf_utf8_count(text, i + nl)};
+    abort();
+}
+
+/* s without each ',"mentions":[...]' (no brackets inside), in place. */
+static void strip_mentions(char *s)
+{
+    static const char key[] = ",\"mentions\":[";
+    char *p;
+    while ((p = strstr(s, key)) != NULL) {
+        char *e = strchr(p + sizeof key - 1, ']');
+        if (!e)
+            return;
+        memmove(p, e + 1, strlen(e + 1) + 1);
+    }
 }
 
 static char *hw_aliases[] = {"Huawei Technologies", "\xe5\x8d\x8e\xe4\xb8\xba"};
@@ -61,14 +89,15 @@ static void build(struct ex_result *r, struct ex_entity *e, struct ex_fact *f,
                               .name = (char *)"Ascend 910C",
                               .type = EX_T_CHIP,
                               .mentions = 2};
-    f[0] = (struct ex_fact){.subject = 0,
-                            .pred = EX_P_DEVELOPS,
-                            .object = 2,
-                            .confidence = 0.8,
-                            .status = st,
-                            .ev = {add_sentence("Huawei (\xe5\x8d\x8e\xe4\xb8\xba) develops the "
-                                                "Ascend 910C."),
-                                   "develops-rule"}};
+    f[0] = (struct ex_fact){
+        .subject = 0,
+        .pred = EX_P_DEVELOPS,
+        .object = 2,
+        .confidence = 0.8,
+        .status = st,
+        .ev = {.sentence = add_sentence("Huawei (\xe5\x8d\x8e\xe4\xb8\xba) develops the "
+                                        "Ascend 910C."),
+               .rule = "develops-rule"}};
     f[1] = (struct ex_fact){
         .subject = 2,
         .pred = EX_P_PROCESS_NODE,
@@ -76,18 +105,28 @@ static void build(struct ex_result *r, struct ex_entity *e, struct ex_fact *f,
         .value = (char *)"7nm",
         .confidence = 0.55,
         .status = EX_S_HEDGED,
-        .ev = {add_sentence("The Ascend 910C is reportedly made on 7nm."), "node-rule"}};
-    sn[0] = (struct ex_sanction){.imposer = 1,
-                                 .target = 0,
-                                 .measure = EX_M_ENTITY_LISTING,
-                                 .items = items,
-                                 .n_items = 2,
-                                 .date = "2019-05",
-                                 .confidence = 0.9,
-                                 .status = st,
-                                 .ev = {add_sentence("The United States listed Huawei in May "
-                                                     "2019."),
-                                        "sanction-rule"}};
+        .ev = {.sentence = add_sentence("The Ascend 910C is reportedly made on 7nm."),
+               .rule = "node-rule"}};
+    sn[0] = (struct ex_sanction){
+        .imposer = 1,
+        .target = 0,
+        .measure = EX_M_ENTITY_LISTING,
+        .items = items,
+        .n_items = 2,
+        .date = "2019-05",
+        .confidence = 0.9,
+        .status = st,
+        .ev = {.sentence = add_sentence("The United States listed Huawei in May "
+                                        "2019."),
+               .rule = "sanction-rule"}};
+    /* the roles' tokens: the subject named, the object "the Ascend 910C"
+     * (non-ASCII before it), the value; the sanction's imposer and target */
+    f[0].ev.role[0] = sub_span(f[0].ev.sentence, "Huawei");
+    f[0].ev.role[1] = sub_span(f[0].ev.sentence, "Ascend 910C");
+    f[1].ev.role[0] = sub_span(f[1].ev.sentence, "The Ascend 910C");
+    f[1].ev.role[1] = sub_span(f[1].ev.sentence, "7nm");
+    sn[0].ev.role[0] = sub_span(sn[0].ev.sentence, "The United States");
+    sn[0].ev.role[1] = sub_span(sn[0].ev.sentence, "Huawei");
     r->entities = e;
     r->n_entities = 3;
     r->facts = f;
@@ -157,12 +196,20 @@ int main(void)
     char hex[65] = "";
     if (out)
         ecf_sha256_hex(out, strlen(out), hex);
-    is_str(hex, OLD_EXPORT_SHA256, "the export is byte for byte what the old path stored");
-    if (out && strcmp(hex, OLD_EXPORT_SHA256) != 0) /* show what differs */
+    is_str(hex, NEW_EXPORT_SHA256, "the export is byte for byte what this format stores");
+    if (out && strcmp(hex, NEW_EXPORT_SHA256) != 0) /* show what differs */
         for (const char *l = out, *nl; *l; l = nl ? nl + 1 : l + strlen(l)) {
             nl = strchr(l, '\n');
             printf("# %.*s\n", (int)(nl ? (size_t)(nl - l) : strlen(l)), l);
         }
+    ok(out && strstr(out, "\"mentions\":[{\"role\":\"subject\""), "the evidences hold mentions");
+    if (out)
+        strip_mentions(out);
+    hex[0] = '\0';
+    if (out)
+        ecf_sha256_hex(out, strlen(out), hex);
+    is_str(hex, OLD_EXPORT_SHA256,
+           "without its mentions, the export is byte for byte what the old path stored");
     free(out);
     store_close(s);
     char cmd[128];

@@ -16,8 +16,8 @@ static const char *const DETAIL_KEYS[] = {"id",       "name",      "type",     "
 static const char *const REF_KEYS[] = {"id", "name", "type", NULL};
 static const char *const FACT_KEYS[] = {"id",         "subject", "predicate", "object",   "value",
                                         "confidence", "status",  "mentions",  "evidence", NULL};
-static const char *const EVIDENCE_KEYS[] = {"article", "sentence",   "start", "end",
-                                            "rule",    "confidence", NULL};
+static const char *const EVIDENCE_KEYS[] = {"article",  "sentence", "start",      "end",
+                                            "mentions", "rule",     "confidence", NULL};
 static const char *const SANCTION_KEYS[] = {"id",       "imposer",  "target",     "measure",
                                             "items",    "date",     "confidence", "status",
                                             "mentions", "evidence", NULL};
