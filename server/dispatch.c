@@ -106,7 +106,8 @@ static bool cache_key(struct request *rq, char *key, size_t *klen)
         return false;
     struct key_buf k = {.p = key};
     key_add(&k, rq->path, strlen(rq->path), '\x01');
-    MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, key_arg, &k);
+    if (!(rq->route->flags & ROUTE_ANY_QUERY))
+        MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, key_arg, &k);
     *klen = k.len;
     return !k.overflow;
 }

@@ -300,6 +300,8 @@ bool framing_refuse_early(struct request *rq, struct reply *rp)
 
 bool framing_refuse_query(struct request *rq, struct reply *rp)
 {
+    if (rq->route && (rq->route->flags & ROUTE_ANY_QUERY))
+        return false;
     struct query_check q = {.route = rq->route};
     MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
     if (!q.bad_name)

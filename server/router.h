@@ -35,8 +35,11 @@ enum route_flags {
     ROUTE_TEXT_OK = 1 << 3,  /* ... or text/plain */
     ROUTE_WRITE = 1 << 4,    /* changes state: 503 on a --read-only replica before the
                                  body is read; never in the response cache, no ETag */
-    ROUTE_MEMORY = 1 << 5    /* answered from memory, not the store (fetch jobs): never
+    ROUTE_MEMORY = 1 << 5,   /* answered from memory, not the store (fetch jobs): never
                                  in the response cache, but ETag'd for revalidation */
+    ROUTE_ANY_QUERY = 1 << 6 /* a page whose query the server ignores (the dashboard:
+                                 "/?utm_source=x", "/ui/app.js?v=2"): not checked, and
+                                 not part of the cache key (one entry per file) */
 };
 
 typedef void (*route_handler)(struct request *rq, struct reply *rp);

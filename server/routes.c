@@ -28,8 +28,8 @@ const struct route router_routes[] = {
     {HTTP_GET, "/readyz", h_readyz, ROUTE_NO_CACHE, NULL},
     {HTTP_GET, "/metrics", h_metrics, ROUTE_NO_CACHE, NULL},
     {HTTP_GET, "/openapi.yaml", h_openapi, 0, NULL},
-    {HTTP_GET, "/", h_ui_index, 0, NULL},
-    {HTTP_GET, "/ui/{asset}", h_ui_asset, 0, NULL},
+    {HTTP_GET, "/", h_ui_index, ROUTE_ANY_QUERY, NULL},
+    {HTTP_GET, "/ui/{asset}", h_ui_asset, ROUTE_ANY_QUERY, NULL},
 };
 
 const size_t router_nroutes = sizeof router_routes / sizeof router_routes[0];

@@ -742,6 +742,12 @@ class Api:
                   and r.h("x-content-type-options") == "nosniff",
                   "GET / -> 200 the dashboard, with its Content-Security-Policy and nosniff",
                   "200 text/html CSP nosniff", r)
+        # a shared link with tracking parameters, a cache-buster: the same files
+        for target, base in (("/?utm_source=mail&x", "/"), ("/ui/app.js?v=2", "/ui/app.js")):
+            r, r0 = self.get(target), self.get(base)
+            self.t.ok(r.status == 200 and r.body == r0.body and r.h("etag") == r0.h("etag"),
+                      "GET %s -> 200, the same file as %s (the dashboard ignores a query)"
+                      % (target, base), "200 same body and ETag", (r.status, r.h("etag")))
         # 405 with Allow
         for method, target, allow in (("DELETE", "/v1/entities", "GET, HEAD, OPTIONS"),
                                       ("POST", "/v1/entities", "GET, HEAD, OPTIONS"),
