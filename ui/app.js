@@ -50,7 +50,12 @@ async function render() {
     if (m) {
       page = fn;
       section = nav;
-      args = m.slice(1).map(decodeURIComponent);
+      try {
+        args = m.slice(1).map(decodeURIComponent);
+      } catch {
+        page = notFound; // a malformed escape ("%E0%A4%A"): no such page
+        section = null;
+      }
       break;
     }
   }

@@ -580,6 +580,11 @@ async function runPages(page, base, problems) {
   const nf = await page.$eval('main h1', (h) => h.textContent);
   ok(nf === 'Not found', 'an unknown route says Not found', 'Not found', nf);
   await clean(page, 'unknown route', problems);
+  // a shared link whose escape is cut short must not leave the page loading
+  await visit(page, base, '#/entity/%E0%A4%A');
+  const bad = await page.$eval('main h1', (h) => h.textContent);
+  ok(bad === 'Not found', 'a malformed %-escape in the route says Not found', 'Not found', bad);
+  await clean(page, 'malformed escape', problems);
 }
 
 const ROUTES = [['search', '#/'], ['entity', '#/entity/huawei'], ['lineage', '#/chip/ascend-910c'],
