@@ -181,8 +181,21 @@ static void server_free(struct http_server *h)
     free(h);
 }
 
+/* libmicrohttpd aborts on an internal inconsistency; by default it says why
+ * only when built with messages. Say it in our log first, so an abort in the
+ * field (or in CI) names its cause. */
+static void on_mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+    (void)cls;
+    fprintf(stderr, "ecfacts: libmicrohttpd panic at %s:%u: %s\n", file ? file : "?", line,
+            reason ? reason : "(no reason given)");
+    fflush(stderr);
+    abort();
+}
+
 int http_start(struct app *app, struct http_server **out, unsigned *port, char *errbuf, size_t cap)
 {
+    MHD_set_panic_func(on_mhd_panic, NULL);
     struct sockaddr_storage ss;
     socklen_t sl = 0;
     bool v6 = false;
