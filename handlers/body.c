@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extractor/extract.h"
 #include "store/store.h"
@@ -82,6 +83,13 @@ bool body_parse_article(const char *body, size_t len, json_t **doc, struct artic
     }
     if (memchr(p->text, '\0', p->text_len)) {
         snprintf(why, cap, "field 'text' contains a NUL character");
+        return false;
+    }
+    /* the URL is shown as a link by dashboards: http(s) only, never
+     * javascript: or data: */
+    if (p->url && strncasecmp(p->url, "http://", 7) != 0 &&
+        strncasecmp(p->url, "https://", 8) != 0) {
+        snprintf(why, cap, "field 'url' must be an http:// or https:// URL");
         return false;
     }
     if (p->date && !date_valid(p->date)) {

@@ -468,7 +468,9 @@ def run_catalogue(tap, c, srv, spec, spec_bytes):
     tap.ok(d.status == 200 and all(k in d.json() and d.json()[k] is None for k in want),
            "an article without page metadata: the four members present and null", "null", d)
     for k, v in (("published", "2023-02-29"), ("published", 20250103), ("byline", ["x"]),
-                 ("site", "s" * 257), ("lang", "en_US"), ("lang", "")):
+                 ("site", "s" * 257), ("lang", "en_US"), ("lang", ""),
+                 ("url", "javascript:alert(1)"), ("url", "data:text/html,<b>x</b>"),
+                 ("url", " https://example.com/")):
         bad = dict(meta, id="contract-bad", **{k: v})
         r = go("POST", "/v1/articles", json.dumps(bad).encode(), hdr,
                "POST with a bad %s -> 400" % k)
