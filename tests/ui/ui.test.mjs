@@ -10,6 +10,7 @@
 // go to SHOTS_DIR. Exit 77 (SKIP) when Chromium or puppeteer-core is missing.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -61,7 +62,8 @@ function startServer(dir) {
   fs.writeFileSync(tokenFile, TOKEN + '\n');
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ECFACTS_')));
   const proc = spawn(exe, ['serve', '--listen', '127.0.0.1:0', '--data', path.join(dir, 'data'),
-    '--token-file', tokenFile, '--access-log=0'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--token-file', tokenFile, '--access-log=0', '--allow-private', '--host-delay', '0'],
+    { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr.on('data', (d) => { err += d; });
   return new Promise((resolve, reject) => {
@@ -78,6 +80,48 @@ function startServer(dir) {
     proc.on('error', (e) => { clearTimeout(timer); reject(e); });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${err}`)); });
   });
+}
+
+// A page the server fetches (POST /v1/fetch), so the status page has a
+// source to show: an article written for this test, on a loopback site.
+const FIXTURE = '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+  + '<title>Quartzline pauses deliveries to Norvik Labs</title></head><body><nav>Home | World</nav>'
+  + '<article><h1>Quartzline pauses deliveries to Norvik Labs</h1>'
+  + '<p>Quartzline, a maker of wafer inspection systems, said on Monday that it had paused '
+  + 'deliveries to Norvik Labs after new licence rules took effect, according to two people '
+  + 'briefed on the decision, and that it expected a review to take several months.</p>'
+  + '<p>Norvik Labs, which designs accelerator chips for data centres, said it was studying the '
+  + 'rules and would keep serving its customers from existing stock in the meantime.</p>'
+  + '</article><footer>About us</footer></body></html>';
+
+function startSite() {
+  const srv = http.createServer((req, res) => {
+    if (req.url === '/story.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(FIXTURE);
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
+}
+
+// POSTs the fixture's URL to /v1/fetch and waits (bounded) for its job.
+async function fetchFixture(base, url) {
+  const r = await api(base, '/v1/fetch', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url }),
+  });
+  if (r.status !== 202) throw new Error(`POST /v1/fetch: ${r.status} ${r.body}`);
+  const loc = r.headers.get('location');
+  for (let i = 0; i < 300; i++) {
+    const j = await json(base, loc);
+    if (j.state === 'done' || j.state === 'failed') return j;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`${loc}: not finished within 30 s`);
 }
 
 function stopServer(srv) {
@@ -555,9 +599,27 @@ async function runPages(page, base, problems) {
   await shot(page, 'article-sample-01-light');
   await clean(page, 'article sample-01', problems);
 
-  // Status: the counts are /v1/stats; links to the metrics and the contract.
+  // Status: the counts are /v1/stats; the sources with their last fetch;
+  // links to the metrics and the contract.
+  const site = await startSite();
+  const storyUrl = `http://127.0.0.1:${site.address().port}/story.html`;
+  let job;
+  try {
+    job = await fetchFixture(base, storyUrl);
+  } finally {
+    site.close();
+  }
+  ok(job.state === 'done', 'POST /v1/fetch of a loopback page: the job is done', 'done', job);
+  const srcs = await allItems(base, '/v1/sources');
+  const mine = srcs.find((x) => x.url === storyUrl);
   const stats = await json(base, '/v1/stats');
   await visit(page, base, '#/status');
+  const srcRows = await page.$$eval('table.sources-table tbody tr', (trs) => trs.map((tr) =>
+    [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+  const row = srcRows.find((r) => r[0] && r[0].startsWith(storyUrl));
+  ok(mine && row && row[1] === mine.last_fetch && row[2].startsWith('200') && row[4] === String(mine.counts.stored),
+    'status: the fetched page is a source row with its last fetch, HTTP status and counts',
+    mine && [storyUrl, mine.last_fetch, mine.http_status, mine.counts.stored], srcRows);
   const status = await page.evaluate(() => ({
     nums: [...document.querySelectorAll('.cards .num')].map((x) => Number(x.textContent)),
     links: [...document.querySelectorAll('main a')].map((a) => a.getAttribute('href')),
