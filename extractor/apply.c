@@ -324,6 +324,7 @@ enum ex_err apply_facts(struct work *w)
                  * "A, which buys B's chips, makes ...": A too */
                 m.role[RR_S] = ac_subject(r, ts, &m, RR_S);
                 m.role[RR_S] = ac_rel_head(r, ts, &m, RR_S);
+                m.role[RR_O] = ac_rel_head(r, ts, &m, RR_O);
                 /* "orders for Nvidia processors": no subject; "by Huawei's
                  * HiSilicon unit": HiSilicon is */
                 if (ac_pp_modifier(ts, &m, m.role[RR_S]) || ac_new_subject(r, ts, &m, RR_S) ||

@@ -174,9 +174,15 @@ size_t ac_rel_head(const struct rule *r, const struct tk_sent *ts, const struct 
             return i;
     }
     static const char *const rel[] = {"which", "who", "whose", NULL};
-    /* back from i to ", which": no other comma between */
+    static const char *const det[] = {"the", "a", "an", NULL};
+    /* back from i to ", which" or to an apposition ", the successor of":
+     * no other comma between */
     size_t w = SIZE_MAX;
     for (size_t k = i; k-- > 0 && k + 12 > i;) {
+        if (tk_word_is(&ts->t[k], ",", 1) && k + 1 < i && word_in(&ts->t[k + 1], det)) {
+            w = k + 1; /* "X, the successor of Y, is made by Z": Y is inside */
+            break;
+        }
         if (tk_word_is(&ts->t[k], ",", 1) || tk_word_is(&ts->t[k], ";", 1))
             return i;
         if (word_in(&ts->t[k], rel)) {
