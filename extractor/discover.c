@@ -624,6 +624,27 @@ static bool chip_shape(const char *p, size_t s, size_t e)
     return L == 0 && D >= 3 && D <= 5 && T >= 1 && T <= 2;
 }
 
+/* "VX-9", "M4": one to four capitals, an optional hyphen, one digit, at
+ * most one capital after; not a quarter or half year ("Q3", "H2"). Only
+ * with a chip word right after it (by_chip_shape). */
+static bool short_model(const char *p, size_t s, size_t e)
+{
+    size_t i = s, L = 0;
+    while (i < e && tx_isupper(p[i]))
+        i++, L++;
+    bool hy = i < e && p[i] == '-';
+    if (hy)
+        i++;
+    if (L == 0 || L > 4 || i >= e || !tx_isdigit(p[i]))
+        return false;
+    i++;
+    if (i < e && tx_isupper(p[i]))
+        i++;
+    if (i != e)
+        return false;
+    return !(L == 1 && !hy && (p[s] == 'Q' || p[s] == 'H'));
+}
+
 /* A bare model number ("9020"): 3 to 5 digits, not a year. */
 static bool model_number(const char *p, size_t s, size_t e)
 {
@@ -770,9 +791,17 @@ static enum ex_err by_chip_shape(struct dctx *c)
             if (done)
                 continue;
         }
-        if (!shape)
+        if (!shape && !short_model(p, d->s, d->e))
             continue;
         bool ctx = dw_in(c, LX_CHIPWORD, k + 1);
+        if (!shape) {
+            /* "its VX-9 accelerator", "the M4 chip": one digit needs a chip
+             * word right after it, no weaker context */
+            enum ex_err err = ctx ? add(c, k, k, EX_T_CHIP) : EX_OK;
+            if (err)
+                return err;
+            continue;
+        }
         /* "Nvidia's H20": a possessive company right before */
         if (!ctx && d->s >= 3 && p[d->s - 1] == ' ' && p[d->s - 2] == 's' && p[d->s - 3] == '\'') {
             ctx = find_m(c, d->s - 3, false, true) != NULL;
