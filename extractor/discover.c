@@ -870,6 +870,47 @@ static enum ex_err by_chip_shape(struct dctx *c)
     return EX_OK;
 }
 
+/* Whether word k's lowercase text is one of list. */
+static bool word_is(const struct dctx *c, size_t k, const char *const *list)
+{
+    size_t l = c->d[k].e - c->d[k].s;
+    for (; *list; list++)
+        if (strlen(*list) == l && !memcmp(c->w->tx.low + c->d[k].s, *list, l))
+            return true;
+    return false;
+}
+
+/* "its Falcon-7 model", "the Orca 3.5 models": a capitalised name with a
+ * digit in it (or a name and a version number) right before "model(s)",
+ * after a determiner or a possessive: an AI model. */
+static enum ex_err by_model_shape(struct dctx *c)
+{
+    static const char *const noun[] = {"model", "models", "llm", NULL};
+    static const char *const det[] = {"its", "the", "their", "a", "new", "latest", NULL};
+    const char *p = c->w->tx.norm;
+    for (size_t k = 1; k + 1 < c->n; k++) {
+        size_t b = k, e = k;
+        /* "Orca 3.5 model": a name, then a version number */
+        if (tx_isdigit(p[c->d[k].s]) && c->d[k - 1].adj && name_word(c, k - 1))
+            b = k - 1;
+        if (!c->d[e].adj || !word_is(c, e + 1, noun) || !name_word(c, b) || c->d[e].covered)
+            continue;
+        size_t pe = b ? c->d[b - 1].e : 0; /* "Kestrel's Falcon-7 model" */
+        if (b == 0 ||
+            !(word_is(c, b - 1, det) || (pe >= 2 && p[pe - 1] == 's' && p[pe - 2] == '\'')))
+            continue;
+        bool digit = false, upper = tx_isupper(p[c->d[b].s]);
+        for (size_t q = c->d[b].s; q < c->d[e].e; q++)
+            digit = digit || tx_isdigit(p[q]);
+        if (!digit || !upper || c->d[e].e - c->d[b].s > 24)
+            continue;
+        enum ex_err err = add(c, b, e, EX_T_AI_MODEL);
+        if (err)
+            return err;
+    }
+    return EX_OK;
+}
+
 /* The bare mentions of chip models found by shape anywhere in the article. */
 static enum ex_err shaped_again(struct dctx *c)
 {
@@ -979,6 +1020,8 @@ enum ex_err ents_discover(struct work *w)
                 goto out;
         }
         err = by_chip_shape(c);
+        if (!err)
+            err = by_model_shape(c);
         if (err)
             goto out;
     }
