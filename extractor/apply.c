@@ -551,7 +551,12 @@ static size_t named_members(const struct work *w, const struct tk_sent *ts, size
 {
     const struct lexicon *like = rules_known(w->x->rules, LX_COLIKE);
     size_t k = 0;
-    for (size_t i = g + 1; i < ts->n && i <= g + 4 && !k; i++) {
+    /* the cue may follow the list the group was put on ("140 Chinese
+     * entities on the Entity List on Monday, among them A and B"); not past
+     * a semicolon */
+    for (size_t i = g + 1; i < ts->n && i <= g + 10 && !k; i++) {
+        if (tk_word_is(&ts->t[i], ";", 1))
+            break;
         size_t c = lex_match(like, ts->t, ts->n, i);
         if (!c && tk_word_is(&ts->t[i], "among", 5))
             c = i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "them", 4) ? 2 : 1;

@@ -413,6 +413,12 @@ static const struct ex_case cases[] = {
      {{'E', "Orca-4", "ai_model", NULL, true},
       {'F', "Baidu", "develops", "Orca-4", true},
       {'E', "Heron 2.5", "ai_model", NULL, true}}},
+    {"members named after the list the group was put on",
+     "The Commerce Department placed 30 Chinese entities on the Entity List on Friday, among them "
+     "Phytium and Sugon.",
+     {{'S', "U.S. Department of Commerce", "Phytium", "entity_listing", true},
+      {'S', "U.S. Department of Commerce", "Sugon", "entity_listing", true},
+      {'S', "U.S. Department of Commerce", "China", "entity_listing", false}}},
     {"a product named after a word is no family member",
      "Microsoft's Azure OpenAI service hosts models. Azure grew quickly.",
      {{'F', "Microsoft", "develops", "Azure OpenAI", true},
