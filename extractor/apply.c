@@ -391,11 +391,8 @@ static bool is_classifier(const struct tok *t)
 {
     static const char *const nouns[] = {"types",    "kinds",     "sorts",  "categories", "classes",
                                         "forms",    "varieties", "models", "type",       "kind",
-                                        "category", "class",     "range",  "variety"};
-    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
-        if (tk_word_is(t, nouns[i], strlen(nouns[i])))
-            return true;
-    return false;
+                                        "category", "class",     "range",  "variety",    NULL};
+    return tk_word_in(t, nouns);
 }
 
 /* Items: the X slots; else named chips/products in the sentence; else the

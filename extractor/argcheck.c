@@ -10,14 +10,6 @@
 
 #include <string.h>
 
-static bool word_in(const struct tok *t, const char *const *set)
-{
-    for (; *set; set++)
-        if (tk_word_is(t, *set, strlen(*set)))
-            return true;
-    return false;
-}
-
 /* Words that open a second verb phrase after "and" (auxiliaries, copulas and
  * the adverbs reporters put before them). */
 static const char *const vp_open[] = {
@@ -37,7 +29,7 @@ static size_t coord_vp(const struct tk_sent *ts, size_t from, size_t to)
 {
     for (size_t k = from + 1; k + 1 < to && k + 1 < ts->n; k++)
         if (tk_word_is(&ts->t[k], "and", 3) &&
-            (word_in(&ts->t[k + 1], vp_open) ||
+            (tk_word_in(&ts->t[k + 1], vp_open) ||
              (tk_word_is(&ts->t[k - 1], ",", 1) && past_verb(&ts->t[k + 1]))))
             return k;
     return SIZE_MAX;
@@ -75,13 +67,13 @@ size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct r
     size_t first = SIZE_MAX;
     for (size_t j = s; j-- > 0;) {
         const struct tok *t = &ts->t[j];
-        if (word_in(t, breaks))
+        if (tk_word_in(t, breaks))
             break;
         if (t->kind != TK_ENT || !(t->tmask & want) || (t->flags & TF_GROUP))
             continue;
         /* "its" is a possessor too, but of the subject's own things */
         if ((!(t->flags & TF_COREF) && j + 1 < ts->n && tk_word_is(&ts->t[j + 1], "'s", 2)) ||
-            (j > 0 && word_in(&ts->t[j - 1], preps)))
+            (j > 0 && tk_word_in(&ts->t[j - 1], preps)))
             continue;
         first = j;
     }
@@ -92,7 +84,7 @@ size_t ac_subject(const struct rule *r, const struct tk_sent *ts, const struct r
     for (size_t j = first + 1; j < s; j++) {
         const struct tok *t = &ts->t[j];
         static const char *const glue[] = {",", "'s", "-", "(", ")", "and", "or", NULL};
-        if (t->kind == TK_WORD && !word_in(t, glue))
+        if (t->kind == TK_WORD && !tk_word_in(t, glue))
             return first;
     }
     return s;
@@ -113,10 +105,10 @@ bool ac_pp_object(const struct tk_sent *ts, const struct rmatch *m, size_t i)
     /* a possessor ("to Washington's rules") is not the object itself */
     if (i + 1 < ts->n && tk_word_is(&ts->t[i + 1], "'s", 2))
         return false;
-    if (!word_in(&ts->t[i - 1], addressed))
+    if (!tk_word_in(&ts->t[i - 1], addressed))
         return false;
     for (size_t j = i - 1; j-- > 0 && j + 4 >= i;)
-        if (word_in(&ts->t[j], documents))
+        if (tk_word_in(&ts->t[j], documents))
             return true;
     return false;
 }
@@ -157,7 +149,7 @@ bool ac_account_on(const struct tk_sent *ts, size_t i)
 {
     static const char *const acct[] = {"account", "accounts", "channel", "channels", "page", "feed",
                                        "handle",  "profile",  "post",    "posts",    NULL};
-    return i != SIZE_MAX && i + 1 < ts->n && word_in(&ts->t[i + 1], acct);
+    return i != SIZE_MAX && i + 1 < ts->n && tk_word_in(&ts->t[i + 1], acct);
 }
 
 size_t ac_rel_head(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m,
@@ -179,13 +171,13 @@ size_t ac_rel_head(const struct rule *r, const struct tk_sent *ts, const struct 
      * no other comma between */
     size_t w = SIZE_MAX;
     for (size_t k = i; k-- > 0 && k + 12 > i;) {
-        if (tk_word_is(&ts->t[k], ",", 1) && k + 1 < i && word_in(&ts->t[k + 1], det)) {
+        if (tk_word_is(&ts->t[k], ",", 1) && k + 1 < i && tk_word_in(&ts->t[k + 1], det)) {
             w = k + 1; /* "X, the successor of Y, is made by Z": Y is inside */
             break;
         }
         if (tk_word_is(&ts->t[k], ",", 1) || tk_word_is(&ts->t[k], ";", 1))
             return i;
-        if (word_in(&ts->t[k], rel)) {
+        if (tk_word_in(&ts->t[k], rel)) {
             w = k;
             break;
         }
@@ -211,12 +203,12 @@ bool ac_pp_modifier(const struct tk_sent *ts, const struct rmatch *m, size_t i)
     static const char *const indef[] = {"a", "an", NULL};
     const struct tok *nx = &ts->t[i + 1], *pv = &ts->t[i - 1];
     /* "a former Nvidia executive": one adjective may come between */
-    bool art =
-        word_in(pv, indef) || (i >= 2 && word_in(&ts->t[i - 2], indef) && pv->kind == TK_WORD &&
-                               pv->wl > 2 && pv->w[0] >= 'a' && pv->w[0] <= 'z');
+    bool art = tk_word_in(pv, indef) ||
+               (i >= 2 && tk_word_in(&ts->t[i - 2], indef) && pv->kind == TK_WORD && pv->wl > 2 &&
+                pv->w[0] >= 'a' && pv->w[0] <= 'z');
     if (art && nx->kind == TK_WORD && nx->wl && nx->w[0] >= 'a' && nx->w[0] <= 'z')
         return true;
-    return word_in(&ts->t[i - 1], np_preps) && word_in(&ts->t[i + 1], mod_heads);
+    return tk_word_in(&ts->t[i - 1], np_preps) && tk_word_in(&ts->t[i + 1], mod_heads);
 }
 
 bool ac_seller(const struct rule *r, const struct tk_sent *ts, const struct rmatch *m)
@@ -288,7 +280,7 @@ bool ac_group_appos(const struct tk_sent *ts, size_t g)
     static const char *const qty[] = {"two",     "three", "four",  "five", "six",
                                       "several", "both",  "other", NULL};
     size_t b = g;
-    if (b > 0 && word_in(&ts->t[b - 1], qty))
+    if (b > 0 && tk_word_in(&ts->t[b - 1], qty))
         b--;
     return b >= 2 && tk_word_is(&ts->t[b - 1], ",", 1) && ts->t[b - 2].kind == TK_ENT &&
            (ts->t[b - 2].tmask & (1u << EX_T_COMPANY));
@@ -304,12 +296,13 @@ size_t ac_object_members(const struct rule *r, const struct tk_sent *ts, size_t 
                                        "starting",  "beginning", "such",       NULL};
     static const char *const cue2[] = {"with", "by", "as", NULL};
     size_t k = o + 1;
-    while (k < ts->n && k <= o + 6 && ts->t[k].kind == TK_WORD && !word_in(&ts->t[k], cue1))
+    while (k < ts->n && k <= o + 6 && ts->t[k].kind == TK_WORD && !tk_word_in(&ts->t[k], cue1))
         k++;
-    if (k >= ts->n || k > o + 6 || !word_in(&ts->t[k], cue1) || !tk_word_is(&ts->t[k - 1], ",", 1))
+    if (k >= ts->n || k > o + 6 || !tk_word_in(&ts->t[k], cue1) ||
+        !tk_word_is(&ts->t[k - 1], ",", 1))
         return SIZE_MAX;
     k++;
-    if (k < ts->n && word_in(&ts->t[k], cue2))
+    if (k < ts->n && tk_word_in(&ts->t[k], cue2))
         k++;
     if (k < ts->n && ts->t[k].kind == TK_ENT && (ts->t[k].tmask & el->tmask) &&
         !(ts->t[k].flags & TF_GROUP))

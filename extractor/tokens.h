@@ -107,4 +107,13 @@ static inline bool tk_word_is(const struct tok *t, const char *lit, size_t l)
     return t->kind == TK_WORD && t->wl == l && __builtin_memcmp(t->w, lit, l) == 0;
 }
 
+/* Whether t is one of the words of set (NULL-terminated, lowercase). */
+static inline bool tk_word_in(const struct tok *t, const char *const *set)
+{
+    for (; *set; set++)
+        if (tk_word_is(t, *set, __builtin_strlen(*set)))
+            return true;
+    return false;
+}
+
 #endif
