@@ -1,44 +1,13 @@
 /* extractor/discover.c — names the gazetteer lacks, found by their shape and
  * by cue words (lexicons in rules.tsv): organisations by suffix ("Biren
  * Technology", "SIA Lab"), companies by a preceding cue ("Chinese firm X",
- * "startups like X"), people by title ("Commerce Secretary X"), chip models
- * by pattern in a chip context ("H20 GPUs", "Nvidia's B30A"). */
+ * "startups like X"), people by title ("Commerce Secretary X"); chip and
+ * model names by their shape are shapes.c's. Runs the passes per sentence
+ * and keeps the article's mention list (discover_int.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "extractor/work.h"
-
-#define DW_MAX    512
-#define DW_SHAPED 16
-
-struct dword {
-    size_t s, e;
-    bool cap;     /* starts with a capital or is a digit-led name like 01.AI */
-    bool covered; /* inside a known mention */
-    bool adj;     /* only one space separates it from the next word */
-    uint32_t km;  /* rules_kmask: the known lexicons it is an entry of */
-};
-
-/* While discovery runs, the article's mention list (sorted, no overlaps) is
- * kept in three parts: out (the sentences done), cur (this sentence's, where
- * discovery adds and extends) and w->m[r..nm) (the sentences to come, as the
- * gazetteer found them). Adding a mention only sorts cur, so the work is
- * linear in the article, not in mentions times names (issue 13); out
- * becomes w->m at the end. */
-struct dctx {
-    struct work *w;
-    struct dword d[DW_MAX];
-    size_t n;
-    bool unsorted;   /* a mention of cur was extended in place: it may overlap the next */
-    uint32_t km_any; /* the known lexicons some word of the sentence is in */
-    struct mention *out, *cur;
-    size_t nout, capout, ncur, capcur;
-    size_t r; /* the first mention of w->m not yet in out or cur */
-    /* chip models found by shape in context ("512 P800 chips"): a bare
-     * "P800" elsewhere in the article is the same chip (code points) */
-    size_t shaped[DW_SHAPED][2];
-    size_t nshaped;
-};
+#include "extractor/discover_int.h"
 
 static enum ex_err push_m(struct mention **v, size_t *n, size_t *cap, const struct mention *m)
 {
@@ -108,7 +77,7 @@ static enum ex_err cur_end(struct dctx *c)
 }
 
 /* Inserts m into cur where a stable sort would put it, then drops overlaps. */
-static enum ex_err cur_insert(struct dctx *c, struct mention m)
+enum ex_err dx_cur_insert(struct dctx *c, struct mention m)
 {
     size_t lo = 0, hi = c->ncur;
     while (lo < hi) { /* the first mention that sorts after m */
@@ -158,7 +127,7 @@ static const struct mention *part(const struct dctx *c, int k, size_t *n)
 /* The first mention, in list order, that contains code point pos (end) or
  * ends at pos (!contains), is no demonym for the latter and, with company, is
  * of a company. Only cur can be out of order, and is then scanned whole. */
-static const struct mention *find_m(const struct dctx *c, size_t pos, bool contains, bool company)
+const struct mention *dx_find_m(const struct dctx *c, size_t pos, bool contains, bool company)
 {
     ex_wcount.ment_find++;
     for (int k = 0; k < 3; k++) {
@@ -182,13 +151,17 @@ static const struct mention *find_m(const struct dctx *c, size_t pos, bool conta
     return NULL;
 }
 
-/* Word k is an entry of the known lexicon lx. */
-static inline bool dw_in(const struct dctx *c, enum lx_known lx, size_t k)
+/* Whether word k's lowercase text is one of list (NULL-terminated). */
+bool dx_word_is(const struct dctx *c, size_t k, const char *const *list)
 {
-    return k < c->n && ((c->d[k].km >> lx) & 1);
+    size_t l = k < c->n ? c->d[k].e - c->d[k].s : 0;
+    for (; l && *list; list++)
+        if (strlen(*list) == l && !memcmp(c->w->tx.low + c->d[k].s, *list, l))
+            return true;
+    return false;
 }
 
-static bool name_word(const struct dctx *c, size_t k)
+bool dx_name_word(const struct dctx *c, size_t k)
 {
     return k < c->n && c->d[k].cap && !c->d[k].covered && !dw_in(c, LX_CAPSTOP, k);
 }
@@ -262,7 +235,7 @@ static enum ex_err split_words(struct dctx *c, size_t s, size_t e)
     return EX_OK;
 }
 
-static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
+enum ex_err dx_add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
 {
     struct work *w = c->w;
     size_t s = c->d[ws].s, e = c->d[we].e;
@@ -275,7 +248,8 @@ static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
         return err == EX_E_DATA ? EX_OK : err;
     w->ents[idx].mentions++;
     ex_wcount.ment_add++;
-    err = cur_insert(c, (struct mention){.s = (uint32_t)s, .e = (uint32_t)e, .ent = (uint32_t)idx});
+    err = dx_cur_insert(c,
+                        (struct mention){.s = (uint32_t)s, .e = (uint32_t)e, .ent = (uint32_t)idx});
     if (err)
         return err;
     for (size_t k = ws; k <= we; k++)
@@ -288,7 +262,7 @@ static enum ex_err add(struct dctx *c, size_t ws, size_t we, enum ex_type type)
 static size_t run_back(const struct dctx *c, size_t k, size_t max)
 {
     size_t b = k;
-    while (b > 0 && k - b + 1 < max && c->d[b - 1].adj && name_word(c, b - 1))
+    while (b > 0 && k - b + 1 < max && c->d[b - 1].adj && dx_name_word(c, b - 1))
         b--;
     return b;
 }
@@ -352,18 +326,18 @@ static enum ex_err by_suffix(struct dctx *c)
             continue;
         size_t ob;
         if (org && org_run_back(c, k, &ob)) {
-            enum ex_err err = add(c, ob, k, EX_T_ORGANIZATION);
+            enum ex_err err = dx_add(c, ob, k, EX_T_ORGANIZATION);
             if (err)
                 return err;
             continue;
         }
-        if (!name_word(c, k - 1)) {
+        if (!dx_name_word(c, k - 1)) {
             /* "Moore Threads Technology": a known name plus a suffix is that name
              * (not an investment arm: "Intel Capital" is not Intel) */
             if (co && c->d[k - 1].covered && c->d[k - 1].cap && !investment_suffix(c, k)) {
                 struct work *w = c->w;
                 /* the word ends in this sentence: only cur can hold the mention */
-                const struct mention *f = find_m(c, c->d[k - 1].e, false, false);
+                const struct mention *f = dx_find_m(c, c->d[k - 1].e, false, false);
                 if (f && f >= c->cur && f < c->cur + c->ncur) {
                     size_t i = (size_t)(f - c->cur);
                     c->cur[i].e = (uint32_t)c->d[k].e;
@@ -383,12 +357,12 @@ static enum ex_err by_suffix(struct dctx *c)
         /* "Institute of Computing Technology", "University of Science and ..." */
         if (org && k + 2 < c->n && c->d[k].adj && c->d[k + 1].e - c->d[k + 1].s == 2 &&
             !strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) && c->d[k + 1].adj &&
-            name_word(c, k + 2)) {
+            dx_name_word(c, k + 2)) {
             e = k + 2;
-            while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - k < 4)
+            while (e + 1 < c->n && c->d[e].adj && dx_name_word(c, e + 1) && e - k < 4)
                 e++;
         }
-        enum ex_err err = add(c, b, e, org ? EX_T_ORGANIZATION : EX_T_COMPANY);
+        enum ex_err err = dx_add(c, b, e, org ? EX_T_ORGANIZATION : EX_T_COMPANY);
         if (err)
             return err;
     }
@@ -402,12 +376,12 @@ static enum ex_err by_org_prefix(struct dctx *c)
         if (!dw_in(c, LX_ORGWORD, k) || !c->d[k].cap || c->d[k].covered || !c->d[k].adj)
             continue;
         if (c->d[k + 1].e - c->d[k + 1].s != 2 || strncmp(c->w->tx.low + c->d[k + 1].s, "of", 2) ||
-            !c->d[k + 1].adj || !name_word(c, k + 2))
+            !c->d[k + 1].adj || !dx_name_word(c, k + 2))
             continue;
         size_t e = k + 2;
-        while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - k < 5)
+        while (e + 1 < c->n && c->d[e].adj && dx_name_word(c, e + 1) && e - k < 5)
             e++;
-        enum ex_err err = add(c, k, e, EX_T_ORGANIZATION);
+        enum ex_err err = dx_add(c, k, e, EX_T_ORGANIZATION);
         if (err)
             return err;
     }
@@ -416,7 +390,7 @@ static enum ex_err by_org_prefix(struct dctx *c)
 
 static bool person_word(const struct dctx *c, size_t k)
 {
-    if (!name_word(c, k))
+    if (!dx_name_word(c, k))
         return false;
     const char *p = c->w->tx.norm;
     for (size_t q = c->d[k].s + 1; q < c->d[k].e; q++)
@@ -470,7 +444,7 @@ static enum ex_err by_title(struct dctx *c)
             continue;
         size_t ws, we;
         if (appos_name(c, k, &ws, &we)) {
-            enum ex_err err = add(c, ws, we, EX_T_PERSON);
+            enum ex_err err = dx_add(c, ws, we, EX_T_PERSON);
             if (err)
                 return err;
         }
@@ -493,7 +467,7 @@ static enum ex_err by_title(struct dctx *c)
         size_t e = j + 1;
         if (c->d[e].adj && person_word(c, e + 1) && e + 1 < c->n)
             e++;
-        enum ex_err err = add(c, j, e, EX_T_PERSON);
+        enum ex_err err = dx_add(c, j, e, EX_T_PERSON);
         if (err)
             return err;
         k = e;
@@ -504,7 +478,7 @@ static enum ex_err by_title(struct dctx *c)
 static size_t name_run(const struct dctx *c, size_t j)
 {
     size_t e = j;
-    while (e + 1 < c->n && c->d[e].adj && name_word(c, e + 1) && e - j < 2)
+    while (e + 1 < c->n && c->d[e].adj && dx_name_word(c, e + 1) && e - j < 2)
         e++;
     return e;
 }
@@ -526,9 +500,9 @@ static enum ex_err by_cue(struct dctx *c)
             if (!g)
                 continue;
             j += g;
-            while (j < c->n && name_word(c, j)) {
+            while (j < c->n && dx_name_word(c, j)) {
                 size_t e = name_run(c, j);
-                enum ex_err err = add(c, j, e, EX_T_COMPANY);
+                enum ex_err err = dx_add(c, j, e, EX_T_COMPANY);
                 if (err)
                     return err;
                 j = e + 1;
@@ -538,9 +512,9 @@ static enum ex_err by_cue(struct dctx *c)
             }
             continue;
         }
-        if (!sing || !name_word(c, j))
+        if (!sing || !dx_name_word(c, j))
             continue;
-        enum ex_err err = add(c, j, name_run(c, j), EX_T_COMPANY);
+        enum ex_err err = dx_add(c, j, name_run(c, j), EX_T_COMPANY);
         if (err)
             return err;
     }
@@ -548,7 +522,7 @@ static enum ex_err by_cue(struct dctx *c)
 }
 
 /* Whether the text between words a and b (a < b) holds a comma. */
-static bool comma_between(const struct dctx *c, size_t a, size_t b)
+bool dx_comma_between(const struct dctx *c, size_t a, size_t b)
 {
     for (size_t q = c->d[a].e; q < c->d[b].s; q++)
         if (c->w->tx.norm[q] == ',')
@@ -565,7 +539,7 @@ static bool comma_between(const struct dctx *c, size_t a, size_t b)
 static enum ex_err by_appos_cue(struct dctx *c)
 {
     const char *low = c->w->tx.low;
-    static const char *const det[] = {"a", "an", "the", "its", "their"};
+    static const char *const det[] = {"a", "an", "the", "its", "their", NULL};
     for (size_t k = 2; k < c->n; k++) {
         if (!dw_in(c, LX_COCUE, k) || c->d[k].cap || dw_in(c, LX_COCUE, k + 1))
             continue;
@@ -575,13 +549,11 @@ static enum ex_err by_appos_cue(struct dctx *c)
         bool found = false;
         while (j > 0 && k - j <= 4 && !found) {
             j--;
-            size_t l = c->d[j].e - c->d[j].s;
-            for (size_t q = 0; q < sizeof det / sizeof *det && !found; q++)
-                found = l == strlen(det[q]) && !memcmp(low + c->d[j].s, det[q], l);
-            if (!found && comma_between(c, j, j + 1))
+            found = dx_word_is(c, j, det);
+            if (!found && dx_comma_between(c, j, j + 1))
                 break;
         }
-        if (!found || j == 0 || !comma_between(c, j - 1, j) || !name_word(c, j - 1))
+        if (!found || j == 0 || !dx_comma_between(c, j - 1, j) || !dx_name_word(c, j - 1))
             continue;
         size_t e = j - 1, b = run_back(c, e, 3);
         if (b > 0 && c->d[b - 1].adj && c->d[b - 1].cap)
@@ -592,347 +564,13 @@ static enum ex_err by_appos_cue(struct dctx *c)
             continue; /* "Separately, the company" */
         if (dw_in(c, LX_CUE_ADVERB, b) || dw_in(c, LX_CLAUSE, b) || dw_in(c, LX_TITLE, b))
             continue;
-        enum ex_err err = add(c, b, e, EX_T_COMPANY);
+        enum ex_err err = dx_add(c, b, e, EX_T_COMPANY);
         if (err)
             return err;
     }
     return EX_OK;
 }
 
-static bool chip_shape(const char *p, size_t s, size_t e)
-{
-    size_t i = s, L = 0, D = 0, T = 0;
-    while (i < e && tx_isupper(p[i]))
-        i++, L++;
-    if (i < e && p[i] == '-' && L)
-        i++;
-    while (i < e && tx_isdigit(p[i]))
-        i++, D++;
-    while (i < e && tx_isupper(p[i]))
-        i++, T++;
-    if (L == 0 && D >= 1 && D <= 2 && T >= 1 && T <= 2 && i < e) {
-        /* "3A6000", "3C5000": a digit, a series letter, a model number */
-        size_t d2 = 0;
-        while (i < e && tx_isdigit(p[i]))
-            i++, d2++;
-        return i == e && d2 >= 3 && d2 <= 5;
-    }
-    if (i != e || D == 0)
-        return false;
-    if (L >= 1 && L <= 4)
-        return D >= 2 && D <= 5 && T <= 3;
-    return L == 0 && D >= 3 && D <= 5 && T >= 1 && T <= 2;
-}
-
-/* "VX-9", "M4": one to four capitals, an optional hyphen, one digit, at
- * most one capital after; not a quarter or half year ("Q3", "H2"). Only
- * with a chip word right after it (by_chip_shape). */
-static bool short_model(const char *p, size_t s, size_t e)
-{
-    size_t i = s, L = 0;
-    while (i < e && tx_isupper(p[i]))
-        i++, L++;
-    bool hy = i < e && p[i] == '-';
-    if (hy)
-        i++;
-    if (L == 0 || L > 4 || i >= e || !tx_isdigit(p[i]))
-        return false;
-    i++;
-    if (i < e && tx_isupper(p[i]))
-        i++;
-    if (i != e)
-        return false;
-    return !(L == 1 && !hy && (p[s] == 'Q' || p[s] == 'H'));
-}
-
-/* A bare model number ("9020"): 3 to 5 digits, not a year. */
-static bool model_number(const char *p, size_t s, size_t e)
-{
-    size_t n = e - s;
-    for (size_t i = s; i < e; i++)
-        if (!tx_isdigit(p[i]))
-            return false;
-    if (n == 4 && (p[s] == '1' || p[s] == '2') && (p[s + 1] == '9' || p[s + 1] == '0'))
-        return false;
-    return n >= 3 && n <= 5;
-}
-
-static bool is_chip_mention(const struct dctx *c, size_t pos)
-{
-    const struct mention *m = find_m(c, pos, true, false);
-    return m && !m->demonym && c->w->ents[m->ent].type == EX_T_CHIP;
-}
-
-/* A bare model that belongs to a family named in the article: "the 910B"
- * after "Ascend 910B", and "910C" in "Ascend 910B and 910C". Sets *done when
- * word k became a mention. */
-/* A chip mention of this sentence named "<family> <model>" whose model has
- * the same first three characters, digits, as word d ("Ascend 910C" for
- * "910B"): d is a model of that family. Only the sentence's first 32
- * mentions are looked at. */
-static const struct mention *same_series(const struct dctx *c, const struct dword *d)
-{
-    const char *p = c->w->tx.norm;
-    if (d->e - d->s < 4 || !tx_isdigit(p[d->s]) || !tx_isdigit(p[d->s + 1]) ||
-        !tx_isdigit(p[d->s + 2]))
-        return NULL;
-    /* the sentence's first 32 mentions: a list of thousands of model
-     * numbers costs no more than 32 looks each (issue 13) */
-    for (size_t i = 0; i < c->ncur && i < 32; i++) {
-        const struct went *en = &c->w->ents[c->cur[i].ent];
-        const char *sp = strrchr(en->name, ' ');
-        if (en->type == EX_T_CHIP && sp && sp != en->name && strlen(sp + 1) >= 4 &&
-            !memcmp(sp + 1, p + d->s, 3))
-            return &c->cur[i];
-    }
-    return NULL;
-}
-
-static enum ex_err family_model(struct dctx *c, size_t k, bool *done)
-{
-    struct work *w = c->w;
-    const char *p = w->tx.norm;
-    const struct dword *d = &c->d[k];
-    size_t ml = d->e - d->s;
-    *done = false;
-    ex_wcount.fam_find++;
-    /* the first chip entity whose last word is this one (w->chipsfx) */
-    size_t best = SIZE_MAX, pos = SIZE_MAX, i;
-    uint64_t h = work_hash(WORK_HASH0, p + d->s, ml);
-    while ((i = hidx_next(&w->chipsfx, h, &pos)) != SIZE_MAX) {
-        const struct went *en = &w->ents[i];
-        ex_wcount.fam_scan++;
-        size_t nl = strlen(en->name);
-        if (i > best || en->type != EX_T_CHIP || nl <= ml + 1 || en->name[nl - ml - 1] != ' ' ||
-            memcmp(en->name + nl - ml, p + d->s, ml) != 0)
-            continue;
-        best = i;
-    }
-    if (best != SIZE_MAX) {
-        enum ex_err err = cur_insert(
-            c, (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e, .ent = (uint32_t)best});
-        if (err)
-            return err;
-        w->ents[best].mentions++;
-        if ((err = work_alias(w, best, p + d->s, ml)))
-            return err;
-        c->d[k].covered = true;
-        *done = true;
-        return EX_OK;
-    }
-    /* coordinated right after a family model: "Ascend 910B and 910C"; or a
-     * family model of this sentence with the same leading digits: "the
-     * Ascend 910C, successor to the 910B" */
-    size_t q = d->s;
-    while (q > 0 && p[q - 1] == ' ')
-        q--;
-    const struct mention *cm = NULL;
-    if (q >= 3 && !strncmp(w->tx.low + q - 3, "and", 3))
-        q -= 3;
-    else if (q >= 2 && !strncmp(w->tx.low + q - 2, "or", 2))
-        q -= 2;
-    else if (q >= 1 && p[q - 1] == ',')
-        q -= 1;
-    else
-        cm = same_series(c, d);
-    if (!cm) {
-        while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
-            q--;
-        cm = find_m(c, q, false, false);
-    }
-    if (cm) {
-        const struct went *en = &w->ents[cm->ent];
-        const char *sp = strrchr(en->name, ' ');
-        if (en->type != EX_T_CHIP || !sp || sp == en->name)
-            return EX_OK;
-        bool digit = false;
-        for (const char *z = sp + 1; *z; z++)
-            digit = digit || tx_isdigit(*z);
-        size_t fl = (size_t)(sp - en->name) + 1;
-        char name[160];
-        if (!digit || fl + ml >= sizeof name)
-            return EX_OK;
-        memcpy(name, en->name, fl);
-        memcpy(name + fl, p + d->s, ml);
-        char cc[3];
-        memcpy(cc, en->country, sizeof cc);
-        size_t idx;
-        enum ex_err err = work_entity(w, name, fl + ml, EX_T_CHIP, cc[0] ? cc : NULL, &idx);
-        if (err)
-            return err == EX_E_DATA ? EX_OK : err;
-        w->ents[idx].mentions++;
-        if ((err = cur_insert(
-                 c,
-                 (struct mention){.s = (uint32_t)d->s, .e = (uint32_t)d->e, .ent = (uint32_t)idx})))
-            return err;
-        if ((err = work_alias(w, idx, p + d->s, ml)))
-            return err;
-        c->d[k].covered = true;
-        *done = true;
-        return EX_OK;
-    }
-    return EX_OK;
-}
-
-static enum ex_err by_chip_shape(struct dctx *c)
-{
-    struct work *w = c->w;
-    const char *p = w->tx.norm;
-    for (size_t k = 0; k < c->n; k++) {
-        const struct dword *d = &c->d[k];
-        if (d->covered)
-            continue;
-        bool shape = chip_shape(p, d->s, d->e);
-        if (shape || model_number(p, d->s, d->e)) {
-            bool done;
-            enum ex_err ferr = family_model(c, k, &done);
-            if (ferr)
-                return ferr;
-            if (done)
-                continue;
-        }
-        if (!shape && !short_model(p, d->s, d->e))
-            continue;
-        bool ctx = dw_in(c, LX_CHIPWORD, k + 1);
-        if (!shape) {
-            /* "its VX-9 accelerator", "the M4 chip": one digit needs a chip
-             * word right after it, no weaker context */
-            enum ex_err err = ctx ? add(c, k, k, EX_T_CHIP) : EX_OK;
-            if (err)
-                return err;
-            continue;
-        }
-        /* "Nvidia's H20": a possessive company right before */
-        if (!ctx && d->s >= 3 && p[d->s - 1] == ' ' && p[d->s - 2] == 's' && p[d->s - 3] == '\'') {
-            ctx = find_m(c, d->s - 3, false, true) != NULL;
-        }
-        /* "H100 and H20": coordinated with a known chip */
-        if (!ctx && k > 0) {
-            size_t q = d->s;
-            while (q > 0 && (p[q - 1] == ' ' || p[q - 1] == ','))
-                q--;
-            if (q >= 3 && !strncmp(w->tx.low + q - 3, "and", 3))
-                q -= 3;
-            while (q > 0 && p[q - 1] == ' ')
-                q--;
-            ctx = q > 0 && q < d->s && is_chip_mention(c, q - 1);
-        }
-        /* "a new chip, provisionally called the B40A": named after a chip word */
-        if (!ctx && k > 0) {
-            size_t j = k - 1;
-            if (j > 0 && c->d[j].e - c->d[j].s == 3 && !memcmp(w->tx.low + c->d[j].s, "the", 3))
-                j--;
-            static const char *const callw[] = {"called", "named", "dubbed", "codenamed"};
-            bool called = false;
-            for (size_t v = 0; v < sizeof callw / sizeof *callw && !called; v++)
-                called = c->d[j].e - c->d[j].s == strlen(callw[v]) &&
-                         !memcmp(w->tx.low + c->d[j].s, callw[v], strlen(callw[v]));
-            for (size_t q = j; called && !ctx && q-- > 0 && q + 6 >= j;)
-                ctx = dw_in(c, LX_CHIPWORD, q);
-        }
-        /* "the MI309, a cut-down version of ...": an apposition headed by a
-         * chip word or a version noun within five words */
-        if (!ctx && k + 2 < c->n && comma_between(c, k, k + 1)) {
-            const char *lw = w->tx.low + c->d[k + 1].s;
-            size_t l = c->d[k + 1].e - c->d[k + 1].s;
-            bool det = (l == 1 && lw[0] == 'a') || (l == 2 && !memcmp(lw, "an", 2)) ||
-                       (l == 3 && !memcmp(lw, "the", 3)) || (l == 3 && !memcmp(lw, "its", 3));
-            static const char *const ver[] = {"version",    "variant", "successor",
-                                              "derivative", "edition", "upgrade"};
-            for (size_t j = k + 2; det && !ctx && j < c->n && j <= k + 6; j++) {
-                if (comma_between(c, j - 1, j))
-                    break;
-                ctx = dw_in(c, LX_CHIPWORD, j);
-                for (size_t v = 0; v < sizeof ver / sizeof *ver && !ctx; v++)
-                    ctx = c->d[j].e - c->d[j].s == strlen(ver[v]) &&
-                          !memcmp(w->tx.low + c->d[j].s, ver[v], strlen(ver[v]));
-            }
-        }
-        if (!ctx && k + 1 < c->n) {
-            size_t q = d->e;
-            while (q < w->tx.n && (p[q] == ' ' || p[q] == ','))
-                q++;
-            if (!strncmp(w->tx.low + q, "and ", 4) || !strncmp(w->tx.low + q, "or ", 3))
-                q += w->tx.low[q] == 'a' ? 4 : 3;
-            ctx = q > d->e && is_chip_mention(c, q);
-        }
-        if (!ctx)
-            continue;
-        enum ex_err err = add(c, k, k, EX_T_CHIP);
-        if (err)
-            return err;
-        if (c->nshaped < DW_SHAPED && c->d[k].covered) {
-            c->shaped[c->nshaped][0] = d->s;
-            c->shaped[c->nshaped][1] = d->e;
-            c->nshaped++;
-        }
-    }
-    return EX_OK;
-}
-
-/* Whether word k's lowercase text is one of list. */
-static bool word_is(const struct dctx *c, size_t k, const char *const *list)
-{
-    size_t l = c->d[k].e - c->d[k].s;
-    for (; *list; list++)
-        if (strlen(*list) == l && !memcmp(c->w->tx.low + c->d[k].s, *list, l))
-            return true;
-    return false;
-}
-
-/* "its Falcon-7 model", "the Orca 3.5 models": a capitalised name with a
- * digit in it (or a name and a version number) right before "model(s)",
- * after a determiner or a possessive: an AI model. */
-static enum ex_err by_model_shape(struct dctx *c)
-{
-    static const char *const noun[] = {"model", "models", "llm", NULL};
-    static const char *const det[] = {"its", "the", "their", "a", "new", "latest", NULL};
-    const char *p = c->w->tx.norm;
-    for (size_t k = 1; k + 1 < c->n; k++) {
-        size_t b = k, e = k;
-        /* "Orca 3.5 model": a name, then a version number */
-        if (tx_isdigit(p[c->d[k].s]) && c->d[k - 1].adj && name_word(c, k - 1))
-            b = k - 1;
-        if (!c->d[e].adj || !word_is(c, e + 1, noun) || !name_word(c, b) || c->d[e].covered)
-            continue;
-        size_t pe = b ? c->d[b - 1].e : 0; /* "Kestrel's Falcon-7 model" */
-        if (b == 0 ||
-            !(word_is(c, b - 1, det) || (pe >= 2 && p[pe - 1] == 's' && p[pe - 2] == '\'')))
-            continue;
-        bool digit = false, upper = tx_isupper(p[c->d[b].s]);
-        for (size_t q = c->d[b].s; q < c->d[e].e; q++)
-            digit = digit || tx_isdigit(p[q]);
-        if (!digit || !upper || c->d[e].e - c->d[b].s > 24)
-            continue;
-        enum ex_err err = add(c, b, e, EX_T_AI_MODEL);
-        if (err)
-            return err;
-    }
-    return EX_OK;
-}
-
-/* The bare mentions of chip models found by shape anywhere in the article. */
-static enum ex_err shaped_again(struct dctx *c)
-{
-    const char *p = c->w->tx.norm;
-    for (size_t k = 0; k < c->n; k++) {
-        const struct dword *d = &c->d[k];
-        if (d->covered || !chip_shape(p, d->s, d->e))
-            continue;
-        for (size_t q = 0; q < c->nshaped; q++) {
-            size_t s = c->shaped[q][0], l = c->shaped[q][1] - s;
-            if (d->e - d->s == l && !memcmp(p + d->s, p + s, l)) {
-                enum ex_err err = add(c, k, k, EX_T_CHIP);
-                if (err)
-                    return err;
-                break;
-            }
-        }
-    }
-    return EX_OK;
-}
-
-/* Headlines in Title Case say little about which words are names. */
 static bool title_case(const struct dctx *c)
 {
     size_t caps = 0, words = 0;
@@ -1019,9 +657,9 @@ enum ex_err ents_discover(struct work *w)
             if ((km & (1u << LX_COCUE)) && (err = by_appos_cue(c)))
                 goto out;
         }
-        err = by_chip_shape(c);
+        err = dx_by_chip_shape(c);
         if (!err)
-            err = by_model_shape(c);
+            err = dx_by_model_shape(c);
         if (err)
             goto out;
     }
@@ -1033,7 +671,7 @@ enum ex_err ents_discover(struct work *w)
         if (si && (err = cur_end(c)))
             goto out;
         if ((err = cur_begin(c, w->sents[si].s, w->sents[si].e)) ||
-            (err = split_words(c, w->sents[si].s, w->sents[si].e)) || (err = shaped_again(c)))
+            (err = split_words(c, w->sents[si].s, w->sents[si].e)) || (err = dx_shaped_again(c)))
             goto out;
     }
     if (c->nshaped && (err = pass_end(c)))

@@ -200,7 +200,7 @@ bool work_covered(const struct work *w, size_t i);
 
 /* entities.c: gazetteer mentions (with model extension) */
 enum ex_err ents_gazetteer(struct work *w) ECF_WUR;
-/* discover.c: names the gazetteer lacks, found by shape and cue words */
+/* discover.c (with shapes.c): names the gazetteer lacks, found by shape and cue words */
 enum ex_err ents_discover(struct work *w) ECF_WUR;
 /* apply.c: fact and sanction rules over the tokenized sentences */
 enum ex_err apply_facts(struct work *w) ECF_WUR;
