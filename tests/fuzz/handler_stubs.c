@@ -4,32 +4,32 @@
  * stand-in here is a link error, never a silently different table. */
 #include "handlers/handlers.h"
 
-#define STUB(name)                                                                                 \
+#define NOOP_HANDLER(name)                                                                         \
     void name(struct request *rq, struct reply *rp)                                                \
     {                                                                                              \
         (void)rq;                                                                                  \
         (void)rp;                                                                                  \
     }
 
-STUB(h_entities_list)
-STUB(h_entity_get)
-STUB(h_sanctions_list)
-STUB(h_sanction_get)
-STUB(h_chips_list)
-STUB(h_chip_lineage)
-STUB(h_facts_list)
-STUB(h_fact_get)
-STUB(h_articles_list)
-STUB(h_article_get)
-STUB(h_article_post)
-STUB(h_search)
-STUB(h_fetch_post)
-STUB(h_job_get)
-STUB(h_sources_list)
-STUB(h_stats)
-STUB(h_healthz)
-STUB(h_readyz)
-STUB(h_metrics)
-STUB(h_openapi)
-STUB(h_ui_index)
-STUB(h_ui_asset)
+NOOP_HANDLER(h_entities_list)
+NOOP_HANDLER(h_entity_get)
+NOOP_HANDLER(h_sanctions_list)
+NOOP_HANDLER(h_sanction_get)
+NOOP_HANDLER(h_chips_list)
+NOOP_HANDLER(h_chip_lineage)
+NOOP_HANDLER(h_facts_list)
+NOOP_HANDLER(h_fact_get)
+NOOP_HANDLER(h_articles_list)
+NOOP_HANDLER(h_article_get)
+NOOP_HANDLER(h_article_post)
+NOOP_HANDLER(h_search)
+NOOP_HANDLER(h_fetch_post)
+NOOP_HANDLER(h_job_get)
+NOOP_HANDLER(h_sources_list)
+NOOP_HANDLER(h_stats)
+NOOP_HANDLER(h_healthz)
+NOOP_HANDLER(h_readyz)
+NOOP_HANDLER(h_metrics)
+NOOP_HANDLER(h_openapi)
+NOOP_HANDLER(h_ui_index)
+NOOP_HANDLER(h_ui_asset)
